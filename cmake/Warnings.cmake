@@ -1,0 +1,31 @@
+# Warnings are on for our own targets only, never for third-party headers.
+set(SLUICE_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align
+    -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
+    # GCC 12 reports false positives inside libstdc++ string code at -O3 (GCC bug 105329).
+    $<$<AND:$<CXX_COMPILER_ID:GNU>,$<VERSION_LESS:$<CXX_COMPILER_VERSION>,13>>:-Wno-restrict>)
+if(SLUICE_WERROR)
+  list(APPEND SLUICE_WARNINGS -Werror)
+endif()
+
+set(SLUICE_SANITIZER_FLAGS)
+if(SLUICE_SANITIZE)
+  set(SLUICE_SANITIZER_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer
+      -fno-sanitize-recover=undefined)
+endif()
+
+function(sluice_target_defaults target)
+  target_compile_options(${target} PRIVATE ${SLUICE_WARNINGS} ${SLUICE_SANITIZER_FLAGS})
+  target_link_options(${target} PRIVATE ${SLUICE_SANITIZER_FLAGS})
+endfunction()
+
+# simdjson's On-Demand API is compiled inline into our code for the instruction set the compiler
+# targets: without at least AVX2 it falls back to its slow scalar kernel. x86-64-v3 (Haswell and
+# later, 2013+) is the default for x86_64; set SLUICE_MARCH="" for older CPUs.
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+  set(SLUICE_MARCH "x86-64-v3" CACHE STRING "-march for sluice's own code (empty: compiler default)")
+else()
+  set(SLUICE_MARCH "" CACHE STRING "-march for sluice's own code (empty: compiler default)")
+endif()
+if(SLUICE_MARCH)
+  add_compile_options(-march=${SLUICE_MARCH})
+endif()

@@ -1,0 +1,17 @@
+#include "cli/commands.h"
+
+#include <CLI/CLI.hpp>
+
+namespace sluice::cli {
+namespace {
+int exit_code = 0;
+}  // namespace
+
+void RegisterVersionCommand(CLI::App& app);
+
+void RegisterCommands(CLI::App& app) { RegisterVersionCommand(app); }
+
+int ExitCode() { return exit_code; }
+void SetExitCode(int code) { exit_code = code; }
+
+}  // namespace sluice::cli

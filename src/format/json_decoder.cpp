@@ -1,0 +1,360 @@
+#include "format/json_decoder.h"
+
+#include <simdjson.h>
+#include <strings.h>
+
+#include <cstring>
+#include <vector>
+
+#include "types/decimal.h"
+#include "types/timestamp.h"
+
+namespace sluice {
+namespace od = simdjson::ondemand;
+
+namespace {
+
+// The path of the field being decoded, kept on the stack and only turned into text on error.
+struct FieldPath {
+  const FieldPath* parent;
+  std::string_view name;
+  int index;  // array element index, or -1
+
+  std::string ToString() const {
+    std::string prefix = parent ? parent->ToString() : std::string();
+    if (index >= 0) return prefix + "[" + std::to_string(index) + "]";
+    return prefix.empty() ? std::string(name) : prefix + "." + std::string(name);
+  }
+};
+
+std::string_view JsonTypeName(od::json_type type) {
+  switch (type) {
+    case od::json_type::array: return "an array";
+    case od::json_type::object: return "an object";
+    case od::json_type::number: return "a number";
+    case od::json_type::string: return "a string";
+    case od::json_type::boolean: return "a boolean";
+    case od::json_type::null: return "null";
+  }
+  return "a value";
+}
+
+std::string Quote(std::string_view text) {
+  constexpr size_t kMax = 64;
+  if (text.size() > kMax) return "'" + std::string(text.substr(0, kMax)) + "...'";
+  return "'" + std::string(text) + "'";
+}
+
+Status NotJson(simdjson::error_code error) {
+  return Status::Invalid("not valid JSON: {}", simdjson::error_message(error));
+}
+
+std::string_view TrimRight(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' ||
+                        s.back() == '\t')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+// Finds a field by name: exact match first, expecting fields in schema order, then
+// case-insensitively (Spark matches JSON fields case-insensitively by default).
+int FindField(const std::vector<Field>& fields, std::string_view key, size_t hint) {
+  size_t n = fields.size();
+  for (size_t k = 0; k < n; ++k) {
+    size_t i = (hint + k) % n;
+    const std::string& name = fields[i].name;
+    if (name.size() == key.size() && std::memcmp(name.data(), key.data(), key.size()) == 0) {
+      return static_cast<int>(i);
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const std::string& name = fields[i].name;
+    if (name.size() == key.size() && strncasecmp(name.data(), key.data(), key.size()) == 0) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+class RowDecoder {
+ public:
+  // Decodes one value into `out`, appending exactly one row on success.
+  Status DecodeValue(od::value value, const Field& field, Vector& out, const FieldPath& path) {
+    od::json_type type;
+    if (auto error = value.type().get(type)) return NotJson(error);
+    if (type == od::json_type::null) {
+      if (!field.nullable) return Status::Invalid("field '{}' is null", path.ToString());
+      out.AppendNull();
+      return Status::OK();
+    }
+    switch (field.type.id()) {
+      case TypeId::kString: return DecodeString(value, type, out, path);
+      case TypeId::kBytes: return DecodeString(value, type, out, path);
+      case TypeId::kBoolean: {
+        bool b;
+        if (value.get_bool().get(b)) return Mismatch(path, "a boolean", type);
+        out.Append<uint8_t>(b ? 1 : 0);
+        return Status::OK();
+      }
+      case TypeId::kInt32: {
+        int64_t v;
+        if (type != od::json_type::number || value.get_int64().get(v)) {
+          return Mismatch(path, "an integer", type, value);
+        }
+        if (v < INT32_MIN || v > INT32_MAX) {
+          return Status::Invalid("field '{}': {} does not fit in INT", path.ToString(), v);
+        }
+        out.Append<int32_t>(static_cast<int32_t>(v));
+        return Status::OK();
+      }
+      case TypeId::kInt64: {
+        int64_t v;
+        if (type != od::json_type::number || value.get_int64().get(v)) {
+          return Mismatch(path, "an integer", type, value);
+        }
+        out.Append<int64_t>(v);
+        return Status::OK();
+      }
+      case TypeId::kFloat64: {
+        double v;
+        if (type != od::json_type::number || value.get_double().get(v)) {
+          return Mismatch(path, "a number", type);
+        }
+        out.Append<double>(v);
+        return Status::OK();
+      }
+      case TypeId::kDecimal: {
+        if (type != od::json_type::number) return Mismatch(path, "a number", type);
+        std::string_view token = TrimRight(value.raw_json_token());
+        auto v = ParseDecimal(token, field.type.precision(), field.type.scale());
+        if (!v) {
+          return Status::Invalid("field '{}': {} does not fit in {}", path.ToString(), token,
+                                 field.type.ToString());
+        }
+        out.Append<int64_t>(*v);
+        return Status::OK();
+      }
+      case TypeId::kTimestamp: return DecodeTimestamp(value, type, out, path);
+      case TypeId::kDate: {
+        std::string_view text;
+        if (type != od::json_type::string || value.get_string().get(text)) {
+          return Mismatch(path, "a date string like 'YYYY-MM-DD'", type);
+        }
+        auto days = ParseDate(text);
+        if (!days) {
+          return Status::Invalid("field '{}': expected a date like 'YYYY-MM-DD', found {}",
+                                 path.ToString(), Quote(text));
+        }
+        out.Append<int32_t>(*days);
+        return Status::OK();
+      }
+      case TypeId::kStruct: {
+        od::object object;
+        if (type != od::json_type::object || value.get_object().get(object)) {
+          return Mismatch(path, "an object", type);
+        }
+        return DecodeObject(object, field.type.fields(), out, &path);
+      }
+      case TypeId::kList: return DecodeArray(value, type, field, out, path);
+      case TypeId::kNull:
+      case TypeId::kInterval:
+        break;
+    }
+    return Status::Invalid("field '{}': type {} cannot be read from JSON", path.ToString(),
+                           field.type.ToString());
+  }
+
+  // Decodes the fields of `object` into the struct vector `out` (or the top-level columns when
+  // `columns` is given), appending one row.
+  Status DecodeObject(od::object object, const std::vector<Field>& fields, Vector& out,
+                      const FieldPath* parent) {
+    size_t row = out.size();
+    Status status = DecodeFields(object, fields, parent, row,
+                                 [&](size_t i) -> Vector& { return out.child(i); });
+    if (!status.ok()) return status;
+    out.Resize(row + 1);  // children already hold the row; this makes it visible
+    return Status::OK();
+  }
+
+  template <typename ColumnAt>
+  Status DecodeFields(od::object object, const std::vector<Field>& fields,
+                      const FieldPath* parent, size_t row, ColumnAt column_at) {
+    const size_t n = fields.size();
+    // Which fields this object set: a bit mask, or a vector for very wide objects.
+    uint64_t seen_mask = 0;
+    std::vector<uint8_t> seen_wide(n > 64 ? n : 0, 0);
+    auto seen = [&](size_t i) { return n > 64 ? seen_wide[i] != 0 : ((seen_mask >> i) & 1) != 0; };
+    auto mark = [&](size_t i) {
+      if (n > 64) {
+        seen_wide[i] = 1;
+      } else {
+        seen_mask |= uint64_t{1} << i;
+      }
+    };
+    size_t hint = 0;
+    for (auto entry : object) {
+      od::field field;
+      if (auto error = std::move(entry).get(field)) return NotJson(error);
+      std::string_view key;
+      if (auto error = field.unescaped_key().get(key)) return NotJson(error);
+      int index = FindField(fields, key, hint);
+      if (index < 0) continue;  // unknown fields are skipped, as in Spark
+      hint = static_cast<size_t>(index) + 1;
+      Vector& column = column_at(index);
+      if (seen(index)) column.Truncate(row);  // a repeated key: the last one wins
+      mark(index);
+      FieldPath path{parent, fields[index].name, -1};
+      SLUICE_RETURN_NOT_OK(DecodeValue(field.value(), fields[index], column, path));
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (seen(i)) continue;
+      if (!fields[i].nullable) {
+        FieldPath path{parent, fields[i].name, -1};
+        return Status::Invalid("field '{}' is missing", path.ToString());
+      }
+      column_at(i).AppendNull();
+    }
+    return Status::OK();
+  }
+
+ private:
+  Status Mismatch(const FieldPath& path, std::string_view expected, od::json_type found) {
+    return Status::Invalid("field '{}': expected {}, found {}", path.ToString(), expected,
+                           JsonTypeName(found));
+  }
+  Status Mismatch(const FieldPath& path, std::string_view expected, od::json_type found,
+                  od::value& value) {
+    if (found == od::json_type::number) {
+      return Status::Invalid("field '{}': expected {}, found {}", path.ToString(), expected,
+                             TrimRight(value.raw_json_token()));
+    }
+    return Mismatch(path, expected, found);
+  }
+
+  Status DecodeString(od::value& value, od::json_type type, Vector& out,
+                      const FieldPath& path) {
+    std::string_view text;
+    switch (type) {
+      case od::json_type::string:
+        if (auto error = value.get_string().get(text)) return NotJson(error);
+        break;
+      case od::json_type::number:
+      case od::json_type::boolean:
+        text = TrimRight(value.raw_json_token());
+        break;
+      case od::json_type::object: {
+        od::object object;
+        if (auto error = value.get_object().get(object)) return NotJson(error);
+        if (auto error = object.raw_json().get(text)) return NotJson(error);
+        break;
+      }
+      case od::json_type::array: {
+        od::array array;
+        if (auto error = value.get_array().get(array)) return NotJson(error);
+        if (auto error = array.raw_json().get(text)) return NotJson(error);
+        break;
+      }
+      case od::json_type::null:
+        return Status::Internal("null reached DecodeString at '{}'", path.ToString());
+    }
+    out.AppendString(text);
+    return Status::OK();
+  }
+
+  Status DecodeTimestamp(od::value& value, od::json_type type, Vector& out,
+                         const FieldPath& path) {
+    if (type == od::json_type::number) {
+      double seconds;
+      if (auto error = value.get_double().get(seconds)) return NotJson(error);
+      out.Append<int64_t>(static_cast<int64_t>(seconds * kMicrosPerSecond));
+      return Status::OK();
+    }
+    std::string_view text;
+    if (type != od::json_type::string || value.get_string().get(text)) {
+      return Mismatch(path, "a timestamp string", type);
+    }
+    auto micros = ParseTimestamp(text);
+    if (!micros) {
+      return Status::Invalid(
+          "field '{}': expected a timestamp like 'YYYY-MM-DD HH:MM:SS', found {}",
+          path.ToString(), Quote(text));
+    }
+    out.Append<int64_t>(*micros);
+    return Status::OK();
+  }
+
+  Status DecodeArray(od::value& value, od::json_type type, const Field& field, Vector& out,
+                     const FieldPath& path) {
+    od::array array;
+    if (type != od::json_type::array || value.get_array().get(array)) {
+      return Mismatch(path, "an array", type);
+    }
+    Field element{"element", field.type.element(), true};
+    Vector& child = out.list_child();
+    int index = 0;
+    for (auto item : array) {
+      od::value element_value;
+      if (auto error = std::move(item).get(element_value)) return NotJson(error);
+      FieldPath element_path{&path, {}, index++};
+      SLUICE_RETURN_NOT_OK(DecodeValue(element_value, element, child, element_path));
+    }
+    out.AppendListEnd();
+    return Status::OK();
+  }
+};
+
+}  // namespace
+
+struct JsonDecoder::Impl {
+  od::parser parser;
+  std::string buffer;  // the document copied with simdjson's required padding
+  RowDecoder rows;
+};
+
+JsonDecoder::JsonDecoder(Schema schema) : schema_(std::move(schema)), impl_(new Impl) {}
+JsonDecoder::~JsonDecoder() = default;
+
+Status JsonDecoder::DecodeRow(std::string_view document, Batch& out) {
+  if (document.empty()) return Status::Invalid("not valid JSON: the message is empty");
+  std::string& buffer = impl_->buffer;
+  if (buffer.size() < document.size() + simdjson::SIMDJSON_PADDING) {
+    buffer.resize(document.size() + simdjson::SIMDJSON_PADDING);
+  }
+  std::memcpy(buffer.data(), document.data(), document.size());
+
+  od::document doc;
+  if (auto error = impl_->parser.iterate(buffer.data(), document.size(), buffer.size()).get(doc)) {
+    return NotJson(error);
+  }
+  od::object object;
+  if (auto error = doc.get_object().get(object)) {
+    od::json_type type;
+    if (error != simdjson::INCORRECT_TYPE || doc.type().get(type)) return NotJson(error);
+    // A scalar document: say it is not an object only if it is valid JSON at all.
+    simdjson::error_code scalar_error = simdjson::SUCCESS;
+    switch (type) {
+      case od::json_type::string: scalar_error = doc.get_string().error(); break;
+      case od::json_type::number: scalar_error = doc.get_double().error(); break;
+      case od::json_type::boolean: scalar_error = doc.get_bool().error(); break;
+      case od::json_type::null: scalar_error = doc.is_null().error(); break;
+      default: break;
+    }
+    if (scalar_error) return NotJson(scalar_error);
+    return Status::Invalid("expected a JSON object, found {}", JsonTypeName(type));
+  }
+  const size_t row = out.num_rows();
+  Status status = impl_->rows.DecodeFields(object, schema_.fields(), nullptr, row,
+                                           [&](size_t i) -> Vector& { return out.column(i); });
+  if (status.ok() && !doc.current_location().error()) {
+    status = Status::Invalid("not valid JSON: unexpected content after the object");
+  }
+  if (!status.ok()) {
+    for (size_t i = 0; i < out.num_columns(); ++i) out.column(i).Truncate(row);
+    return status;
+  }
+  out.set_num_rows(row + 1);
+  return Status::OK();
+}
+
+}  // namespace sluice

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "types/schema.h"
+#include "vector/batch.h"
+
+namespace sluice {
+
+// Decodes JSON documents into rows of a declared schema, one document per row, with simdjson's
+// On-Demand API: fields are matched by name in one pass over the document (any order; unknown
+// fields skipped), nested objects fill ROW columns and arrays fill ARRAY columns.
+//
+// A document that cannot become a row — not JSON, not an object, a NOT NULL field missing or
+// null, a value of the wrong type, an unparsable timestamp — is rejected with a reason that
+// names the field; the batch is left exactly as it was, so the caller can dead-letter the
+// record and go on.
+//
+// Coercions Spark users rely on: a JSON number or boolean into a STRING column keeps its text
+// (e.g. a 10-digit account_number), an object or array into a STRING column keeps its JSON,
+// 'YYYY-MM-DD HH:MM:SS' and ISO-8601 strings into TIMESTAMP, a number into TIMESTAMP as Unix
+// seconds, 'yyyy-MM-dd' into DATE, a JSON number into DECIMAL exactly (no binary rounding).
+class JsonDecoder {
+ public:
+  explicit JsonDecoder(Schema schema);
+  ~JsonDecoder();
+  JsonDecoder(const JsonDecoder&) = delete;
+  JsonDecoder& operator=(const JsonDecoder&) = delete;
+
+  const Schema& schema() const { return schema_; }
+
+  // Appends `document` as one row of `out`, whose columns must match the schema. On error
+  // returns the reason (kInvalidArgument) and leaves `out` unchanged.
+  Status DecodeRow(std::string_view document, Batch& out);
+
+ private:
+  struct Impl;
+  Schema schema_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sluice

@@ -1,0 +1,92 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sluice {
+
+// The logical types a column can have. Physical layout per type is documented on Vector.
+enum class TypeId : uint8_t {
+  kNull,       // the type of an untyped NULL literal
+  kBoolean,    // uint8_t 0/1
+  kInt32,      // int32_t
+  kInt64,      // int64_t
+  kFloat64,    // double
+  kDecimal,    // int64_t unscaled value; precision <= 18, scale in the type
+  kString,     // std::string_view into the vector's arena (UTF-8)
+  kBytes,      // std::string_view into the vector's arena (raw bytes)
+  kDate,       // int32_t days since 1970-01-01
+  kTimestamp,  // int64_t microseconds since 1970-01-01T00:00:00Z
+  kInterval,   // int64_t microseconds (day-time intervals only)
+  kStruct,     // child vectors, one per field
+  kList,       // uint32_t offsets (size + 1) into one child vector
+};
+
+std::string_view TypeIdName(TypeId id);
+
+struct Field;
+
+// A column type: a TypeId plus decimal parameters or the children of nested types.
+// Cheap to copy: nested children are shared and immutable.
+class DataType {
+ public:
+  DataType() = default;
+  explicit DataType(TypeId id) : id_(id) {}
+
+  static DataType Null() { return DataType(TypeId::kNull); }
+  static DataType Boolean() { return DataType(TypeId::kBoolean); }
+  static DataType Int32() { return DataType(TypeId::kInt32); }
+  static DataType Int64() { return DataType(TypeId::kInt64); }
+  static DataType Float64() { return DataType(TypeId::kFloat64); }
+  static DataType Decimal(int precision, int scale);
+  static DataType String() { return DataType(TypeId::kString); }
+  static DataType Bytes() { return DataType(TypeId::kBytes); }
+  static DataType Date() { return DataType(TypeId::kDate); }
+  static DataType Timestamp() { return DataType(TypeId::kTimestamp); }
+  static DataType Interval() { return DataType(TypeId::kInterval); }
+  static DataType Struct(std::vector<Field> fields);
+  static DataType List(DataType element);
+
+  TypeId id() const { return id_; }
+  int precision() const { return precision_; }
+  int scale() const { return scale_; }
+  // Struct fields; empty for other types.
+  const std::vector<Field>& fields() const;
+  // List element type; only valid for kList.
+  const DataType& element() const;
+  // Index of a struct field by case-insensitive name, or -1.
+  int FieldIndex(std::string_view name) const;
+
+  bool IsNumeric() const;
+  bool IsInteger() const { return id_ == TypeId::kInt32 || id_ == TypeId::kInt64; }
+  bool IsStringLike() const { return id_ == TypeId::kString || id_ == TypeId::kBytes; }
+  bool IsNested() const { return id_ == TypeId::kStruct || id_ == TypeId::kList; }
+  // Bytes per value in the vector's data buffer (0 for nested types).
+  size_t FixedWidth() const;
+
+  // SQL spelling: INT, DECIMAL(10,2), ROW<a INT, b STRING>, ARRAY<STRING>.
+  std::string ToString() const;
+
+  bool operator==(const DataType& other) const;
+  bool operator!=(const DataType& other) const { return !(*this == other); }
+
+ private:
+  TypeId id_ = TypeId::kNull;
+  int precision_ = 0;
+  int scale_ = 0;
+  std::shared_ptr<const std::vector<Field>> children_;  // struct fields, or one list element
+};
+
+// A named, typed column of a schema or a struct.
+struct Field {
+  std::string name;
+  DataType type;
+  bool nullable = true;
+
+  bool operator==(const Field& other) const = default;
+};
+
+}  // namespace sluice

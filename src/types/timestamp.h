@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sluice {
+
+// Timestamps are int64 microseconds since the Unix epoch, UTC; dates are int32 days since it.
+constexpr int64_t kMicrosPerSecond = 1'000'000;
+constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
+
+// Parses 'YYYY-MM-DD', 'YYYY-MM-DD HH:MM[:SS[.f{1,9}]]' or the ISO-8601 form with 'T', each with
+// an optional 'Z' or '±HH[:MM]' offset (no offset means UTC). Hot path: no allocation.
+std::optional<int64_t> ParseTimestamp(std::string_view text);
+// Parses 'YYYY-MM-DD' (also 'YYYY-M-D').
+std::optional<int32_t> ParseDate(std::string_view text);
+
+// 'YYYY-MM-DD HH:MM:SS', with '.ffffff' (trailing zeros trimmed) when there are fractions.
+std::string FormatTimestamp(int64_t micros);
+// 'YYYY-MM-DD'
+std::string FormatDate(int32_t days);
+
+// Days since the epoch of a civil date, and back (proleptic Gregorian).
+int32_t DaysFromCivil(int year, unsigned month, unsigned day);
+void CivilFromDays(int32_t days, int* year, unsigned* month, unsigned* day);
+
+// Floor division that rounds toward negative infinity (timestamps before 1970 included).
+inline int64_t FloorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+}  // namespace sluice

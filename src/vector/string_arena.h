@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace sluice {
+
+// Owns the bytes of the string values of one or more vectors. Values are appended into large
+// chunks so a batch of strings costs a few allocations, not one per value; views stay valid for
+// the arena's lifetime (chunks never move).
+class StringArena {
+ public:
+  explicit StringArena(size_t chunk_size = 64 * 1024) : chunk_size_(chunk_size) {}
+  StringArena(const StringArena&) = delete;
+  StringArena& operator=(const StringArena&) = delete;
+
+  // Copies `value` into the arena and returns a view of the copy.
+  std::string_view Add(std::string_view value);
+  // Reserves `size` writable bytes; the caller fills them and builds the view itself.
+  char* Allocate(size_t size);
+  size_t bytes_used() const { return bytes_used_; }
+
+ private:
+  struct Chunk {
+    std::unique_ptr<char[]> data;
+    size_t capacity;
+    size_t used;
+  };
+  size_t chunk_size_;
+  size_t bytes_used_ = 0;
+  std::vector<Chunk> chunks_;
+};
+
+}  // namespace sluice

@@ -1,0 +1,265 @@
+// JSON → columns: coercions, per-record errors that leave the batch untouched, hostile input.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "format/json_decoder.h"
+#include "types/decimal.h"
+#include "types/timestamp.h"
+
+namespace sluice {
+namespace {
+
+Schema CashbackSchema() {
+  return Schema({{"transaction_id", DataType::String(), true},
+                 {"customer_id", DataType::String(), false},
+                 {"timestamp", DataType::Timestamp(), false},
+                 {"product_id", DataType::String(), true},
+                 {"amount", DataType::Int32(), true},
+                 {"merchant_id", DataType::String(), true}});
+}
+
+class JsonDecoderTest : public ::testing::Test {
+ protected:
+  void Use(Schema schema) {
+    decoder_ = std::make_unique<JsonDecoder>(schema);
+    batch_ = Batch::Empty(schema);
+  }
+  Status Decode(std::string_view doc) { return decoder_->DecodeRow(doc, batch_); }
+  // `reason` ending in '*' is a prefix.
+  void ExpectRejected(std::string_view doc, std::string_view reason) {
+    size_t rows = batch_.num_rows();
+    Status s = Decode(doc);
+    ASSERT_FALSE(s.ok()) << doc;
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+    if (!reason.empty() && reason.back() == '*') {
+      reason.remove_suffix(1);
+      EXPECT_EQ(s.message().substr(0, reason.size()), reason) << doc;
+    } else {
+      EXPECT_EQ(s.message(), reason) << doc;
+    }
+    EXPECT_EQ(batch_.num_rows(), rows);
+    for (size_t i = 0; i < batch_.num_columns(); ++i) {
+      EXPECT_EQ(batch_.column(i).size(), rows) << "column " << i << " after " << doc;
+    }
+  }
+
+  std::unique_ptr<JsonDecoder> decoder_;
+  Batch batch_;
+};
+
+TEST_F(JsonDecoderTest, CashbackRecordInAnyFieldOrder) {
+  Use(CashbackSchema());
+  ASSERT_TRUE(Decode(R"({"transaction_id":"trans_1","customer_id":"cust_3",)"
+                     R"("timestamp":"2024-03-01 12:30:45","product_id":"prod_7","amount":730,)"
+                     R"("merchant_id":"merch_1"})")
+                  .ok());
+  ASSERT_TRUE(Decode(R"({"merchant_id":"merch_2","amount":100,"extra":{"x":[1,2]},)"
+                     R"("timestamp":"2024-03-01T00:00:00Z","customer_id":"cust_1"})")
+                  .ok());
+  ASSERT_EQ(batch_.num_rows(), 2u);
+  EXPECT_EQ(batch_.column(0).Get<std::string_view>(0), "trans_1");
+  EXPECT_EQ(batch_.column(1).Get<std::string_view>(0), "cust_3");
+  EXPECT_EQ(FormatTimestamp(batch_.column(2).Get<int64_t>(0)), "2024-03-01 12:30:45");
+  EXPECT_EQ(batch_.column(4).Get<int32_t>(0), 730);
+  EXPECT_TRUE(batch_.column(0).IsNull(1));  // missing nullable field
+  EXPECT_TRUE(batch_.column(3).IsNull(1));
+  EXPECT_EQ(batch_.column(5).Get<std::string_view>(1), "merch_2");
+  EXPECT_EQ(batch_.column(2).Get<int64_t>(1), DaysFromCivil(2024, 3, 1) * kMicrosPerDay);
+}
+
+TEST_F(JsonDecoderTest, MalformedRecordsAreRejectedWithReasons) {
+  Use(CashbackSchema());
+  ASSERT_TRUE(Decode(R"({"customer_id":"cust_1","timestamp":"2024-01-01 00:00:00"})").ok());
+  ExpectRejected(R"({"timestamp":"2024-01-01 00:00:00","amount":5})",
+                 "field 'customer_id' is missing");
+  ExpectRejected(R"({"customer_id":null,"timestamp":"2024-01-01 00:00:00"})",
+                 "field 'customer_id' is null");
+  ExpectRejected(R"({"customer_id":"c","timestamp":"yesterday"})",
+                 "field 'timestamp': expected a timestamp like 'YYYY-MM-DD HH:MM:SS', found "
+                 "'yesterday'");
+  ExpectRejected(R"({"customer_id":"c","timestamp":"2024-02-30 00:00:00"})",
+                 "field 'timestamp': expected a timestamp like 'YYYY-MM-DD HH:MM:SS', found "
+                 "'2024-02-30 00:00:00'");
+  ExpectRejected(R"({"customer_id":"c","timestamp":"2024-01-01 00:00:00","amount":"12"})",
+                 "field 'amount': expected an integer, found a string");
+  ExpectRejected(R"({"customer_id":"c","timestamp":"2024-01-01 00:00:00","amount":12.5})",
+                 "field 'amount': expected an integer, found 12.5");
+  ExpectRejected(R"({"customer_id":"c","timestamp":"2024-01-01 00:00:00","amount":3000000000})",
+                 "field 'amount': 3000000000 does not fit in INT");
+  ExpectRejected("this is not json", "not valid JSON: *");
+  ExpectRejected("{\"customer_id\":", "not valid JSON: *");
+  ExpectRejected("", "not valid JSON: the message is empty");
+  ExpectRejected("[1,2]", "expected a JSON object, found an array");
+  ExpectRejected(R"("pizza")", "expected a JSON object, found a string");
+  ExpectRejected(R"({"customer_id":"c","timestamp":"2024-01-01 00:00:00"} trailing)",
+                 "not valid JSON: *");
+  EXPECT_EQ(batch_.num_rows(), 1u);
+  // The batch still decodes after the rejections.
+  ASSERT_TRUE(Decode(R"({"customer_id":"cust_9","timestamp":"2024-01-01 00:00:01"})").ok());
+  EXPECT_EQ(batch_.column(1).Get<std::string_view>(1), "cust_9");
+}
+
+TEST_F(JsonDecoderTest, TruncatedDocumentsAreRejected) {
+  Use(CashbackSchema());
+  std::string doc = R"({"customer_id":"cust_1","timestamp":"2024-01-01 00:00:00","amount":700})";
+  for (size_t cut = 1; cut < doc.size(); ++cut) {
+    size_t rows = batch_.num_rows();
+    Status s = Decode(doc.substr(0, cut));
+    EXPECT_FALSE(s.ok()) << doc.substr(0, cut);
+    EXPECT_EQ(batch_.num_rows(), rows);
+  }
+  EXPECT_TRUE(Decode(doc).ok());
+}
+
+TEST_F(JsonDecoderTest, InvalidUtf8IsRejected) {
+  Use(CashbackSchema());
+  std::string doc = "{\"customer_id\":\"cust_\xff\xfe\",\"timestamp\":\"2024-01-01 00:00:00\"}";
+  Status s = Decode(doc);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("UTF-8"), std::string::npos) << s.message();
+}
+
+TEST_F(JsonDecoderTest, TenThousandDeepNestingIsNoCrash) {
+  Use(CashbackSchema());
+  std::string doc = R"({"customer_id":"c","timestamp":"2024-01-01 00:00:00","x":)";
+  // Unbalanced: rejected.
+  ExpectRejected(doc + std::string(10000, '[') + std::string(9999, ']') + "}", "not valid JSON: *");
+  // Balanced, in a field nobody asked for: valid JSON, skipped without recursion.
+  EXPECT_TRUE(Decode(doc + std::string(10000, '[') + std::string(10000, ']') + "}").ok());
+  // Deeply nested objects in a field nobody asked for are valid JSON: skipped, no recursion.
+  std::string objects = "{\"customer_id\":\"c\",\"timestamp\":\"2024-01-01 00:00:00\",\"x\":";
+  for (int i = 0; i < 10000; ++i) objects += "{\"a\":";
+  objects += "1" + std::string(10000, '}') + "}";
+  EXPECT_TRUE(Decode(objects).ok());
+  EXPECT_EQ(batch_.num_rows(), 2u);
+}
+
+TEST_F(JsonDecoderTest, TenMegabyteStringsDecode) {
+  Use(CashbackSchema());
+  std::string big(10 * 1024 * 1024, 'z');
+  ASSERT_TRUE(Decode(R"({"customer_id":")" + big + R"(","timestamp":"2024-01-01 00:00:00"})").ok());
+  EXPECT_EQ(batch_.column(1).Get<std::string_view>(0).size(), big.size());
+}
+
+TEST_F(JsonDecoderTest, EscapesAreUnescaped) {
+  Use(CashbackSchema());
+  ASSERT_TRUE(Decode(R"({"customer_id":"a\"b\\c\u00e9\n","timestamp":"2024-01-01 00:00:00",)"
+                     R"("merch\u0061nt_id":"m"})")
+                  .ok());
+  EXPECT_EQ(batch_.column(1).Get<std::string_view>(0), "a\"b\\c\u00e9\n");
+  EXPECT_EQ(batch_.column(5).Get<std::string_view>(0), "m");
+}
+
+TEST_F(JsonDecoderTest, RepeatedKeyLastOneWins) {
+  Use(CashbackSchema());
+  ASSERT_TRUE(Decode(R"({"customer_id":"first","timestamp":"2024-01-01 00:00:00",)"
+                     R"("customer_id":"second"})")
+                  .ok());
+  EXPECT_EQ(batch_.column(1).size(), 1u);
+  EXPECT_EQ(batch_.column(1).Get<std::string_view>(0), "second");
+}
+
+TEST_F(JsonDecoderTest, CoercionsSparkUsersRelyOn) {
+  Use(Schema({{"account_number", DataType::String(), true},
+              {"flag", DataType::String(), true},
+              {"nested_as_text", DataType::String(), true},
+              {"amount", DataType::Decimal(10, 2), true},
+              {"transaction_date", DataType::Date(), true},
+              {"ts", DataType::Timestamp(), true},
+              {"ratio", DataType::Float64(), true},
+              {"ok", DataType::Boolean(), true},
+              {"big", DataType::Int64(), true}}));
+  ASSERT_TRUE(Decode(R"({"account_number":1234567890,"flag":true,"nested_as_text":{"a":[1, 2]},)"
+                     R"("amount":1234.565,"transaction_date":"2024-07-04","ts":1700000000,)"
+                     R"("ratio":1e-3,"ok":false,"big":-9007199254740993})")
+                  .ok());
+  EXPECT_EQ(batch_.column(0).Get<std::string_view>(0), "1234567890");
+  EXPECT_EQ(batch_.column(1).Get<std::string_view>(0), "true");
+  EXPECT_EQ(batch_.column(2).Get<std::string_view>(0), R"({"a":[1, 2]})");
+  EXPECT_EQ(FormatDecimal(batch_.column(3).Get<int64_t>(0), 2), "1234.57");  // half up
+  EXPECT_EQ(FormatDate(batch_.column(4).Get<int32_t>(0)), "2024-07-04");
+  EXPECT_EQ(FormatTimestamp(batch_.column(5).Get<int64_t>(0)), "2023-11-14 22:13:20");
+  EXPECT_DOUBLE_EQ(batch_.column(6).Get<double>(0), 0.001);
+  EXPECT_EQ(batch_.column(7).Get<uint8_t>(0), 0);
+  EXPECT_EQ(batch_.column(8).Get<int64_t>(0), -9007199254740993LL);
+  ExpectRejected(R"({"amount":123456789012})", "field 'amount': 123456789012 does not fit in DECIMAL(10,2)");
+  ExpectRejected(R"({"transaction_date":"04/07/2024"})",
+                 "field 'transaction_date': expected a date like 'YYYY-MM-DD', found '04/07/2024'");
+}
+
+TEST_F(JsonDecoderTest, FinanceRecordWithNestedStructAndArray) {
+  DataType item = DataType::Struct({{"item_id", DataType::String(), true},
+                                    {"product_name", DataType::String(), true},
+                                    {"quantity", DataType::Int32(), true},
+                                    {"unit_price", DataType::Decimal(10, 2), true}});
+  DataType shipping = DataType::Struct({{"address", DataType::String(), true},
+                                        {"shipping_method", DataType::String(), true},
+                                        {"shipping_cost", DataType::Decimal(10, 2), true}});
+  Use(Schema({{"transaction_id", DataType::String(), false},
+              {"transaction_items", DataType::List(item), true},
+              {"shipping_info", shipping, true}}));
+  ASSERT_TRUE(Decode(R"({"transaction_id":"t1","transaction_items":[)"
+                     R"({"item_id":"i1","product_name":"Lamp","quantity":2,"unit_price":19.99},)"
+                     R"({"item_id":"i2","product_name":"Desk","quantity":1,"unit_price":250}],)"
+                     R"("shipping_info":{"address":"1 Main St","shipping_method":"Express",)"
+                     R"("shipping_cost":12.5}})")
+                  .ok());
+  ASSERT_TRUE(Decode(R"({"transaction_id":"t2","transaction_items":[],"shipping_info":null})").ok());
+  // A bad element deep inside rolls the whole row back, nested children included.
+  ExpectRejected(R"({"transaction_id":"t3","transaction_items":[{"item_id":"i9","quantity":1},)"
+                 R"({"item_id":"i10","quantity":"two"}]})",
+                 "field 'transaction_items[1].quantity': expected an integer, found a string");
+  ASSERT_TRUE(Decode(R"({"transaction_id":"t4","transaction_items":[{"item_id":"i5"}]})").ok());
+
+  ASSERT_EQ(batch_.num_rows(), 3u);
+  const Vector& items = batch_.column(1);
+  EXPECT_EQ(items.offsets()[0], 0u);
+  EXPECT_EQ(items.offsets()[1], 2u);
+  EXPECT_EQ(items.offsets()[2], 2u);
+  EXPECT_EQ(items.offsets()[3], 3u);
+  const Vector& elements = items.list_child();
+  ASSERT_EQ(elements.size(), 3u);
+  EXPECT_EQ(elements.child(1).Get<std::string_view>(1), "Desk");
+  EXPECT_EQ(elements.child(2).Get<int32_t>(0), 2);
+  EXPECT_EQ(FormatDecimal(elements.child(3).Get<int64_t>(1), 2), "250.00");
+  EXPECT_EQ(elements.child(0).Get<std::string_view>(2), "i5");
+  EXPECT_TRUE(elements.child(2).IsNull(2));
+  const Vector& ship = batch_.column(2);
+  EXPECT_EQ(ship.size(), 3u);
+  EXPECT_EQ(ship.child(1).Get<std::string_view>(0), "Express");
+  EXPECT_TRUE(ship.IsNull(1));
+  EXPECT_TRUE(ship.IsNull(2));
+  EXPECT_EQ(ship.child(0).size(), 3u);
+}
+
+TEST(Timestamp, ParsesTheFormatsSparkUsersSend) {
+  EXPECT_EQ(ParseTimestamp("1970-01-01 00:00:00"), 0);
+  EXPECT_EQ(ParseTimestamp("1970-01-01T00:00:01.5Z"), 1'500'000);
+  EXPECT_EQ(ParseTimestamp("1970-01-01T01:00:00+01:00"), 0);
+  EXPECT_EQ(ParseTimestamp("1969-12-31 23:59:59"), -1'000'000);
+  EXPECT_EQ(ParseTimestamp("2024-02-29"), int64_t{DaysFromCivil(2024, 2, 29)} * kMicrosPerDay);
+  EXPECT_FALSE(ParseTimestamp("2023-02-29 00:00:00"));
+  EXPECT_FALSE(ParseTimestamp("2024-01-01 24:00:00"));
+  EXPECT_FALSE(ParseTimestamp("2024-01-01 10:00:00 junk"));
+  EXPECT_FALSE(ParseTimestamp(""));
+  EXPECT_EQ(FormatTimestamp(-1'000'000), "1969-12-31 23:59:59");
+  EXPECT_EQ(FormatTimestamp(1'500'000), "1970-01-01 00:00:01.5");
+}
+
+TEST(Decimal, ParsesExactlyAndRoundsHalfAwayFromZero) {
+  EXPECT_EQ(ParseDecimal("105", 10, 2), 10500);
+  EXPECT_EQ(ParseDecimal("-0.005", 10, 2), -1);
+  EXPECT_EQ(ParseDecimal("0.004", 10, 2), 0);
+  EXPECT_EQ(ParseDecimal("1.5e2", 10, 0), 150);
+  EXPECT_EQ(ParseDecimal(".25", 3, 2), 25);
+  EXPECT_FALSE(ParseDecimal("1000", 3, 0));
+  EXPECT_FALSE(ParseDecimal("1.2.3", 10, 2));
+  EXPECT_FALSE(ParseDecimal("abc", 10, 2));
+  EXPECT_EQ(FormatDecimal(-1, 2), "-0.01");
+  EXPECT_EQ(RescaleDecimal(12345, 3, 1, 10), 123);
+  EXPECT_EQ(RescaleDecimal(-12355, 3, 2, 10), -1236);
+}
+
+}  // namespace
+}  // namespace sluice
