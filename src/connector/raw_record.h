@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vector/string_arena.h"
+
+namespace sluice {
+
+// A record as a source delivers it, before decoding: bytes plus where it came from. `origin` is
+// the topic, file path or generator name, so an error can say topic/partition/offset or
+// file:line.
+struct RawRecord {
+  std::string_view key;
+  std::string_view value;
+  int64_t timestamp_ms = 0;  // the record's own time (Kafka timestamp, generation time)
+  int32_t partition = 0;     // Kafka partition; 0 for files and generators
+  int64_t offset = 0;        // Kafka offset, file line number (1-based), generator sequence
+  bool has_key = false;
+};
+
+// A batch of raw records whose bytes live in one arena.
+class RawBatch {
+ public:
+  std::string_view origin() const { return origin_; }
+  void set_origin(std::string origin) { origin_ = std::move(origin); }
+
+  // Copies key and value bytes into the batch's arena.
+  void Add(std::string_view value, int64_t timestamp_ms, int32_t partition, int64_t offset) {
+    records_.push_back(RawRecord{{}, arena_.Add(value), timestamp_ms, partition, offset, false});
+  }
+  void AddWithKey(std::string_view key, std::string_view value, int64_t timestamp_ms,
+                  int32_t partition, int64_t offset) {
+    records_.push_back(
+        RawRecord{arena_.Add(key), arena_.Add(value), timestamp_ms, partition, offset, true});
+  }
+
+  size_t size() const { return records_.size(); }
+  bool empty() const { return records_.empty(); }
+  const RawRecord& operator[](size_t i) const { return records_[i]; }
+  const std::vector<RawRecord>& records() const { return records_; }
+
+ private:
+  std::string origin_;
+  StringArena arena_;
+  std::vector<RawRecord> records_;
+};
+
+}  // namespace sluice

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "common/result.h"
+#include "connector/raw_record.h"
+
+namespace sluice {
+
+// Where records come from: Kafka, a file, a generator. Delivers raw bytes; decoding is the
+// format's job, so every source gets the same error handling and dead-lettering.
+class Source {
+ public:
+  virtual ~Source() = default;
+
+  virtual Status Open() = 0;
+  // Appends up to `max_records` records to `out`, waiting at most `timeout` for the first one.
+  // Returns false once a bounded source has delivered everything (then `out` may still hold the
+  // last records); unbounded sources always return true.
+  virtual Result<bool> Poll(RawBatch& out, size_t max_records,
+                            std::chrono::milliseconds timeout) = 0;
+  virtual Status Close() = 0;
+  // One line for `sluice explain`: "datagen(scenario=cashback, count=1000, seed=7)".
+  virtual std::string Describe() const = 0;
+};
+
+}  // namespace sluice

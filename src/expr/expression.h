@@ -1,0 +1,42 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "types/data_type.h"
+#include "vector/batch.h"
+
+namespace sluice {
+
+// What an evaluation may need beyond its input batch.
+struct EvalContext {
+  int64_t now_micros = 0;  // current_timestamp(): fixed per batch so a batch sees one time
+};
+
+// A bound, typed expression. Evaluate computes a whole column at once over the batch's live
+// rows: the result has input.num_rows() rows and is defined at the live ones. Expressions never
+// fail per row — like Spark (non-ANSI), invalid input yields NULL — so Evaluate's error is only
+// for resource or internal failures.
+class Expression {
+ public:
+  explicit Expression(DataType type) : type_(std::move(type)) {}
+  virtual ~Expression() = default;
+  Expression(const Expression&) = delete;
+  Expression& operator=(const Expression&) = delete;
+
+  const DataType& type() const { return type_; }
+  virtual Result<VectorPtr> Evaluate(const Batch& input, EvalContext& context) const = 0;
+  // SQL-like text for `sluice explain`.
+  virtual std::string ToString() const = 0;
+  // The input columns this expression reads (for projection push-down and explain).
+  virtual void CollectColumns(std::vector<int>& /*columns*/) const {}
+
+ private:
+  DataType type_;
+};
+
+using ExpressionPtr = std::shared_ptr<const Expression>;
+
+}  // namespace sluice

@@ -1,0 +1,219 @@
+// + - * / % and unary minus, with Spark's result types (type_coercion.h). Integer overflow wraps
+// as in Spark; a DECIMAL result that does not fit its precision, and division by zero, are NULL.
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "function/function_registry.h"
+#include "function/kernel_loops.h"
+#include "function/type_coercion.h"
+#include "types/decimal.h"
+
+namespace sluice {
+namespace {
+
+__extension__ using Int128 = __int128;
+
+template <typename T>
+T WrapAdd(T a, T b) {
+  using U = std::make_unsigned_t<T>;
+  return static_cast<T>(static_cast<U>(a) + static_cast<U>(b));
+}
+template <typename T>
+T WrapSub(T a, T b) {
+  using U = std::make_unsigned_t<T>;
+  return static_cast<T>(static_cast<U>(a) - static_cast<U>(b));
+}
+template <typename T>
+T WrapMul(T a, T b) {
+  using U = std::make_unsigned_t<T>;
+  return static_cast<T>(static_cast<U>(a) * static_cast<U>(b));
+}
+
+Status ArgumentError(std::string_view op, const BindArguments& args) {
+  return Status::Invalid("operator {} expects numbers, found {} and {}", op,
+                         args.types[0].ToString(), args.types[1].ToString());
+}
+
+// Binds + - % : both arguments are cast to the result type (decimals to its scale, with
+// headroom), so the kernel is one typed loop.
+Result<BoundFunction> BindAdditive(char op, const BindArguments& args) {
+  if (args.types.size() != 2) return Status::Invalid("operator {} takes two operands", op);
+  auto result = ArithmeticResultType(op, args.types[0], args.types[1]);
+  if (!result) return ArgumentError(std::string(1, op), args);
+  DataType r = *result;
+  DataType operand = r.id() == TypeId::kDecimal ? DataType::Decimal(kMaxDecimalPrecision, r.scale())
+                                                : r;
+  BoundFunction f{r, {operand, operand}, nullptr};
+  const int64_t limit = r.id() == TypeId::kDecimal ? PowerOfTen(r.precision()) : 0;
+  f.kernel = [op, r, limit](const std::vector<VectorPtr>& a, const KernelContext& ctx,
+                            Vector& out) -> Status {
+    const Vector& x = *a[0];
+    const Vector& y = *a[1];
+    switch (r.id()) {
+      case TypeId::kInt32:
+        if (op == '%') {
+          kernel::BinaryMaybe<int32_t, int32_t, int32_t>(
+              x, y, ctx, out, [](int32_t p, int32_t q) -> std::optional<int32_t> {
+                if (q == 0) return std::nullopt;
+                if (q == -1) return 0;
+                return p % q;
+              });
+        } else {
+          kernel::Binary<int32_t, int32_t, int32_t>(x, y, ctx, out, [op](int32_t p, int32_t q) {
+            return op == '+' ? WrapAdd(p, q) : WrapSub(p, q);
+          });
+        }
+        return Status::OK();
+      case TypeId::kInt64:
+        if (op == '%') {
+          kernel::BinaryMaybe<int64_t, int64_t, int64_t>(
+              x, y, ctx, out, [](int64_t p, int64_t q) -> std::optional<int64_t> {
+                if (q == 0) return std::nullopt;
+                if (q == -1) return 0;
+                return p % q;
+              });
+        } else {
+          kernel::Binary<int64_t, int64_t, int64_t>(x, y, ctx, out, [op](int64_t p, int64_t q) {
+            return op == '+' ? WrapAdd(p, q) : WrapSub(p, q);
+          });
+        }
+        return Status::OK();
+      case TypeId::kFloat64:
+        if (op == '%') {
+          kernel::BinaryMaybe<double, double, double>(
+              x, y, ctx, out, [](double p, double q) -> std::optional<double> {
+                if (q == 0) return std::nullopt;
+                return std::fmod(p, q);
+              });
+        } else {
+          kernel::Binary<double, double, double>(x, y, ctx, out, [op](double p, double q) {
+            return op == '+' ? p + q : p - q;
+          });
+        }
+        return Status::OK();
+      case TypeId::kDecimal:
+        kernel::BinaryMaybe<int64_t, int64_t, int64_t>(
+            x, y, ctx, out, [op, limit](int64_t p, int64_t q) -> std::optional<int64_t> {
+              Int128 v;
+              if (op == '%') {
+                if (q == 0) return std::nullopt;
+                v = p % q;
+              } else {
+                v = op == '+' ? Int128{p} + q : Int128{p} - q;
+              }
+              if (v >= limit || v <= -limit) return std::nullopt;
+              return static_cast<int64_t>(v);
+            });
+        return Status::OK();
+      default:
+        return Status::Internal("arithmetic on {}", r.ToString());
+    }
+  };
+  return f;
+}
+
+Result<BoundFunction> BindMultiply(const BindArguments& args) {
+  if (args.types.size() != 2) return Status::Invalid("operator * takes two operands");
+  auto result = ArithmeticResultType('*', args.types[0], args.types[1]);
+  if (!result) return ArgumentError("*", args);
+  DataType r = *result;
+  if (r.id() != TypeId::kDecimal) {
+    BoundFunction f{r, {r, r}, nullptr};
+    f.kernel = [r](const std::vector<VectorPtr>& a, const KernelContext& ctx,
+                   Vector& out) -> Status {
+      if (r.id() == TypeId::kInt32) {
+        kernel::Binary<int32_t, int32_t, int32_t>(*a[0], *a[1], ctx, out, WrapMul<int32_t>);
+      } else if (r.id() == TypeId::kInt64) {
+        kernel::Binary<int64_t, int64_t, int64_t>(*a[0], *a[1], ctx, out, WrapMul<int64_t>);
+      } else {
+        kernel::Binary<double, double, double>(*a[0], *a[1], ctx, out,
+                                               [](double p, double q) { return p * q; });
+      }
+      return Status::OK();
+    };
+    return f;
+  }
+  // Decimals multiply their unscaled values; the scales add up to the result's scale.
+  DataType da = AsDecimal(args.types[0]), db = AsDecimal(args.types[1]);
+  int extra = da.scale() + db.scale() - r.scale();  // > 0 only when the scale was capped at 18
+  const int64_t limit = PowerOfTen(r.precision());
+  BoundFunction f{r, {da, db}, nullptr};
+  f.kernel = [limit, extra](const std::vector<VectorPtr>& a, const KernelContext& ctx,
+                            Vector& out) -> Status {
+    kernel::BinaryMaybe<int64_t, int64_t, int64_t>(
+        *a[0], *a[1], ctx, out, [limit, extra](int64_t p, int64_t q) -> std::optional<int64_t> {
+          Int128 v = Int128{p} * q;
+          if (extra > 0) {
+            Int128 d = PowerOfTen(extra);
+            Int128 rem = v % d;
+            v /= d;
+            if ((rem < 0 ? -rem : rem) * 2 >= d) v += v < 0 || rem < 0 ? -1 : 1;
+          }
+          if (v >= limit || v <= -limit) return std::nullopt;
+          return static_cast<int64_t>(v);
+        });
+    return Status::OK();
+  };
+  return f;
+}
+
+// '/' is DOUBLE division, as in Spark for integers; x / 0 is NULL.
+Result<BoundFunction> BindDivide(const BindArguments& args) {
+  if (args.types.size() != 2) return Status::Invalid("operator / takes two operands");
+  if (!args.types[0].IsNumeric() && args.types[0].id() != TypeId::kNull) {
+    return ArgumentError("/", args);
+  }
+  if (!args.types[1].IsNumeric() && args.types[1].id() != TypeId::kNull) {
+    return ArgumentError("/", args);
+  }
+  BoundFunction f{DataType::Float64(), {DataType::Float64(), DataType::Float64()}, nullptr};
+  f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    kernel::BinaryMaybe<double, double, double>(
+        *a[0], *a[1], ctx, out, [](double p, double q) -> std::optional<double> {
+          if (q == 0) return std::nullopt;
+          return p / q;
+        });
+    return Status::OK();
+  };
+  return f;
+}
+
+Result<BoundFunction> BindNegate(const BindArguments& args) {
+  if (args.types.size() != 1 || !args.types[0].IsNumeric()) {
+    return Status::Invalid("unary minus expects a number, found {}",
+                           args.types.empty() ? "nothing" : args.types[0].ToString());
+  }
+  DataType t = args.types[0];
+  BoundFunction f{t, {t}, nullptr};
+  f.kernel = [t](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    switch (t.id()) {
+      case TypeId::kInt32:
+        kernel::Unary<int32_t, int32_t>(*a[0], ctx, out,
+                                        [](int32_t v) { return WrapSub<int32_t>(0, v); });
+        break;
+      case TypeId::kFloat64:
+        kernel::Unary<double, double>(*a[0], ctx, out, [](double v) { return -v; });
+        break;
+      default:
+        kernel::Unary<int64_t, int64_t>(*a[0], ctx, out,
+                                        [](int64_t v) { return WrapSub<int64_t>(0, v); });
+    }
+    return Status::OK();
+  };
+  return f;
+}
+
+}  // namespace
+
+void RegisterArithmeticFunctions(FunctionRegistry& registry) {
+  registry.Register({"add", "a + b", [](const BindArguments& a) { return BindAdditive('+', a); }});
+  registry.Register(
+      {"subtract", "a - b", [](const BindArguments& a) { return BindAdditive('-', a); }});
+  registry.Register({"modulo", "a % b", [](const BindArguments& a) { return BindAdditive('%', a); }});
+  registry.Register({"multiply", "a * b", BindMultiply});
+  registry.Register({"divide", "a / b", BindDivide});
+  registry.Register({"negate", "-a", BindNegate});
+}
+
+}  // namespace sluice

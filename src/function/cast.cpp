@@ -1,0 +1,313 @@
+#include "function/cast.h"
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "function/kernel_loops.h"
+#include "types/decimal.h"
+#include "types/timestamp.h"
+
+namespace sluice {
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+std::optional<int64_t> ParseInt(std::string_view s) {
+  s = Trim(s);
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  int64_t v;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+std::optional<double> ParseDouble(std::string_view s) {
+  s = Trim(s);
+  double v;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+// Spark prints whole doubles with ".0".
+std::string DoubleText(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  std::string s = fmt::format("{}", v);
+  if (s.find_first_of(".en") == std::string::npos) s += ".0";
+  return s;
+}
+
+std::optional<int64_t> DoubleToInt(double v, int64_t lo, int64_t hi) {
+  if (std::isnan(v) || v < static_cast<double>(lo) || v > static_cast<double>(hi)) {
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(v);  // truncates toward zero, like Spark
+}
+
+template <typename In>
+std::optional<int64_t> IntegerToDecimal(In v, const DataType& to) {
+  return RescaleDecimal(static_cast<int64_t>(v), 0, to.scale(), to.precision());
+}
+
+int64_t Int64At(const Vector& v, size_t row) {
+  return v.type().id() == TypeId::kInt32 ? v.Get<int32_t>(row) : v.Get<int64_t>(row);
+}
+
+// Numeric value of an integer/decimal/double column as double.
+double NumberAt(const Vector& v, size_t row) {
+  switch (v.type().id()) {
+    case TypeId::kInt32: return v.Get<int32_t>(row);
+    case TypeId::kInt64: return static_cast<double>(v.Get<int64_t>(row));
+    case TypeId::kFloat64: return v.Get<double>(row);
+    case TypeId::kDecimal:
+      return static_cast<double>(v.Get<int64_t>(row)) / PowerOfTen(v.type().scale());
+    default: return 0;
+  }
+}
+
+}  // namespace
+
+bool CanCast(const DataType& from, const DataType& to) {
+  if (from == to || from.id() == TypeId::kNull) return true;
+  if (to.id() == TypeId::kString) return true;
+  auto is_scalar = [](const DataType& t) { return !t.IsNested() && t.id() != TypeId::kInterval; };
+  if (!is_scalar(from) || !is_scalar(to)) return false;
+  if (from.id() == TypeId::kBytes || to.id() == TypeId::kBytes) {
+    return from.IsStringLike() && to.IsStringLike();
+  }
+  if (to.id() == TypeId::kDate) {
+    return from.IsStringLike() || from.id() == TypeId::kTimestamp;
+  }
+  if (from.id() == TypeId::kDate) {
+    return to.id() == TypeId::kTimestamp || to.IsStringLike();
+  }
+  return true;  // numeric, boolean, string and timestamp convert among themselves
+}
+
+std::string CastToText(const Vector& in, size_t row) {
+  switch (in.type().id()) {
+    case TypeId::kBoolean: return in.Get<uint8_t>(row) ? "true" : "false";
+    case TypeId::kInt32: return fmt::format("{}", in.Get<int32_t>(row));
+    case TypeId::kInt64: return fmt::format("{}", in.Get<int64_t>(row));
+    case TypeId::kFloat64: return DoubleText(in.Get<double>(row));
+    case TypeId::kDecimal: return FormatDecimal(in.Get<int64_t>(row), in.type().scale());
+    case TypeId::kString:
+    case TypeId::kBytes: return std::string(in.Get<std::string_view>(row));
+    case TypeId::kDate: return FormatDate(in.Get<int32_t>(row));
+    case TypeId::kTimestamp: return FormatTimestamp(in.Get<int64_t>(row));
+    case TypeId::kInterval: return fmt::format("{} seconds", in.Get<int64_t>(row) / 1e6);
+    case TypeId::kStruct: {
+      std::string out = "{";
+      for (size_t i = 0; i < in.num_children(); ++i) {
+        out += i ? ", " : "";
+        out += in.child(i).IsNull(row) ? "null" : CastToText(in.child(i), row);
+      }
+      return out + "}";
+    }
+    case TypeId::kList: {
+      std::string out = "[";
+      const Vector& child = in.list_child();
+      for (uint32_t i = in.offsets()[row]; i < in.offsets()[row + 1]; ++i) {
+        out += i > in.offsets()[row] ? ", " : "";
+        out += child.IsNull(i) ? "null" : CastToText(child, i);
+      }
+      return out + "]";
+    }
+    case TypeId::kNull: return "null";
+  }
+  return "";
+}
+
+Status CastVector(const Vector& in, const DataType& to, const KernelContext& ctx, Vector& out) {
+  const TypeId from_id = in.type().id();
+  const TypeId to_id = to.id();
+  out.Resize(ctx.num_rows);
+
+  // Row-at-a-time fallback for every pair; the hot pairs below get typed loops.
+  auto each = [&](auto&& convert) {
+    kernel::ForEachLive(ctx, [&](size_t row) {
+      if (in.IsNull(row) || !convert(row)) out.SetNull(row);
+    });
+  };
+
+  if (from_id == TypeId::kNull) {
+    kernel::ForEachLive(ctx, [&](size_t row) { out.SetNull(row); });
+    return Status::OK();
+  }
+
+  switch (to_id) {
+    case TypeId::kString:
+    case TypeId::kBytes:
+      each([&](size_t row) {
+        out.data<std::string_view>()[row] = out.arena().Add(CastToText(in, row));
+        return true;
+      });
+      return Status::OK();
+
+    case TypeId::kBoolean:
+      each([&](size_t row) {
+        if (in.type().IsStringLike()) {
+          std::string_view s = Trim(in.Get<std::string_view>(row));
+          if (s == "true" || s == "TRUE" || s == "True" || s == "1" || s == "t" || s == "yes") {
+            out.data<uint8_t>()[row] = 1;
+            return true;
+          }
+          if (s == "false" || s == "FALSE" || s == "False" || s == "0" || s == "f" || s == "no") {
+            out.data<uint8_t>()[row] = 0;
+            return true;
+          }
+          return false;
+        }
+        out.data<uint8_t>()[row] = NumberAt(in, row) != 0 ? 1 : 0;
+        return true;
+      });
+      return Status::OK();
+
+    case TypeId::kInt32:
+    case TypeId::kInt64: {
+      const int64_t lo = to_id == TypeId::kInt32 ? std::numeric_limits<int32_t>::min()
+                                                 : std::numeric_limits<int64_t>::min();
+      const int64_t hi = to_id == TypeId::kInt32 ? std::numeric_limits<int32_t>::max()
+                                                 : std::numeric_limits<int64_t>::max();
+      auto store = [&](size_t row, int64_t v) {
+        if (v < lo || v > hi) return false;
+        if (to_id == TypeId::kInt32) {
+          out.data<int32_t>()[row] = static_cast<int32_t>(v);
+        } else {
+          out.data<int64_t>()[row] = v;
+        }
+        return true;
+      };
+      if (from_id == TypeId::kInt32 && to_id == TypeId::kInt64) {
+        kernel::Unary<int32_t, int64_t>(in, ctx, out, [](int32_t v) { return int64_t{v}; });
+        return Status::OK();
+      }
+      each([&](size_t row) {
+        switch (from_id) {
+          case TypeId::kBoolean: return store(row, in.Get<uint8_t>(row));
+          case TypeId::kInt32:
+          case TypeId::kInt64: return store(row, Int64At(in, row));
+          case TypeId::kFloat64: {
+            auto v = DoubleToInt(in.Get<double>(row), lo, hi);
+            return v && store(row, *v);
+          }
+          case TypeId::kDecimal:  // truncates toward zero
+            return store(row, in.Get<int64_t>(row) / PowerOfTen(in.type().scale()));
+          case TypeId::kTimestamp:
+            return store(row, FloorDiv(in.Get<int64_t>(row), kMicrosPerSecond));
+          case TypeId::kString:
+          case TypeId::kBytes: {
+            std::string_view s = in.Get<std::string_view>(row);
+            if (auto v = ParseInt(s)) return store(row, *v);
+            // '12.7' → 12, as Spark does.
+            auto d = ParseDouble(s);
+            if (!d) return false;
+            auto v = DoubleToInt(*d, lo, hi);
+            return v && store(row, *v);
+          }
+          default: return false;
+        }
+      });
+      return Status::OK();
+    }
+
+    case TypeId::kFloat64:
+      each([&](size_t row) {
+        if (in.type().IsStringLike()) {
+          auto d = ParseDouble(in.Get<std::string_view>(row));
+          if (!d) return false;
+          out.data<double>()[row] = *d;
+          return true;
+        }
+        if (from_id == TypeId::kTimestamp) {
+          out.data<double>()[row] = static_cast<double>(in.Get<int64_t>(row)) / 1e6;
+          return true;
+        }
+        out.data<double>()[row] = from_id == TypeId::kBoolean ? in.Get<uint8_t>(row)
+                                                              : NumberAt(in, row);
+        return true;
+      });
+      return Status::OK();
+
+    case TypeId::kDecimal:
+      each([&](size_t row) {
+        std::optional<int64_t> v;
+        switch (from_id) {
+          case TypeId::kBoolean: v = IntegerToDecimal(in.Get<uint8_t>(row), to); break;
+          case TypeId::kInt32:
+          case TypeId::kInt64: v = IntegerToDecimal(Int64At(in, row), to); break;
+          case TypeId::kDecimal:
+            v = RescaleDecimal(in.Get<int64_t>(row), in.type().scale(), to.scale(),
+                               to.precision());
+            break;
+          case TypeId::kFloat64: {
+            double d = in.Get<double>(row);
+            if (!std::isfinite(d)) break;
+            v = ParseDecimal(fmt::format("{}", d), to.precision(), to.scale());
+            break;
+          }
+          case TypeId::kString:
+          case TypeId::kBytes:
+            v = ParseDecimal(Trim(in.Get<std::string_view>(row)), to.precision(), to.scale());
+            break;
+          default: break;
+        }
+        if (!v) return false;
+        out.data<int64_t>()[row] = *v;
+        return true;
+      });
+      return Status::OK();
+
+    case TypeId::kDate:
+      each([&](size_t row) {
+        if (from_id == TypeId::kTimestamp) {
+          out.data<int32_t>()[row] =
+              static_cast<int32_t>(FloorDiv(in.Get<int64_t>(row), kMicrosPerDay));
+          return true;
+        }
+        std::string_view s = Trim(in.Get<std::string_view>(row));
+        // Spark's CAST to DATE also takes a timestamp string and keeps its date.
+        auto days = ParseDate(s.substr(0, s.find_first_of(" T")));
+        if (!days) return false;
+        out.data<int32_t>()[row] = *days;
+        return true;
+      });
+      return Status::OK();
+
+    case TypeId::kTimestamp:
+      each([&](size_t row) {
+        std::optional<int64_t> micros;
+        switch (from_id) {
+          case TypeId::kDate: micros = int64_t{in.Get<int32_t>(row)} * kMicrosPerDay; break;
+          case TypeId::kInt32:
+          case TypeId::kInt64: micros = Int64At(in, row) * kMicrosPerSecond; break;
+          case TypeId::kFloat64:
+          case TypeId::kDecimal:
+            micros = static_cast<int64_t>(std::llround(NumberAt(in, row) * 1e6));
+            break;
+          case TypeId::kString:
+          case TypeId::kBytes: micros = ParseTimestamp(Trim(in.Get<std::string_view>(row))); break;
+          default: break;
+        }
+        if (!micros) return false;
+        out.data<int64_t>()[row] = *micros;
+        return true;
+      });
+      return Status::OK();
+
+    default:
+      break;
+  }
+  return Status::NotImplemented("CAST from {} to {}", in.type().ToString(), to.ToString());
+}
+
+}  // namespace sluice

@@ -1,0 +1,153 @@
+// = <> < <= > >= and IN, after coercing both sides to their common type.
+#include <fmt/format.h>
+
+#include "function/function_registry.h"
+#include "function/kernel_loops.h"
+#include "function/type_coercion.h"
+
+namespace sluice {
+namespace {
+
+enum class Cmp { kEq, kNe, kLt, kLe, kGt, kGe };
+
+template <typename T>
+bool Compare(Cmp cmp, const T& a, const T& b) {
+  switch (cmp) {
+    case Cmp::kEq: return a == b;
+    case Cmp::kNe: return a != b;
+    case Cmp::kLt: return a < b;
+    case Cmp::kLe: return a <= b;
+    case Cmp::kGt: return a > b;
+    case Cmp::kGe: return a >= b;
+  }
+  return false;
+}
+
+template <typename T>
+void CompareColumns(Cmp cmp, const Vector& a, const Vector& b, const KernelContext& ctx,
+                    Vector& out) {
+  // One loop per operator so the comparison inlines into a tight loop.
+  switch (cmp) {
+    case Cmp::kEq:
+      kernel::Binary<T, T, uint8_t>(a, b, ctx, out, [](const T& x, const T& y) { return x == y; });
+      break;
+    case Cmp::kNe:
+      kernel::Binary<T, T, uint8_t>(a, b, ctx, out, [](const T& x, const T& y) { return x != y; });
+      break;
+    case Cmp::kLt:
+      kernel::Binary<T, T, uint8_t>(a, b, ctx, out, [](const T& x, const T& y) { return x < y; });
+      break;
+    case Cmp::kLe:
+      kernel::Binary<T, T, uint8_t>(a, b, ctx, out, [](const T& x, const T& y) { return x <= y; });
+      break;
+    case Cmp::kGt:
+      kernel::Binary<T, T, uint8_t>(a, b, ctx, out, [](const T& x, const T& y) { return x > y; });
+      break;
+    case Cmp::kGe:
+      kernel::Binary<T, T, uint8_t>(a, b, ctx, out, [](const T& x, const T& y) { return x >= y; });
+      break;
+  }
+}
+
+// Calls fn.template operator()<T>() with the C++ type a column of `type` stores.
+template <typename Fn>
+Status DispatchPhysical(const DataType& type, Fn&& fn) {
+  switch (type.id()) {
+    case TypeId::kBoolean: fn(uint8_t{}); return Status::OK();
+    case TypeId::kInt32:
+    case TypeId::kDate: fn(int32_t{}); return Status::OK();
+    case TypeId::kInt64:
+    case TypeId::kDecimal:
+    case TypeId::kTimestamp:
+    case TypeId::kInterval: fn(int64_t{}); return Status::OK();
+    case TypeId::kFloat64: fn(double{}); return Status::OK();
+    case TypeId::kString:
+    case TypeId::kBytes: fn(std::string_view{}); return Status::OK();
+    default: return Status::NotImplemented("comparing values of type {}", type.ToString());
+  }
+}
+
+bool Comparable(const DataType& t) { return !t.IsNested(); }
+
+Result<BoundFunction> BindComparison(Cmp cmp, std::string_view symbol, const BindArguments& args) {
+  if (args.types.size() != 2) return Status::Invalid("operator {} takes two operands", symbol);
+  auto common = CommonType(args.types[0], args.types[1]);
+  if (!common || !Comparable(*common)) {
+    return Status::Invalid("cannot compare {} with {} (operator {})", args.types[0].ToString(),
+                           args.types[1].ToString(), symbol);
+  }
+  DataType t = common->id() == TypeId::kNull ? DataType::Boolean() : *common;
+  BoundFunction f{DataType::Boolean(), {t, t}, nullptr};
+  f.kernel = [cmp, t](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    return DispatchPhysical(t, [&](auto tag) {
+      using T = decltype(tag);
+      CompareColumns<T>(cmp, *a[0], *a[1], ctx, out);
+    });
+  };
+  return f;
+}
+
+// x IN (v1, v2, ...): TRUE on a match; else NULL if x or any candidate is NULL; else FALSE.
+Result<BoundFunction> BindIn(const BindArguments& args) {
+  if (args.types.size() < 2) return Status::Invalid("IN needs at least one value in its list");
+  DataType t = args.types[0];
+  for (size_t i = 1; i < args.types.size(); ++i) {
+    auto common = CommonType(t, args.types[i]);
+    if (!common || !Comparable(*common)) {
+      return Status::Invalid("cannot compare {} with {} in an IN list", args.types[0].ToString(),
+                             args.types[i].ToString());
+    }
+    t = *common;
+  }
+  if (t.id() == TypeId::kNull) t = DataType::Boolean();
+  BoundFunction f{DataType::Boolean(), std::vector<DataType>(args.types.size(), t), nullptr};
+  f.kernel = [t](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    return DispatchPhysical(t, [&](auto tag) {
+      using T = decltype(tag);
+      out.Resize(ctx.num_rows);
+      uint8_t* o = out.data<uint8_t>();
+      const Vector& x = *a[0];
+      kernel::ForEachLive(ctx, [&](size_t row) {
+        if (x.IsNull(row)) {
+          out.SetNull(row);
+          return;
+        }
+        const T& value = x.data<T>()[row];
+        bool saw_null = false;
+        for (size_t i = 1; i < a.size(); ++i) {
+          if (a[i]->IsNull(row)) {
+            saw_null = true;
+          } else if (a[i]->data<T>()[row] == value) {
+            o[row] = 1;
+            return;
+          }
+        }
+        if (saw_null) {
+          out.SetNull(row);
+        } else {
+          o[row] = 0;
+        }
+      });
+    });
+  };
+  return f;
+}
+
+}  // namespace
+
+void RegisterComparisonFunctions(FunctionRegistry& registry) {
+  struct Op {
+    const char* name;
+    Cmp cmp;
+    const char* symbol;
+  };
+  for (Op op : {Op{"equal", Cmp::kEq, "="}, Op{"not_equal", Cmp::kNe, "<>"},
+                Op{"less", Cmp::kLt, "<"}, Op{"less_equal", Cmp::kLe, "<="},
+                Op{"greater", Cmp::kGt, ">"}, Op{"greater_equal", Cmp::kGe, ">="}}) {
+    registry.Register({op.name, fmt::format("a {} b", op.symbol),
+                       [op](const BindArguments& a) { return BindComparison(op.cmp, op.symbol, a); }});
+  }
+  registry.Register({"in", "x IN (v1, v2, ...)", BindIn});
+}
+
+}  // namespace sluice

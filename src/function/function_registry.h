@@ -1,0 +1,37 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "function/scalar_function.h"
+
+namespace sluice {
+
+// The table of every scalar function, by lower-case name (DuckDB-style: one list, one lookup).
+class FunctionRegistry {
+ public:
+  static const FunctionRegistry& Builtin();
+
+  void Register(ScalarFunction function);
+  // Alias → existing function ("substr" → "substring").
+  void Alias(const std::string& alias, const std::string& target);
+  const ScalarFunction* Find(std::string_view name) const;
+  std::vector<std::string> Names() const;
+
+ private:
+  std::map<std::string, ScalarFunction, std::less<>> functions_;
+};
+
+// Each file of function/ adds its functions through one of these.
+void RegisterArithmeticFunctions(FunctionRegistry& registry);
+void RegisterComparisonFunctions(FunctionRegistry& registry);
+void RegisterLogicalFunctions(FunctionRegistry& registry);
+void RegisterConditionalFunctions(FunctionRegistry& registry);
+void RegisterMathFunctions(FunctionRegistry& registry);
+void RegisterStringFunctions(FunctionRegistry& registry);
+void RegisterRegexFunctions(FunctionRegistry& registry);
+void RegisterDatetimeFunctions(FunctionRegistry& registry);
+
+}  // namespace sluice

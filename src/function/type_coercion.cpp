@@ -1,0 +1,80 @@
+#include "function/type_coercion.h"
+
+#include <algorithm>
+
+#include "types/decimal.h"
+
+namespace sluice {
+
+DataType AsDecimal(const DataType& t) {
+  switch (t.id()) {
+    case TypeId::kInt32: return DataType::Decimal(10, 0);
+    case TypeId::kInt64: return DataType::Decimal(18, 0);
+    default: return t;
+  }
+}
+
+namespace {
+
+int Rank(TypeId id) {
+  switch (id) {
+    case TypeId::kInt32: return 1;
+    case TypeId::kInt64: return 2;
+    case TypeId::kDecimal: return 3;
+    case TypeId::kFloat64: return 4;
+    default: return 0;
+  }
+}
+
+DataType WiderDecimal(const DataType& a, const DataType& b) {
+  DataType da = AsDecimal(a), db = AsDecimal(b);
+  int scale = std::max(da.scale(), db.scale());
+  int integral = std::max(da.precision() - da.scale(), db.precision() - db.scale());
+  int precision = std::min(kMaxDecimalPrecision, integral + scale);
+  return DataType::Decimal(precision, std::min(scale, precision));
+}
+
+}  // namespace
+
+std::optional<DataType> CommonType(const DataType& a, const DataType& b) {
+  if (a == b) return a;
+  if (a.id() == TypeId::kNull) return b;
+  if (b.id() == TypeId::kNull) return a;
+  if (a.IsNumeric() && b.IsNumeric()) {
+    if (a.id() == TypeId::kDecimal || b.id() == TypeId::kDecimal) {
+      if (a.id() == TypeId::kFloat64 || b.id() == TypeId::kFloat64) return DataType::Float64();
+      return WiderDecimal(a, b);
+    }
+    return Rank(a.id()) >= Rank(b.id()) ? a : b;
+  }
+  auto temporal = [](TypeId id) { return id == TypeId::kDate || id == TypeId::kTimestamp; };
+  if (temporal(a.id()) && temporal(b.id())) return DataType::Timestamp();
+  if (a.IsStringLike() && b.IsStringLike()) return DataType::String();
+  if (a.IsStringLike() && (temporal(b.id()) || b.IsNumeric() || b.id() == TypeId::kBoolean)) {
+    return b.IsNumeric() ? DataType::Float64() : b;
+  }
+  if (b.IsStringLike() && (temporal(a.id()) || a.IsNumeric() || a.id() == TypeId::kBoolean)) {
+    return a.IsNumeric() ? DataType::Float64() : a;
+  }
+  return std::nullopt;
+}
+
+std::optional<DataType> ArithmeticResultType(char op, const DataType& a, const DataType& b) {
+  if (!a.IsNumeric() || !b.IsNumeric()) return std::nullopt;
+  if (a.id() == TypeId::kFloat64 || b.id() == TypeId::kFloat64) return DataType::Float64();
+  if (a.id() == TypeId::kDecimal || b.id() == TypeId::kDecimal) {
+    DataType da = AsDecimal(a), db = AsDecimal(b);
+    if (op == '*') {
+      int scale = std::min(kMaxDecimalPrecision, da.scale() + db.scale());
+      int precision = std::min(kMaxDecimalPrecision, da.precision() + db.precision() + 1);
+      return DataType::Decimal(std::max(precision, scale), scale);
+    }
+    int scale = std::max(da.scale(), db.scale());
+    int integral = std::max(da.precision() - da.scale(), db.precision() - db.scale()) + 1;
+    int precision = std::min(kMaxDecimalPrecision, integral + scale);
+    return DataType::Decimal(precision, std::min(scale, precision));
+  }
+  return Rank(a.id()) >= Rank(b.id()) ? a : b;
+}
+
+}  // namespace sluice
