@@ -1,0 +1,78 @@
+#include "exec/dead_letter_writer.h"
+
+#include <chrono>
+
+#include "function/cast.h"
+#include "types/timestamp.h"
+
+namespace sluice {
+
+const std::vector<std::string>& DeadLetterWriter::KnownColumns() {
+  static const std::vector<std::string> kColumns = {
+      "value", "key", "reason", "topic", "partition", "offset", "event_timestamp",
+      "error_time", "batch_id", "pipeline"};
+  return kColumns;
+}
+
+Result<std::unique_ptr<DeadLetterWriter>> DeadLetterWriter::Make(
+    const Schema& table_schema, std::unique_ptr<SinkOperator> sink, std::string pipeline_name) {
+  const auto& known = KnownColumns();
+  for (const Field& f : table_schema.fields()) {
+    bool ok = false;
+    for (const auto& k : known) ok |= k == f.name;
+    if (!ok) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      return Status::Invalid(
+          "dead-letter table '{}' has a column '{}' sluice cannot fill; its columns may be: {}",
+          sink->table_name(), f.name, list);
+    }
+  }
+  std::unique_ptr<DeadLetterWriter> w(new DeadLetterWriter());
+  w->schema_ = table_schema;
+  w->sink_ = std::move(sink);
+  w->pipeline_ = std::move(pipeline_name);
+  return w;
+}
+
+Status DeadLetterWriter::Write(const std::vector<DeadLetter>& letters, int64_t batch_id,
+                               EvalContext& context) {
+  if (letters.empty()) return Status::OK();
+  const int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  std::vector<VectorPtr> columns;
+  for (const Field& f : schema_.fields()) {
+    // Build the natural column, then cast it to the declared type if that differs.
+    const std::string& n = f.name;
+    DataType natural = DataType::String();
+    if (n == "partition") natural = DataType::Int32();
+    if (n == "offset" || n == "batch_id") natural = DataType::Int64();
+    if (n == "event_timestamp" || n == "error_time") natural = DataType::Timestamp();
+    auto v = std::make_shared<Vector>(natural);
+    for (const DeadLetter& d : letters) {
+      if (n == "value") v->AppendString(d.value);
+      else if (n == "key") d.key.empty() ? v->AppendNull() : v->AppendString(d.key);
+      else if (n == "reason") v->AppendString(d.reason);
+      else if (n == "topic") v->AppendString(d.origin);
+      else if (n == "pipeline") v->AppendString(pipeline_);
+      else if (n == "partition") v->Append<int32_t>(d.partition);
+      else if (n == "offset") v->Append<int64_t>(d.offset);
+      else if (n == "batch_id") v->Append<int64_t>(batch_id);
+      else if (n == "event_timestamp") v->Append<int64_t>(d.timestamp_ms * 1000);
+      else if (n == "error_time") v->Append<int64_t>(now);
+    }
+    if (natural != f.type) {
+      auto cast = std::make_shared<Vector>(f.type);
+      SelectionVector all;
+      KernelContext ctx{all, letters.size(), context};
+      SLUICE_RETURN_NOT_OK(CastVector(*v, f.type, ctx, *cast));
+      v = cast;
+    }
+    columns.push_back(std::move(v));
+  }
+  Batch batch(std::move(columns), letters.size());
+  return sink_->Push(batch, context);
+}
+
+}  // namespace sluice

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "exec/dead_letter.h"
+#include "exec/sink_operator.h"
+
+namespace sluice {
+
+// Writes dead letters into a sink table declared in SQL, filling its columns by name:
+//   value, key, reason, topic, partition, offset, event_timestamp (the record's time),
+//   error_time (when it failed), batch_id, pipeline.
+// A column may be declared with another type than the natural one (e.g. event_timestamp
+// STRING); the value is cast to it.
+class DeadLetterWriter {
+ public:
+  static Result<std::unique_ptr<DeadLetterWriter>> Make(const Schema& table_schema,
+                                                        std::unique_ptr<SinkOperator> sink,
+                                                        std::string pipeline_name);
+  // The column names a dead-letter table may have.
+  static const std::vector<std::string>& KnownColumns();
+
+  Status Open() { return sink_->Open(); }
+  Status Write(const std::vector<DeadLetter>& letters, int64_t batch_id, EvalContext& context);
+  Status Commit() { return sink_->Commit(); }
+  Status Finish() { return sink_->Finish(); }
+  SinkOperator& sink() { return *sink_; }
+  uint64_t rows_written() const { return sink_->rows_written(); }
+
+ private:
+  DeadLetterWriter() = default;
+  Schema schema_;
+  std::unique_ptr<SinkOperator> sink_;
+  std::string pipeline_;
+};
+
+}  // namespace sluice

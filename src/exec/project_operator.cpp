@@ -1,0 +1,31 @@
+#include "exec/project_operator.h"
+
+#include "expr/column_reference.h"
+
+namespace sluice {
+
+Status ProjectOperator::Push(const Batch& batch, EvalContext& context) {
+  CountIn(batch);
+  std::vector<VectorPtr> columns;
+  columns.reserve(expressions_.size());
+  for (const auto& e : expressions_) {
+    SLUICE_ASSIGN_OR_RETURN(VectorPtr column, e->Evaluate(batch, context));
+    columns.push_back(std::move(column));
+  }
+  Batch out(std::move(columns), batch.num_rows());
+  out.set_selection(batch.selection());
+  return Emit(out, context);
+}
+
+std::string ProjectOperator::Describe() const {
+  std::string out = "Project ";
+  for (size_t i = 0; i < expressions_.size(); ++i) {
+    std::string text = expressions_[i]->ToString();
+    out += i ? ", " : "";
+    out += text;
+    if (text != schema_.field(i).name) out += " AS " + schema_.field(i).name;
+  }
+  return out;
+}
+
+}  // namespace sluice

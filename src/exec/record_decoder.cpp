@@ -1,0 +1,101 @@
+#include "exec/record_decoder.h"
+
+#include "types/timestamp.h"
+
+namespace sluice {
+
+Result<DataType> MetadataType(const std::string& key) {
+  if (key == "timestamp") return DataType::Timestamp();
+  if (key == "partition") return DataType::Int32();
+  if (key == "offset") return DataType::Int64();
+  if (key == "topic" || key == "key") return DataType::String();
+  return Status::Invalid(
+      "unknown metadata key '{}': expected one of 'timestamp', 'partition', 'offset', 'topic', "
+      "'key'",
+      key);
+}
+
+Result<std::unique_ptr<RecordDecoder>> RecordDecoder::Make(std::vector<ScanColumn> columns,
+                                                           const std::string& format) {
+  std::unique_ptr<RecordDecoder> d(new RecordDecoder());
+  for (const ScanColumn& c : columns) {
+    d->schema_.Add(c.field);
+    if (c.metadata_key.empty()) {
+      d->physical_position_.push_back(static_cast<int>(d->physical_schema_.size()));
+      d->physical_schema_.Add(c.field);
+    } else {
+      SLUICE_ASSIGN_OR_RETURN(DataType type, MetadataType(c.metadata_key));
+      if (type != c.field.type) {
+        return Status::Invalid("metadata column '{}' FROM '{}' must be {}, not {}", c.field.name,
+                               c.metadata_key, type.ToString(), c.field.type.ToString());
+      }
+      d->physical_position_.push_back(-1);
+    }
+  }
+  if (format == "raw") {
+    if (d->physical_schema_.size() != 1 || !d->physical_schema_.field(0).type.IsStringLike()) {
+      return Status::Invalid("format 'raw' needs exactly one physical STRING or BYTES column");
+    }
+    d->raw_ = true;
+  } else if (format == "json") {
+    d->json_ = std::make_unique<JsonDecoder>(d->physical_schema_);
+  } else {
+    return Status::Invalid("unknown format '{}': expected 'json' or 'raw'", format);
+  }
+  d->columns_ = std::move(columns);
+  return d;
+}
+
+Result<Batch> RecordDecoder::Decode(const RawBatch& in, std::vector<DeadLetter>& dead_letters) {
+  Batch physical = Batch::Empty(physical_schema_);
+  std::vector<uint32_t> decoded;  // index in `in` of each decoded row
+  decoded.reserve(in.size());
+  for (auto& column : physical.columns()) column->Reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    const RawRecord& r = in[i];
+    if (raw_) {
+      physical.column(0).AppendString(r.value);
+      physical.set_num_rows(physical.num_rows() + 1);
+      decoded.push_back(static_cast<uint32_t>(i));
+      continue;
+    }
+    Status s = json_->DecodeRow(r.value, physical);
+    if (s.ok()) {
+      decoded.push_back(static_cast<uint32_t>(i));
+    } else {
+      dead_letters.push_back(DeadLetter{std::string(r.value), std::string(r.key),
+                                        std::string(in.origin()), r.partition, r.offset,
+                                        r.timestamp_ms, s.message()});
+    }
+  }
+  std::vector<VectorPtr> columns;
+  columns.reserve(columns_.size());
+  for (size_t c = 0; c < columns_.size(); ++c) {
+    if (physical_position_[c] >= 0) {
+      columns.push_back(physical.shared_column(physical_position_[c]));
+      continue;
+    }
+    auto v = std::make_shared<Vector>(columns_[c].field.type);
+    const std::string& key = columns_[c].metadata_key;
+    for (uint32_t i : decoded) {
+      const RawRecord& r = in[i];
+      if (key == "timestamp") {
+        v->Append<int64_t>(r.timestamp_ms * 1000);
+      } else if (key == "partition") {
+        v->Append<int32_t>(r.partition);
+      } else if (key == "offset") {
+        v->Append<int64_t>(r.offset);
+      } else if (key == "topic") {
+        v->AppendString(in.origin());
+      } else if (!r.has_key) {
+        v->AppendNull();
+      } else {
+        v->AppendString(r.key);
+      }
+    }
+    columns.push_back(std::move(v));
+  }
+  return Batch(std::move(columns), decoded.size());
+}
+
+}  // namespace sluice

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "connector/raw_record.h"
+#include "exec/dead_letter.h"
+#include "format/json_decoder.h"
+#include "types/schema.h"
+#include "vector/batch.h"
+
+namespace sluice {
+
+// Where a column of a source table gets its value: from the record's value (decoded by the
+// format), or from the record's metadata (Flink's `col TYPE METADATA FROM 'timestamp'`).
+struct ScanColumn {
+  Field field;
+  std::string metadata_key;  // empty for a physical column; else timestamp|partition|offset|topic|key
+};
+
+// The metadata keys a source table may declare, with their types.
+Result<DataType> MetadataType(const std::string& key);
+
+// Turns raw records into rows of a table's scan schema. A record that does not decode becomes
+// a DeadLetter with its reason and location instead of a row.
+class RecordDecoder {
+ public:
+  // `format` is 'json' or 'raw' (the whole value as the single physical STRING/BYTES column).
+  static Result<std::unique_ptr<RecordDecoder>> Make(std::vector<ScanColumn> columns,
+                                                     const std::string& format);
+
+  const Schema& schema() const { return schema_; }
+  // Appends the decoded rows of `in` to a new batch; bad records go to `dead_letters`.
+  Result<Batch> Decode(const RawBatch& in, std::vector<DeadLetter>& dead_letters);
+
+ private:
+  RecordDecoder() = default;
+
+  std::vector<ScanColumn> columns_;
+  Schema schema_;           // every column, in declared order
+  Schema physical_schema_;  // the columns the format decodes
+  std::vector<int> physical_position_;  // per declared column: index in physical batch or -1
+  bool raw_ = false;
+  std::unique_ptr<JsonDecoder> json_;
+};
+
+}  // namespace sluice
