@@ -19,6 +19,7 @@ const ConnectorRegistry& ConnectorRegistry::Builtin() {
     ConnectorRegistry r;
     RegisterDatagenConnector(r);
     RegisterFilesystemConnector(r);
+    RegisterKafkaConnector(r);
     RegisterPrintConnector(r);
     RegisterSqliteConnector(r);
     return r;

@@ -49,6 +49,7 @@ class ConnectorRegistry {
 // Each connector folder defines one of these; Builtin() calls them all.
 void RegisterDatagenConnector(ConnectorRegistry& registry);
 void RegisterFilesystemConnector(ConnectorRegistry& registry);
+void RegisterKafkaConnector(ConnectorRegistry& registry);
 void RegisterPrintConnector(ConnectorRegistry& registry);
 void RegisterSqliteConnector(ConnectorRegistry& registry);
 

@@ -20,6 +20,10 @@ class Source {
   // last records); unbounded sources always return true.
   virtual Result<bool> Poll(RawBatch& out, size_t max_records,
                             std::chrono::milliseconds timeout) = 0;
+  // Every sink has committed what was read so far: a source that tracks progress outside the
+  // pipeline (Kafka consumer-group offsets) records it now. At-least-once: a crash before this
+  // call re-reads from the previous checkpoint.
+  virtual Status Checkpoint() { return Status::OK(); }
   virtual Status Close() = 0;
   // One line for `sluice explain`: "datagen(scenario=cashback, count=1000, seed=7)".
   virtual std::string Describe() const = 0;

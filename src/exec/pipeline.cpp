@@ -68,16 +68,22 @@ Status Pipeline::PollOnce(SourceTask& task, EvalContext& context, bool* got_reco
 Status Pipeline::CommitAll() {
   for (auto& task : sources_) SLUICE_RETURN_NOT_OK(task.root->Commit());
   for (auto& w : dead_letter_writers_) SLUICE_RETURN_NOT_OK(w->Commit());
+  // Only once every sink holds the rows may sources record their progress.
+  for (auto& task : sources_) {
+    SLUICE_RETURN_NOT_OK(
+        task.source->Checkpoint().WithContext("checkpointing source '" + task.table_name + "'"));
+  }
   ++batch_id_;
   return Status::OK();
 }
 
 Status Pipeline::FinishAll() {
+  for (auto& task : sources_) SLUICE_RETURN_NOT_OK(task.root->Finish());
+  for (auto& w : dead_letter_writers_) SLUICE_RETURN_NOT_OK(w->Finish());
   for (auto& task : sources_) {
-    SLUICE_RETURN_NOT_OK(task.root->Finish());
+    SLUICE_RETURN_NOT_OK(task.source->Checkpoint());
     SLUICE_RETURN_NOT_OK(task.source->Close());
   }
-  for (auto& w : dead_letter_writers_) SLUICE_RETURN_NOT_OK(w->Finish());
   return Status::OK();
 }
 

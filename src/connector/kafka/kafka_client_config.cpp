@@ -1,0 +1,30 @@
+#include "connector/kafka/kafka_client_config.h"
+
+namespace sluice {
+
+bool IsSecretKafkaProperty(const std::string& key) {
+  for (const char* word : {"password", "secret", "sasl.jaas", "key.pem", "keystore", "token"}) {
+    if (key.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+Result<RdKafkaConf> MakeKafkaConf(const std::string& table,
+                                  const std::map<std::string, std::string>& properties,
+                                  const std::map<std::string, std::string>& overrides) {
+  RdKafkaConf conf(rd_kafka_conf_new());
+  char err[512];
+  auto set = [&](const std::string& key, const std::string& value) -> Status {
+    if (rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), err, sizeof err) !=
+        RD_KAFKA_CONF_OK) {
+      return Status::Invalid("table '{}': Kafka property 'properties.{}'{}: {}", table, key,
+                             IsSecretKafkaProperty(key) ? "" : " = '" + value + "'", err);
+    }
+    return Status::OK();
+  };
+  for (const auto& [key, value] : properties) SLUICE_RETURN_NOT_OK(set(key, value));
+  for (const auto& [key, value] : overrides) SLUICE_RETURN_NOT_OK(set(key, value));
+  return conf;
+}
+
+}  // namespace sluice

@@ -1,0 +1,229 @@
+#include "connector/kafka/kafka_source.h"
+
+#include <spdlog/spdlog.h>
+
+#include <fmt/format.h>
+
+namespace sluice {
+namespace {
+
+struct PartitionListDeleter {
+  void operator()(rd_kafka_topic_partition_list_t* l) const {
+    rd_kafka_topic_partition_list_destroy(l);
+  }
+};
+using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
+
+}  // namespace
+
+Result<std::unique_ptr<Source>> KafkaSource::Make(const ConnectorOptions& options) {
+  SLUICE_RETURN_NOT_OK(options.CheckKnown(
+      "kafka",
+      {"topic", "format", "scan.startup.mode", "scan.startup.timestamp-millis", "scan.bounded.mode"},
+      {"properties.", "json."}));
+  std::unique_ptr<KafkaSource> s(new KafkaSource());
+  s->table_ = options.table_name();
+  SLUICE_ASSIGN_OR_RETURN(s->topic_, options.GetRequired("topic"));
+  s->properties_ = options.WithPrefix("properties.");
+  if (!s->properties_.count("bootstrap.servers")) {
+    return Status::Invalid("table '{}': option 'properties.bootstrap.servers' is required",
+                           s->table_);
+  }
+  s->bootstrap_ = s->properties_["bootstrap.servers"];
+  s->group_ = s->properties_.count("group.id") ? s->properties_["group.id"] : "sluice-" + s->table_;
+  SLUICE_ASSIGN_OR_RETURN(
+      s->startup_mode_,
+      options.GetEnum("scan.startup.mode", "group-offsets",
+                      {"group-offsets", "earliest-offset", "latest-offset", "timestamp"}));
+  if (s->startup_mode_ == "timestamp") {
+    if (!options.Has("scan.startup.timestamp-millis")) {
+      return Status::Invalid(
+          "table '{}': 'scan.startup.mode' = 'timestamp' needs 'scan.startup.timestamp-millis'",
+          s->table_);
+    }
+    SLUICE_ASSIGN_OR_RETURN(s->startup_timestamp_ms_,
+                            options.GetInt("scan.startup.timestamp-millis", 0));
+  }
+  SLUICE_ASSIGN_OR_RETURN(std::string bounded,
+                          options.GetEnum("scan.bounded.mode", "unbounded",
+                                          {"unbounded", "latest-offset"}));
+  s->bounded_ = bounded == "latest-offset";
+  // Validate the properties now, so `sluice validate` catches a typo.
+  SLUICE_ASSIGN_OR_RETURN(RdKafkaConf conf, MakeKafkaConf(s->table_, s->properties_, {}));
+  return std::unique_ptr<Source>(std::move(s));
+}
+
+KafkaSource::~KafkaSource() {
+  if (!closed_) (void)Close();
+}
+
+void KafkaSource::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                              rd_kafka_topic_partition_list_t* partitions, void* opaque) {
+  auto* self = static_cast<KafkaSource*>(opaque);
+  if (err != RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    for (int i = 0; i < partitions->cnt; ++i) {
+      self->next_offsets_.erase(partitions->elems[i].partition);
+    }
+    rd_kafka_assign(rk, nullptr);
+    return;
+  }
+  // Resume from the group's committed offsets; the startup mode applies where there are none.
+  rd_kafka_committed(rk, partitions, 10000);
+  PartitionList by_time;
+  for (int i = 0; i < partitions->cnt; ++i) {
+    auto& p = partitions->elems[i];
+    if (p.offset >= 0) continue;
+    if (self->startup_mode_ == "latest-offset") {
+      p.offset = RD_KAFKA_OFFSET_END;
+    } else if (self->startup_mode_ == "timestamp") {
+      if (!by_time) by_time.reset(rd_kafka_topic_partition_list_new(partitions->cnt));
+      rd_kafka_topic_partition_list_add(by_time.get(), p.topic, p.partition)->offset =
+          self->startup_timestamp_ms_;
+    } else {
+      p.offset = RD_KAFKA_OFFSET_BEGINNING;
+    }
+  }
+  if (by_time) {
+    rd_kafka_offsets_for_times(rk, by_time.get(), 10000);
+    for (int i = 0; i < by_time->cnt; ++i) {
+      auto* p = rd_kafka_topic_partition_list_find(partitions, by_time->elems[i].topic,
+                                                   by_time->elems[i].partition);
+      p->offset = by_time->elems[i].offset >= 0 ? by_time->elems[i].offset : RD_KAFKA_OFFSET_END;
+    }
+  }
+  rd_kafka_assign(rk, partitions);
+}
+
+Status KafkaSource::Open() {
+  char err[512];
+  SLUICE_ASSIGN_OR_RETURN(
+      RdKafkaConf conf,
+      MakeKafkaConf(table_, properties_,
+                    {{"group.id", group_},
+                     {"enable.auto.commit", "false"},
+                     {"enable.auto.offset.store", "false"},
+                     {"enable.partition.eof", bounded_ ? "true" : "false"}}));
+  rd_kafka_conf_set_opaque(conf.get(), this);
+  rd_kafka_conf_set_rebalance_cb(conf.get(), OnRebalance);
+  consumer_.reset(rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err, sizeof err));
+  if (!consumer_) return Status::Invalid("table '{}': Kafka consumer: {}", table_, err);
+  conf.release();  // rd_kafka_new took ownership
+  rd_kafka_poll_set_consumer(consumer_.get());
+  if (bounded_) SLUICE_RETURN_NOT_OK(ComputeEndOffsets());
+  PartitionList subscription(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(subscription.get(), topic_.c_str(), RD_KAFKA_PARTITION_UA);
+  rd_kafka_resp_err_t e = rd_kafka_subscribe(consumer_.get(), subscription.get());
+  if (e) return Status::Invalid("table '{}': subscribing to '{}': {}", table_, topic_, rd_kafka_err2str(e));
+  return Status::OK();
+}
+
+Status KafkaSource::ComputeEndOffsets() {
+  const rd_kafka_metadata_t* metadata = nullptr;
+  rd_kafka_topic_t* t = rd_kafka_topic_new(consumer_.get(), topic_.c_str(), nullptr);
+  rd_kafka_resp_err_t e = rd_kafka_metadata(consumer_.get(), 0, t, &metadata, 15000);
+  rd_kafka_topic_destroy(t);
+  if (e) {
+    return Status::Unavailable("table '{}': no metadata for topic '{}' from {}: {}", table_,
+                               topic_, bootstrap_, rd_kafka_err2str(e));
+  }
+  std::unique_ptr<const rd_kafka_metadata_t, void (*)(const rd_kafka_metadata_t*)> guard(
+      metadata, rd_kafka_metadata_destroy);
+  if (metadata->topic_cnt != 1 || metadata->topics[0].err) {
+    return Status::NotFound("table '{}': topic '{}' does not exist on {}", table_, topic_,
+                            bootstrap_);
+  }
+  const auto& topic = metadata->topics[0];
+  for (int i = 0; i < topic.partition_cnt; ++i) {
+    int64_t low = 0, high = 0;
+    e = rd_kafka_query_watermark_offsets(consumer_.get(), topic_.c_str(),
+                                         topic.partitions[i].id, &low, &high, 15000);
+    if (e) {
+      return Status::Unavailable("table '{}': end offset of {}/{}: {}", table_, topic_,
+                                 topic.partitions[i].id, rd_kafka_err2str(e));
+    }
+    end_offsets_[topic.partitions[i].id] = high;
+  }
+  return Status::OK();
+}
+
+bool KafkaSource::ReachedEnd() const {
+  for (const auto& [partition, end] : end_offsets_) {
+    auto it = next_offsets_.find(partition);
+    if (end > 0 && (it == next_offsets_.end() || it->second < end)) return false;
+  }
+  return true;
+}
+
+Result<bool> KafkaSource::Poll(RawBatch& out, size_t max_records,
+                               std::chrono::milliseconds timeout) {
+  out.set_origin(topic_);
+  int wait_ms = static_cast<int>(timeout.count());
+  while (out.size() < max_records) {
+    rd_kafka_message_t* msg = rd_kafka_consumer_poll(consumer_.get(), wait_ms);
+    if (!msg) break;
+    wait_ms = 0;  // only the first message is waited for
+    std::unique_ptr<rd_kafka_message_t, void (*)(rd_kafka_message_t*)> guard(
+        msg, rd_kafka_message_destroy);
+    if (msg->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      next_offsets_[msg->partition] = std::max(next_offsets_[msg->partition], msg->offset);
+      continue;
+    }
+    if (msg->err) {
+      if (rd_kafka_fatal_error(consumer_.get(), nullptr, 0) ||
+          msg->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
+          msg->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
+        return Status::Unavailable("table '{}': Kafka: {}", table_, rd_kafka_message_errstr(msg));
+      }
+      // Transient (broker restarting, network): librdkafka reconnects by itself.
+      continue;
+    }
+    rd_kafka_timestamp_type_t ts_type;
+    int64_t ts = rd_kafka_message_timestamp(msg, &ts_type);
+    std::string_view value(static_cast<const char*>(msg->payload), msg->payload ? msg->len : 0);
+    if (msg->key) {
+      out.AddWithKey({static_cast<const char*>(msg->key), msg->key_len}, value, ts,
+                     msg->partition, msg->offset);
+    } else {
+      out.Add(value, ts, msg->partition, msg->offset);
+    }
+    next_offsets_[msg->partition] = msg->offset + 1;
+  }
+  return !(bounded_ && ReachedEnd());
+}
+
+Status KafkaSource::Checkpoint() {
+  if (!consumer_) return Status::OK();
+  PartitionList offsets(rd_kafka_topic_partition_list_new(static_cast<int>(next_offsets_.size())));
+  for (const auto& [partition, offset] : next_offsets_) {
+    auto it = committed_.find(partition);
+    if (it != committed_.end() && it->second == offset) continue;
+    rd_kafka_topic_partition_list_add(offsets.get(), topic_.c_str(), partition)->offset = offset;
+  }
+  if (offsets->cnt == 0) return Status::OK();
+  rd_kafka_resp_err_t e = rd_kafka_commit(consumer_.get(), offsets.get(), 0);
+  if (e && e != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+    // Not fatal: the next checkpoint commits newer offsets; a crash before it re-reads.
+    spdlog::warn("table '{}': committing offsets of '{}' failed: {}", table_, topic_,
+                 rd_kafka_err2str(e));
+    return Status::OK();
+  }
+  for (int i = 0; i < offsets->cnt; ++i) {
+    committed_[offsets->elems[i].partition] = offsets->elems[i].offset;
+  }
+  return Status::OK();
+}
+
+Status KafkaSource::Close() {
+  if (closed_ || !consumer_) return Status::OK();
+  closed_ = true;
+  rd_kafka_consumer_close(consumer_.get());
+  consumer_.reset();
+  return Status::OK();
+}
+
+std::string KafkaSource::Describe() const {
+  return fmt::format("kafka(topic={}, bootstrap={}, group={}, startup={}{})", topic_, bootstrap_,
+                     group_, startup_mode_, bounded_ ? ", bounded=latest-offset" : "");
+}
+
+}  // namespace sluice

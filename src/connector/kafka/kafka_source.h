@@ -1,0 +1,62 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "connector/connector_options.h"
+#include "connector/kafka/kafka_client_config.h"
+#include "connector/source.h"
+
+namespace sluice {
+
+// Reads one topic through a consumer group (librdkafka), so several sluice processes with the
+// same group split its partitions.
+//
+// Options (Flink's names):
+//   'topic'                          required
+//   'properties.bootstrap.servers'   required; every 'properties.*' goes to librdkafka
+//   'properties.group.id'            default 'sluice-<table>'
+//   'scan.startup.mode'              where to start when the group has no committed offset:
+//                                    'group-offsets' (default; falls back to earliest),
+//                                    'earliest-offset', 'latest-offset', 'timestamp'
+//   'scan.startup.timestamp-millis'  for 'timestamp'
+//   'scan.bounded.mode'              'unbounded' (default) or 'latest-offset': stop at the end
+//                                    offsets seen at start (a batch run over a topic)
+// A group that has committed offsets resumes from them: progress is committed at each
+// checkpoint, after every sink has committed (at-least-once).
+class KafkaSource final : public Source {
+ public:
+  static Result<std::unique_ptr<Source>> Make(const ConnectorOptions& options);
+  ~KafkaSource() override;
+
+  Status Open() override;
+  Result<bool> Poll(RawBatch& out, size_t max_records, std::chrono::milliseconds timeout) override;
+  Status Checkpoint() override;
+  Status Close() override;
+  std::string Describe() const override;
+
+ private:
+  KafkaSource() = default;
+  Status ComputeEndOffsets();
+  bool ReachedEnd() const;
+  static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                          rd_kafka_topic_partition_list_t* partitions, void* opaque);
+
+  std::string table_;
+  std::string topic_;
+  std::string group_;
+  std::string bootstrap_;
+  std::string startup_mode_;
+  int64_t startup_timestamp_ms_ = 0;
+  bool bounded_ = false;
+  std::map<std::string, std::string> properties_;
+  RdKafkaHandle consumer_;
+  std::map<int32_t, int64_t> next_offsets_;  // per partition: offset after the last one read
+  std::map<int32_t, int64_t> committed_;     // what the last checkpoint committed
+  std::map<int32_t, int64_t> end_offsets_;   // bounded mode: stop here
+  bool closed_ = false;
+};
+
+}  // namespace sluice
