@@ -13,9 +13,6 @@ const FunctionRegistry& FunctionRegistry::Builtin() {
     RegisterLogicalFunctions(r);
     RegisterConditionalFunctions(r);
     RegisterMathFunctions(r);
-    RegisterStringFunctions(r);
-    RegisterRegexFunctions(r);
-    RegisterDatetimeFunctions(r);
     return r;
   }();
   return registry;
