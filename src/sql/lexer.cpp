@@ -1,0 +1,219 @@
+#include "sql/lexer.h"
+
+#include <cctype>
+
+#include <fmt/format.h>
+
+namespace sluice::sql {
+
+bool Token::IsKeyword(std::string_view keyword) const {
+  if (kind != TokenKind::kIdentifier || text.size() != keyword.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (std::toupper(static_cast<unsigned char>(text[i])) != keyword[i]) return false;
+  }
+  return true;
+}
+
+namespace {
+
+bool IsIdentifierStart(char c) {
+  // Bytes >= 0x80 are parts of UTF-8 characters: let them form names.
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+bool IsIdentifierPart(char c) {
+  return IsIdentifierStart(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$';
+}
+
+bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+
+class Lexer {
+ public:
+  explicit Lexer(const SourceText& source) : source_(source), text_(source.text()) {}
+
+  Result<std::vector<Token>> Run() {
+    std::vector<Token> tokens;
+    while (true) {
+      SLUICE_RETURN_NOT_OK(SkipSpaceAndComments());
+      if (pos_ >= text_.size()) break;
+      SLUICE_ASSIGN_OR_RETURN(Token token, Next(tokens.empty() ? nullptr : &tokens.back()));
+      tokens.push_back(std::move(token));
+    }
+    Token end;
+    end.kind = TokenKind::kEnd;
+    end.location = tokens.empty() ? Location(0) : EndOf(tokens.back());
+    tokens.push_back(std::move(end));
+    return tokens;
+  }
+
+ private:
+  // Location of a byte offset, computed by walking forward from the last one asked for:
+  // tokens are produced in order, so this stays linear.
+  SourceLocation Location(size_t offset) {
+    if (offset < cursor_.offset) cursor_ = SourceLocation{};
+    while (cursor_.offset < offset) {
+      if (text_[cursor_.offset] == '\n') {
+        ++cursor_.line;
+        cursor_.column = 1;
+      } else {
+        ++cursor_.column;
+      }
+      ++cursor_.offset;
+    }
+    return cursor_;
+  }
+
+  SourceLocation EndOf(const Token& token) {
+    return Location(token.location.offset + token.length);
+  }
+
+  char Peek(size_t ahead = 0) const {
+    return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0';
+  }
+
+  Status SkipSpaceAndComments() {
+    while (pos_ < text_.size()) {
+      char c = text_[pos_];
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+        ++pos_;
+      } else if (c == '-' && Peek(1) == '-') {
+        while (pos_ < text_.size() && text_[pos_] != '\n') ++pos_;
+      } else if (c == '/' && Peek(1) == '*') {
+        size_t close = text_.find("*/", pos_ + 2);
+        if (close == std::string::npos) {
+          return source_.Error(Location(pos_), "unterminated comment: '/*' without '*/'");
+        }
+        pos_ = close + 2;
+      } else {
+        break;
+      }
+    }
+    return Status::OK();
+  }
+
+  Token Make(TokenKind kind, size_t start, std::string text) {
+    Token token;
+    token.kind = kind;
+    token.text = std::move(text);
+    token.location = Location(start);
+    token.length = pos_ - start;
+    return token;
+  }
+
+  Result<Token> Next(const Token* previous) {
+    size_t start = pos_;
+    char c = text_[pos_];
+    if (IsIdentifierStart(c)) {
+      while (pos_ < text_.size() && IsIdentifierPart(text_[pos_])) ++pos_;
+      return Make(TokenKind::kIdentifier, start, text_.substr(start, pos_ - start));
+    }
+    // `.5` is a number, but `t.5` after a name or `)` is not: there the dot is an operator.
+    bool dot_number = c == '.' && IsDigit(Peek(1)) &&
+                      !(previous && (previous->Is(TokenKind::kIdentifier) ||
+                                     previous->Is(TokenKind::kQuotedIdentifier) ||
+                                     previous->Is(TokenKind::kRParen) ||
+                                     previous->Is(TokenKind::kRBracket)));
+    if (IsDigit(c) || dot_number) return Number(start);
+    switch (c) {
+      case '\'': return Quoted(start, '\'', TokenKind::kString, "string literal");
+      case '`': return Quoted(start, '`', TokenKind::kQuotedIdentifier, "quoted identifier");
+      case '"': return Quoted(start, '"', TokenKind::kQuotedIdentifier, "quoted identifier");
+      default: break;
+    }
+    auto op = [&](TokenKind kind, size_t size) {
+      pos_ += size;
+      return Make(kind, start, text_.substr(start, size));
+    };
+    char n = Peek(1);
+    switch (c) {
+      case '=':
+        if (n == '>') return op(TokenKind::kArrow, 2);
+        return n == '=' ? op(TokenKind::kEq, 2) : op(TokenKind::kEq, 1);  // Spark's `==`
+      case '<':
+        if (n == '>') return op(TokenKind::kNotEq, 2);
+        return n == '=' ? op(TokenKind::kLe, 2) : op(TokenKind::kLt, 1);
+      case '>': return n == '=' ? op(TokenKind::kGe, 2) : op(TokenKind::kGt, 1);
+      case '!':
+        if (n == '=') return op(TokenKind::kNotEq, 2);
+        break;
+      case '|':
+        if (n == '|') return op(TokenKind::kConcat, 2);
+        break;
+      case '+': return op(TokenKind::kPlus, 1);
+      case '-': return op(TokenKind::kMinus, 1);
+      case '*': return op(TokenKind::kStar, 1);
+      case '/': return op(TokenKind::kSlash, 1);
+      case '%': return op(TokenKind::kPercent, 1);
+      case '.': return op(TokenKind::kDot, 1);
+      case ',': return op(TokenKind::kComma, 1);
+      case ':': return op(TokenKind::kColon, 1);
+      case ';': return op(TokenKind::kSemicolon, 1);
+      case '(': return op(TokenKind::kLParen, 1);
+      case ')': return op(TokenKind::kRParen, 1);
+      case '[': return op(TokenKind::kLBracket, 1);
+      case ']': return op(TokenKind::kRBracket, 1);
+      default: break;
+    }
+    std::string shown = std::isprint(static_cast<unsigned char>(c))
+                            ? fmt::format("'{}'", c)
+                            : fmt::format("0x{:02x}", static_cast<unsigned char>(c));
+    return source_.Error(Location(start), fmt::format("unexpected character {}", shown));
+  }
+
+  // digits [. digits] [e [+-] digits]; the parser decides the value's type from the kind.
+  Token Number(size_t start) {
+    TokenKind kind = TokenKind::kInteger;
+    while (IsDigit(Peek())) ++pos_;
+    if (Peek() == '.' && IsDigit(Peek(1))) {
+      kind = TokenKind::kDecimal;
+      ++pos_;
+      while (IsDigit(Peek())) ++pos_;
+    } else if (Peek() == '.' && !IsIdentifierStart(Peek(1)) && Peek(1) != '.') {
+      // `1.` is a decimal too; `1.x` is left for the parser to reject.
+      kind = TokenKind::kDecimal;
+      ++pos_;
+    }
+    if (Peek() == 'e' || Peek() == 'E') {
+      size_t digits = (Peek(1) == '+' || Peek(1) == '-') ? 2 : 1;
+      if (IsDigit(Peek(digits))) {
+        kind = TokenKind::kFloat;
+        pos_ += digits;
+        while (IsDigit(Peek())) ++pos_;
+      }
+    }
+    return Make(kind, start, text_.substr(start, pos_ - start));
+  }
+
+  // A quote-delimited token where a doubled quote stands for one: 'it''s', `a``b`.
+  Result<Token> Quoted(size_t start, char quote, TokenKind kind, std::string_view what) {
+    std::string value;
+    ++pos_;
+    while (true) {
+      if (pos_ >= text_.size()) {
+        return source_.Error(Location(start), fmt::format("unterminated {}", what));
+      }
+      char c = text_[pos_++];
+      if (c == quote) {
+        if (Peek() != quote) break;
+        ++pos_;
+      }
+      value += c;
+    }
+    if (kind == TokenKind::kQuotedIdentifier && value.empty()) {
+      return source_.Error(Location(start), "empty quoted identifier");
+    }
+    return Make(kind, start, std::move(value));
+  }
+
+  const SourceText& source_;
+  const std::string& text_;
+  size_t pos_ = 0;
+  SourceLocation cursor_;
+};
+
+}  // namespace
+
+Result<std::vector<Token>> Tokenize(const SourceText& source) { return Lexer(source).Run(); }
+
+}  // namespace sluice::sql

@@ -1,0 +1,1130 @@
+#include "sql/parser.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "sql/keywords.h"
+#include "sql/lexer.h"
+
+namespace sluice::sql {
+
+namespace {
+
+constexpr std::string_view kTypeExpectation = "a column type (INT, BIGINT, STRING, ...)";
+
+bool IsNumberToken(const Token& t) {
+  return t.Is(TokenKind::kInteger) || t.Is(TokenKind::kDecimal) || t.Is(TokenKind::kFloat);
+}
+
+ParsedExprPtr NewExpr(ExprKind kind, SourceLocation location) {
+  auto e = std::make_unique<ParsedExpr>();
+  e->kind = kind;
+  e->location = location;
+  return e;
+}
+
+ParsedExprPtr NewBinary(std::string op, SourceLocation location, ParsedExprPtr left,
+                        ParsedExprPtr right) {
+  auto e = NewExpr(ExprKind::kBinary, location);
+  e->op = std::move(op);
+  e->children.push_back(std::move(left));
+  e->children.push_back(std::move(right));
+  return e;
+}
+
+// Recursive descent over the token list, one method per grammar rule. Every error is
+// reported at the token that could not be used, as "expected <what> but found <token>".
+class Parser {
+ public:
+  Parser(const SourceText& source, std::vector<Token> tokens)
+      : source_(source), tokens_(std::move(tokens)) {}
+
+  Result<Script> ParseScript() {
+    Script script;
+    while (true) {
+      while (Match(TokenKind::kSemicolon)) {
+      }
+      if (Check(TokenKind::kEnd)) break;
+      SLUICE_ASSIGN_OR_RETURN(Statement statement, ParseStatement());
+      script.statements.push_back(std::move(statement));
+      if (Check(TokenKind::kEnd)) break;
+      if (!Match(TokenKind::kSemicolon)) return ErrorExpected("';' or end of input");
+    }
+    return script;
+  }
+
+  Result<ParsedExprPtr> ParseWholeExpression() {
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr e, ParseExpr());
+    if (!Check(TokenKind::kEnd)) return ErrorExpected("end of input");
+    return e;
+  }
+
+ private:
+  // ---- token helpers ----
+
+  const Token& Peek(size_t ahead = 0) const {
+    return tokens_[std::min(pos_ + ahead, tokens_.size() - 1)];
+  }
+  const Token& Advance() {
+    const Token& t = tokens_[pos_];
+    if (pos_ + 1 < tokens_.size()) ++pos_;
+    return t;
+  }
+  bool Check(TokenKind kind) const { return Peek().Is(kind); }
+  bool CheckKeyword(std::string_view keyword, size_t ahead = 0) const {
+    return Peek(ahead).IsKeyword(keyword);
+  }
+  bool Match(TokenKind kind) {
+    if (!Check(kind)) return false;
+    Advance();
+    return true;
+  }
+  bool MatchKeyword(std::string_view keyword) {
+    if (!CheckKeyword(keyword)) return false;
+    Advance();
+    return true;
+  }
+
+  std::string_view Raw(const Token& t) const {
+    return std::string_view(source_.text()).substr(t.location.offset, t.length);
+  }
+
+  std::string Describe(const Token& t) const {
+    if (t.Is(TokenKind::kEnd)) return "end of input";
+    std::string_view raw = Raw(t);
+    constexpr size_t kMax = 40;
+    std::string shown = raw.size() > kMax ? std::string(raw.substr(0, kMax)) + "..."
+                                          : std::string(raw);
+    if (t.Is(TokenKind::kString)) return "string " + shown;
+    return "'" + shown + "'";
+  }
+
+  Status ErrorAt(const Token& t, std::string_view message) const {
+    return source_.Error(t.location, message);
+  }
+  Status ErrorExpected(std::string_view what) const {
+    return ErrorAt(Peek(), fmt::format("expected {} but found {}", what, Describe(Peek())));
+  }
+  Status Expect(TokenKind kind, std::string_view what) {
+    if (!Match(kind)) return ErrorExpected(what);
+    return Status::OK();
+  }
+  Status ExpectKeyword(std::string_view keyword) {
+    if (!MatchKeyword(keyword)) return ErrorExpected(keyword);
+    return Status::OK();
+  }
+
+  // A name usable for a column, table or alias: a non-reserved word or a quoted identifier.
+  bool CheckName(size_t ahead = 0) const {
+    const Token& t = Peek(ahead);
+    return t.Is(TokenKind::kQuotedIdentifier) ||
+           (t.Is(TokenKind::kIdentifier) && !IsReservedWord(t.text));
+  }
+  Result<std::string> ParseName(std::string_view what) {
+    if (!CheckName()) return ErrorExpected(what);
+    return Advance().text;
+  }
+  // After a '.' or inside ROW<...> any word is a name: `t.end`, ROW<key STRING>.
+  Result<std::string> ParseAnyName(std::string_view what) {
+    if (!Check(TokenKind::kIdentifier) && !Check(TokenKind::kQuotedIdentifier)) {
+      return ErrorExpected(what);
+    }
+    return Advance().text;
+  }
+  // catalog.db.table is kept as one dotted name.
+  Result<std::string> ParseQualifiedName(std::string_view what) {
+    SLUICE_ASSIGN_OR_RETURN(std::string name, ParseName(what));
+    while (Check(TokenKind::kDot)) {
+      Advance();
+      SLUICE_ASSIGN_OR_RETURN(std::string part, ParseAnyName(what));
+      name += "." + part;
+    }
+    return name;
+  }
+  Result<std::vector<std::string>> ParseNameList(std::string_view what) {
+    std::vector<std::string> names;
+    SLUICE_RETURN_NOT_OK(Expect(TokenKind::kLParen, "'('"));
+    do {
+      SLUICE_ASSIGN_OR_RETURN(std::string name, ParseName(what));
+      names.push_back(std::move(name));
+    } while (Match(TokenKind::kComma));
+    SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "',' or ')'"));
+    return names;
+  }
+  Result<std::string> ParseStringLiteral(std::string_view what) {
+    if (!Check(TokenKind::kString)) return ErrorExpected(what);
+    return Advance().text;
+  }
+
+  // ---- statements ----
+
+  Result<Statement> ParseStatement() {
+    Statement statement;
+    statement.location = Peek().location;
+    if (CheckKeyword("CREATE")) {
+      statement.kind = Statement::Kind::kCreateTable;
+      SLUICE_ASSIGN_OR_RETURN(statement.create_table, ParseCreateTable());
+    } else if (CheckKeyword("INSERT")) {
+      statement.kind = Statement::Kind::kInsert;
+      SLUICE_ASSIGN_OR_RETURN(statement.insert, ParseInsert());
+    } else if (CheckKeyword("SELECT")) {
+      statement.kind = Statement::Kind::kSelect;
+      SLUICE_ASSIGN_OR_RETURN(statement.select, ParseSelect());
+    } else if (CheckKeyword("SET")) {
+      statement.kind = Statement::Kind::kSet;
+      SLUICE_ASSIGN_OR_RETURN(statement.set, ParseSet());
+    } else {
+      return ErrorExpected("a statement (CREATE TABLE, INSERT INTO, SELECT, SET)");
+    }
+    return statement;
+  }
+
+  Result<std::unique_ptr<CreateTable>> ParseCreateTable() {
+    auto table = std::make_unique<CreateTable>();
+    Advance();  // CREATE
+    table->temporary = MatchKeyword("TEMPORARY");
+    SLUICE_RETURN_NOT_OK(ExpectKeyword("TABLE"));
+    if (MatchKeyword("IF")) {
+      SLUICE_RETURN_NOT_OK(ExpectKeyword("NOT"));
+      SLUICE_RETURN_NOT_OK(ExpectKeyword("EXISTS"));
+      table->if_not_exists = true;
+    }
+    table->location = Peek().location;
+    SLUICE_ASSIGN_OR_RETURN(table->name, ParseQualifiedName("a table name"));
+    SLUICE_RETURN_NOT_OK(Expect(TokenKind::kLParen, "'('"));
+    do {
+      SLUICE_RETURN_NOT_OK(ParseTableElement(*table));
+    } while (Match(TokenKind::kComma));
+    SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "',' or ')'"));
+    if (MatchKeyword("WITH")) {
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kLParen, "'('"));
+      do {
+        TableOption option;
+        option.location = Peek().location;
+        SLUICE_ASSIGN_OR_RETURN(option.key,
+                                ParseStringLiteral("an option key in quotes, like 'connector'"));
+        SLUICE_RETURN_NOT_OK(Expect(TokenKind::kEq, "'='"));
+        option.value_location = Peek().location;
+        SLUICE_ASSIGN_OR_RETURN(option.value, ParseStringLiteral("an option value in quotes"));
+        table->options.push_back(std::move(option));
+      } while (Match(TokenKind::kComma));
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "',' or ')'"));
+    }
+    return table;
+  }
+
+  // One item between the parentheses of CREATE TABLE: a column, WATERMARK or PRIMARY KEY.
+  Status ParseTableElement(CreateTable& table) {
+    if (CheckKeyword("WATERMARK") && CheckKeyword("FOR", 1)) {
+      const Token& start = Advance();
+      if (table.watermark) return ErrorAt(start, "a table can have only one WATERMARK");
+      Advance();  // FOR
+      WatermarkDefinition watermark;
+      watermark.location = Peek().location;
+      SLUICE_ASSIGN_OR_RETURN(watermark.column, ParseName("a column name"));
+      SLUICE_RETURN_NOT_OK(ExpectKeyword("AS"));
+      SLUICE_ASSIGN_OR_RETURN(watermark.expression, ParseExpr());
+      table.watermark = std::move(watermark);
+      return Status::OK();
+    }
+    if (CheckKeyword("CONSTRAINT")) {
+      Advance();
+      SLUICE_ASSIGN_OR_RETURN(std::string ignored, ParseName("a constraint name"));
+      if (!CheckKeyword("PRIMARY")) return ErrorExpected("PRIMARY KEY");
+    }
+    if (CheckKeyword("PRIMARY") && CheckKeyword("KEY", 1)) {
+      const Token& start = Advance();
+      Advance();  // KEY
+      if (!table.primary_key.empty()) return ErrorAt(start, "a table can have only one PRIMARY KEY");
+      SLUICE_ASSIGN_OR_RETURN(table.primary_key, ParseNameList("a column name"));
+      return ParseNotEnforced();
+    }
+    SLUICE_ASSIGN_OR_RETURN(ColumnDefinition column, ParseColumnDefinition(table));
+    table.columns.push_back(std::move(column));
+    return Status::OK();
+  }
+
+  Status ParseNotEnforced() {
+    if (MatchKeyword("NOT")) return ExpectKeyword("ENFORCED");
+    return Status::OK();
+  }
+
+  Result<ColumnDefinition> ParseColumnDefinition(CreateTable& table) {
+    ColumnDefinition column;
+    column.location = Peek().location;
+    SLUICE_ASSIGN_OR_RETURN(column.name, ParseName("a column name"));
+    if (MatchKeyword("AS")) {
+      SLUICE_ASSIGN_OR_RETURN(column.computed, ParseExpr());
+    } else {
+      SLUICE_ASSIGN_OR_RETURN(column.type, ParseType());
+    }
+    // Constraints and markers, in any order.
+    while (true) {
+      if (CheckKeyword("NOT") && CheckKeyword("NULL", 1)) {
+        Advance();
+        Advance();
+        column.not_null = true;
+      } else if (MatchKeyword("NULL")) {
+        column.not_null = false;
+      } else if (MatchKeyword("METADATA")) {
+        column.is_metadata = true;
+        if (MatchKeyword("FROM")) {
+          SLUICE_ASSIGN_OR_RETURN(column.metadata_key,
+                                  ParseStringLiteral("a metadata key in quotes, like 'offset'"));
+        }
+        if (MatchKeyword("VIRTUAL")) column.is_virtual = true;
+      } else if (CheckKeyword("PRIMARY") && CheckKeyword("KEY", 1)) {
+        const Token& start = Advance();
+        Advance();
+        if (!table.primary_key.empty()) {
+          return ErrorAt(start, "a table can have only one PRIMARY KEY");
+        }
+        table.primary_key = {column.name};
+        SLUICE_RETURN_NOT_OK(ParseNotEnforced());
+      } else if (MatchKeyword("COMMENT")) {
+        SLUICE_ASSIGN_OR_RETURN(std::string ignored, ParseStringLiteral("a comment in quotes"));
+      } else {
+        break;
+      }
+    }
+    return column;
+  }
+
+  Result<std::unique_ptr<InsertInto>> ParseInsert() {
+    auto insert = std::make_unique<InsertInto>();
+    Advance();  // INSERT
+    SLUICE_RETURN_NOT_OK(ExpectKeyword("INTO"));
+    insert->location = Peek().location;
+    SLUICE_ASSIGN_OR_RETURN(insert->table, ParseQualifiedName("a table name"));
+    if (Check(TokenKind::kLParen) && !CheckKeyword("SELECT", 1)) {
+      SLUICE_ASSIGN_OR_RETURN(insert->columns, ParseNameList("a column name"));
+    }
+    if (Match(TokenKind::kLParen)) {
+      SLUICE_ASSIGN_OR_RETURN(insert->select, ParseSelect());
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
+    } else {
+      SLUICE_ASSIGN_OR_RETURN(insert->select, ParseSelect());
+    }
+    return insert;
+  }
+
+  // SET 'key' = 'value', or unquoted: SET table.exec.mini-batch.enabled = true.
+  Result<std::unique_ptr<SetOption>> ParseSet() {
+    auto set = std::make_unique<SetOption>();
+    set->location = Advance().location;  // SET
+    if (Check(TokenKind::kString)) {
+      set->key = Advance().text;
+    } else if (Check(TokenKind::kIdentifier) || Check(TokenKind::kQuotedIdentifier)) {
+      set->key = ParseAdjacentWords();
+    } else {
+      return ErrorExpected("an option key, like 'pipeline.name'");
+    }
+    SLUICE_RETURN_NOT_OK(Expect(TokenKind::kEq, "'='"));
+    if (Check(TokenKind::kString)) {
+      set->value = Advance().text;
+    } else if (Check(TokenKind::kIdentifier) || IsNumberToken(Peek()) ||
+               Check(TokenKind::kMinus)) {
+      set->value = ParseAdjacentWords();
+    } else {
+      return ErrorExpected("an option value");
+    }
+    return set;
+  }
+
+  // Glues tokens written without spaces between them (`mini-batch.size`, `10s`, `-1`) back
+  // into the text the user typed.
+  std::string ParseAdjacentWords() {
+    std::string out;
+    size_t end = Peek().location.offset;
+    while (true) {
+      const Token& t = Peek();
+      bool word = t.Is(TokenKind::kIdentifier) || t.Is(TokenKind::kQuotedIdentifier) ||
+                  IsNumberToken(t) || t.Is(TokenKind::kDot) || t.Is(TokenKind::kMinus);
+      if (!word || t.location.offset != end) break;
+      out += t.Is(TokenKind::kQuotedIdentifier) ? t.text : std::string(Raw(t));
+      end = t.location.offset + t.length;
+      Advance();
+    }
+    return out;
+  }
+
+  // ---- SELECT ----
+
+  Result<std::unique_ptr<SelectStatement>> ParseSelect() {
+    auto select = std::make_unique<SelectStatement>();
+    select->location = Peek().location;
+    SLUICE_RETURN_NOT_OK(ExpectKeyword("SELECT"));
+    if (MatchKeyword("DISTINCT")) {
+      select->distinct = true;
+    } else {
+      MatchKeyword("ALL");
+    }
+    do {
+      SLUICE_ASSIGN_OR_RETURN(SelectItem item, ParseSelectItem());
+      select->items.push_back(std::move(item));
+    } while (Match(TokenKind::kComma));
+
+    if (MatchKeyword("FROM")) {
+      SLUICE_ASSIGN_OR_RETURN(select->from, ParseTableReference());
+      SLUICE_RETURN_NOT_OK(ParseJoins(*select));
+    }
+    if (MatchKeyword("WHERE")) {
+      SLUICE_ASSIGN_OR_RETURN(select->where, ParseExpr());
+    }
+    if (MatchKeyword("GROUP")) {
+      SLUICE_RETURN_NOT_OK(ExpectKeyword("BY"));
+      do {
+        SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr e, ParseExpr());
+        select->group_by.push_back(std::move(e));
+      } while (Match(TokenKind::kComma));
+    }
+    if (MatchKeyword("HAVING")) {
+      SLUICE_ASSIGN_OR_RETURN(select->having, ParseExpr());
+    }
+    if (MatchKeyword("ORDER")) {
+      SLUICE_RETURN_NOT_OK(ExpectKeyword("BY"));
+      do {
+        OrderItem item;
+        SLUICE_ASSIGN_OR_RETURN(item.expression, ParseExpr());
+        if (MatchKeyword("DESC")) {
+          item.descending = true;
+        } else {
+          MatchKeyword("ASC");
+        }
+        select->order_by.push_back(std::move(item));
+      } while (Match(TokenKind::kComma));
+    }
+    if (MatchKeyword("LIMIT")) {
+      if (!Check(TokenKind::kInteger)) return ErrorExpected("a row count after LIMIT");
+      const Token& t = Advance();
+      errno = 0;
+      long long n = std::strtoll(t.text.c_str(), nullptr, 10);
+      if (errno == ERANGE) return ErrorAt(t, "LIMIT is out of range");
+      select->limit = n;
+    }
+    return select;
+  }
+
+  Result<SelectItem> ParseSelectItem() {
+    SelectItem item;
+    item.location = Peek().location;
+    if (Check(TokenKind::kStar)) {
+      item.expression = NewExpr(ExprKind::kStar, Advance().location);
+      return item;
+    }
+    SLUICE_ASSIGN_OR_RETURN(item.expression, ParseExpr());
+    if (item.expression->kind == ExprKind::kStar) return item;
+    if (MatchKeyword("AS")) {
+      SLUICE_ASSIGN_OR_RETURN(item.alias, ParseName("an alias"));
+    } else if (CheckName()) {
+      item.alias = Advance().text;
+    }
+    return item;
+  }
+
+  Status ParseJoins(SelectStatement& select) {
+    while (true) {
+      JoinClause join;
+      join.location = Peek().location;
+      bool needs_condition = true;
+      if (Match(TokenKind::kComma)) {
+        join.kind = JoinClause::Kind::kCross;
+        needs_condition = false;
+      } else if (MatchKeyword("CROSS")) {
+        SLUICE_RETURN_NOT_OK(ExpectKeyword("JOIN"));
+        join.kind = JoinClause::Kind::kCross;
+        needs_condition = false;
+      } else if (MatchKeyword("INNER")) {
+        SLUICE_RETURN_NOT_OK(ExpectKeyword("JOIN"));
+        join.kind = JoinClause::Kind::kInner;
+      } else if (MatchKeyword("JOIN")) {
+        join.kind = JoinClause::Kind::kInner;
+      } else if (MatchKeyword("LEFT")) {
+        MatchKeyword("OUTER");
+        SLUICE_RETURN_NOT_OK(ExpectKeyword("JOIN"));
+        join.kind = JoinClause::Kind::kLeft;
+      } else if (CheckKeyword("RIGHT") || CheckKeyword("FULL")) {
+        return ErrorAt(Peek(), fmt::format("{} JOIN is not supported yet",
+                                           ToUpper(Peek().text)));
+      } else {
+        return Status::OK();
+      }
+      SLUICE_ASSIGN_OR_RETURN(join.right, ParseTableReference());
+      if (needs_condition) {
+        SLUICE_RETURN_NOT_OK(ExpectKeyword("ON"));
+        SLUICE_ASSIGN_OR_RETURN(join.condition, ParseExpr());
+      }
+      select.joins.push_back(std::move(join));
+    }
+  }
+
+  static bool IsWindowFunction(const Token& t) {
+    return t.IsKeyword("TUMBLE") || t.IsKeyword("HOP") || t.IsKeyword("SESSION") ||
+           t.IsKeyword("CUMULATE");
+  }
+
+  Result<TableReference> ParseTableReference() {
+    TableReference ref;
+    ref.location = Peek().location;
+    bool lateral = MatchKeyword("LATERAL");
+    if (CheckKeyword("UNNEST") && Peek(1).Is(TokenKind::kLParen)) {
+      ref.kind = TableReference::Kind::kUnnest;
+      Advance();
+      Advance();
+      do {
+        SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr e, ParseExpr());
+        ref.arguments.push_back(std::move(e));
+      } while (Match(TokenKind::kComma));
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "',' or ')'"));
+      SLUICE_RETURN_NOT_OK(ParseAlias(ref, /*with_columns=*/true));
+      return ref;
+    }
+    if (lateral) return ErrorExpected("UNNEST after LATERAL");
+    if (Check(TokenKind::kLParen)) {
+      Advance();
+      if (!CheckKeyword("SELECT")) return ErrorExpected("SELECT");
+      ref.kind = TableReference::Kind::kSubquery;
+      SLUICE_ASSIGN_OR_RETURN(ref.subquery, ParseSelect());
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
+      SLUICE_RETURN_NOT_OK(ParseAlias(ref, /*with_columns=*/true));
+      return ref;
+    }
+    if (CheckKeyword("TABLE") && Peek(1).Is(TokenKind::kLParen)) {
+      Advance();
+      Advance();
+      if (!Check(TokenKind::kIdentifier) || !Peek(1).Is(TokenKind::kLParen)) {
+        return ErrorExpected("a table function like TUMBLE(...)");
+      }
+      SLUICE_RETURN_NOT_OK(ParseTableFunction(ref));
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
+      SLUICE_RETURN_NOT_OK(ParseAlias(ref, /*with_columns=*/false));
+      return ref;
+    }
+    if (IsWindowFunction(Peek()) && Peek(1).Is(TokenKind::kLParen)) {
+      SLUICE_RETURN_NOT_OK(ParseTableFunction(ref));
+      SLUICE_RETURN_NOT_OK(ParseAlias(ref, /*with_columns=*/false));
+      return ref;
+    }
+    ref.kind = TableReference::Kind::kTable;
+    SLUICE_ASSIGN_OR_RETURN(ref.name, ParseQualifiedName("a table name"));
+    SLUICE_RETURN_NOT_OK(ParseAlias(ref, /*with_columns=*/false));
+    return ref;
+  }
+
+  // name(arg, ...) where an argument may be `TABLE t` or named: `DATA => TABLE t`.
+  Status ParseTableFunction(TableReference& ref) {
+    ref.kind = TableReference::Kind::kFunction;
+    ref.function_name = ToLower(Advance().text);
+    Advance();  // (
+    if (Match(TokenKind::kRParen)) return Status::OK();
+    do {
+      // The parameter names are positional in all window functions; skip them.
+      if (Check(TokenKind::kIdentifier) && Peek(1).Is(TokenKind::kArrow)) {
+        Advance();
+        Advance();
+      }
+      if (CheckKeyword("TABLE") && (Peek(1).Is(TokenKind::kIdentifier) ||
+                                    Peek(1).Is(TokenKind::kQuotedIdentifier))) {
+        Advance();
+        auto table = NewExpr(ExprKind::kColumn, Peek().location);
+        table->op = "TABLE";
+        SLUICE_ASSIGN_OR_RETURN(std::string name, ParseQualifiedName("a table name"));
+        table->parts.push_back(std::move(name));
+        ref.arguments.push_back(std::move(table));
+      } else {
+        SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr e, ParseExpr());
+        ref.arguments.push_back(std::move(e));
+      }
+    } while (Match(TokenKind::kComma));
+    return Expect(TokenKind::kRParen, "',' or ')'");
+  }
+
+  // [AS] alias [(column, ...)]
+  Status ParseAlias(TableReference& ref, bool with_columns) {
+    if (MatchKeyword("AS")) {
+      SLUICE_ASSIGN_OR_RETURN(ref.alias, ParseName("an alias"));
+    } else if (CheckName()) {
+      ref.alias = Advance().text;
+    } else {
+      return Status::OK();
+    }
+    if (with_columns && Check(TokenKind::kLParen)) {
+      SLUICE_ASSIGN_OR_RETURN(ref.column_aliases, ParseNameList("a column alias"));
+    }
+    return Status::OK();
+  }
+
+  // ---- types ----
+
+  Result<int> ParseTypeParameter() {
+    if (!Check(TokenKind::kInteger)) return ErrorExpected("a number");
+    const Token& t = Advance();
+    if (t.text.size() > 9) return ErrorAt(t, "number is too large");
+    return std::atoi(t.text.c_str());
+  }
+
+  // Optional `(n)` after VARCHAR, CHAR, BINARY, TIMESTAMP: accepted and not kept.
+  Status SkipLength() {
+    if (!Match(TokenKind::kLParen)) return Status::OK();
+    SLUICE_ASSIGN_OR_RETURN(int ignored, ParseTypeParameter());
+    (void)ignored;
+    return Expect(TokenKind::kRParen, "')'");
+  }
+
+  Result<DataType> ParseType() {
+    if (!Check(TokenKind::kIdentifier)) return ErrorExpected(kTypeExpectation);
+    const Token& t = Advance();
+    std::string name = ToUpper(t.text);
+    if (name == "BOOLEAN" || name == "BOOL") return DataType::Boolean();
+    if (name == "TINYINT" || name == "SMALLINT" || name == "INT" || name == "INTEGER") {
+      return DataType::Int32();
+    }
+    if (name == "BIGINT") return DataType::Int64();
+    if (name == "FLOAT" || name == "REAL") return DataType::Float64();
+    if (name == "DOUBLE") {
+      MatchKeyword("PRECISION");
+      return DataType::Float64();
+    }
+    if (name == "DECIMAL" || name == "NUMERIC" || name == "DEC") return ParseDecimalType();
+    if (name == "STRING" || name == "TEXT") return DataType::String();
+    if (name == "VARCHAR" || name == "CHAR" || name == "CHARACTER") {
+      SLUICE_RETURN_NOT_OK(SkipLength());
+      return DataType::String();
+    }
+    if (name == "BYTES") return DataType::Bytes();
+    if (name == "VARBINARY" || name == "BINARY") {
+      SLUICE_RETURN_NOT_OK(SkipLength());
+      return DataType::Bytes();
+    }
+    if (name == "DATE") return DataType::Date();
+    if (name == "TIMESTAMP") {
+      SLUICE_RETURN_NOT_OK(SkipLength());
+      // WITH [LOCAL] TIME ZONE, WITHOUT TIME ZONE: all are instants in microseconds here.
+      if ((CheckKeyword("WITH") || CheckKeyword("WITHOUT")) &&
+          (CheckKeyword("TIME", 1) || CheckKeyword("LOCAL", 1))) {
+        Advance();
+        MatchKeyword("LOCAL");
+        SLUICE_RETURN_NOT_OK(ExpectKeyword("TIME"));
+        SLUICE_RETURN_NOT_OK(ExpectKeyword("ZONE"));
+      }
+      return DataType::Timestamp();
+    }
+    if (name == "TIMESTAMP_LTZ") {
+      SLUICE_RETURN_NOT_OK(SkipLength());
+      return DataType::Timestamp();
+    }
+    if (name == "ROW" || name == "STRUCT") {
+      TokenKind close;
+      if (Match(TokenKind::kLt)) {
+        close = TokenKind::kGt;
+      } else if (name == "ROW" && Match(TokenKind::kLParen)) {
+        close = TokenKind::kRParen;
+      } else {
+        return ErrorExpected(name == "ROW" ? "'<' or '(' after ROW" : "'<' after STRUCT");
+      }
+      std::vector<Field> fields;
+      do {
+        Field field;
+        SLUICE_ASSIGN_OR_RETURN(field.name, ParseAnyName("a field name"));
+        Match(TokenKind::kColon);
+        SLUICE_ASSIGN_OR_RETURN(field.type, ParseType());
+        if (CheckKeyword("NOT") && CheckKeyword("NULL", 1)) {
+          Advance();
+          Advance();
+          field.nullable = false;
+        } else {
+          MatchKeyword("NULL");
+        }
+        fields.push_back(std::move(field));
+      } while (Match(TokenKind::kComma));
+      SLUICE_RETURN_NOT_OK(
+          Expect(close, close == TokenKind::kGt ? "',' or '>'" : "',' or ')'"));
+      return DataType::Struct(std::move(fields));
+    }
+    if (name == "ARRAY") {
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kLt, "'<' after ARRAY"));
+      SLUICE_ASSIGN_OR_RETURN(DataType element, ParseType());
+      if (CheckKeyword("NOT") && CheckKeyword("NULL", 1)) {
+        Advance();
+        Advance();
+      }
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kGt, "'>'"));
+      return DataType::List(std::move(element));
+    }
+    return ErrorAt(t, fmt::format("unknown column type '{}'", t.text));
+  }
+
+  // DECIMAL [(p [, s])], (10, 0) when not written.
+  Result<DataType> ParseDecimalType() {
+    int precision = 10;
+    int scale = 0;
+    if (Match(TokenKind::kLParen)) {
+      const Token& p = Peek();
+      SLUICE_ASSIGN_OR_RETURN(precision, ParseTypeParameter());
+      if (precision < 1 || precision > 18) return ErrorAt(p, "DECIMAL precision must be 1..18");
+      if (Match(TokenKind::kComma)) {
+        const Token& s = Peek();
+        SLUICE_ASSIGN_OR_RETURN(scale, ParseTypeParameter());
+        if (scale > precision) {
+          return ErrorAt(s, "DECIMAL scale must be between 0 and the precision");
+        }
+      }
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
+    }
+    return DataType::Decimal(precision, scale);
+  }
+
+  // ---- expressions, lowest precedence first ----
+
+  Result<ParsedExprPtr> ParseExpr() { return ParseOr(); }
+
+  Result<ParsedExprPtr> ParseOr() {
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr left, ParseAnd());
+    while (CheckKeyword("OR")) {
+      SourceLocation at = Advance().location;
+      SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr right, ParseAnd());
+      left = NewBinary("OR", at, std::move(left), std::move(right));
+    }
+    return left;
+  }
+
+  Result<ParsedExprPtr> ParseAnd() {
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr left, ParseNot());
+    while (CheckKeyword("AND")) {
+      SourceLocation at = Advance().location;
+      SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr right, ParseNot());
+      left = NewBinary("AND", at, std::move(left), std::move(right));
+    }
+    return left;
+  }
+
+  Result<ParsedExprPtr> ParseNot() {
+    if (!CheckKeyword("NOT")) return ParsePredicate();
+    auto e = NewExpr(ExprKind::kUnary, Advance().location);
+    e->op = "NOT";
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr operand, ParseNot());
+    e->children.push_back(std::move(operand));
+    return e;
+  }
+
+  static const char* ComparisonOp(const Token& t) {
+    switch (t.kind) {
+      case TokenKind::kEq: return "=";
+      case TokenKind::kNotEq: return "<>";
+      case TokenKind::kLt: return "<";
+      case TokenKind::kLe: return "<=";
+      case TokenKind::kGt: return ">";
+      case TokenKind::kGe: return ">=";
+      default: return nullptr;
+    }
+  }
+
+  static bool IsPatternKeyword(const Token& t) {
+    return t.IsKeyword("LIKE") || t.IsKeyword("RLIKE") || t.IsKeyword("REGEXP");
+  }
+
+  // Comparisons and the other predicates, all at one level, left to right.
+  Result<ParsedExprPtr> ParsePredicate() {
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr left, ParseConcat());
+    while (true) {
+      const Token& t = Peek();
+      if (const char* op = ComparisonOp(t)) {
+        Advance();
+        SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr right, ParseConcat());
+        left = NewBinary(op, t.location, std::move(left), std::move(right));
+        continue;
+      }
+      if (t.IsKeyword("IS")) {
+        Advance();
+        bool negated = MatchKeyword("NOT");
+        ParsedExprPtr e;
+        if (MatchKeyword("NULL")) {
+          e = NewExpr(ExprKind::kIsNull, t.location);
+        } else if (CheckKeyword("TRUE") || CheckKeyword("FALSE")) {
+          e = NewExpr(ExprKind::kIsBool, t.location);
+          e->value = Value::Boolean(Advance().IsKeyword("TRUE"));
+        } else {
+          return ErrorExpected(negated ? "NULL, TRUE or FALSE after IS NOT"
+                                       : "NULL, TRUE or FALSE after IS");
+        }
+        e->negated = negated;
+        e->children.push_back(std::move(left));
+        left = std::move(e);
+        continue;
+      }
+      bool negated = false;
+      const Token& next = t.IsKeyword("NOT") ? Peek(1) : t;
+      if (t.IsKeyword("NOT")) {
+        if (!next.IsKeyword("IN") && !next.IsKeyword("BETWEEN") && !IsPatternKeyword(next)) {
+          break;
+        }
+        Advance();
+        negated = true;
+      }
+      if (next.IsKeyword("IN")) {
+        SLUICE_ASSIGN_OR_RETURN(left, ParseIn(std::move(left), t.location, negated));
+      } else if (next.IsKeyword("BETWEEN")) {
+        Advance();
+        auto e = NewExpr(ExprKind::kBetween, t.location);
+        e->negated = negated;
+        e->children.push_back(std::move(left));
+        SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr low, ParseConcat());
+        SLUICE_RETURN_NOT_OK(ExpectKeyword("AND"));
+        SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr high, ParseConcat());
+        e->children.push_back(std::move(low));
+        e->children.push_back(std::move(high));
+        left = std::move(e);
+      } else if (IsPatternKeyword(next)) {
+        auto e = NewExpr(ExprKind::kLike, t.location);
+        e->op = ToUpper(Advance().text);
+        e->negated = negated;
+        e->children.push_back(std::move(left));
+        SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr pattern, ParseConcat());
+        e->children.push_back(std::move(pattern));
+        if (e->op == "LIKE" && MatchKeyword("ESCAPE")) {
+          SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr escape, ParseConcat());
+          e->children.push_back(std::move(escape));
+        }
+        left = std::move(e);
+      } else {
+        break;
+      }
+    }
+    return left;
+  }
+
+  Result<ParsedExprPtr> ParseIn(ParsedExprPtr operand, SourceLocation at, bool negated) {
+    Advance();  // IN
+    auto e = NewExpr(ExprKind::kIn, at);
+    e->negated = negated;
+    e->children.push_back(std::move(operand));
+    SLUICE_RETURN_NOT_OK(Expect(TokenKind::kLParen, "'(' after IN"));
+    if (CheckKeyword("SELECT")) {
+      return ErrorAt(Peek(), "IN (SELECT ...) subqueries are not supported yet");
+    }
+    do {
+      SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr item, ParseExpr());
+      e->children.push_back(std::move(item));
+    } while (Match(TokenKind::kComma));
+    SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "',' or ')'"));
+    return e;
+  }
+
+  Result<ParsedExprPtr> ParseConcat() {
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr left, ParseAdditive());
+    while (Check(TokenKind::kConcat)) {
+      SourceLocation at = Advance().location;
+      SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr right, ParseAdditive());
+      left = NewBinary("||", at, std::move(left), std::move(right));
+    }
+    return left;
+  }
+
+  Result<ParsedExprPtr> ParseAdditive() {
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr left, ParseMultiplicative());
+    while (Check(TokenKind::kPlus) || Check(TokenKind::kMinus)) {
+      const Token& t = Advance();
+      SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr right, ParseMultiplicative());
+      left = NewBinary(t.text, t.location, std::move(left), std::move(right));
+    }
+    return left;
+  }
+
+  Result<ParsedExprPtr> ParseMultiplicative() {
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr left, ParseUnary());
+    while (Check(TokenKind::kStar) || Check(TokenKind::kSlash) || Check(TokenKind::kPercent)) {
+      const Token& t = Advance();
+      SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr right, ParseUnary());
+      left = NewBinary(t.text, t.location, std::move(left), std::move(right));
+    }
+    return left;
+  }
+
+  Result<ParsedExprPtr> ParseUnary() {
+    if (!Check(TokenKind::kMinus) && !Check(TokenKind::kPlus)) return ParsePostfix();
+    const Token& sign = Advance();
+    // -5 is a literal, so that -2147483648 is an INT and constants need no folding.
+    if (sign.Is(TokenKind::kMinus) && IsNumberToken(Peek())) {
+      return ParseNumber(Advance(), /*negative=*/true, sign.location);
+    }
+    auto e = NewExpr(ExprKind::kUnary, sign.location);
+    e->op = sign.text;
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr operand, ParseUnary());
+    e->children.push_back(std::move(operand));
+    return e;
+  }
+
+  // primary, then any number of `[index]` and `.field`.
+  Result<ParsedExprPtr> ParsePostfix() {
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr e, ParsePrimary());
+    while (true) {
+      if (Check(TokenKind::kLBracket)) {
+        auto index = NewExpr(ExprKind::kIndex, Advance().location);
+        SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr i, ParseExpr());
+        SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRBracket, "']'"));
+        index->children.push_back(std::move(e));
+        index->children.push_back(std::move(i));
+        e = std::move(index);
+      } else if (Check(TokenKind::kDot)) {
+        auto access = NewExpr(ExprKind::kFieldAccess, Advance().location);
+        SLUICE_ASSIGN_OR_RETURN(access->name, ParseAnyName("a field name"));
+        access->children.push_back(std::move(e));
+        e = std::move(access);
+      } else {
+        break;
+      }
+    }
+    if (CheckKeyword("OVER")) {
+      return ErrorAt(Peek(), "window aggregates (OVER ...) are not supported yet");
+    }
+    return e;
+  }
+
+  Result<ParsedExprPtr> ParsePrimary() {
+    const Token& t = Peek();
+    switch (t.kind) {
+      case TokenKind::kInteger:
+      case TokenKind::kDecimal:
+      case TokenKind::kFloat: return ParseNumber(Advance(), /*negative=*/false, t.location);
+      case TokenKind::kString: {
+        auto e = NewExpr(ExprKind::kLiteral, t.location);
+        e->value = Value::String(Advance().text);
+        return e;
+      }
+      case TokenKind::kLParen: {
+        Advance();
+        if (CheckKeyword("SELECT")) {
+          return ErrorAt(Peek(), "scalar subqueries are not supported yet");
+        }
+        SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr e, ParseExpr());
+        SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
+        return e;
+      }
+      case TokenKind::kQuotedIdentifier: return ParseColumnReference();
+      case TokenKind::kIdentifier: break;
+      default: return ErrorExpected("an expression");
+    }
+
+    std::string word = ToUpper(t.text);
+    const Token& next = Peek(1);
+    bool call = next.Is(TokenKind::kLParen);
+    if (word == "NULL" || word == "TRUE" || word == "FALSE") {
+      auto e = NewExpr(ExprKind::kLiteral, Advance().location);
+      if (word != "NULL") e->value = Value::Boolean(word == "TRUE");
+      return e;
+    }
+    if (word == "CASE") return ParseCase();
+    if ((word == "CAST" || word == "TRY_CAST") && call) return ParseCast();
+    if (word == "EXTRACT" && call) return ParseExtract();
+    if (word == "INTERVAL" && (next.Is(TokenKind::kString) || next.Is(TokenKind::kInteger))) {
+      return ParseInterval();
+    }
+    if ((word == "DATE" || word == "TIME" || word == "TIMESTAMP") && next.Is(TokenKind::kString)) {
+      auto e = NewExpr(ExprKind::kTypedLiteral, Advance().location);
+      e->op = word;
+      e->type = word == "DATE"        ? DataType::Date()
+                : word == "TIMESTAMP" ? DataType::Timestamp()
+                                      : DataType::String();  // no TIME type yet; op says TIME
+      e->text = Advance().text;
+      return e;
+    }
+    // Functions may be named by keywords: left(s, 2), right(...), if(...), date(...).
+    if (call && (!IsReservedWord(word) || word == "LEFT" || word == "RIGHT")) {
+      return ParseFunctionCall();
+    }
+    if (word == "CURRENT_TIMESTAMP" || word == "CURRENT_DATE" || word == "CURRENT_TIME" ||
+        word == "LOCALTIMESTAMP" || word == "CURRENT_ROW_TIMESTAMP") {
+      auto e = NewExpr(ExprKind::kFunction, t.location);
+      e->name = ToLower(Advance().text);
+      return e;
+    }
+    if (IsReservedWord(word)) return ErrorExpected("an expression");
+    return ParseColumnReference();
+  }
+
+  // a, t.a, t.a.b, and `t.*`.
+  Result<ParsedExprPtr> ParseColumnReference() {
+    auto e = NewExpr(ExprKind::kColumn, Peek().location);
+    e->parts.push_back(Advance().text);
+    while (Check(TokenKind::kDot)) {
+      const Token& after = Peek(1);
+      if (after.Is(TokenKind::kStar)) {
+        Advance();
+        Advance();
+        e->kind = ExprKind::kStar;
+        return e;
+      }
+      if (!after.Is(TokenKind::kIdentifier) && !after.Is(TokenKind::kQuotedIdentifier)) {
+        Advance();
+        return ErrorExpected("a field name");
+      }
+      Advance();
+      e->parts.push_back(Advance().text);
+    }
+    return e;
+  }
+
+  Result<ParsedExprPtr> ParseFunctionCall() {
+    auto e = NewExpr(ExprKind::kFunction, Peek().location);
+    e->name = ToLower(Advance().text);
+    Advance();  // (
+    if (Match(TokenKind::kRParen)) return e;
+    if (Check(TokenKind::kStar)) {
+      e->children.push_back(NewExpr(ExprKind::kStar, Advance().location));
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
+      return e;
+    }
+    if (MatchKeyword("DISTINCT")) {
+      e->distinct = true;
+    } else {
+      MatchKeyword("ALL");
+    }
+    while (true) {
+      SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr arg, ParseExpr());
+      e->children.push_back(std::move(arg));
+      if (Match(TokenKind::kComma)) continue;
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
+      return e;
+    }
+  }
+
+  Result<ParsedExprPtr> ParseCast() {
+    auto e = NewExpr(ExprKind::kCast, Peek().location);
+    e->op = ToUpper(Advance().text);
+    Advance();  // (
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr operand, ParseExpr());
+    e->children.push_back(std::move(operand));
+    SLUICE_RETURN_NOT_OK(ExpectKeyword("AS"));
+    SLUICE_ASSIGN_OR_RETURN(e->type, ParseType());
+    SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
+    return e;
+  }
+
+  // EXTRACT(YEAR FROM ts) -> extract('YEAR', ts)
+  Result<ParsedExprPtr> ParseExtract() {
+    auto e = NewExpr(ExprKind::kFunction, Peek().location);
+    e->name = "extract";
+    Advance();
+    Advance();  // (
+    if (!Check(TokenKind::kIdentifier)) return ErrorExpected("a date/time unit like YEAR");
+    auto unit = NewExpr(ExprKind::kLiteral, Peek().location);
+    unit->value = Value::String(ToUpper(Advance().text));
+    e->children.push_back(std::move(unit));
+    SLUICE_RETURN_NOT_OK(ExpectKeyword("FROM"));
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr operand, ParseExpr());
+    e->children.push_back(std::move(operand));
+    SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
+    return e;
+  }
+
+  // INTERVAL '5' SECOND, INTERVAL '10' MINUTES, INTERVAL 5 SECONDS, INTERVAL '10 minutes'.
+  Result<ParsedExprPtr> ParseInterval() {
+    auto e = NewExpr(ExprKind::kInterval, Advance().location);
+    e->text = Advance().text;
+    if (!Check(TokenKind::kIdentifier)) return e;
+    std::string unit = ToUpper(Peek().text);
+    if (unit.size() > 1 && unit.back() == 'S') unit.pop_back();
+    if (unit == "MILLISECOND" || unit == "SECOND" || unit == "MINUTE" || unit == "HOUR" ||
+        unit == "DAY") {
+      Advance();
+      e->name = unit;
+    } else if (unit == "YEAR" || unit == "MONTH" || unit == "WEEK" || unit == "MICROSECOND") {
+      return ErrorExpected("an interval unit (MILLISECOND, SECOND, MINUTE, HOUR, DAY)");
+    }
+    return e;
+  }
+
+  Result<ParsedExprPtr> ParseCase() {
+    auto e = NewExpr(ExprKind::kCase, Advance().location);
+    if (!CheckKeyword("WHEN")) {
+      e->has_operand = true;
+      SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr operand, ParseExpr());
+      e->children.push_back(std::move(operand));
+    }
+    if (!CheckKeyword("WHEN")) return ErrorExpected("WHEN");
+    while (MatchKeyword("WHEN")) {
+      SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr condition, ParseExpr());
+      SLUICE_RETURN_NOT_OK(ExpectKeyword("THEN"));
+      SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr result, ParseExpr());
+      e->children.push_back(std::move(condition));
+      e->children.push_back(std::move(result));
+    }
+    if (MatchKeyword("ELSE")) {
+      e->has_else = true;
+      SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr otherwise, ParseExpr());
+      e->children.push_back(std::move(otherwise));
+    }
+    SLUICE_RETURN_NOT_OK(ExpectKeyword("END"));
+    return e;
+  }
+
+  // Integers are INT when they fit, else BIGINT; 1.50 is DECIMAL(3,2) (DOUBLE beyond 18
+  // digits); 1e3 is DOUBLE.
+  Result<ParsedExprPtr> ParseNumber(const Token& t, bool negative, SourceLocation at) {
+    auto e = NewExpr(ExprKind::kLiteral, at);
+    const std::string& text = t.text;
+    if (t.Is(TokenKind::kInteger)) {
+      uint64_t limit = static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) +
+                       (negative ? 1 : 0);
+      uint64_t v = 0;
+      for (char c : text) {
+        uint64_t digit = static_cast<uint64_t>(c - '0');
+        if (v > (limit - digit) / 10) {
+          return ErrorAt(t, fmt::format("integer {}{} is out of range for BIGINT",
+                                        negative ? "-" : "", text));
+        }
+        v = v * 10 + digit;
+      }
+      // Two's complement negation of the magnitude; exact for INT64_MIN too.
+      int64_t signed_v = negative ? static_cast<int64_t>(0 - v) : static_cast<int64_t>(v);
+      if (signed_v >= std::numeric_limits<int32_t>::min() &&
+          signed_v <= std::numeric_limits<int32_t>::max()) {
+        e->value = Value::Int32(static_cast<int32_t>(signed_v));
+      } else {
+        e->value = Value::Int64(signed_v);
+      }
+      return e;
+    }
+    if (t.Is(TokenKind::kDecimal)) {
+      size_t dot = text.find('.');
+      std::string whole = text.substr(0, dot);
+      std::string fraction = text.substr(dot + 1);
+      whole.erase(0, std::min(whole.find_first_not_of('0'), whole.size()));
+      int scale = static_cast<int>(fraction.size());
+      int precision = std::max<int>(1, static_cast<int>(whole.size()) + scale);
+      if (precision <= 18) {
+        std::string digits = whole + fraction;
+        int64_t unscaled = digits.empty() ? 0 : std::stoll(digits);
+        e->value = Value::Decimal(negative ? -unscaled : unscaled, precision, scale);
+        return e;
+      }
+    }
+    double v = std::strtod(text.c_str(), nullptr);
+    if (std::isinf(v)) return ErrorAt(t, fmt::format("number {} is out of range", text));
+    e->value = Value::Float64(negative ? -v : v);
+    return e;
+  }
+
+  const SourceText& source_;
+  std::vector<Token> tokens_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+Result<Script> ParseScript(const SourceText& source) {
+  SLUICE_ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(source));
+  return Parser(source, std::move(tokens)).ParseScript();
+}
+
+Result<ParsedExprPtr> ParseExpression(const SourceText& source) {
+  SLUICE_ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(source));
+  return Parser(source, std::move(tokens)).ParseWholeExpression();
+}
+
+}  // namespace sluice::sql
