@@ -8,8 +8,12 @@ int exit_code = 0;
 }  // namespace
 
 void RegisterVersionCommand(CLI::App& app);
+void RegisterScriptCommands(CLI::App& app);
 
-void RegisterCommands(CLI::App& app) { RegisterVersionCommand(app); }
+void RegisterCommands(CLI::App& app) {
+  RegisterScriptCommands(app);
+  RegisterVersionCommand(app);
+}
 
 int ExitCode() { return exit_code; }
 void SetExitCode(int code) { exit_code = code; }

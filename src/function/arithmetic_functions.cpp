@@ -37,8 +37,44 @@ Status ArgumentError(std::string_view op, const BindArguments& args) {
 
 // Binds + - % : both arguments are cast to the result type (decimals to its scale, with
 // headroom), so the kernel is one typed loop.
+// TIMESTAMP ± INTERVAL (a DATE is promoted to its midnight), INTERVAL + TIMESTAMP, and
+// INTERVAL ± INTERVAL: microsecond arithmetic on int64.
+std::optional<Result<BoundFunction>> BindTimeArithmetic(char op, const BindArguments& args) {
+  auto is_time = [](const DataType& t) {
+    return t.id() == TypeId::kTimestamp || t.id() == TypeId::kDate;
+  };
+  const DataType& a = args.types[0];
+  const DataType& b = args.types[1];
+  bool a_interval = a.id() == TypeId::kInterval, b_interval = b.id() == TypeId::kInterval;
+  if (!a_interval && !b_interval) return std::nullopt;
+  DataType result;
+  std::vector<DataType> arg_types;
+  if (is_time(a) && b_interval && op != '%') {
+    result = DataType::Timestamp();
+    arg_types = {DataType::Timestamp(), DataType::Interval()};
+  } else if (a_interval && is_time(b) && op == '+') {
+    result = DataType::Timestamp();
+    arg_types = {DataType::Interval(), DataType::Timestamp()};
+  } else if (a_interval && b_interval && op != '%') {
+    result = DataType::Interval();
+    arg_types = {DataType::Interval(), DataType::Interval()};
+  } else {
+    return Result<BoundFunction>(Status::Invalid("operator {} is not defined for {} and {}", op,
+                                                 a.ToString(), b.ToString()));
+  }
+  BoundFunction f{result, arg_types, nullptr};
+  f.kernel = [op](const std::vector<VectorPtr>& v, const KernelContext& ctx, Vector& out) {
+    kernel::Binary<int64_t, int64_t, int64_t>(*v[0], *v[1], ctx, out, [op](int64_t x, int64_t y) {
+      return op == '+' ? WrapAdd(x, y) : WrapSub(x, y);
+    });
+    return Status::OK();
+  };
+  return Result<BoundFunction>(std::move(f));
+}
+
 Result<BoundFunction> BindAdditive(char op, const BindArguments& args) {
   if (args.types.size() != 2) return Status::Invalid("operator {} takes two operands", op);
+  if (auto time = BindTimeArithmetic(op, args)) return std::move(*time);
   auto result = ArithmeticResultType(op, args.types[0], args.types[1]);
   if (!result) return ArgumentError(std::string(1, op), args);
   DataType r = *result;

@@ -13,6 +13,8 @@ const FunctionRegistry& FunctionRegistry::Builtin() {
     RegisterLogicalFunctions(r);
     RegisterConditionalFunctions(r);
     RegisterMathFunctions(r);
+    RegisterCollectionFunctions(r);
+    RegisterLikeFunction(r);
     return r;
   }();
   return registry;

@@ -33,5 +33,7 @@ void RegisterMathFunctions(FunctionRegistry& registry);
 void RegisterStringFunctions(FunctionRegistry& registry);
 void RegisterRegexFunctions(FunctionRegistry& registry);
 void RegisterDatetimeFunctions(FunctionRegistry& registry);
+void RegisterCollectionFunctions(FunctionRegistry& registry);
+void RegisterLikeFunction(FunctionRegistry& registry);
 
 }  // namespace sluice

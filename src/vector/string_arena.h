@@ -15,6 +15,9 @@ class StringArena {
   explicit StringArena(size_t chunk_size = 64 * 1024) : chunk_size_(chunk_size) {}
   StringArena(const StringArena&) = delete;
   StringArena& operator=(const StringArena&) = delete;
+  // Moving keeps every view valid: the chunks themselves do not move.
+  StringArena(StringArena&&) = default;
+  StringArena& operator=(StringArena&&) = default;
 
   // Copies `value` into the arena and returns a view of the copy.
   std::string_view Add(std::string_view value);

@@ -1,0 +1,347 @@
+#include "plan/expression_binder.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "expr/cast_expression.h"
+#include "expr/column_reference.h"
+#include "expr/literal.h"
+#include "expr/struct_field.h"
+#include "function/cast.h"
+#include "plan/call_binder.h"
+#include "types/timestamp.h"
+
+namespace sluice {
+
+using sql::ExprKind;
+using sql::ParsedExpr;
+
+namespace {
+
+const std::map<std::string, std::string, std::less<>>& BinaryOperatorFunctions() {
+  static const std::map<std::string, std::string, std::less<>> ops = {
+      {"+", "add"},      {"-", "subtract"},      {"*", "multiply"}, {"/", "divide"},
+      {"%", "modulo"},   {"||", "concat"},       {"=", "equal"},    {"<>", "not_equal"},
+      {"<", "less"},     {"<=", "less_equal"},   {">", "greater"},  {">=", "greater_equal"},
+      {"AND", "and"},    {"OR", "or"},
+  };
+  return ops;
+}
+
+std::string Upper(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
+  return s;
+}
+
+// Micros per unit; plural and singular spellings, SQL and Spark style.
+std::optional<int64_t> UnitMicros(std::string unit) {
+  unit = Upper(std::move(unit));
+  if (unit.size() > 1 && unit.back() == 'S') unit.pop_back();
+  static const std::map<std::string, int64_t> units = {
+      {"MICROSECOND", 1},          {"MILLISECOND", 1000},
+      {"SECOND", 1'000'000},       {"MINUTE", 60'000'000},
+      {"HOUR", 3'600'000'000},     {"DAY", 86'400'000'000},
+      {"WEEK", 7 * 86'400'000'000}};
+  auto it = units.find(unit);
+  if (it == units.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return std::string(s);
+}
+
+}  // namespace
+
+bool IsAggregateFunction(std::string_view name) {
+  static const std::vector<std::string_view> aggregates = {
+      "count", "sum", "avg", "min", "max", "first", "last", "collect_list", "collect_set",
+      "approx_count_distinct", "first_value", "last_value", "stddev", "variance"};
+  return std::find(aggregates.begin(), aggregates.end(), name) != aggregates.end();
+}
+
+Result<int64_t> ParseIntervalMicros(const std::string& text, const std::string& unit) {
+  std::string number = Trim(text);
+  std::string unit_text = unit;
+  if (unit_text.empty()) {  // '10 minutes': the unit is inside the text
+    size_t space = number.find_first_of(" \t");
+    if (space == std::string::npos) {
+      return Status::Invalid("INTERVAL '{}' needs a unit, e.g. INTERVAL '{}' SECOND", text, text);
+    }
+    unit_text = Trim(number.substr(space));
+    number = number.substr(0, space);
+  }
+  auto micros = UnitMicros(unit_text);
+  if (!micros) {
+    return Status::Invalid(
+        "unknown INTERVAL unit '{}': expected MILLISECOND, SECOND, MINUTE, HOUR, DAY or WEEK",
+        unit_text);
+  }
+  char* end = nullptr;
+  double value = std::strtod(number.c_str(), &end);
+  if (number.empty() || end != number.c_str() + number.size() || !std::isfinite(value)) {
+    return Status::Invalid("INTERVAL '{}': expected a number of {}s", text, Upper(unit_text));
+  }
+  return static_cast<int64_t>(std::llround(value * static_cast<double>(*micros)));
+}
+
+Result<ExpressionPtr> ExpressionBinder::BindCondition(const ParsedExpr& e,
+                                                      std::string_view clause) const {
+  SLUICE_ASSIGN_OR_RETURN(ExpressionPtr bound, Bind(e));
+  if (bound->type().id() == TypeId::kNull) return CastIfNeeded(bound, DataType::Boolean());
+  if (bound->type().id() != TypeId::kBoolean) {
+    return source_.Error(e.location, fmt::format("{} expects a BOOLEAN condition, but '{}' is {}",
+                                                 clause, e.ToString(), bound->type().ToString()));
+  }
+  return bound;
+}
+
+Result<std::vector<ExpressionPtr>> ExpressionBinder::BindChildren(const ParsedExpr& e,
+                                                                  size_t from) const {
+  std::vector<ExpressionPtr> args;
+  for (size_t i = from; i < e.children.size(); ++i) {
+    SLUICE_ASSIGN_OR_RETURN(ExpressionPtr a, Bind(*e.children[i]));
+    args.push_back(std::move(a));
+  }
+  return args;
+}
+
+Result<ExpressionPtr> ExpressionBinder::Call(const ParsedExpr& e, const std::string& name,
+                                             std::vector<ExpressionPtr> args) const {
+  auto bound = BindCall(registry_, name, std::move(args));
+  if (!bound.ok()) return source_.Error(e.location, bound.status().message());
+  return bound;
+}
+
+Result<ExpressionPtr> ExpressionBinder::Bind(const ParsedExpr& e) const {
+  switch (e.kind) {
+    case ExprKind::kColumn:
+      return BindColumn(e);
+    case ExprKind::kLiteral:
+      return ExpressionPtr(std::make_shared<Literal>(e.value));
+    case ExprKind::kTypedLiteral: {
+      if (e.type.id() == TypeId::kDate) {
+        auto days = ParseDate(e.text);
+        if (!days) {
+          return source_.Error(e.location,
+                               fmt::format("DATE '{}' is not a date: expected 'YYYY-MM-DD'", e.text));
+        }
+        return ExpressionPtr(std::make_shared<Literal>(Value::Date(*days)));
+      }
+      if (e.type.id() == TypeId::kTimestamp) {
+        auto micros = ParseTimestamp(e.text);
+        if (!micros) {
+          return source_.Error(
+              e.location,
+              fmt::format("TIMESTAMP '{}' is not a timestamp: expected 'YYYY-MM-DD HH:MM:SS[.f]'",
+                          e.text));
+        }
+        return ExpressionPtr(std::make_shared<Literal>(Value::Timestamp(*micros)));
+      }
+      return source_.Error(e.location,
+                           fmt::format("{} literals are not supported", e.type.ToString()));
+    }
+    case ExprKind::kInterval: {
+      auto micros = ParseIntervalMicros(e.text, e.name);
+      if (!micros.ok()) return source_.Error(e.location, micros.status().message());
+      return ExpressionPtr(std::make_shared<Literal>(Value::Interval(*micros)));
+    }
+    case ExprKind::kStar:
+      return source_.Error(e.location, "'*' is only allowed in a SELECT list or in count(*)");
+    case ExprKind::kFunction:
+      return BindFunction(e);
+    case ExprKind::kUnary: {
+      if (e.op == "+") return Bind(*e.children[0]);
+      // Fold the sign into numeric literals, so round(x, -1) sees a constant.
+      const ParsedExpr& operand = *e.children[0];
+      if (e.op == "-" && operand.kind == ExprKind::kLiteral && !operand.value.is_null()) {
+        const Value& v = operand.value;
+        switch (v.type().id()) {
+          case TypeId::kInt32:
+            if (v.int64() != INT32_MIN) return ExpressionPtr(std::make_shared<Literal>(Value::Int32(static_cast<int32_t>(-v.int64()))));
+            break;
+          case TypeId::kInt64:
+            if (v.int64() != INT64_MIN) return ExpressionPtr(std::make_shared<Literal>(Value::Int64(-v.int64())));
+            break;
+          case TypeId::kDecimal:
+            return ExpressionPtr(std::make_shared<Literal>(
+                Value::Decimal(-v.int64(), v.type().precision(), v.type().scale())));
+          case TypeId::kFloat64:
+            return ExpressionPtr(std::make_shared<Literal>(Value::Float64(-v.float64())));
+          default:
+            break;
+        }
+      }
+      SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e));
+      return Call(e, e.op == "NOT" ? "not" : "negate", std::move(args));
+    }
+    case ExprKind::kBinary: {
+      const auto& ops = BinaryOperatorFunctions();
+      auto it = ops.find(e.op);
+      if (it == ops.end()) {
+        return source_.Error(e.location, fmt::format("unknown operator '{}'", e.op));
+      }
+      SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e));
+      return Call(e, it->second, std::move(args));
+    }
+    case ExprKind::kIsNull: {
+      SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e));
+      return Call(e, e.negated ? "is_not_null" : "is_null", std::move(args));
+    }
+    case ExprKind::kIsBool: {
+      // x IS TRUE: TRUE only for TRUE, never NULL; IS FALSE likewise.
+      SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e));
+      ExpressionPtr x = std::move(args[0]);
+      if (!e.value.boolean()) {
+        SLUICE_ASSIGN_OR_RETURN(x, Call(e, "not", {x}));
+      }
+      SLUICE_ASSIGN_OR_RETURN(
+          x, Call(e, "coalesce", {x, std::make_shared<Literal>(Value::Boolean(false))}));
+      if (e.negated) return Call(e, "not", {x});
+      return x;
+    }
+    case ExprKind::kIn: {
+      SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e));
+      SLUICE_ASSIGN_OR_RETURN(ExpressionPtr in, Call(e, "in", std::move(args)));
+      if (e.negated) return Call(e, "not", {in});
+      return in;
+    }
+    case ExprKind::kBetween: {
+      SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e));
+      SLUICE_ASSIGN_OR_RETURN(ExpressionPtr low, Call(e, "greater_equal", {args[0], args[1]}));
+      SLUICE_ASSIGN_OR_RETURN(ExpressionPtr high, Call(e, "less_equal", {args[0], args[2]}));
+      SLUICE_ASSIGN_OR_RETURN(ExpressionPtr both, Call(e, "and", {low, high}));
+      if (e.negated) return Call(e, "not", {both});
+      return both;
+    }
+    case ExprKind::kLike: {
+      SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e));
+      std::string fn = e.op == "LIKE" ? "like" : "rlike";
+      SLUICE_ASSIGN_OR_RETURN(ExpressionPtr match, Call(e, fn, std::move(args)));
+      if (e.negated) return Call(e, "not", {match});
+      return match;
+    }
+    case ExprKind::kCase:
+      return BindCase(e);
+    case ExprKind::kCast: {
+      SLUICE_ASSIGN_OR_RETURN(ExpressionPtr operand, Bind(*e.children[0]));
+      if (!CanCast(operand->type(), e.type)) {
+        return source_.Error(e.location, fmt::format("cannot cast {} to {}",
+                                                     operand->type().ToString(), e.type.ToString()));
+      }
+      return CastIfNeeded(std::move(operand), e.type);
+    }
+    case ExprKind::kFieldAccess: {
+      SLUICE_ASSIGN_OR_RETURN(ExpressionPtr base, Bind(*e.children[0]));
+      return AccessField(e, std::move(base), e.name);
+    }
+    case ExprKind::kIndex: {
+      SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e));
+      return Call(e, "element_at", std::move(args));
+    }
+  }
+  return Status::Internal("unhandled expression kind");
+}
+
+Result<ExpressionPtr> ExpressionBinder::AccessField(const ParsedExpr& at, ExpressionPtr base,
+                                                    const std::string& field) const {
+  if (base->type().id() != TypeId::kStruct) {
+    return source_.Error(at.location, fmt::format("cannot read field '{}' of '{}', which is {}, not a ROW",
+                                                  field, base->ToString(), base->type().ToString()));
+  }
+  int index = base->type().FieldIndex(field);
+  if (index < 0) {
+    std::string fields;
+    for (const auto& f : base->type().fields()) fields += (fields.empty() ? "" : ", ") + f.name;
+    return source_.Error(at.location, fmt::format("'{}' has no field '{}'; its fields are {}",
+                                                  base->ToString(), field, fields));
+  }
+  return ExpressionPtr(std::make_shared<StructField>(std::move(base), index));
+}
+
+Result<ExpressionPtr> ExpressionBinder::BindColumn(const ParsedExpr& e) const {
+  const auto& parts = e.parts;
+  size_t used = 1;
+  std::vector<int> found;
+  // `t.a` is table t's column a when t is a table in scope; otherwise `a.b` is field b of a.
+  if (parts.size() >= 2 && scope_.HasQualifier(parts[0])) {
+    found = scope_.Find(parts[0], parts[1]);
+    used = 2;
+    if (found.empty()) {
+      return source_.Error(e.location, fmt::format("table '{}' has no column '{}'", parts[0], parts[1]));
+    }
+  } else {
+    found = scope_.Find("", parts[0]);
+  }
+  if (found.empty()) {
+    return source_.Error(e.location, fmt::format("unknown column '{}'; the columns here are {}",
+                                                 parts[0], scope_.ColumnList()));
+  }
+  if (found.size() > 1) {
+    return source_.Error(e.location,
+                         fmt::format("column '{}' is ambiguous: qualify it with a table name",
+                                     parts[used - 1]));
+  }
+  const ScopeColumn& column = scope_.columns()[static_cast<size_t>(found[0])];
+  ExpressionPtr bound = std::make_shared<ColumnReference>(found[0], column.name, column.type);
+  for (size_t i = used; i < parts.size(); ++i) {
+    SLUICE_ASSIGN_OR_RETURN(bound, AccessField(e, std::move(bound), parts[i]));
+  }
+  return bound;
+}
+
+Result<ExpressionPtr> ExpressionBinder::BindFunction(const ParsedExpr& e) const {
+  if (IsAggregateFunction(e.name)) {
+    return source_.Error(e.location,
+                         fmt::format("{}() is an aggregate: GROUP BY and windows are not "
+                                     "supported yet in this version of sluice",
+                                     e.name));
+  }
+  if (e.name == "explode" || e.name == "explode_outer" || e.name == "posexplode") {
+    return source_.Error(e.location,
+                         fmt::format("{}() is only allowed as a whole SELECT item, e.g. SELECT "
+                                     "explode(items) AS item FROM t",
+                                     e.name));
+  }
+  if (e.name == "extract") {  // EXTRACT(unit FROM x) → year(x), month(x), ...
+    std::string unit = e.children[0]->value.string();
+    std::transform(unit.begin(), unit.end(), unit.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    if (unit == "dow") unit = "dayofweek";
+    SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e, 1));
+    return Call(e, unit, std::move(args));
+  }
+  if (!registry_.Find(e.name)) {
+    return source_.Error(e.location, fmt::format("unknown function '{}'", e.name));
+  }
+  SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e));
+  return Call(e, e.name, std::move(args));
+}
+
+Result<ExpressionPtr> ExpressionBinder::BindCase(const ParsedExpr& e) const {
+  SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e));
+  std::vector<ExpressionPtr> call_args;
+  size_t i = 0;
+  ExpressionPtr operand;
+  if (e.has_operand) operand = args[i++];
+  size_t end = e.has_else ? args.size() - 1 : args.size();
+  for (; i < end; i += 2) {  // WHEN, THEN pairs
+    ExpressionPtr when = args[i];
+    if (operand) {
+      SLUICE_ASSIGN_OR_RETURN(when, Call(e, "equal", {operand, when}));
+    }
+    call_args.push_back(std::move(when));
+    call_args.push_back(args[i + 1]);
+  }
+  if (e.has_else) call_args.push_back(args.back());
+  return Call(e, "case_when", std::move(call_args));
+}
+
+}  // namespace sluice

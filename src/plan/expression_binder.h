@@ -1,0 +1,48 @@
+#pragma once
+
+#include "common/result.h"
+#include "expr/expression.h"
+#include "function/function_registry.h"
+#include "plan/scope.h"
+#include "sql/ast.h"
+#include "sql/source_text.h"
+
+namespace sluice {
+
+// Turns a parsed expression into a typed, executable one over the columns of `scope`:
+// resolves names (`a`, `t.a`, `row.field`), maps operators and SQL forms (IN, BETWEEN, LIKE,
+// CASE, IS NULL) onto the function table, inserts implicit casts, and parses typed literals.
+// Every error points at the expression's place in the script.
+class ExpressionBinder {
+ public:
+  ExpressionBinder(const sql::SourceText& source, const Scope& scope,
+                   const FunctionRegistry& registry)
+      : source_(source), scope_(scope), registry_(registry) {}
+
+  Result<ExpressionPtr> Bind(const sql::ParsedExpr& e) const;
+  // Binds and checks the result is BOOLEAN (a WHERE or ON condition); `clause` names it.
+  Result<ExpressionPtr> BindCondition(const sql::ParsedExpr& e, std::string_view clause) const;
+
+ private:
+  Result<ExpressionPtr> BindColumn(const sql::ParsedExpr& e) const;
+  Result<ExpressionPtr> BindFunction(const sql::ParsedExpr& e) const;
+  Result<ExpressionPtr> BindCase(const sql::ParsedExpr& e) const;
+  // Calls `name` over already bound arguments, reporting errors at `e`.
+  Result<ExpressionPtr> Call(const sql::ParsedExpr& e, const std::string& name,
+                             std::vector<ExpressionPtr> args) const;
+  Result<std::vector<ExpressionPtr>> BindChildren(const sql::ParsedExpr& e, size_t from = 0) const;
+  Result<ExpressionPtr> AccessField(const sql::ParsedExpr& at, ExpressionPtr base,
+                                    const std::string& field) const;
+
+  const sql::SourceText& source_;
+  const Scope& scope_;
+  const FunctionRegistry& registry_;
+};
+
+// The aggregate functions, which need GROUP BY support to run.
+bool IsAggregateFunction(std::string_view name);
+
+// Parses the text of an INTERVAL literal: ('5', "SECOND") or ('10 minutes', "").
+Result<int64_t> ParseIntervalMicros(const std::string& text, const std::string& unit);
+
+}  // namespace sluice

@@ -1,0 +1,116 @@
+#include "plan/table_definition.h"
+
+#include <set>
+
+#include <fmt/format.h>
+
+#include "plan/scope.h"
+
+namespace sluice {
+namespace {
+
+const sql::TableOption* FindOption(const sql::CreateTable& ddl, std::string_view key) {
+  for (const auto& o : ddl.options) {
+    if (o.key == key) return &o;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Result<TableDefinition> DefineTable(const sql::SourceText& source, const sql::CreateTable& ddl) {
+  TableDefinition table;
+  table.ddl = &ddl;
+  table.name = ddl.name;
+
+  std::set<std::string> seen_options;
+  std::map<std::string, std::string> connector_options;
+  for (const auto& o : ddl.options) {
+    if (!seen_options.insert(o.key).second) {
+      return source.Error(o.location, fmt::format("option '{}' is given twice", o.key));
+    }
+    if (o.key == "connector" || o.key == "errors" || o.key == "errors.table") continue;
+    connector_options[o.key] = o.value;
+  }
+  const sql::TableOption* connector = FindOption(ddl, "connector");
+  if (!connector) {
+    return source.Error(ddl.location,
+                        fmt::format("table '{}' has no 'connector' option: add WITH ('connector' "
+                                    "= 'kafka' | 'datagen' | 'filesystem' | 'print' | 'sqlite', ...)",
+                                    ddl.name));
+  }
+  table.connector = connector->value;
+  table.format = connector_options.count("format") ? connector_options["format"] : "json";
+  if (table.format != "json" && table.format != "raw" && table.format != "csv") {
+    const sql::TableOption* f = FindOption(ddl, "format");
+    return source.Error(f->value_location,
+                        fmt::format("unknown format '{}': expected 'json', 'csv' or 'raw'", table.format));
+  }
+
+  if (const sql::TableOption* errors = FindOption(ddl, "errors")) {
+    if (errors->value == "fail") {
+      table.errors = ErrorPolicy::kFail;
+    } else if (errors->value == "skip") {
+      table.errors = ErrorPolicy::kSkip;
+    } else if (errors->value == "dead-letter") {
+      table.errors = ErrorPolicy::kDeadLetter;
+    } else {
+      return source.Error(errors->value_location,
+                          fmt::format("'errors' = '{}': expected 'fail', 'skip' or 'dead-letter'",
+                                      errors->value));
+    }
+  }
+  if (const sql::TableOption* dlq = FindOption(ddl, "errors.table")) {
+    table.errors_table = dlq->value;
+    if (!FindOption(ddl, "errors")) table.errors = ErrorPolicy::kDeadLetter;
+    if (table.errors != ErrorPolicy::kDeadLetter) {
+      return source.Error(dlq->location, "'errors.table' needs 'errors' = 'dead-letter'");
+    }
+  } else if (table.errors == ErrorPolicy::kDeadLetter) {
+    return source.Error(FindOption(ddl, "errors")->value_location,
+                        "'errors' = 'dead-letter' needs 'errors.table' = '<table>': the table "
+                        "(declared with CREATE TABLE) that receives the bad records");
+  }
+
+  std::set<std::string> names;
+  for (const auto& column : ddl.columns) {
+    std::string lower = column.name;
+    for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (!names.insert(lower).second) {
+      return source.Error(column.location, fmt::format("column '{}' is declared twice", column.name));
+    }
+    if (column.computed) {
+      table.computed_columns.push_back(&column);
+      continue;
+    }
+    Field field{column.name, column.type, !column.not_null};
+    if (column.is_metadata) {
+      std::string key = column.metadata_key.empty() ? column.name : column.metadata_key;
+      auto type = MetadataType(key);
+      if (!type.ok()) return source.Error(column.location, type.status().message());
+      if (*type != column.type) {
+        return source.Error(column.location,
+                            fmt::format("metadata column '{}' FROM '{}' must be {}, not {}",
+                                        column.name, key, type->ToString(), column.type.ToString()));
+      }
+      table.scan_columns.push_back(ScanColumn{field, key});
+      if (!column.is_virtual) table.write_schema.Add(field);
+    } else {
+      table.scan_columns.push_back(ScanColumn{field, ""});
+      table.write_schema.Add(field);
+    }
+  }
+  for (const auto& key : ddl.primary_key) {
+    bool found = false;
+    for (const auto& c : ddl.columns) found = found || SameIdentifier(c.name, key);
+    if (!found) {
+      return source.Error(ddl.location,
+                          fmt::format("PRIMARY KEY names '{}', which is not a column of '{}'", key,
+                                      ddl.name));
+    }
+  }
+  table.connector_options = ConnectorOptions(ddl.name, std::move(connector_options));
+  return table;
+}
+
+}  // namespace sluice
