@@ -50,7 +50,10 @@ Result<std::unique_ptr<CompiledScript>> Compile(const ScriptArgs& args) {
 }
 
 int ReportError(const Status& status) {
-  fmt::print(stderr, "error: {}\n", status.message());
+  // Script errors arrive formatted as "file:line:col: error: ..." with a caret; others get a prefix.
+  const std::string& message = status.message();
+  bool located = message.find(": error: ") < message.find('\n');
+  fmt::print(stderr, "{}{}\n", located ? "" : "error: ", message);
   return status.code() == StatusCode::kInvalidArgument || status.code() == StatusCode::kParseError
              ? 2
              : 1;
