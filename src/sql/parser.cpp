@@ -240,7 +240,9 @@ class Parser {
     if (CheckKeyword("PRIMARY") && CheckKeyword("KEY", 1)) {
       const Token& start = Advance();
       Advance();  // KEY
-      if (!table.primary_key.empty()) return ErrorAt(start, "a table can have only one PRIMARY KEY");
+      if (!table.primary_key.empty()) {
+        return ErrorAt(start, "a table can have only one PRIMARY KEY");
+      }
       SLUICE_ASSIGN_OR_RETURN(table.primary_key, ParseNameList("a column name"));
       return ParseNotEnforced();
     }

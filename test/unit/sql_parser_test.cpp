@@ -52,9 +52,11 @@ std::string Tree(const ParsedExpr& e) {
     case ExprKind::kLiteral: return e.value.ToString();
     case ExprKind::kUnary:
     case ExprKind::kBinary: return "(" + e.op + kids + ")";
-    case ExprKind::kIsNull: return std::string(e.negated ? "(IS-NOT-NULL" : "(IS-NULL") + kids + ")";
+    case ExprKind::kIsNull:
+      return std::string(e.negated ? "(IS-NOT-NULL" : "(IS-NULL") + kids + ")";
     case ExprKind::kIn: return std::string(e.negated ? "(NOT-IN" : "(IN") + kids + ")";
-    case ExprKind::kBetween: return std::string(e.negated ? "(NOT-BETWEEN" : "(BETWEEN") + kids + ")";
+    case ExprKind::kBetween:
+      return std::string(e.negated ? "(NOT-BETWEEN" : "(BETWEEN") + kids + ")";
     case ExprKind::kLike: return "(" + std::string(e.negated ? "NOT-" : "") + e.op + kids + ")";
     case ExprKind::kFunction: return "(" + e.name + "()" + kids + ")";
     case ExprKind::kFieldAccess: return "(." + e.name + kids + ")";
@@ -183,7 +185,8 @@ TEST(SqlParser, CreateTableTemporaryIfNotExists) {
 }
 
 TEST(SqlParser, CreateTableOptionsKeepKeysValuesAndLocations) {
-  Script s = Parse("CREATE TABLE t (a INT)\nWITH (\n  'connector' = 'kafka',\n  'topic' = 'it''s')");
+  Script s =
+      Parse("CREATE TABLE t (a INT)\nWITH (\n  'connector' = 'kafka',\n  'topic' = 'it''s')");
   const auto& options = s.statements[0].create_table->options;
   ASSERT_EQ(options.size(), 2u);
   EXPECT_EQ(options[0].key, "connector");
@@ -319,7 +322,8 @@ TEST(SqlParserTypes, UnknownAndMissingTypes) {
 // ---------------------------------------------------------------- INSERT, SET
 
 TEST(SqlParser, InsertWithAndWithoutColumnList) {
-  Script s = Parse("INSERT INTO sink (a, `b c`) SELECT x, y FROM src; INSERT INTO s2 SELECT * FROM t");
+  Script s = Parse(
+      "INSERT INTO sink (a, `b c`) SELECT x, y FROM src; INSERT INTO s2 SELECT * FROM t");
   const InsertInto& first = *s.statements[0].insert;
   EXPECT_EQ(first.table, "sink");
   EXPECT_EQ(first.location.column, 13);
@@ -423,7 +427,8 @@ TEST(SqlParser, JoinKinds) {
 
 TEST(SqlParser, UnnestForms) {
   const Script s = Parse(
-      "SELECT * FROM t CROSS JOIN UNNEST(t.items) AS item, LATERAL UNNEST(t.tags, t.ids) u(tag, id)");
+      "SELECT * FROM t CROSS JOIN UNNEST(t.items) AS item, "
+      "LATERAL UNNEST(t.tags, t.ids) u(tag, id)");
   const SelectStatement& q = OnlySelect(s);
   ASSERT_EQ(q.joins.size(), 2u);
   const TableReference& first = q.joins[0].right;
@@ -440,7 +445,8 @@ TEST(SqlParser, UnnestForms) {
 
 TEST(SqlParser, WindowTableFunctions) {
   const Script s = Parse(
-      "SELECT * FROM TABLE(TUMBLE(TABLE purchases, DESCRIPTOR(event_time), INTERVAL '10' MINUTES))");
+      "SELECT * FROM TABLE(TUMBLE(TABLE purchases, DESCRIPTOR(event_time), "
+      "INTERVAL '10' MINUTES))");
   const TableReference& tumble = *OnlySelect(s).from;
   EXPECT_EQ(tumble.kind, TableReference::Kind::kFunction);
   EXPECT_EQ(tumble.function_name, "tumble");
@@ -463,13 +469,13 @@ TEST(SqlParser, WindowTableFunctions) {
   EXPECT_EQ(h.arguments[0]->op, "TABLE");
   EXPECT_EQ(h.alias, "w");
 
-  for (const char* fn : {"SESSION", "CUMULATE"}) {
-    const Script other = Parse(std::string("SELECT * FROM TABLE(") + fn +
-                               "(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE))");
-    EXPECT_EQ(OnlySelect(other).from->function_name, std::string(fn == std::string("SESSION")
-                                                                      ? "session"
-                                                                      : "cumulate"));
-  }
+  const Script session =
+      Parse("SELECT * FROM TABLE(SESSION(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE))");
+  EXPECT_EQ(OnlySelect(session).from->function_name, "session");
+  const Script cumulate = Parse(
+      "SELECT * FROM Cumulate(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE, INTERVAL '1' HOUR)");
+  EXPECT_EQ(OnlySelect(cumulate).from->function_name, "cumulate");
+  EXPECT_EQ(OnlySelect(cumulate).from->arguments.size(), 4u);
 }
 
 // ---------------------------------------------------------------- expressions: precedence
@@ -737,7 +743,8 @@ TEST(SqlParserErrors, EndOfInput) {
             "q.sql:1:14: error: expected a table name but found end of input\n"
             "    1 | SELECT a FROM\n"
             "      |              ^");
-  EXPECT_EQ(Headline(ExprError("a +")), "1:4: error: expected an expression but found end of input");
+  EXPECT_EQ(Headline(ExprError("a +")),
+            "1:4: error: expected an expression but found end of input");
 }
 
 TEST(SqlParserErrors, TabsInTheLineKeepTheCaretAligned) {
