@@ -240,7 +240,9 @@ class Parser {
     if (CheckKeyword("PRIMARY") && CheckKeyword("KEY", 1)) {
       const Token& start = Advance();
       Advance();  // KEY
-      if (!table.primary_key.empty()) return ErrorAt(start, "a table can have only one PRIMARY KEY");
+      if (!table.primary_key.empty()) {
+        return ErrorAt(start, "a table can have only one PRIMARY KEY");
+      }
       SLUICE_ASSIGN_OR_RETURN(table.primary_key, ParseNameList("a column name"));
       return ParseNotEnforced();
     }
@@ -356,6 +358,8 @@ class Parser {
   // ---- SELECT ----
 
   Result<std::unique_ptr<SelectStatement>> ParseSelect() {
+    DepthGuard guard(depth_);
+    SLUICE_RETURN_NOT_OK(CheckDepth());
     auto select = std::make_unique<SelectStatement>();
     select->location = Peek().location;
     SLUICE_RETURN_NOT_OK(ExpectKeyword("SELECT"));
@@ -577,6 +581,8 @@ class Parser {
   }
 
   Result<DataType> ParseType() {
+    DepthGuard guard(depth_);
+    SLUICE_RETURN_NOT_OK(CheckDepth());
     if (!Check(TokenKind::kIdentifier)) return ErrorExpected(kTypeExpectation);
     const Token& t = Advance();
     std::string name = ToUpper(t.text);
@@ -681,7 +687,28 @@ class Parser {
 
   // ---- expressions, lowest precedence first ----
 
-  Result<ParsedExprPtr> ParseExpr() { return ParseOr(); }
+  // Nesting is bounded so that a hostile or generated text cannot overflow the stack.
+  static constexpr int kMaxDepth = 500;
+  class DepthGuard {
+   public:
+    explicit DepthGuard(int& depth) : depth_(depth) { ++depth_; }
+    ~DepthGuard() { --depth_; }
+    DepthGuard(const DepthGuard&) = delete;
+    DepthGuard& operator=(const DepthGuard&) = delete;
+
+   private:
+    int& depth_;
+  };
+  Status CheckDepth() const {
+    if (depth_ > kMaxDepth) return ErrorAt(Peek(), "expression is nested too deeply");
+    return Status::OK();
+  }
+
+  Result<ParsedExprPtr> ParseExpr() {
+    DepthGuard guard(depth_);
+    SLUICE_RETURN_NOT_OK(CheckDepth());
+    return ParseOr();
+  }
 
   Result<ParsedExprPtr> ParseOr() {
     SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr left, ParseAnd());
@@ -705,6 +732,8 @@ class Parser {
 
   Result<ParsedExprPtr> ParseNot() {
     if (!CheckKeyword("NOT")) return ParsePredicate();
+    DepthGuard guard(depth_);
+    SLUICE_RETURN_NOT_OK(CheckDepth());
     auto e = NewExpr(ExprKind::kUnary, Advance().location);
     e->op = "NOT";
     SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr operand, ParseNot());
@@ -847,6 +876,8 @@ class Parser {
 
   Result<ParsedExprPtr> ParseUnary() {
     if (!Check(TokenKind::kMinus) && !Check(TokenKind::kPlus)) return ParsePostfix();
+    DepthGuard guard(depth_);
+    SLUICE_RETURN_NOT_OK(CheckDepth());
     const Token& sign = Advance();
     // -5 is a literal, so that -2147483648 is an INT and constants need no folding.
     if (sign.Is(TokenKind::kMinus) && IsNumberToken(Peek())) {
@@ -1113,6 +1144,7 @@ class Parser {
   const SourceText& source_;
   std::vector<Token> tokens_;
   size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace
