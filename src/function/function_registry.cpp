@@ -13,6 +13,10 @@ const FunctionRegistry& FunctionRegistry::Builtin() {
     RegisterLogicalFunctions(r);
     RegisterConditionalFunctions(r);
     RegisterMathFunctions(r);
+    RegisterStringFunctions(r);
+    RegisterRegexFunctions(r);
+    RegisterDatetimeFunctions(r);
+    RegisterHashFunctions(r);
     return r;
   }();
   return registry;
