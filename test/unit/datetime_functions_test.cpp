@@ -261,5 +261,57 @@ TEST(DatetimeFunction, BindErrors) {
             "from_unixtime: seconds must be a number, found STRING");
 }
 
+TEST(DatetimePattern, PadsSmallYears) {
+  EXPECT_EQ(Pattern("yyyy-MM-dd").Format(Micros("0033-01-02")), "0033-01-02");
+  EXPECT_EQ(Pattern("y").Format(Micros("0033-01-02")), "33");
+}
+
+TEST(DatetimePattern, ParsesLeapDaysAndTwelveHourClock) {
+  EXPECT_EQ(Pattern("yyyy-MM-dd").Parse("2024-02-29"), Micros("2024-02-29"));
+  EXPECT_EQ(Pattern("hh:mm a").Parse("12:15 AM"), Micros("1970-01-01 00:15:00"));
+  EXPECT_EQ(Pattern("hh:mm a").Parse("12:15 PM"), Micros("1970-01-01 12:15:00"));
+  EXPECT_EQ(Pattern("kk").Parse("24"), Micros("1970-01-01 00:00:00"));
+}
+
+TEST(DatetimeFunction, ToTimestampWithPerRowFormats) {
+  auto r = Evaluate("to_timestamp", {Col({Str("2024-03-05"), Str("05/03/2024"), Str("x")}),
+                                     Col({Str("yyyy-MM-dd"), Str("dd/MM/yyyy"), Str("bbb")})});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(ValueAt(*r->out, 0).int64(), Micros("2024-03-05"));
+  EXPECT_EQ(ValueAt(*r->out, 1).int64(), Micros("2024-03-05"));
+  EXPECT_TRUE(r->out->IsNull(2));
+}
+
+TEST(DatetimeFunction, FromUnixtimeOverflowIsNull) {
+  EXPECT_EQ(CallText("from_unixtime", {Big(INT64_MAX)}), "NULL");
+}
+
+TEST(DatetimeFunction, UnixTimestampWithOffsetPattern) {
+  EXPECT_EQ(CallText("unix_timestamp", {Str("1970-01-01 01:00:00 +0100"),
+                                        Str("yyyy-MM-dd HH:mm:ss Z")}),
+            "0");
+  EXPECT_EQ(CallText("to_unix_timestamp", {Str("1970-01-02"), Str("yyyy-MM-dd")}), "86400");
+}
+
+TEST(DatetimeFunction, FieldsOverAColumnWithNulls) {
+  auto r = Evaluate("month", {Col({Ts("2024-03-05 00:00:00"), Null(), Ts("1969-12-31 23:00:00")},
+                                  DataType::Timestamp())});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(ValueAt(*r->out, 0).int64(), 3);
+  EXPECT_TRUE(r->out->IsNull(1));
+  EXPECT_EQ(ValueAt(*r->out, 2).int64(), 12);
+}
+
+TEST(DatetimeFunction, DateFormatOnlyComputesSelectedRows) {
+  auto r = Evaluate("date_format",
+                    {Col({Ts("2024-03-05 00:00:00"), Null(), Ts("2024-12-31 00:00:00")},
+                         DataType::Timestamp()),
+                     Lit(Str("MMM"))},
+                    0, SelectionVector::Of({0, 2}));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(ValueAt(*r->out, 0).string(), "Mar");
+  EXPECT_EQ(ValueAt(*r->out, 2).string(), "Dec");
+}
+
 }  // namespace
 }  // namespace sluice::test

@@ -79,5 +79,26 @@ TEST(HashFunction, BindErrors) {
   EXPECT_EQ(BindError("uuid", {Lit(Int(1))}), "uuid() takes 0 arguments, got 1");
 }
 
+TEST(HashFunction, Sha2PerRowBits) {
+  auto r = Evaluate("sha2", {Lit(Str("Spark")), Col({Int(256), Int(1), Int(224)})});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(ValueAt(*r->out, 0).string(),
+            "529bc3b07127ecb7e53a4dcf1991d9152c24537d919178022b2c42657f79a26b");
+  EXPECT_TRUE(r->out->IsNull(1));
+  EXPECT_EQ(ValueAt(*r->out, 2).string(),
+            "dbeab94971678d36af2195851c0f7485775a2a7c60073d62fc04549c");
+}
+
+TEST(HashFunction, BytesInputHashesTheBytes) {
+  auto r = Evaluate("md5", {Col({Str("Spark")}, DataType::Bytes())});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(ValueAt(*r->out, 0).string(), "8cde774d6f7333752ed72cacddb05126");
+}
+
+TEST(HashFunction, Sha1OfNullIsNull) {
+  EXPECT_EQ(CallText("sha1", {NullOf(DataType::String())}), "NULL");
+  EXPECT_EQ(CallText("sha2", {NullOf(DataType::String()), Int(256)}), "NULL");
+}
+
 }  // namespace
 }  // namespace sluice::test

@@ -93,5 +93,39 @@ TEST(RegexFunction, PerRowPatternsAreCompiledAndCached) {
   EXPECT_EQ(ValueAt(*r->out, 3).boolean(), true);
 }
 
+TEST(RegexFunction, PerRowReplacements) {
+  auto r = Evaluate("regexp_replace", {Col({Str("ab"), Str("ab"), Str("ab")}), Lit(Str("(a)")),
+                                       Col({Str("<$1>"), Str("$"), Str("x")})});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(ValueAt(*r->out, 0).string(), "<a>b");
+  EXPECT_TRUE(r->out->IsNull(1));  // an invalid per-row replacement
+  EXPECT_EQ(ValueAt(*r->out, 2).string(), "xb");
+}
+
+TEST(RegexFunction, ExtractWithPerRowPatterns) {
+  auto r = Evaluate("regexp_extract", {Col({Str("a1"), Str("b22"), Str("c")}),
+                                       Col({Str("(\\d)"), Str("(\\d+)"), Str("(")}),
+                                       Lit(Int(1))});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(ValueAt(*r->out, 0).string(), "1");
+  EXPECT_EQ(ValueAt(*r->out, 1).string(), "22");
+  EXPECT_TRUE(r->out->IsNull(2));
+}
+
+TEST(RegexFunction, Utf8Characters) {
+  EXPECT_EQ(CallText("rlike", {Str("héllo"), Str("^h.llo$")}), "true");
+  EXPECT_EQ(CallText("regexp_replace", {Str("é"), Str(""), Str("-")}), "-é-");
+  EXPECT_EQ(CallText("regexp_extract", {Str("prix: 12€"), Str("(\\d+)€"), Int(1)}), "12");
+}
+
+TEST(RegexFunction, BindErrorsForTypesAndArity) {
+  EXPECT_EQ(BindError("regexp_extract", {Lit(Str("a"))}),
+            "regexp_extract(str, regex[, idx]) takes 2 or 3 arguments, got 1");
+  EXPECT_EQ(BindError("regexp_replace", {Lit(Str("a")), Lit(Str("a"))}),
+            "regexp_replace(str, regex, replacement[, position]) takes 3 or 4 arguments, got 2");
+  EXPECT_EQ(BindError("rlike", {Vec(MakeStringLists({std::nullopt})), Lit(Str("a"))}),
+            "rlike: argument 1 must be a string, found ARRAY<STRING>");
+}
+
 }  // namespace
 }  // namespace sluice::test

@@ -219,5 +219,63 @@ TEST(StringFunction, BindErrors) {
               HasSubstr("concat: argument 2 must be a string"));
 }
 
+TEST(StringFunction, SplitRespectsSelection) {
+  auto r = Evaluate("split", {Col({Str("a,b"), Str("skip"), Str("c")}), Lit(Str(","))}, 0,
+                    SelectionVector::Of({0, 2}));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_THAT(*ListAt(*r->out, 0), ElementsAre("a", "b"));
+  EXPECT_THAT(*ListAt(*r->out, 2), ElementsAre("c"));
+}
+
+TEST(StringFunction, SplitUnicodeOnEmptyRegex) {
+  EXPECT_THAT(*Split({Str("hé!"), Str("")}), ElementsAre("h", "é", "!"));
+}
+
+TEST(StringFunction, ConcatWsArrayOfNumbers) {
+  auto list = std::make_shared<Vector>(DataType::List(DataType::Int32()));
+  list->list_child().Append<int32_t>(1);
+  list->list_child().AppendNull();
+  list->list_child().Append<int32_t>(3);
+  list->AppendListEnd();
+  auto r = Evaluate("concat_ws", {Lit(Str("+")), Vec(list)});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(ValueAt(*r->out, 0).string(), "1+3");
+}
+
+TEST(StringFunction, LengthOfBytesCountsBytes) {
+  auto r = Evaluate("length", {Col({Str("hé")}, DataType::Bytes())});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(ValueAt(*r->out, 0).int64(), 3);
+}
+
+TEST(StringFunction, SubstringWithPerRowPositions) {
+  auto r = Evaluate("substring", {Lit(Str("Spark SQL")), Col({Int(1), Int(-3), Null()}),
+                                  Col({Int(5), Int(2), Int(1)})});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(ValueAt(*r->out, 0).string(), "Spark");
+  EXPECT_EQ(ValueAt(*r->out, 1).string(), "SQ");
+  EXPECT_TRUE(r->out->IsNull(2));
+}
+
+TEST(StringFunction, PadRepeatsAPartialPad) {
+  EXPECT_EQ(CallText("lpad", {Str("abc"), Int(8), Str("xy")}), "xyxyxabc");
+  EXPECT_EQ(CallText("rpad", {Str("abc"), Int(6), Str("xy")}), "abcxyx");
+  EXPECT_EQ(CallText("lpad", {Str("abc"), NullOf(DataType::Int32())}), "NULL");
+}
+
+TEST(StringFunction, NullSecondArgumentsPropagate) {
+  EXPECT_EQ(CallText("trim", {Str("abc"), NullOf(DataType::String())}), "NULL");
+  EXPECT_EQ(CallText("replace", {Str("abc"), Str("b"), NullOf(DataType::String())}), "NULL");
+  EXPECT_EQ(CallText("repeat", {Str("abc"), NullOf(DataType::Int32())}), "NULL");
+  EXPECT_EQ(CallText("instr", {Str("abc"), NullOf(DataType::String())}), "NULL");
+}
+
+TEST(StringFunction, EmptyStrings) {
+  EXPECT_EQ(CallText("initcap", {Str("")}), "");
+  EXPECT_EQ(CallText("reverse", {Str("")}), "");
+  EXPECT_EQ(CallText("substring", {Str(""), Int(1), Int(2)}), "");
+  EXPECT_EQ(CallText("upper", {Str("")}), "");
+}
+
 }  // namespace
 }  // namespace sluice::test
