@@ -15,6 +15,10 @@ const FunctionRegistry& FunctionRegistry::Builtin() {
     RegisterMathFunctions(r);
     RegisterCollectionFunctions(r);
     RegisterLikeFunction(r);
+    RegisterStringFunctions(r);
+    RegisterRegexFunctions(r);
+    RegisterDatetimeFunctions(r);
+    RegisterHashFunctions(r);
     return r;
   }();
   return registry;

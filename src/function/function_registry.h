@@ -35,5 +35,6 @@ void RegisterRegexFunctions(FunctionRegistry& registry);
 void RegisterDatetimeFunctions(FunctionRegistry& registry);
 void RegisterCollectionFunctions(FunctionRegistry& registry);
 void RegisterLikeFunction(FunctionRegistry& registry);
+void RegisterHashFunctions(FunctionRegistry& registry);
 
 }  // namespace sluice
