@@ -13,6 +13,7 @@ const FunctionRegistry& FunctionRegistry::Builtin() {
     RegisterLogicalFunctions(r);
     RegisterConditionalFunctions(r);
     RegisterMathFunctions(r);
+    RegisterJsonFunctions(r);
     return r;
   }();
   return registry;

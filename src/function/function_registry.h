@@ -33,5 +33,6 @@ void RegisterMathFunctions(FunctionRegistry& registry);
 void RegisterStringFunctions(FunctionRegistry& registry);
 void RegisterRegexFunctions(FunctionRegistry& registry);
 void RegisterDatetimeFunctions(FunctionRegistry& registry);
+void RegisterJsonFunctions(FunctionRegistry& registry);
 
 }  // namespace sluice
