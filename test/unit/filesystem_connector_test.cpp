@@ -86,6 +86,20 @@ TEST_F(FilesystemConnectorTest, JsonLinesSkipBlankLinesAndNumberLinesFromOne) {
   EXPECT_EQ(batch[2].offset, 5);
 }
 
+TEST_F(FilesystemConnectorTest, ByteOrderMarkIsSkipped) {
+  std::string lines = WriteFile("bom.json", "\xEF\xBB\xBF{\"a\":1}\n");
+  std::string array = WriteFile("bom-array.json", "\xEF\xBB\xBF[{\"a\":2}]");
+  RawBatch raw;
+  ASSERT_TRUE(MakeSource({{"path", lines}})->Poll(raw, 10, 10ms).ok());
+  ASSERT_EQ(raw.size(), 1u);
+  EXPECT_EQ(raw[0].value, "{\"a\":1}");
+  RawBatch raw_array;
+  auto r = MakeSource({{"path", array}, {"format", "json-array"}})->Poll(raw_array, 10, 10ms);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(raw_array.size(), 1u);
+  EXPECT_EQ(raw_array[0].value, "{\"a\":2}");
+}
+
 TEST_F(FilesystemConnectorTest, MalformedLineBecomesADeadLetterWithFileAndLine) {
   std::string path = WriteFile("bad.json", "{\"a\":1}\n{not json\n{\"a\":3}\n");
   auto source = MakeSource({{"path", path}, {"format", "json"}});
@@ -337,6 +351,13 @@ TEST_F(FilesystemConnectorTest, BuiltinRegistryHasTheEmbeddedConnectors) {
   EXPECT_TRUE(r.HasSink("print"));
   EXPECT_TRUE(r.HasSink("sqlite"));
   EXPECT_FALSE(r.HasSource("print"));
+  // The factories validate options through the registry too.
+  Schema schema({{"n", DataType::Int32(), true}});
+  EXPECT_TRUE(r.MakeSink("print", ConnectorOptions("c", {{"format", "json"}}), schema).ok());
+  auto typo = r.MakeSource("filesystem", ConnectorOptions("c", {{"paht", "x"}}), schema);
+  ASSERT_FALSE(typo.ok());
+  EXPECT_NE(typo.status().message().find("known options: format, path"), std::string::npos)
+      << typo.status().ToString();
 }
 
 }  // namespace

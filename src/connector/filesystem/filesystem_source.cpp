@@ -18,6 +18,9 @@ namespace od = simdjson::ondemand;
 
 namespace {
 
+// Editors on Windows start UTF-8 files with a byte-order mark; it is not part of the JSON.
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
 bool IsHidden(const fs::path& p) {
   const std::string name = p.filename().string();
   return !name.empty() && (name[0] == '.' || name[0] == '_');
@@ -140,6 +143,7 @@ Status FilesystemSource::OpenNextFile() {
   std::ostringstream content;
   content << in.rdbuf();
   array_text_ = std::move(content).str();
+  if (std::string_view(array_text_).starts_with(kUtf8Bom)) array_text_.erase(0, kUtf8Bom.size());
   const size_t length = array_text_.size();
   array_text_.resize(length + simdjson::SIMDJSON_PADDING);
 
@@ -212,6 +216,7 @@ Result<bool> FilesystemSource::Poll(RawBatch& out, size_t max_records,
         }
         ++line_number_;
         std::string_view line(line_buffer_, static_cast<size_t>(n));
+        if (line_number_ == 1 && line.starts_with(kUtf8Bom)) line.remove_prefix(kUtf8Bom.size());
         if (IsBlank(line)) continue;
         out.Add(TrimRight(line), current_mtime_ms_, 0, line_number_);
         ++added;
