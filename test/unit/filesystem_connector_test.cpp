@@ -196,7 +196,8 @@ TEST_F(FilesystemConnectorTest, BrokenJsonArrayIsAnErrorNamingTheFile) {
 }
 
 TEST_F(FilesystemConnectorTest, MissingPathAndUnknownOptions) {
-  auto missing = FilesystemSource::Make(ConnectorOptions("t", {{"path", (dir_ / "nope").string()}}));
+  auto missing =
+      FilesystemSource::Make(ConnectorOptions("t", {{"path", (dir_ / "nope").string()}}));
   ASSERT_TRUE(missing.ok());
   Status open = (*missing)->Open();
   EXPECT_EQ(open.code(), StatusCode::kIOError);

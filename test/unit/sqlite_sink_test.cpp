@@ -94,7 +94,8 @@ Batch CashbackBatch() {
 TEST_F(SqliteSinkTest, CreatesTheTableWithMappedTypes) {
   auto sink = Make(CashbackSchema());
   Reader reader(path_);
-  EXPECT_EQ(reader.Rows("SELECT name, type, \"notnull\" FROM pragma_table_info('eligible_customers')"),
+  EXPECT_EQ(reader.Rows("SELECT name, type, \"notnull\" "
+                        "FROM pragma_table_info('eligible_customers')"),
             (std::vector<std::string>{"customer_id|TEXT|1", "amount|INTEGER|0",
                                       "cashback|REAL|0", "ts|TEXT|0", "eligible|INTEGER|0",
                                       "day|TEXT|0", "score|REAL|0", "big|INTEGER|0"}));
@@ -107,8 +108,9 @@ TEST_F(SqliteSinkTest, RowsReadBackWithTheirTypes) {
   Reader reader(path_);
   EXPECT_EQ(reader.Rows("SELECT customer_id, amount, cashback, ts, eligible, day, big FROM "
                         "eligible_customers ORDER BY customer_id"),
-            (std::vector<std::string>{"cust_1|660|99.0|2024-03-01 12:30:45|1|2024-03-01|1099511627776",
-                                      "cust_2|NULL|0.01|2024-03-01 12:30:45.25|0|NULL|-7"}));
+            (std::vector<std::string>{
+                "cust_1|660|99.0|2024-03-01 12:30:45|1|2024-03-01|1099511627776",
+                "cust_2|NULL|0.01|2024-03-01 12:30:45.25|0|NULL|-7"}));
   // Storage classes: what a client library hands back.
   EXPECT_EQ(reader.Rows("SELECT typeof(amount), typeof(cashback), typeof(ts), typeof(score) "
                         "FROM eligible_customers WHERE customer_id = 'cust_1'"),
@@ -213,9 +215,16 @@ TEST_F(SqliteSinkTest, NotNullViolationIsAnError) {
   auto sink = Make(CashbackSchema());
   Batch batch = CashbackBatch();
   batch.column(0).SetNull(1);
+  ASSERT_TRUE(sink->Write(CashbackBatch()).ok());
   Status s = sink->Write(batch);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("NOT NULL"), std::string::npos) << s.ToString();
+  // The transaction is rolled back and never committed half-way.
+  EXPECT_FALSE(sink->Commit().ok());
+  EXPECT_FALSE(sink->Write(CashbackBatch()).ok());
+  Reader reader(path_);
+  EXPECT_EQ(reader.Rows("SELECT count(*) FROM eligible_customers"),
+            std::vector<std::string>{"0"});
 }
 
 }  // namespace

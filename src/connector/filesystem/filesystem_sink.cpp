@@ -182,6 +182,16 @@ Status FilesystemSink::FinishFile() {
 
 Status FilesystemSink::Write(const Batch& batch) {
   if (!opened_) return Status::Internal("table '{}': filesystem sink written before Open", table_);
+  if (failed_) return Status::Invalid("table '{}': an earlier write failed", table_);
+  Status status = WriteRows(batch);
+  if (!status.ok()) {
+    failed_ = true;
+    DiscardUncommitted();
+  }
+  return status;
+}
+
+Status FilesystemSink::WriteRows(const Batch& batch) {
   const size_t live = batch.num_live_rows();
   const SelectionVector& selection = batch.selection();
   for (size_t i = 0; i < live; ++i) {
@@ -205,6 +215,9 @@ Status FilesystemSink::Write(const Batch& batch) {
 }
 
 Status FilesystemSink::Commit() {
+  if (failed_) {
+    return Status::Invalid("table '{}': not committing: an earlier write failed", table_);
+  }
   if (fd_ >= 0) SLUICE_RETURN_NOT_OK(FinishFile());
   for (const PendingFile& file : pending_) {
     if (::rename(file.in_progress.c_str(), file.final_path.c_str()) != 0) {

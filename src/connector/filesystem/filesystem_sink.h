@@ -48,6 +48,7 @@ class FilesystemSink final : public Sink {
 
   FilesystemSink() = default;
   Status StartFile();
+  Status WriteRows(const Batch& batch);
   Status FlushBuffer();
   // Flushes, fsyncs and closes the current file; it then waits for Commit in pending_.
   Status FinishFile();
@@ -70,6 +71,8 @@ class FilesystemSink final : public Sink {
   std::vector<PendingFile> pending_;
   uint64_t rows_written_ = 0;
   bool opened_ = false;
+  // A write failed: the in-progress files may hold part of a batch, so they are never committed.
+  bool failed_ = false;
 };
 
 }  // namespace sluice

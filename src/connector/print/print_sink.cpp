@@ -95,7 +95,9 @@ void PrintSink::AppendLine(std::string_view line, std::string& text) const {
 }
 
 Status PrintSink::Write(const Batch& batch) {
-  if (out_ == nullptr) return Status::Internal("table '{}': print sink written before Open", table_);
+  if (out_ == nullptr) {
+    return Status::Internal("table '{}': print sink written before Open", table_);
+  }
   const size_t live = batch.num_live_rows();
   const SelectionVector& selection = batch.selection();
   for (size_t i = 0; i < live; ++i) {

@@ -139,7 +139,22 @@ Status SqliteSink::Open() {
 }
 
 Status SqliteSink::Write(const Batch& batch) {
-  if (insert_ == nullptr) return Status::Internal("table '{}': sqlite sink written before Open", table_);
+  if (insert_ == nullptr) {
+    return Status::Internal("table '{}': sqlite sink written before Open", table_);
+  }
+  if (failed_) {
+    return Status::Invalid("table '{}': an earlier write failed and was rolled back", table_);
+  }
+  Status status = WriteRows(batch);
+  if (!status.ok()) {
+    failed_ = true;
+    if (in_transaction_) (void)Exec("ROLLBACK");
+    in_transaction_ = false;
+  }
+  return status;
+}
+
+Status SqliteSink::WriteRows(const Batch& batch) {
   const size_t live = batch.num_live_rows();
   if (live == 0) return Status::OK();
   if (!in_transaction_) {
@@ -158,13 +173,19 @@ Status SqliteSink::Write(const Batch& batch) {
       } else {
         std::string& text = scratch_[c];
         switch (v.type().id()) {
-          case TypeId::kBoolean: rc = sqlite3_bind_int(insert_, index, v.Get<uint8_t>(row)); break;
-          case TypeId::kInt32: rc = sqlite3_bind_int(insert_, index, v.Get<int32_t>(row)); break;
+          case TypeId::kBoolean:
+            rc = sqlite3_bind_int(insert_, index, v.Get<uint8_t>(row));
+            break;
+          case TypeId::kInt32:
+            rc = sqlite3_bind_int(insert_, index, v.Get<int32_t>(row));
+            break;
           case TypeId::kInt64:
           case TypeId::kInterval:
             rc = sqlite3_bind_int64(insert_, index, v.Get<int64_t>(row));
             break;
-          case TypeId::kFloat64: rc = sqlite3_bind_double(insert_, index, v.Get<double>(row)); break;
+          case TypeId::kFloat64:
+            rc = sqlite3_bind_double(insert_, index, v.Get<double>(row));
+            break;
           case TypeId::kDecimal:
             rc = sqlite3_bind_double(insert_, index,
                                      DecimalToDouble(v.Get<int64_t>(row), v.type().scale()));
@@ -212,6 +233,11 @@ Status SqliteSink::Write(const Batch& batch) {
 }
 
 Status SqliteSink::Commit() {
+  if (failed_) {
+    return Status::Invalid(
+        "table '{}': not committing: an earlier write failed and its rows were rolled back",
+        table_);
+  }
   if (!in_transaction_) return Status::OK();
   SLUICE_RETURN_NOT_OK(Exec("COMMIT"));
   in_transaction_ = false;

@@ -47,6 +47,7 @@ class SqliteSink final : public Sink {
  private:
   SqliteSink() = default;
   Status Exec(const std::string& sql);
+  Status WriteRows(const Batch& batch);
   Status Error(std::string_view what) const;
   void Release();
 
@@ -60,6 +61,9 @@ class SqliteSink final : public Sink {
   sqlite3* db_ = nullptr;
   sqlite3_stmt* insert_ = nullptr;
   bool in_transaction_ = false;
+  // A write failed and its transaction was rolled back: committing later rows alone would lose
+  // the earlier ones silently, so every later Write and Commit fails.
+  bool failed_ = false;
   std::vector<std::string> scratch_;  // per column: text bound to the statement
   uint64_t rows_written_ = 0;
 };
