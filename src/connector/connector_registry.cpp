@@ -18,7 +18,10 @@ const ConnectorRegistry& ConnectorRegistry::Builtin() {
   static const ConnectorRegistry registry = [] {
     ConnectorRegistry r;
     RegisterDatagenConnector(r);
+    RegisterFilesystemConnector(r);
     RegisterKafkaConnector(r);
+    RegisterPrintConnector(r);
+    RegisterSqliteConnector(r);
     return r;
   }();
   return registry;

@@ -37,7 +37,7 @@ Result<std::unique_ptr<RecordDecoder>> RecordDecoder::Make(std::vector<ScanColum
       return Status::Invalid("format 'raw' needs exactly one physical STRING or BYTES column");
     }
     d->raw_ = true;
-  } else if (format == "json") {
+  } else if (format == "json" || format == "json-array") {  // json-array: split by the source
     d->json_ = std::make_unique<JsonDecoder>(d->physical_schema_);
   } else {
     return Status::Invalid("unknown format '{}': expected 'json' or 'raw'", format);

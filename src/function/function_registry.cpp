@@ -19,6 +19,7 @@ const FunctionRegistry& FunctionRegistry::Builtin() {
     RegisterRegexFunctions(r);
     RegisterDatetimeFunctions(r);
     RegisterHashFunctions(r);
+    RegisterJsonFunctions(r);
     return r;
   }();
   return registry;

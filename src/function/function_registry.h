@@ -36,5 +36,6 @@ void RegisterDatetimeFunctions(FunctionRegistry& registry);
 void RegisterCollectionFunctions(FunctionRegistry& registry);
 void RegisterLikeFunction(FunctionRegistry& registry);
 void RegisterHashFunctions(FunctionRegistry& registry);
+void RegisterJsonFunctions(FunctionRegistry& registry);
 
 }  // namespace sluice

@@ -24,8 +24,13 @@ class Schema {
   // "(a INT NOT NULL, b STRING)"
   std::string ToString() const;
 
+  // The PRIMARY KEY columns the table's DDL declared (upsert sinks key on them); empty if none.
+  const std::vector<std::string>& primary_key() const { return primary_key_; }
+  void set_primary_key(std::vector<std::string> columns) { primary_key_ = std::move(columns); }
+
  private:
   std::vector<Field> fields_;
+  std::vector<std::string> primary_key_;
 };
 
 }  // namespace sluice

@@ -1,0 +1,259 @@
+#include "connector/filesystem/filesystem_sink.h"
+
+#include <fcntl.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+namespace sluice {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr size_t kFlushBytes = 256 * 1024;
+
+// '128MB', '64 kb', '1gb', '4096' (bytes), as Flink's MemorySize spells them.
+std::optional<int64_t> ParseMemorySize(std::string_view text) {
+  int64_t amount = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), amount);
+  if (ec != std::errc() || amount <= 0) return std::nullopt;
+  std::string_view unit(end, static_cast<size_t>(text.data() + text.size() - end));
+  while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
+  auto is = [&](std::string_view u) {
+    return unit.size() == u.size() && strncasecmp(unit.data(), u.data(), u.size()) == 0;
+  };
+  if (unit.empty() || is("b") || is("bytes")) return amount;
+  if (is("k") || is("kb")) return amount << 10;
+  if (is("m") || is("mb")) return amount << 20;
+  if (is("g") || is("gb")) return amount << 30;
+  return std::nullopt;
+}
+
+// The epoch of 'part-<epoch>-<n>.<ext>' or '.part-<epoch>-<n>.inprogress', or -1.
+int64_t EpochOf(const std::string& name) {
+  std::string_view s(name);
+  if (s.starts_with(".")) s.remove_prefix(1);
+  if (!s.starts_with("part-")) return -1;
+  s.remove_prefix(5);
+  int64_t epoch = -1;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), epoch);
+  if (ec != std::errc() || end == s.data() + s.size() || *end != '-') return -1;
+  return epoch;
+}
+
+Status SyncDirectory(const std::string& directory) {
+  int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return Status::IOError("cannot open directory '{}': {}", directory, strerror(errno));
+  int rc = ::fsync(fd);
+  int saved = errno;
+  ::close(fd);
+  if (rc != 0) return Status::IOError("fsync of directory '{}': {}", directory, strerror(saved));
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Sink>> FilesystemSink::Make(const ConnectorOptions& options,
+                                                   const Schema& schema) {
+  SLUICE_RETURN_NOT_OK(options.CheckKnown(
+      "filesystem",
+      {"path", "format", "csv.header", "csv.delimiter", "json.ignore-null-fields",
+       "json.timestamp-format.standard", "sink.rolling-policy.file-size"}));
+  std::unique_ptr<FilesystemSink> s(new FilesystemSink());
+  s->table_ = options.table_name();
+  SLUICE_ASSIGN_OR_RETURN(s->directory_, options.GetRequired("path"));
+  SLUICE_ASSIGN_OR_RETURN(std::string format, options.GetEnum("format", "json", {"json", "csv"}));
+  s->csv_ = format == "csv";
+  SLUICE_ASSIGN_OR_RETURN(s->csv_header_, options.GetBool("csv.header", true));
+
+  CsvEncodeOptions csv;
+  std::string delimiter = options.GetString("csv.delimiter", ",");
+  if (delimiter == "\\t") delimiter = "\t";
+  if (delimiter.size() != 1 || delimiter == "\"" || delimiter == "\n" || delimiter == "\r") {
+    return Status::Invalid(
+        "table '{}': option 'csv.delimiter' expects one character other than a quote or a line "
+        "break, found '{}'",
+        s->table_, delimiter);
+  }
+  csv.delimiter = delimiter[0];
+
+  JsonEncodeOptions json;
+  SLUICE_ASSIGN_OR_RETURN(json.omit_null_fields, options.GetBool("json.ignore-null-fields", false));
+  SLUICE_ASSIGN_OR_RETURN(
+      std::string standard,
+      options.GetEnum("json.timestamp-format.standard", "ISO-8601", {"ISO-8601", "SQL"}));
+  json.timestamp_format =
+      standard == "SQL" ? JsonTimestampFormat::kSql : JsonTimestampFormat::kIso8601;
+
+  if (options.Has("sink.rolling-policy.file-size")) {
+    std::string text = options.GetString("sink.rolling-policy.file-size", "");
+    s->roll_size_ = ParseMemorySize(text);
+    if (!s->roll_size_) {
+      return Status::Invalid(
+          "table '{}': option 'sink.rolling-policy.file-size' expects a size such as '128MB', "
+          "'64kb' or a number of bytes, found '{}'",
+          s->table_, text);
+    }
+  }
+  if (s->csv_) {
+    s->csv_encoder_ = std::make_unique<CsvEncoder>(schema, csv);
+  } else {
+    s->json_ = std::make_unique<JsonEncoder>(schema, json);
+  }
+  return std::unique_ptr<Sink>(std::move(s));
+}
+
+FilesystemSink::~FilesystemSink() { DiscardUncommitted(); }
+
+Status FilesystemSink::Open() {
+  std::error_code ec;
+  fs::create_directories(directory_, ec);
+  if (ec) {
+    return Status::IOError("table '{}': cannot create directory '{}': {}", table_, directory_,
+                           ec.message());
+  }
+  int64_t max_epoch = -1;
+  for (fs::directory_iterator it(directory_, ec), end; !ec && it != end; it.increment(ec)) {
+    max_epoch = std::max(max_epoch, EpochOf(it->path().filename().string()));
+  }
+  if (ec) {
+    return Status::IOError("table '{}': cannot list directory '{}': {}", table_, directory_,
+                           ec.message());
+  }
+  epoch_ = max_epoch + 1;
+  file_index_ = 0;
+  opened_ = true;
+  return Status::OK();
+}
+
+Status FilesystemSink::StartFile() {
+  const std::string name = fmt::format("part-{}-{}", epoch_, file_index_++);
+  current_.in_progress = (fs::path(directory_) / ("." + name + ".inprogress")).string();
+  current_.final_path = (fs::path(directory_) / (name + (csv_ ? ".csv" : ".json"))).string();
+  fd_ = ::open(current_.in_progress.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
+    return Status::IOError("table '{}': cannot create '{}': {}", table_, current_.in_progress,
+                           strerror(errno));
+  }
+  file_bytes_ = 0;
+  if (csv_ && csv_header_) {
+    const size_t before = buffer_.size();
+    csv_encoder_->AppendHeader(buffer_);
+    file_bytes_ += static_cast<int64_t>(buffer_.size() - before);
+  }
+  return Status::OK();
+}
+
+Status FilesystemSink::FlushBuffer() {
+  const char* p = buffer_.data();
+  size_t left = buffer_.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd_, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::IOError("table '{}': writing '{}': {}", table_, current_.in_progress,
+                             strerror(errno));
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  buffer_.clear();
+  return Status::OK();
+}
+
+Status FilesystemSink::FinishFile() {
+  SLUICE_RETURN_NOT_OK(FlushBuffer());
+  if (::fsync(fd_) != 0) {
+    return Status::IOError("table '{}': fsync of '{}': {}", table_, current_.in_progress,
+                           strerror(errno));
+  }
+  ::close(fd_);
+  fd_ = -1;
+  pending_.push_back(std::move(current_));
+  current_ = {};
+  return Status::OK();
+}
+
+Status FilesystemSink::Write(const Batch& batch) {
+  if (!opened_) return Status::Internal("table '{}': filesystem sink written before Open", table_);
+  if (failed_) return Status::Invalid("table '{}': an earlier write failed", table_);
+  Status status = WriteRows(batch);
+  if (!status.ok()) {
+    failed_ = true;
+    DiscardUncommitted();
+  }
+  return status;
+}
+
+Status FilesystemSink::WriteRows(const Batch& batch) {
+  const size_t live = batch.num_live_rows();
+  const SelectionVector& selection = batch.selection();
+  for (size_t i = 0; i < live; ++i) {
+    if (fd_ < 0) SLUICE_RETURN_NOT_OK(StartFile());
+    const size_t before = buffer_.size();
+    if (csv_) {
+      csv_encoder_->AppendRow(batch, selection[i], buffer_);
+    } else {
+      json_->AppendRow(batch, selection[i], buffer_);
+      buffer_.push_back('\n');
+    }
+    file_bytes_ += static_cast<int64_t>(buffer_.size() - before);
+    ++rows_written_;
+    if (roll_size_ && file_bytes_ >= *roll_size_) {
+      SLUICE_RETURN_NOT_OK(FinishFile());
+    } else if (buffer_.size() >= kFlushBytes) {
+      SLUICE_RETURN_NOT_OK(FlushBuffer());
+    }
+  }
+  return Status::OK();
+}
+
+Status FilesystemSink::Commit() {
+  if (failed_) {
+    return Status::Invalid("table '{}': not committing: an earlier write failed", table_);
+  }
+  if (fd_ >= 0) SLUICE_RETURN_NOT_OK(FinishFile());
+  for (const PendingFile& file : pending_) {
+    if (::rename(file.in_progress.c_str(), file.final_path.c_str()) != 0) {
+      return Status::IOError("table '{}': renaming '{}' to '{}': {}", table_, file.in_progress,
+                             file.final_path, strerror(errno));
+    }
+  }
+  if (!pending_.empty()) {
+    pending_.clear();
+    SLUICE_RETURN_NOT_OK(SyncDirectory(directory_).WithContext("table '" + table_ + "'"));
+  }
+  ++epoch_;
+  file_index_ = 0;
+  return Status::OK();
+}
+
+void FilesystemSink::DiscardUncommitted() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    fd_ = -1;
+    pending_.push_back(std::move(current_));
+    current_ = {};
+  }
+  for (const PendingFile& file : pending_) ::unlink(file.in_progress.c_str());
+  pending_.clear();
+  buffer_.clear();
+}
+
+Status FilesystemSink::Close() {
+  DiscardUncommitted();
+  opened_ = false;
+  return Status::OK();
+}
+
+std::string FilesystemSink::Describe() const {
+  return fmt::format("filesystem(path={}, format={})", directory_, csv_ ? "csv" : "json");
+}
+
+}  // namespace sluice

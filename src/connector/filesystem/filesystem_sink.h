@@ -1,0 +1,78 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "connector/connector_options.h"
+#include "connector/sink.h"
+#include "format/csv_encoder.h"
+#include "format/json_encoder.h"
+
+namespace sluice {
+
+// Writes rows as files in a directory, committed atomically: rows go to hidden in-progress files
+// '.part-<epoch>-<n>.inprogress'; Commit() fsyncs them and renames each to
+// 'part-<epoch>-<n>.<json|csv>' (then fsyncs the directory), so a reader listing the directory
+// sees whole files only. <epoch> counts commits, starting after the highest epoch already in the
+// directory so a restarted job never overwrites committed files; <n> numbers the files of one
+// epoch. A sink closed without a commit deletes its uncommitted files.
+//
+// Options:
+//   'path'                            required: the directory (created if missing)
+//   'format'                          'json' (default; JSON lines) | 'csv'
+//   'csv.header'                      'true' (default): each file starts with the column names
+//   'csv.delimiter'                   one character, default ',' ('\t' for tab)
+//   'json.ignore-null-fields'         'false' (default): write NULL fields as null
+//   'json.timestamp-format.standard'  'ISO-8601' (default, Spark's to_json form) | 'SQL'
+//   'sink.rolling-policy.file-size'   start a new file once one reaches this size ('128MB',
+//                                     '64kb', bytes); default: one file per commit
+class FilesystemSink final : public Sink {
+ public:
+  static Result<std::unique_ptr<Sink>> Make(const ConnectorOptions& options, const Schema& schema);
+  ~FilesystemSink() override;
+
+  Status Open() override;
+  Status Write(const Batch& batch) override;
+  Status Commit() override;
+  Status Close() override;
+  std::string Describe() const override;
+  uint64_t rows_written() const override { return rows_written_; }
+
+ private:
+  struct PendingFile {
+    std::string in_progress;
+    std::string final_path;
+  };
+
+  FilesystemSink() = default;
+  Status StartFile();
+  Status WriteRows(const Batch& batch);
+  Status FlushBuffer();
+  // Flushes, fsyncs and closes the current file; it then waits for Commit in pending_.
+  Status FinishFile();
+  void DiscardUncommitted();
+
+  std::string table_;
+  std::string directory_;
+  bool csv_ = false;
+  bool csv_header_ = true;
+  std::optional<int64_t> roll_size_;
+  std::unique_ptr<JsonEncoder> json_;
+  std::unique_ptr<CsvEncoder> csv_encoder_;
+
+  int64_t epoch_ = 0;
+  int file_index_ = 0;  // n of the next file in this epoch
+  int fd_ = -1;
+  PendingFile current_;
+  int64_t file_bytes_ = 0;
+  std::string buffer_;
+  std::vector<PendingFile> pending_;
+  uint64_t rows_written_ = 0;
+  bool opened_ = false;
+  // A write failed: the in-progress files may hold part of a batch, so they are never committed.
+  bool failed_ = false;
+};
+
+}  // namespace sluice

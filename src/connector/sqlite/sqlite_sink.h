@@ -1,0 +1,71 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "connector/connector_options.h"
+#include "connector/sink.h"
+#include "format/json_encoder.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace sluice {
+
+// Writes rows into a table of an SQLite database file. Everything written between two commits
+// is one transaction (BEGIN at the first write, COMMIT at Commit()), so a commit is atomic and a
+// crash or a Close() without Commit() leaves the table as of the last commit. Rows are inserted
+// with one prepared statement; with a PRIMARY KEY in the schema it is INSERT OR REPLACE, an
+// upsert by that key.
+//
+// Options:
+//   'path'               required: the database file (created if missing)
+//   'table-name'         the table; default: the SQL table's name
+//   'sink.create-table'  'true' (default): CREATE TABLE IF NOT EXISTS from the schema
+//
+// Column types: BOOLEAN, INT, BIGINT -> INTEGER (booleans 0/1); DOUBLE -> REAL; DECIMAL -> REAL,
+// so `SELECT cashback FROM t` gives the number 99.0 a user expects (exact up to 15 significant
+// digits); STRING -> TEXT; BYTES -> BLOB; TIMESTAMP -> TEXT 'yyyy-MM-dd HH:mm:ss[.ffffff]' (UTC,
+// which SQLite's date functions read); DATE -> TEXT 'yyyy-MM-dd'; INTERVAL -> INTEGER
+// microseconds; ROW and ARRAY -> TEXT JSON.
+class SqliteSink final : public Sink {
+ public:
+  static Result<std::unique_ptr<Sink>> Make(const ConnectorOptions& options, const Schema& schema);
+  ~SqliteSink() override;
+
+  Status Open() override;
+  Status Write(const Batch& batch) override;
+  Status Commit() override;
+  Status Close() override;
+  std::string Describe() const override;
+  uint64_t rows_written() const override { return rows_written_; }
+
+  // The CREATE TABLE statement the sink issues (public for tests and `explain`).
+  std::string CreateTableSql() const;
+
+ private:
+  SqliteSink() = default;
+  Status Exec(const std::string& sql);
+  Status WriteRows(const Batch& batch);
+  Status Error(std::string_view what) const;
+  void Release();
+
+  std::string table_;       // the SQL table, for errors
+  std::string path_;
+  std::string table_name_;  // the SQLite table
+  bool create_table_ = true;
+  Schema schema_;
+  std::unique_ptr<JsonEncoder> json_;  // nested columns
+
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* insert_ = nullptr;
+  bool in_transaction_ = false;
+  // A write failed and its transaction was rolled back: committing later rows alone would lose
+  // the earlier ones silently, so every later Write and Commit fails.
+  bool failed_ = false;
+  std::vector<std::string> scratch_;  // per column: text bound to the statement
+  uint64_t rows_written_ = 0;
+};
+
+}  // namespace sluice

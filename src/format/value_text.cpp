@@ -1,0 +1,255 @@
+#include "format/value_text.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+#include "types/timestamp.h"
+
+namespace sluice {
+namespace {
+
+template <typename Int>
+void AppendInt(Int value, std::string& out) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value);
+  out.append(buf, end);
+}
+
+// Appends `value` as exactly `width` digits, zero-padded (value >= 0).
+void AppendPadded(int64_t value, int width, std::string& out) {
+  char buf[24];
+  int i = width;
+  while (i > 0) {
+    buf[--i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  out.append(buf, static_cast<size_t>(width));
+}
+
+void AppendHex(uint8_t byte, std::string& out) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  out.push_back(kDigits[byte >> 4]);
+  out.push_back(kDigits[byte & 0xF]);
+}
+
+// Time of day (micros within a day) as HH:mm:ss, plus .ffffff with trailing zeros dropped.
+void AppendTimeOfDay(int64_t micros, std::string& out) {
+  const int64_t seconds = micros / kMicrosPerSecond;
+  AppendPadded(seconds / 3600, 2, out);
+  out.push_back(':');
+  AppendPadded(seconds / 60 % 60, 2, out);
+  out.push_back(':');
+  AppendPadded(seconds % 60, 2, out);
+  int64_t fraction = micros % kMicrosPerSecond;
+  if (fraction != 0) {
+    int digits = 6;
+    while (fraction % 10 == 0) {
+      fraction /= 10;
+      --digits;
+    }
+    out.push_back('.');
+    AppendPadded(fraction, digits, out);
+  }
+}
+
+void AppendNested(const Vector& v, size_t row, std::string& out) {
+  if (v.IsNull(row)) {
+    out += "null";
+  } else {
+    AppendValueText(v, row, out);
+  }
+}
+
+}  // namespace
+
+void AppendDoubleText(double value, std::string& out) {
+  if (std::isnan(value)) {
+    out += "NaN";
+    return;
+  }
+  if (std::isinf(value)) {
+    out += value > 0 ? "Infinity" : "-Infinity";
+    return;
+  }
+  if (value == 0) {
+    out += std::signbit(value) ? "-0.0" : "0.0";
+    return;
+  }
+  // Shortest round-trip digits in scientific form ("1.2345e+06"), then laid out like Java.
+  char buf[40];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value, std::chars_format::scientific);
+  std::string_view sci(buf, static_cast<size_t>(end - buf));
+  if (sci.front() == '-') {
+    out.push_back('-');
+    sci.remove_prefix(1);
+  }
+  const size_t e = sci.find('e');
+  char digits[24];
+  size_t n = 0;
+  for (size_t i = 0; i < e; ++i) {
+    if (sci[i] != '.') digits[n++] = sci[i];
+  }
+  int exponent = 0;
+  std::string_view exp_text = sci.substr(e + 1);
+  if (exp_text.front() == '+') exp_text.remove_prefix(1);
+  std::from_chars(exp_text.data(), exp_text.data() + exp_text.size(), exponent);
+
+  const double magnitude = std::fabs(value);
+  if (magnitude >= 1e-3 && magnitude < 1e7) {
+    if (exponent >= 0) {
+      const size_t int_digits = static_cast<size_t>(exponent) + 1;
+      for (size_t i = 0; i < int_digits; ++i) out.push_back(i < n ? digits[i] : '0');
+      out.push_back('.');
+      if (n > int_digits) {
+        out.append(digits + int_digits, n - int_digits);
+      } else {
+        out.push_back('0');
+      }
+    } else {
+      out += "0.";
+      out.append(static_cast<size_t>(-exponent - 1), '0');
+      out.append(digits, n);
+    }
+    return;
+  }
+  out.push_back(digits[0]);
+  out.push_back('.');
+  if (n > 1) {
+    out.append(digits + 1, n - 1);
+  } else {
+    out.push_back('0');
+  }
+  out.push_back('E');
+  AppendInt(exponent, out);
+}
+
+void AppendDecimalText(int64_t unscaled, int scale, std::string& out) {
+  // Precision <= 18, so the magnitude always fits in uint64_t (even for INT64_MIN).
+  uint64_t magnitude =
+      unscaled < 0 ? 0 - static_cast<uint64_t>(unscaled) : static_cast<uint64_t>(unscaled);
+  if (unscaled < 0) out.push_back('-');
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), magnitude);
+  const size_t len = static_cast<size_t>(end - buf);
+  const size_t s = static_cast<size_t>(scale);
+  if (s == 0) {
+    out.append(buf, len);
+    return;
+  }
+  if (len <= s) {
+    out += "0.";
+    out.append(s - len, '0');
+    out.append(buf, len);
+    return;
+  }
+  out.append(buf, len - s);
+  out.push_back('.');
+  out.append(buf + len - s, s);
+}
+
+void AppendDateText(int32_t days, std::string& out) {
+  int year;
+  unsigned month, day;
+  CivilFromDays(days, &year, &month, &day);
+  if (year < 0) {
+    out.push_back('-');
+    year = -year;
+  }
+  AppendPadded(year, 4, out);
+  out.push_back('-');
+  AppendPadded(month, 2, out);
+  out.push_back('-');
+  AppendPadded(day, 2, out);
+}
+
+void AppendTimestampText(int64_t micros, std::string& out) {
+  const int64_t days = FloorDiv(micros, kMicrosPerDay);
+  AppendDateText(static_cast<int32_t>(days), out);
+  out.push_back(' ');
+  AppendTimeOfDay(micros - days * kMicrosPerDay, out);
+}
+
+void AppendTimestampIsoText(int64_t micros, std::string& out) {
+  const int64_t days = FloorDiv(micros, kMicrosPerDay);
+  const int64_t in_day = micros - days * kMicrosPerDay;
+  AppendDateText(static_cast<int32_t>(days), out);
+  out.push_back('T');
+  const int64_t seconds = in_day / kMicrosPerSecond;
+  AppendPadded(seconds / 3600, 2, out);
+  out.push_back(':');
+  AppendPadded(seconds / 60 % 60, 2, out);
+  out.push_back(':');
+  AppendPadded(seconds % 60, 2, out);
+  out.push_back('.');
+  AppendPadded(in_day % kMicrosPerSecond / 1000, 3, out);
+  out.push_back('Z');
+}
+
+void AppendIntervalText(int64_t micros, std::string& out) {
+  out += "INTERVAL '";
+  uint64_t magnitude =
+      micros < 0 ? 0 - static_cast<uint64_t>(micros) : static_cast<uint64_t>(micros);
+  if (micros < 0) out.push_back('-');
+  const uint64_t day = static_cast<uint64_t>(kMicrosPerDay);
+  AppendInt(magnitude / day, out);
+  out.push_back(' ');
+  AppendTimeOfDay(static_cast<int64_t>(magnitude % day), out);
+  out += "' DAY TO SECOND";
+}
+
+void AppendValueText(const Vector& v, size_t row, std::string& out, std::string_view null_text) {
+  if (v.IsNull(row)) {
+    out += null_text;
+    return;
+  }
+  switch (v.type().id()) {
+    case TypeId::kNull: out += null_text; break;
+    case TypeId::kBoolean: out += v.Get<uint8_t>(row) ? "true" : "false"; break;
+    case TypeId::kInt32: AppendInt(v.Get<int32_t>(row), out); break;
+    case TypeId::kInt64: AppendInt(v.Get<int64_t>(row), out); break;
+    case TypeId::kFloat64: AppendDoubleText(v.Get<double>(row), out); break;
+    case TypeId::kDecimal: AppendDecimalText(v.Get<int64_t>(row), v.type().scale(), out); break;
+    case TypeId::kString: out += v.Get<std::string_view>(row); break;
+    case TypeId::kBytes: {
+      std::string_view bytes = v.Get<std::string_view>(row);
+      out.push_back('[');
+      for (size_t i = 0; i < bytes.size(); ++i) {
+        if (i > 0) out.push_back(' ');
+        AppendHex(static_cast<uint8_t>(bytes[i]), out);
+      }
+      out.push_back(']');
+      break;
+    }
+    case TypeId::kDate: AppendDateText(v.Get<int32_t>(row), out); break;
+    case TypeId::kTimestamp: AppendTimestampText(v.Get<int64_t>(row), out); break;
+    case TypeId::kInterval: AppendIntervalText(v.Get<int64_t>(row), out); break;
+    case TypeId::kStruct:
+      out.push_back('{');
+      for (size_t i = 0; i < v.num_children(); ++i) {
+        if (i > 0) out += ", ";
+        AppendNested(v.child(i), row, out);
+      }
+      out.push_back('}');
+      break;
+    case TypeId::kList: {
+      out.push_back('[');
+      const uint32_t begin = v.offsets()[row];
+      const uint32_t end = v.offsets()[row + 1];
+      for (uint32_t i = begin; i < end; ++i) {
+        if (i > begin) out += ", ";
+        AppendNested(v.list_child(), i, out);
+      }
+      out.push_back(']');
+      break;
+    }
+  }
+}
+
+std::string ValueText(const Vector& v, size_t row, std::string_view null_text) {
+  std::string out;
+  AppendValueText(v, row, out, null_text);
+  return out;
+}
+
+}  // namespace sluice

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "vector/vector.h"
+
+namespace sluice {
+
+// Renders values as text the way Spark shows them (Dataset.show, CAST(x AS STRING)), appending
+// to a caller's buffer so a sink can reuse one std::string for a whole batch:
+//   BOOLEAN    true / false
+//   DOUBLE     shortest round-trip digits in Java's Double.toString form: 99.0, 0.001, 1.0E7,
+//              1.0E-4, NaN, Infinity
+//   DECIMAL    with its scale: 99.00
+//   DATE       yyyy-MM-dd
+//   TIMESTAMP  yyyy-MM-dd HH:mm:ss[.ffffff], trailing zeros of the fraction dropped (UTC)
+//   INTERVAL   INTERVAL '[-]d hh:mm:ss[.ffffff]' DAY TO SECOND
+//   BYTES      [48 69] (hex bytes, like Spark)
+//   ROW        {a, b}     ARRAY  [a, b]     a NULL inside a ROW or ARRAY: null
+// A top-level NULL becomes `null_text`: "NULL" for the console, "" for CSV.
+void AppendValueText(const Vector& v, size_t row, std::string& out,
+                     std::string_view null_text = "NULL");
+std::string ValueText(const Vector& v, size_t row, std::string_view null_text = "NULL");
+
+// The pieces, for encoders that need one type's form.
+void AppendDoubleText(double value, std::string& out);
+void AppendDecimalText(int64_t unscaled, int scale, std::string& out);
+void AppendDateText(int32_t days, std::string& out);
+// 'yyyy-MM-dd HH:mm:ss[.ffffff]'
+void AppendTimestampText(int64_t micros, std::string& out);
+// Spark's to_json form 'yyyy-MM-ddTHH:mm:ss.SSSZ' (UTC, milliseconds, always three digits).
+void AppendTimestampIsoText(int64_t micros, std::string& out);
+void AppendIntervalText(int64_t micros, std::string& out);
+
+}  // namespace sluice
