@@ -109,6 +109,7 @@ Result<TableDefinition> DefineTable(const sql::SourceText& source, const sql::Cr
                                       ddl.name));
     }
   }
+  table.write_schema.set_primary_key(ddl.primary_key);  // upsert sinks key on it
   table.connector_options = ConnectorOptions(ddl.name, std::move(connector_options));
   return table;
 }

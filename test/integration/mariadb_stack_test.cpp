@@ -22,6 +22,10 @@ TEST(MariadbStack, WritesAndReadsBackRows) {
   Mysql db(mysql_init(nullptr));
   ASSERT_NE(db, nullptr);
   using namespace sluice::testing;
+  unsigned int timeout_s = 10;  // a server that does not answer fails the test, never hangs it
+  mysql_options(db.get(), MYSQL_OPT_CONNECT_TIMEOUT, &timeout_s);
+  mysql_options(db.get(), MYSQL_OPT_READ_TIMEOUT, &timeout_s);
+  mysql_options(db.get(), MYSQL_OPT_WRITE_TIMEOUT, &timeout_s);
   ASSERT_NE(mysql_real_connect(db.get(), MysqlHost().c_str(), MysqlUser().c_str(),
                                MysqlPassword().c_str(), MysqlDatabase().c_str(), MysqlPort(),
                                nullptr, 0),

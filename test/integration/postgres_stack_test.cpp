@@ -27,7 +27,7 @@ PgResult Exec(PGconn* conn, const std::string& sql) {
 }
 
 TEST(PostgresStack, WritesAndReadsBackRows) {
-  PgConn conn(PQconnectdb(sluice::testing::PostgresDsn().c_str()));
+  PgConn conn(PQconnectdb((sluice::testing::PostgresDsn() + " connect_timeout=10").c_str()));
   ASSERT_EQ(PQstatus(conn.get()), CONNECTION_OK)
       << "PostgreSQL is not reachable (run scripts/stack up): " << PQerrorMessage(conn.get());
 

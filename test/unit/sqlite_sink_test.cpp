@@ -227,5 +227,28 @@ TEST_F(SqliteSinkTest, NotNullViolationIsAnError) {
             std::vector<std::string>{"0"});
 }
 
+TEST_F(SqliteSinkTest, EmptyStringStaysEmptyNotNull) {
+  Schema schema({{"value", DataType::String(), true}});
+  auto sink = Make(schema, {}, "letters");
+  ASSERT_TRUE(sink->Write(test::MakeBatch({test::Strings({"", std::nullopt, "x"})})).ok());
+  ASSERT_TRUE(sink->Commit().ok());
+  Reader reader(path_);
+  EXPECT_EQ(reader.Rows("SELECT value IS NULL, length(value) FROM letters"),
+            (std::vector<std::string>{"0|0", "1|NULL", "0|1"}));
+}
+
+TEST_F(SqliteSinkTest, TwoSinksOnOneFileShareTheTransaction) {
+  Schema schema({{"n", DataType::Int32(), true}});
+  auto first = Make(schema, {}, "first");
+  auto second = Make(schema, {}, "second");
+  ASSERT_TRUE(first->Write(test::MakeBatch({test::Ints({1})})).ok());
+  ASSERT_TRUE(second->Write(test::MakeBatch({test::Ints({2})})).ok());  // would block: one writer
+  ASSERT_TRUE(first->Commit().ok());
+  ASSERT_TRUE(second->Commit().ok());
+  Reader reader(path_);
+  EXPECT_EQ(reader.Rows("SELECT n FROM first UNION ALL SELECT n FROM second"),
+            (std::vector<std::string>{"1", "2"}));
+}
+
 }  // namespace
 }  // namespace sluice

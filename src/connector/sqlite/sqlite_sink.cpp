@@ -83,17 +83,6 @@ Status SqliteSink::Error(std::string_view what) const {
                          what, db_ ? sqlite3_errmsg(db_) : "out of memory");
 }
 
-Status SqliteSink::Exec(const std::string& sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-    std::string text = message ? message : sqlite3_errmsg(db_);
-    sqlite3_free(message);
-    return Status::IOError("table '{}': sqlite '{}': {} failed: {}", table_, path_,
-                           sql.substr(0, 200), text);
-  }
-  return Status::OK();
-}
-
 std::string SqliteSink::CreateTableSql() const {
   std::string sql = "CREATE TABLE IF NOT EXISTS " + QuoteIdentifier(table_name_) + " (";
   for (size_t i = 0; i < schema_.size(); ++i) {
@@ -114,15 +103,13 @@ std::string SqliteSink::CreateTableSql() const {
 }
 
 Status SqliteSink::Open() {
-  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                      nullptr) != SQLITE_OK) {
-    Status s = Error("cannot open the database");
-    Release();
-    return s;
+  auto database = SqliteDatabase::Open(path_);
+  if (!database.ok()) return database.status().WithContext("table '" + table_ + "'");
+  database_ = std::move(*database);
+  db_ = database_->handle();
+  if (create_table_) {
+    SLUICE_RETURN_NOT_OK(database_->Exec(CreateTableSql()).WithContext("table '" + table_ + "'"));
   }
-  // Another process reading the database holds locks briefly; wait rather than fail.
-  sqlite3_busy_timeout(db_, 10'000);
-  if (create_table_) SLUICE_RETURN_NOT_OK(Exec(CreateTableSql()));
 
   std::string sql = schema_.primary_key().empty() ? "INSERT INTO " : "INSERT OR REPLACE INTO ";
   sql += QuoteIdentifier(table_name_) + " (";
@@ -142,25 +129,15 @@ Status SqliteSink::Write(const Batch& batch) {
   if (insert_ == nullptr) {
     return Status::Internal("table '{}': sqlite sink written before Open", table_);
   }
-  if (failed_) {
-    return Status::Invalid("table '{}': an earlier write failed and was rolled back", table_);
-  }
   Status status = WriteRows(batch);
-  if (!status.ok()) {
-    failed_ = true;
-    if (in_transaction_) (void)Exec("ROLLBACK");
-    in_transaction_ = false;
-  }
+  if (!status.ok()) database_->Fail(status.message());
   return status;
 }
 
 Status SqliteSink::WriteRows(const Batch& batch) {
   const size_t live = batch.num_live_rows();
   if (live == 0) return Status::OK();
-  if (!in_transaction_) {
-    SLUICE_RETURN_NOT_OK(Exec("BEGIN"));
-    in_transaction_ = true;
-  }
+  SLUICE_RETURN_NOT_OK(database_->Begin().WithContext("table '" + table_ + "'"));
   const SelectionVector& selection = batch.selection();
   for (size_t i = 0; i < live; ++i) {
     const size_t row = selection[i];
@@ -192,15 +169,16 @@ Status SqliteSink::WriteRows(const Batch& batch) {
             break;
           case TypeId::kString: {
             std::string_view s = v.Get<std::string_view>(row);
-            // The batch outlives the step, so SQLite need not copy.
-            rc = sqlite3_bind_text(insert_, index, s.data(), static_cast<int>(s.size()),
-                                   SQLITE_STATIC);
+            // The batch outlives the step, so SQLite need not copy. An empty view may have no
+            // data pointer, which SQLite would bind as NULL: an empty string is not NULL.
+            rc = sqlite3_bind_text(insert_, index, s.empty() ? "" : s.data(),
+                                   static_cast<int>(s.size()), SQLITE_STATIC);
             break;
           }
           case TypeId::kBytes: {
             std::string_view s = v.Get<std::string_view>(row);
-            rc = sqlite3_bind_blob(insert_, index, s.data(), static_cast<int>(s.size()),
-                                   SQLITE_STATIC);
+            rc = sqlite3_bind_blob(insert_, index, s.empty() ? "" : s.data(),
+                                   static_cast<int>(s.size()), SQLITE_STATIC);
             break;
           }
           case TypeId::kStruct:
@@ -233,26 +211,16 @@ Status SqliteSink::WriteRows(const Batch& batch) {
 }
 
 Status SqliteSink::Commit() {
-  if (failed_) {
-    return Status::Invalid(
-        "table '{}': not committing: an earlier write failed and its rows were rolled back",
-        table_);
-  }
-  if (!in_transaction_) return Status::OK();
-  SLUICE_RETURN_NOT_OK(Exec("COMMIT"));
-  in_transaction_ = false;
-  return Status::OK();
+  if (!database_) return Status::OK();
+  return database_->Commit().WithContext("table '" + table_ + "'");
 }
 
 void SqliteSink::Release() {
   if (insert_ != nullptr) sqlite3_finalize(insert_);
   insert_ = nullptr;
-  if (db_ != nullptr) {
-    // Closing with an open transaction rolls it back: uncommitted rows are not kept.
-    sqlite3_close_v2(db_);
-  }
+  // The last sink of a file closes it; an open transaction is then rolled back.
+  database_.reset();
   db_ = nullptr;
-  in_transaction_ = false;
 }
 
 Status SqliteSink::Close() {

@@ -6,6 +6,7 @@
 
 #include "connector/connector_options.h"
 #include "connector/sink.h"
+#include "connector/sqlite/sqlite_database.h"
 #include "format/json_encoder.h"
 
 struct sqlite3;
@@ -15,7 +16,8 @@ namespace sluice {
 
 // Writes rows into a table of an SQLite database file. Everything written between two commits
 // is one transaction (BEGIN at the first write, COMMIT at Commit()), so a commit is atomic and a
-// crash or a Close() without Commit() leaves the table as of the last commit. Rows are inserted
+// crash or a Close() without Commit() leaves the table as of the last commit. Sinks writing to
+// the same file share its connection and transaction (SqliteDatabase). Rows are inserted
 // with one prepared statement; with a PRIMARY KEY in the schema it is INSERT OR REPLACE, an
 // upsert by that key.
 //
@@ -46,7 +48,6 @@ class SqliteSink final : public Sink {
 
  private:
   SqliteSink() = default;
-  Status Exec(const std::string& sql);
   Status WriteRows(const Batch& batch);
   Status Error(std::string_view what) const;
   void Release();
@@ -58,12 +59,9 @@ class SqliteSink final : public Sink {
   Schema schema_;
   std::unique_ptr<JsonEncoder> json_;  // nested columns
 
-  sqlite3* db_ = nullptr;
+  std::shared_ptr<SqliteDatabase> database_;
+  sqlite3* db_ = nullptr;  // database_'s handle
   sqlite3_stmt* insert_ = nullptr;
-  bool in_transaction_ = false;
-  // A write failed and its transaction was rolled back: committing later rows alone would lose
-  // the earlier ones silently, so every later Write and Commit fails.
-  bool failed_ = false;
   std::vector<std::string> scratch_;  // per column: text bound to the statement
   uint64_t rows_written_ = 0;
 };
