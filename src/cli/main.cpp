@@ -1,11 +1,23 @@
 // The sluice command line: one verb per subcommand, each in its own file under cli/.
 #include <CLI/CLI.hpp>
 
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
+  // Log lines go to stderr, unbuffered, next to the run summary: stdout stays for data (the
+  // console sink, explain), and nothing is lost when the process is killed.
+  auto logger = spdlog::stderr_color_mt("sluice");
+  logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+  if (const char* level = std::getenv("SLUICE_LOG_LEVEL")) {
+    logger->set_level(spdlog::level::from_str(level));
+  }
+  spdlog::set_default_logger(logger);
   CLI::App app{
       "sluice — streaming SQL over Kafka, as one native binary.\n"
       "Runs a pipeline written in one SQL file: Kafka and files in, Kafka, PostgreSQL, MySQL,\n"

@@ -9,6 +9,9 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <thread>
 
 #include "cli/commands.h"
 #include "plan/compiler.h"
@@ -83,17 +86,41 @@ void RegisterScriptCommands(CLI::App& app) {
   run->callback([] {
     auto compiled = Compile(run_args);
     if (!compiled.ok()) return SetExitCode(ReportError(compiled.status()));
-    Pipeline& pipeline = (*compiled)->pipeline();
     std::signal(SIGINT, OnInterrupt);
     std::signal(SIGTERM, OnInterrupt);
     auto started = std::chrono::steady_clock::now();
-    Status status = pipeline.Open();
-    if (status.ok()) status = pipeline.Run(stop_requested);
+    uint64_t records = 0;
+    int restarts = 0;
+    Status status;
+    while (true) {
+      Pipeline& pipeline = (*compiled)->pipeline();
+      status = pipeline.Open();
+      if (status.ok()) status = pipeline.Run(stop_requested);
+      fmt::print(stderr, "{}", pipeline.Summary());
+      uint64_t read = 0;
+      for (const auto& task : pipeline.sources()) read += task.records_read;
+      records += read;
+      const PipelineOptions& options = pipeline.options();
+      if (status.ok() || stop_requested || !status.IsRetryable()) break;
+      // Progress since the last failure means the cause was passing: start counting afresh.
+      if (read > 0) restarts = 0;
+      if (restarts >= options.restart_attempts) {
+        status = status.WithContext(
+            fmt::format("giving up after {} restarts ('pipeline.restart-attempts')", restarts));
+        break;
+      }
+      ++restarts;
+      spdlog::warn("pipeline failed: {}; restarting from the last checkpoint in {} ms "
+                   "(restart {} of {})",
+                   status.message(), options.restart_delay_ms, restarts, options.restart_attempts);
+      (*compiled).reset();  // closes every connection before the new instance opens its own
+      std::this_thread::sleep_for(std::chrono::milliseconds(options.restart_delay_ms));
+      if (stop_requested) break;
+      compiled = Compile(run_args);
+      if (!compiled.ok()) return SetExitCode(ReportError(compiled.status()));
+    }
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    fmt::print(stderr, "{}", pipeline.Summary());
-    uint64_t records = 0;
-    for (const auto& task : pipeline.sources()) records += task.records_read;
     double cpu = ProcessCpuSeconds();
     fmt::print(stderr, "{} records in {:.2f} s ({:.2f} CPU-s of sluice: {:.0f} records per CPU-second)\n",
                records, seconds, cpu, cpu > 0 ? static_cast<double>(records) / cpu : 0.0);

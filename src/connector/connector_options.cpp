@@ -1,5 +1,7 @@
 #include "connector/connector_options.h"
 
+#include <cctype>
+
 #include <cerrno>
 #include <cstdlib>
 
@@ -86,6 +88,28 @@ Result<int64_t> ConnectorOptions::GetDurationMs(std::string_view key, int64_t fa
         table_, key, text);
   }
   return static_cast<int64_t>(amount * factor);
+}
+
+Result<uint64_t> ConnectorOptions::GetBytes(std::string_view key, uint64_t fallback) const {
+  auto it = options_.find(std::string(key));
+  if (it == options_.end()) return fallback;
+  const std::string& text = it->second;
+  char* end = nullptr;
+  double amount = std::strtod(text.c_str(), &end);
+  std::string unit(end);
+  while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
+  for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  double factor = -1;
+  if (unit.empty() || unit == "b" || unit == "bytes") factor = 1;
+  else if (unit == "kb" || unit == "kib" || unit == "k") factor = 1024.0;
+  else if (unit == "mb" || unit == "mib" || unit == "m") factor = 1024.0 * 1024;
+  else if (unit == "gb" || unit == "gib" || unit == "g") factor = 1024.0 * 1024 * 1024;
+  if (end == text.c_str() || factor < 0 || amount < 0) {
+    return Status::Invalid(
+        "table '{}': option '{}' expects a size such as '512 MB' or '1 GiB', found '{}'", table_,
+        key, text);
+  }
+  return static_cast<uint64_t>(amount * factor);
 }
 
 Status ConnectorOptions::CheckKnown(std::string_view connector, const std::set<std::string>& known,

@@ -35,6 +35,12 @@ class ConnectorOptions {
                               const std::vector<std::string_view>& allowed) const;
   // A duration such as '10 s', '500 ms', '1 min', '2 h' or plain milliseconds; in milliseconds.
   Result<int64_t> GetDurationMs(std::string_view key, int64_t fallback_ms) const;
+  // A size such as '512 MB', '1 GiB', '64 kb' or plain bytes; in bytes.
+  Result<uint64_t> GetBytes(std::string_view key, uint64_t fallback) const;
+
+  // The pipeline the table belongs to (SET 'pipeline.name'), for sinks that record progress.
+  const std::string& pipeline_name() const { return pipeline_; }
+  void set_pipeline_name(std::string name) { pipeline_ = std::move(name); }
 
   // Every option not in `known` and not under one of `prefixes` (e.g. "properties.") is an
   // error that lists the known options, catching typos before a pipeline runs.
@@ -46,6 +52,7 @@ class ConnectorOptions {
 
  private:
   std::string table_;
+  std::string pipeline_;
   std::map<std::string, std::string> options_;
 };
 

@@ -22,6 +22,7 @@ const ConnectorRegistry& ConnectorRegistry::Builtin() {
     RegisterKafkaConnector(r);
     RegisterPrintConnector(r);
     RegisterSqliteConnector(r);
+    RegisterPostgresConnector(r);
     return r;
   }();
   return registry;

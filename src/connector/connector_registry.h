@@ -52,5 +52,6 @@ void RegisterFilesystemConnector(ConnectorRegistry& registry);
 void RegisterKafkaConnector(ConnectorRegistry& registry);
 void RegisterPrintConnector(ConnectorRegistry& registry);
 void RegisterSqliteConnector(ConnectorRegistry& registry);
+void RegisterPostgresConnector(ConnectorRegistry& registry);
 
 }  // namespace sluice

@@ -1,8 +1,11 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "common/result.h"
 #include "common/status.h"
+#include "connector/source_offsets.h"
 #include "types/schema.h"
 #include "vector/batch.h"
 
@@ -23,6 +26,18 @@ class Sink {
   virtual std::string Describe() const = 0;
   // Rows written so far (committed or not), for the end-of-run summary.
   virtual uint64_t rows_written() const = 0;
+  // Extra counters for the summary, e.g. "120 rows spilled, 120 replayed"; empty if none.
+  virtual std::string Counters() const { return {}; }
+
+  // Exactly-once ('sink.delivery-guarantee' = 'exactly-once'): the sink commits its rows and
+  // the source positions they cover atomically (CommitWithProgress, in place of Commit), and
+  // reads the last committed positions back after a restart (RecoverProgress, called after
+  // Open) so the pipeline replays from there and the sink skips what it already holds.
+  virtual bool exactly_once() const { return false; }
+  virtual Status CommitWithProgress(const SourceOffsets& /*next_offsets*/) { return Commit(); }
+  virtual Result<SourceOffsets> RecoverProgress(const std::vector<std::string>& /*origins*/) {
+    return SourceOffsets{};
+  }
 };
 
 }  // namespace sluice

@@ -5,6 +5,7 @@
 
 #include "common/result.h"
 #include "connector/raw_record.h"
+#include "connector/source_offsets.h"
 
 namespace sluice {
 
@@ -25,6 +26,11 @@ class Source {
   // call re-reads from the previous checkpoint.
   virtual Status Checkpoint() { return Status::OK(); }
   virtual Status Close() = 0;
+  // A source that can re-read from a position (Kafka) supports exactly-once sinks: before the
+  // first Poll, the pipeline tells it where each partition resumes. `origin` names what the
+  // offsets refer to (the topic); empty for sources that cannot seek.
+  virtual std::string origin() const { return {}; }
+  virtual void ResumeFrom(const PartitionOffsets& /*next_offsets*/) {}
   // One line for `sluice explain`: "datagen(scenario=cashback, count=1000, seed=7)".
   virtual std::string Describe() const = 0;
 };

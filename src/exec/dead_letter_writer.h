@@ -27,6 +27,7 @@ class DeadLetterWriter {
   Status Commit() { return sink_->Commit(); }
   Status Finish() { return sink_->Finish(); }
   SinkOperator& sink() { return *sink_; }
+  const SinkOperator& sink() const { return *sink_; }
   uint64_t rows_written() const { return sink_->rows_written(); }
 
  private:

@@ -3,6 +3,9 @@
 #include <chrono>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "exec/resume_filter_operator.h"
 
 namespace sluice {
 namespace {
@@ -19,6 +22,19 @@ int64_t SteadyMs() {
       .count();
 }
 
+void CollectSinks(Operator& op, std::vector<SinkOperator*>& out) {
+  if (auto* sink = dynamic_cast<SinkOperator*>(&op)) out.push_back(sink);
+  for (const auto& child : op.outputs()) CollectSinks(*child, out);
+}
+
+std::string OffsetsText(const PartitionOffsets& offsets) {
+  std::string text;
+  for (const auto& [partition, offset] : offsets) {
+    text += fmt::format("{}{}@{}", text.empty() ? "" : ", ", partition, offset);
+  }
+  return text;
+}
+
 }  // namespace
 
 Status Pipeline::Open() {
@@ -27,6 +43,67 @@ Status Pipeline::Open() {
   for (auto& task : sources_) {
     SLUICE_RETURN_NOT_OK(
         task.source->Open().WithContext("opening source '" + task.table_name + "'"));
+  }
+  return Recover();
+}
+
+Status Pipeline::Recover() {
+  std::vector<std::string> origins;
+  for (auto& task : sources_) {
+    if (!task.source->origin().empty()) origins.push_back(task.source->origin());
+  }
+  std::vector<SinkOperator*> all = sinks_;
+  for (auto& w : dead_letter_writers_) all.push_back(&w->sink());
+  std::vector<std::pair<SinkOperator*, SourceOffsets>> progress;
+  for (auto* sink : all) {
+    if (!sink->exactly_once()) continue;
+    sink->set_positions(&positions_);
+    SLUICE_ASSIGN_OR_RETURN(SourceOffsets recovered, sink->Recover(origins));
+    progress.emplace_back(sink, std::move(recovered));
+  }
+  if (progress.empty()) return Status::OK();
+
+  for (auto& task : sources_) {
+    const std::string origin = task.source->origin();
+    if (origin.empty()) continue;
+    // Arm the resume filter of each INSERT reading this source with its sink's progress.
+    std::vector<SinkOperator*> task_sinks;
+    CollectSinks(*task.root, task_sinks);
+    for (auto* sink : task_sinks) {
+      if (!sink->exactly_once() || sink->resume_filter() == nullptr) continue;
+      for (auto& [s, offsets] : progress) {
+        if (s == sink && offsets.count(origin)) sink->resume_filter()->SetResume(offsets[origin]);
+      }
+    }
+    // A partition resumes at the oldest position of all exactly-once sinks; where one of them
+    // has none, the source's own start (group offsets, committed only after every sink
+    // committed, or the startup mode) applies, which is never later.
+    PartitionOffsets resume;
+    bool first = true;
+    for (auto& [sink, offsets] : progress) {
+      const PartitionOffsets empty;
+      auto it = offsets.find(origin);
+      const PartitionOffsets& mine = it == offsets.end() ? empty : it->second;
+      if (first) {
+        resume = mine;
+        first = false;
+        continue;
+      }
+      for (auto p = resume.begin(); p != resume.end();) {
+        auto m = mine.find(p->first);
+        if (m == mine.end()) {
+          p = resume.erase(p);
+        } else {
+          p->second = std::min(p->second, m->second);
+          ++p;
+        }
+      }
+    }
+    if (!resume.empty()) {
+      spdlog::info("source '{}': resuming {} from the sinks' committed progress (partition@offset: {})",
+                   task.table_name, origin, OffsetsText(resume));
+      task.source->ResumeFrom(resume);
+    }
   }
   return Status::OK();
 }
@@ -42,8 +119,23 @@ Status Pipeline::PollOnce(SourceTask& task, EvalContext& context, bool* got_reco
   task.records_read += raw.size();
 
   std::vector<DeadLetter> dead;
-  SLUICE_ASSIGN_OR_RETURN(Batch batch, task.decoder->Decode(raw, dead));
+  std::vector<uint32_t> record_of_row;
+  SLUICE_ASSIGN_OR_RETURN(Batch batch, task.decoder->Decode(raw, dead, &record_of_row));
   task.records_decoded += batch.num_rows();
+  const std::string origin = task.source->origin();
+  if (!origin.empty()) {
+    row_positions_.origin = origin;
+    row_positions_.partition.resize(record_of_row.size());
+    row_positions_.offset.resize(record_of_row.size());
+    for (size_t i = 0; i < record_of_row.size(); ++i) {
+      const RawRecord& r = raw[record_of_row[i]];
+      row_positions_.partition[i] = r.partition;
+      row_positions_.offset[i] = r.offset;
+    }
+    context.positions = &row_positions_;
+  } else {
+    context.positions = nullptr;
+  }
   if (!dead.empty()) {
     const DeadLetter& first = dead.front();
     switch (task.errors) {
@@ -55,13 +147,26 @@ Status Pipeline::PollOnce(SourceTask& task, EvalContext& context, bool* got_reco
       case ErrorPolicy::kSkip:
         task.records_skipped += dead.size();
         break;
-      case ErrorPolicy::kDeadLetter:
+      case ErrorPolicy::kDeadLetter: {
+        // After a restart, leave out the replayed ones an exactly-once table already holds.
+        const SinkOperator& target = task.dead_letters->sink();
+        size_t before = dead.size();
+        std::erase_if(dead, [&](const DeadLetter& d) {
+          return target.AlreadyHas(d.origin, d.partition, d.offset);
+        });
+        task.records_already_delivered += before - dead.size();
         SLUICE_RETURN_NOT_OK(task.dead_letters->Write(dead, batch_id_, context));
         task.records_dead_lettered += dead.size();
         break;
+      }
     }
   }
   if (batch.num_rows() > 0) SLUICE_RETURN_NOT_OK(task.root->Push(batch, context));
+  context.positions = nullptr;
+  if (!origin.empty()) {
+    PartitionOffsets& next = positions_[origin];
+    for (const RawRecord& r : raw.records()) next[r.partition] = r.offset + 1;
+  }
   return Status::OK();
 }
 
@@ -115,15 +220,23 @@ std::string Pipeline::Summary() const {
                        task.records_decoded);
     if (task.records_dead_lettered) out += fmt::format(", {} dead-lettered", task.records_dead_lettered);
     if (task.records_skipped) out += fmt::format(", {} skipped as malformed", task.records_skipped);
+    if (task.records_already_delivered) {
+      out += fmt::format(", {} replayed dead letters already delivered", task.records_already_delivered);
+    }
     out += "\n";
   }
-  for (const auto* sink : sinks_) {
-    out += fmt::format("sink {}: {} rows written\n", sink->table_name(), sink->rows_written());
-  }
-  for (const auto& w : dead_letter_writers_) {
-    out += fmt::format("dead letters {}: {} rows written\n", w->sink().table_name(),
-                       w->rows_written());
-  }
+  auto line = [&](std::string_view what, const SinkOperator& sink) {
+    out += fmt::format("{} {}: {} rows written", what, sink.table_name(), sink.rows_written());
+    if (sink.resume_filter() && sink.resume_filter()->rows_skipped()) {
+      out += fmt::format(", {} replayed rows it already had skipped",
+                         sink.resume_filter()->rows_skipped());
+    }
+    std::string counters = sink.counters();
+    if (!counters.empty()) out += ", " + counters;
+    out += "\n";
+  };
+  for (const auto* sink : sinks_) line("sink", *sink);
+  for (const auto& w : dead_letter_writers_) line("dead letters", w->sink());
   return out;
 }
 

@@ -8,7 +8,9 @@
 
 #include "connector/source.h"
 #include "exec/dead_letter_writer.h"
+#include "connector/source_offsets.h"
 #include "exec/operator.h"
+#include "exec/record_positions.h"
 #include "exec/record_decoder.h"
 #include "exec/sink_operator.h"
 
@@ -32,6 +34,7 @@ struct SourceTask {
   uint64_t records_decoded = 0;
   uint64_t records_dead_lettered = 0;
   uint64_t records_skipped = 0;
+  uint64_t records_already_delivered = 0;  // dead letters a restart replayed and a sink had
   bool finished = false;
 };
 
@@ -39,6 +42,11 @@ struct PipelineOptions {
   size_t max_batch_records = 4096;
   int64_t poll_timeout_ms = 50;
   int64_t commit_interval_ms = 1000;  // sinks commit at least this often
+  // `sluice run` restarts a pipeline that failed for a retryable reason (a service down past
+  // its sink's retries, a Kafka transaction aborted) this many times, this long apart; the
+  // restart resumes from the last checkpoint. A run that has made progress resets the count.
+  int restart_attempts = 10;
+  int64_t restart_delay_ms = 2000;
 };
 
 // Runs the sources on the calling thread until every bounded source has ended or `stop` is set,
@@ -59,6 +67,7 @@ class Pipeline {
   Status Run(const std::atomic<bool>& stop);
 
   const std::string& name() const { return name_; }
+  const PipelineOptions& options() const { return options_; }
   const std::vector<SourceTask>& sources() const { return sources_; }
   const std::vector<SinkOperator*>& sinks() const { return sinks_; }
   const std::vector<std::unique_ptr<DeadLetterWriter>>& dead_letter_writers() const {
@@ -70,6 +79,8 @@ class Pipeline {
 
  private:
   Status PollOnce(SourceTask& task, EvalContext& context, bool* got_records);
+  // Exactly-once: reads every sink's committed progress and positions the sources.
+  Status Recover();
   Status CommitAll();
   Status FinishAll();
 
@@ -79,6 +90,10 @@ class Pipeline {
   std::vector<std::unique_ptr<DeadLetterWriter>> dead_letter_writers_;
   std::vector<SinkOperator*> sinks_;
   int64_t batch_id_ = 0;
+  // Next offset per origin/partition of every record pushed through so far (seekable sources
+  // only): what exactly-once sinks commit as their progress.
+  SourceOffsets positions_;
+  RecordPositions row_positions_;  // scratch, per decoded batch
 };
 
 }  // namespace sluice

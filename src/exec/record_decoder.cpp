@@ -73,9 +73,12 @@ std::string RecordDecoder::DecodedColumns() const {
   return out;
 }
 
-Result<Batch> RecordDecoder::Decode(const RawBatch& in, std::vector<DeadLetter>& dead_letters) {
+Result<Batch> RecordDecoder::Decode(const RawBatch& in, std::vector<DeadLetter>& dead_letters,
+                                    std::vector<uint32_t>* record_of_row) {
   Batch physical = Batch::Empty(physical_schema_);
-  std::vector<uint32_t> decoded;  // index in `in` of each decoded row
+  std::vector<uint32_t> scratch;
+  std::vector<uint32_t>& decoded = record_of_row ? *record_of_row : scratch;  // index in `in`
+  decoded.clear();
   decoded.reserve(in.size());
   for (auto& column : physical.columns()) column->Reserve(in.size());
   for (size_t i = 0; i < in.size(); ++i) {

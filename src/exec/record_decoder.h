@@ -39,8 +39,10 @@ class RecordDecoder {
   void Prune(const std::vector<bool>& needed);
   // The declared columns that are decoded, for explain: "a, b, c".
   std::string DecodedColumns() const;
-  // Appends the decoded rows of `in` to a new batch; bad records go to `dead_letters`.
-  Result<Batch> Decode(const RawBatch& in, std::vector<DeadLetter>& dead_letters);
+  // Appends the decoded rows of `in` to a new batch; bad records go to `dead_letters`. When
+  // `record_of_row` is given it receives, per row, the index of its record in `in`.
+  Result<Batch> Decode(const RawBatch& in, std::vector<DeadLetter>& dead_letters,
+                       std::vector<uint32_t>* record_of_row = nullptr);
 
  private:
   RecordDecoder() = default;

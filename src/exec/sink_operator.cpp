@@ -1,5 +1,7 @@
 #include "exec/sink_operator.h"
 
+#include "exec/resume_filter_operator.h"
+
 namespace sluice {
 
 Status SinkOperator::Push(const Batch& batch, EvalContext&) {
@@ -8,7 +10,12 @@ Status SinkOperator::Push(const Batch& batch, EvalContext&) {
 }
 
 Status SinkOperator::Commit() {
-  return sink_->Commit().WithContext("committing sink '" + table_ + "'");
+  if (!sink_->exactly_once() || positions_ == nullptr) {
+    return sink_->Commit().WithContext("committing sink '" + table_ + "'");
+  }
+  SourceOffsets progress = *positions_;
+  MergeMax(progress, recovered_);
+  return sink_->CommitWithProgress(progress).WithContext("committing sink '" + table_ + "'");
 }
 
 Status SinkOperator::Finish() {
@@ -16,6 +23,23 @@ Status SinkOperator::Finish() {
   closed_ = true;
   SLUICE_RETURN_NOT_OK(Commit());
   return sink_->Close().WithContext("closing sink '" + table_ + "'");
+}
+
+Result<SourceOffsets> SinkOperator::Recover(const std::vector<std::string>& origins) {
+  if (!sink_->exactly_once()) return SourceOffsets{};
+  auto recovered = sink_->RecoverProgress(origins);
+  if (!recovered.ok()) {
+    return recovered.status().WithContext("reading the progress of sink '" + table_ + "'");
+  }
+  recovered_ = std::move(*recovered);
+  return recovered_;
+}
+
+bool SinkOperator::AlreadyHas(const std::string& origin, int32_t partition, int64_t offset) const {
+  auto o = recovered_.find(origin);
+  if (o == recovered_.end()) return false;
+  auto p = o->second.find(partition);
+  return p != o->second.end() && offset < p->second;
 }
 
 }  // namespace sluice

@@ -4,11 +4,17 @@
 #include <string>
 
 #include "connector/sink.h"
+#include "connector/source_offsets.h"
 #include "exec/operator.h"
 
 namespace sluice {
 
-// The end of an INSERT: hands batches to a connector's Sink.
+class ResumeFilterOperator;
+
+// The end of an INSERT: hands batches to a connector's Sink. For an exactly-once sink it also
+// carries the sink's committed progress: commits pass the pipeline's current source positions
+// (never below what the sink already holds), and after a restart the INSERT's resume filter
+// skips the replayed rows the sink has.
 class SinkOperator final : public Operator {
  public:
   SinkOperator(std::string table_name, std::unique_ptr<Sink> sink)
@@ -22,10 +28,24 @@ class SinkOperator final : public Operator {
 
   const std::string& table_name() const { return table_; }
   uint64_t rows_written() const { return sink_->rows_written(); }
+  std::string counters() const { return sink_->Counters(); }
+  bool exactly_once() const { return sink_->exactly_once(); }
+
+  // Exactly-once wiring, done by the pipeline before the first record.
+  void set_positions(const SourceOffsets* positions) { positions_ = positions; }
+  void set_resume_filter(ResumeFilterOperator* filter) { resume_filter_ = filter; }
+  ResumeFilterOperator* resume_filter() const { return resume_filter_; }
+  // Reads the sink's committed progress back and arms the resume filter with it.
+  Result<SourceOffsets> Recover(const std::vector<std::string>& origins);
+  // True when the sink already holds the record at origin/partition/offset.
+  bool AlreadyHas(const std::string& origin, int32_t partition, int64_t offset) const;
 
  private:
   std::string table_;
   std::unique_ptr<Sink> sink_;
+  const SourceOffsets* positions_ = nullptr;
+  ResumeFilterOperator* resume_filter_ = nullptr;
+  SourceOffsets recovered_;
   bool closed_ = false;
 };
 

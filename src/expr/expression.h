@@ -11,8 +11,13 @@
 namespace sluice {
 
 // What an evaluation may need beyond its input batch.
+struct RecordPositions;
+
 struct EvalContext {
   int64_t now_micros = 0;  // current_timestamp(): fixed per batch so a batch sees one time
+  // Where each row of the batch a source just decoded came from (partition, offset); set by
+  // the pipeline for the operators at the head of each INSERT.
+  const RecordPositions* positions = nullptr;
 };
 
 // A bound, typed expression. Evaluate computes a whole column at once over the batch's live

@@ -13,6 +13,7 @@
 #include "exec/fan_out_operator.h"
 #include "exec/filter_operator.h"
 #include "exec/project_operator.h"
+#include "exec/resume_filter_operator.h"
 #include "exec/unnest_operator.h"
 #include "expr/column_reference.h"
 #include "expr/literal.h"
@@ -96,6 +97,15 @@ Status ScriptPlanner::ApplySetting(const std::string& key, const std::string& va
     if (!n.ok()) return fail(n.status().message());
     if (*n <= 0 || *n > 1'000'000) return fail(fmt::format("'{}' must be 1..1000000", key));
     pipeline_options_.max_batch_records = static_cast<size_t>(*n);
+  } else if (key == "pipeline.restart-attempts") {
+    auto n = parsed.GetInt(key, 0);
+    if (!n.ok()) return fail(n.status().message());
+    if (*n < 0 || *n > 1'000'000) return fail(fmt::format("'{}' must be 0..1000000", key));
+    pipeline_options_.restart_attempts = static_cast<int>(*n);
+  } else if (key == "pipeline.restart-delay") {
+    auto ms = parsed.GetDurationMs(key, 0);
+    if (!ms.ok()) return fail(ms.status().message());
+    pipeline_options_.restart_delay_ms = *ms;
   } else if (key == "pipeline.poll-timeout") {
     auto ms = parsed.GetDurationMs(key, 0);
     if (!ms.ok()) return fail(ms.status().message());
@@ -104,7 +114,7 @@ Status ScriptPlanner::ApplySetting(const std::string& key, const std::string& va
     return fail(fmt::format(
         "unknown setting '{}': known settings are 'pipeline.name', 'pipeline.commit-interval' "
         "(or 'execution.checkpointing.interval'), 'pipeline.max-batch-records', "
-        "'pipeline.poll-timeout'",
+        "'pipeline.poll-timeout', 'pipeline.restart-attempts', 'pipeline.restart-delay'",
         key));
   }
   return Status::OK();
@@ -143,7 +153,9 @@ Result<DeadLetterWriter*> ScriptPlanner::DeadLettersFor(const TableDefinition& t
   }
   SLUICE_ASSIGN_OR_RETURN(const TableDefinition* target,
                           Lookup(table.errors_table, option->value_location));
-  auto sink = options_.registry->MakeSink(target->connector, target->connector_options,
+  ConnectorOptions sink_options = target->connector_options;
+  sink_options.set_pipeline_name(pipeline_name_);
+  auto sink = options_.registry->MakeSink(target->connector, sink_options,
                                           target->write_schema);
   if (!sink.ok()) return source_.Error(option->value_location, sink.status().message());
   auto writer = DeadLetterWriter::Make(
@@ -305,6 +317,10 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
     }
     tail = raw;
   };
+  // First, the filter that skips rows an exactly-once sink already holds after a restart.
+  auto resume_filter = std::make_unique<ResumeFilterOperator>();
+  ResumeFilterOperator* resume = resume_filter.get();
+  append(std::move(resume_filter));
   // Unnests copy only the columns read after them: every bound expression records its inputs.
   struct PlannedUnnest {
     UnnestOperator* op;
@@ -496,7 +512,9 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
     }
     expressions = std::move(ordered);
     sink_schema = target_schema;
-    auto made = options_.registry->MakeSink(target->connector, target->connector_options,
+    ConnectorOptions sink_options = target->connector_options;
+    sink_options.set_pipeline_name(pipeline_name_);
+    auto made = options_.registry->MakeSink(target->connector, sink_options,
                                             target_schema);
     if (!made.ok()) return source_.Error(insert->location, made.status().message());
     sink = std::move(*made);
@@ -515,6 +533,7 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
 
   append(std::make_unique<ProjectOperator>(std::move(expressions), sink_schema));
   auto sink_operator = std::make_unique<SinkOperator>(sink_name, std::move(sink));
+  sink_operator->set_resume_filter(resume);
   sinks_.push_back(sink_operator.get());
   append(std::move(sink_operator));
   entry->attach->AddOutput(std::move(head));
@@ -522,8 +541,9 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
 }
 
 void DescribeTree(const Operator& op, int depth, std::string& out) {
-  out += std::string(static_cast<size_t>(depth) * 2, ' ') + "-> " + op.Describe() + "\n";
-  for (const auto& child : op.outputs()) DescribeTree(*child, depth + 1, out);
+  std::string line = op.Describe();
+  if (!line.empty()) out += std::string(static_cast<size_t>(depth) * 2, ' ') + "-> " + line + "\n";
+  for (const auto& child : op.outputs()) DescribeTree(*child, depth + (line.empty() ? 0 : 1), out);
 }
 
 std::string PolicyName(ErrorPolicy p) {

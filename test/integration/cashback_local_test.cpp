@@ -10,11 +10,12 @@
 #include <iterator>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "cashback_contract.h"
+#include "pipeline_harness.h"
 #include "connector/datagen/scenario_generator.h"
 #include "types/timestamp.h"
 
@@ -25,31 +26,9 @@ namespace fs = std::filesystem;
 
 constexpr int kRows = 20000;
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void ReplaceAll(std::string& text, const std::string& from, const std::string& to) {
-  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-    text.replace(at, from.size(), to);
-  }
-}
-
-// A real calendar timestamp 'YYYY-MM-DD HH:MM:SS', checked without sluice's parser.
-bool IsValidTimestamp(const std::string& text) {
-  static const std::regex shape(R"((\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}))");
-  std::smatch m;
-  if (!std::regex_match(text, m, shape)) return false;
-  int y = std::stoi(m[1]), mo = std::stoi(m[2]), d = std::stoi(m[3]);
-  int h = std::stoi(m[4]), mi = std::stoi(m[5]), s = std::stoi(m[6]);
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (mo < 1 || mo > 12 || h > 23 || mi > 59 || s > 59 || d < 1) return false;
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return d <= kDays[mo - 1] + (mo == 2 && leap ? 1 : 0);
-}
+using testing::ExpectSameRows;
+using testing::ReplaceAll;
+std::string ReadFile(const fs::path& path) { return testing::ReadText(path); }
 
 struct Expected {
   std::vector<std::string> eligible;  // "customer|amount|cashback cents|merchant|timestamp"
@@ -73,29 +52,13 @@ Expected Recompute() {
   for (int i = 0; i < kRows; ++i) {
     int64_t offset = static_cast<int64_t>((*generator)->sequence());
     (*generator)->Next(record);
-    bool bad = false;
-    simdjson::dom::element doc;
-    std::string customer, timestamp, merchant;
-    int64_t amount = 0;
-    if (parser.parse(record.value).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
-      bad = true;
-    } else {
-      std::string_view v;
-      bad = doc["customer_id"].get_string().get(v) != simdjson::SUCCESS;
-      customer = std::string(v);
-      bad = bad || doc["timestamp"].get_string().get(v) != simdjson::SUCCESS;
-      timestamp = std::string(v);
-      bad = bad || !IsValidTimestamp(timestamp);
-      bad = bad || doc["amount"].get_int64().get(amount) != simdjson::SUCCESS;
-      bad = bad || doc["merchant_id"].get_string().get(v) != simdjson::SUCCESS;
-      merchant = std::string(v);
-    }
+    testing::CashbackVerdict verdict = testing::ClassifyCashback(parser, record.value);
+    bool bad = verdict.malformed;
     EXPECT_EQ(bad, record.malformed) << "record " << offset << ": " << record.value;
     if (bad) {
       expected.malformed.push_back(std::to_string(offset) + "|" + record.value);
-    } else if (amount > 500 && (merchant == "merch_1" || merchant == "merch_3")) {
-      expected.eligible.push_back(customer + "|" + std::to_string(amount) + "|" +
-                                  std::to_string(amount * 15) + "|" + merchant + "|" + timestamp);
+    } else if (verdict.eligible) {
+      expected.eligible.push_back(*verdict.eligible);
     }
   }
   std::sort(expected.eligible.begin(), expected.eligible.end());
@@ -121,21 +84,6 @@ std::vector<std::vector<std::string>> Query(const fs::path& db, const std::strin
   sqlite3_finalize(stmt);
   sqlite3_close(handle);
   return rows;
-}
-
-// Compares two sorted row lists and reports the rows missing and unexpected, not both lists.
-void ExpectSameRows(const std::vector<std::string>& got, const std::vector<std::string>& want,
-                    const std::string& what) {
-  std::vector<std::string> missing, unexpected;
-  std::set_difference(want.begin(), want.end(), got.begin(), got.end(), std::back_inserter(missing));
-  std::set_difference(got.begin(), got.end(), want.begin(), want.end(),
-                      std::back_inserter(unexpected));
-  std::string report;
-  for (size_t i = 0; i < missing.size() && i < 10; ++i) report += "\n  missing: " + missing[i];
-  for (size_t i = 0; i < unexpected.size() && i < 10; ++i) report += "\n  unexpected: " + unexpected[i];
-  EXPECT_TRUE(missing.empty() && unexpected.empty())
-      << what << ": " << missing.size() << " rows missing, " << unexpected.size()
-      << " unexpected (of " << want.size() << " expected)" << report;
 }
 
 std::string Cents(double value) { return std::to_string(std::llround(value * 100)); }

@@ -1,6 +1,30 @@
 #include "connector/kafka/kafka_client_config.h"
 
+#include <spdlog/spdlog.h>
+
 namespace sluice {
+namespace {
+
+// librdkafka logs through spdlog: errors as warnings (what a user should see), its many
+// retry notices ("Coordinator load in progress: retrying") only at debug level.
+void LogToSpdlog(const rd_kafka_t*, int level, const char* facility, const char* message) {
+  if (level <= 3) {
+    spdlog::warn("kafka {}: {}", facility, message);
+  } else {
+    spdlog::debug("kafka {}: {}", facility, message);
+  }
+}
+
+}  // namespace
+
+Result<std::map<std::string, std::string>> KafkaProperties(const ConnectorOptions& options) {
+  auto properties = options.WithPrefix("properties.");
+  if (!properties.count("bootstrap.servers")) {
+    return Status::Invalid("table '{}': option 'properties.bootstrap.servers' is required",
+                           options.table_name());
+  }
+  return properties;
+}
 
 bool IsSecretKafkaProperty(const std::string& key) {
   for (const char* word : {"password", "secret", "sasl.jaas", "key.pem", "keystore", "token"}) {
@@ -13,6 +37,7 @@ Result<RdKafkaConf> MakeKafkaConf(const std::string& table,
                                   const std::map<std::string, std::string>& properties,
                                   const std::map<std::string, std::string>& overrides) {
   RdKafkaConf conf(rd_kafka_conf_new());
+  rd_kafka_conf_set_log_cb(conf.get(), LogToSpdlog);
   char err[512];
   auto set = [&](const std::string& key, const std::string& value) -> Status {
     if (rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), err, sizeof err) !=

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/result.h"
+#include "connector/connector_options.h"
 
 namespace sluice {
 
@@ -26,6 +27,9 @@ using RdKafkaHandle = std::unique_ptr<rd_kafka_t, RdKafkaDeleter>;
 Result<RdKafkaConf> MakeKafkaConf(const std::string& table,
                                   const std::map<std::string, std::string>& properties,
                                   const std::map<std::string, std::string>& overrides);
+
+// The 'properties.*' options of a table (prefix removed), which must name the brokers.
+Result<std::map<std::string, std::string>> KafkaProperties(const ConnectorOptions& options);
 
 // True for keys whose values must never be printed (passwords, secrets, keys).
 bool IsSecretKafkaProperty(const std::string& key);

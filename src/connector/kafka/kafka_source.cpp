@@ -1,6 +1,7 @@
 #include "connector/kafka/kafka_source.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -24,11 +25,7 @@ Result<std::unique_ptr<Source>> KafkaSource::Make(const ConnectorOptions& option
   std::unique_ptr<KafkaSource> s(new KafkaSource());
   s->table_ = options.table_name();
   SLUICE_ASSIGN_OR_RETURN(s->topic_, options.GetRequired("topic"));
-  s->properties_ = options.WithPrefix("properties.");
-  if (!s->properties_.count("bootstrap.servers")) {
-    return Status::Invalid("table '{}': option 'properties.bootstrap.servers' is required",
-                           s->table_);
-  }
+  SLUICE_ASSIGN_OR_RETURN(s->properties_, KafkaProperties(options));
   s->bootstrap_ = s->properties_["bootstrap.servers"];
   s->group_ = s->properties_.count("group.id") ? s->properties_["group.id"] : "sluice-" + s->table_;
   SLUICE_ASSIGN_OR_RETURN(
@@ -72,6 +69,11 @@ void KafkaSource::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
   PartitionList by_time;
   for (int i = 0; i < partitions->cnt; ++i) {
     auto& p = partitions->elems[i];
+    auto resume = self->resume_from_.find(p.partition);
+    if (resume != self->resume_from_.end()) {
+      p.offset = resume->second;
+      continue;
+    }
     if (p.offset >= 0) continue;
     if (self->startup_mode_ == "latest-offset") {
       p.offset = RD_KAFKA_OFFSET_END;
@@ -91,18 +93,35 @@ void KafkaSource::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
       p->offset = by_time->elems[i].offset >= 0 ? by_time->elems[i].offset : RD_KAFKA_OFFSET_END;
     }
   }
+  std::string where;
+  for (int i = 0; i < partitions->cnt; ++i) {
+    const auto& p = partitions->elems[i];
+    where += fmt::format("{}{}@{}", where.empty() ? "" : ", ", p.partition,
+                         p.offset == RD_KAFKA_OFFSET_BEGINNING ? "earliest"
+                         : p.offset == RD_KAFKA_OFFSET_END     ? "latest"
+                                                               : std::to_string(p.offset));
+  }
+  spdlog::info("source '{}': assigned {} partitions of {} (partition@offset: {})", self->table_,
+               partitions->cnt, self->topic_, where);
   rd_kafka_assign(rk, partitions);
 }
 
 Status KafkaSource::Open() {
   char err[512];
-  SLUICE_ASSIGN_OR_RETURN(
-      RdKafkaConf conf,
-      MakeKafkaConf(table_, properties_,
-                    {{"group.id", group_},
-                     {"enable.auto.commit", "false"},
-                     {"enable.auto.offset.store", "false"},
-                     {"enable.partition.eof", bounded_ ? "true" : "false"}}));
+  // Static membership: a restarted process (after a crash or kill -9) takes its partitions back
+  // at once instead of waiting out the dead member's session. Several processes sharing a group
+  // on one host need their own 'properties.group.instance.id'.
+  std::map<std::string, std::string> overrides{
+      {"group.id", group_},
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      {"enable.partition.eof", bounded_ ? "true" : "false"}};
+  if (!properties_.count("group.instance.id")) {
+    char host[256] = "localhost";
+    gethostname(host, sizeof host - 1);
+    overrides["group.instance.id"] = group_ + "@" + host;
+  }
+  SLUICE_ASSIGN_OR_RETURN(RdKafkaConf conf, MakeKafkaConf(table_, properties_, overrides));
   rd_kafka_conf_set_opaque(conf.get(), this);
   rd_kafka_conf_set_rebalance_cb(conf.get(), OnRebalance);
   consumer_.reset(rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err, sizeof err));

@@ -36,6 +36,8 @@ class KafkaSource final : public Source {
   Status Checkpoint() override;
   Status Close() override;
   std::string Describe() const override;
+  std::string origin() const override { return topic_; }
+  void ResumeFrom(const PartitionOffsets& next_offsets) override { resume_from_ = next_offsets; }
 
  private:
   KafkaSource() = default;
@@ -56,6 +58,7 @@ class KafkaSource final : public Source {
   std::map<int32_t, int64_t> next_offsets_;  // per partition: offset after the last one read
   std::map<int32_t, int64_t> committed_;     // what the last checkpoint committed
   std::map<int32_t, int64_t> end_offsets_;   // bounded mode: stop here
+  PartitionOffsets resume_from_;             // exactly-once sinks' progress: wins on assignment
   bool closed_ = false;
 };
 

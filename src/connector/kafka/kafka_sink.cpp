@@ -1,0 +1,330 @@
+#include "connector/kafka/kafka_sink.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "format/value_text.h"
+
+namespace sluice {
+namespace {
+
+constexpr int kTransactionTimeoutMs = 60000;
+
+struct ErrorDeleter {
+  void operator()(rd_kafka_error_t* e) const { rd_kafka_error_destroy(e); }
+};
+using KafkaError = std::unique_ptr<rd_kafka_error_t, ErrorDeleter>;
+
+struct PartitionListDeleter {
+  void operator()(rd_kafka_topic_partition_list_t* l) const {
+    rd_kafka_topic_partition_list_destroy(l);
+  }
+};
+using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
+
+// Runs a transactional call, retrying what librdkafka calls retriable (a broker restarting).
+// An error that needs the transaction aborted aborts it and returns Aborted: the rows of that
+// transaction are gone from Kafka, so the pipeline must replay from its last checkpoint.
+template <typename Call>
+Status Transactional(rd_kafka_t* rk, const std::string& table, std::string_view what, Call call) {
+  auto backoff = std::chrono::milliseconds(100);
+  for (int attempt = 0;; ++attempt) {
+    KafkaError error(call());
+    if (!error) return Status::OK();
+    std::string message = rd_kafka_error_string(error.get());
+    if (rd_kafka_error_is_retriable(error.get()) && attempt < 30) {
+      if (attempt == 0) spdlog::warn("sink '{}': Kafka {}: {}; retrying", table, what, message);
+      std::this_thread::sleep_for(backoff);
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
+      continue;
+    }
+    if (rd_kafka_error_txn_requires_abort(error.get())) {
+      KafkaError abort(rd_kafka_abort_transaction(rk, kTransactionTimeoutMs));
+      return Status(StatusCode::kTryAgain,
+                    fmt::format("sink '{}': Kafka transaction aborted at {}: {}", table, what,
+                                message));
+    }
+    return Status::Unavailable("sink '{}': Kafka {}: {}", table, what, message);
+  }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Sink>> KafkaSink::Make(const ConnectorOptions& options,
+                                              const Schema& schema) {
+  SLUICE_RETURN_NOT_OK(options.CheckKnown(
+      "kafka",
+      {"topic", "format", "json.timestamp-format.standard", "key.fields",
+       "sink.delivery-guarantee", "sink.transactional-id-prefix"},
+      {"properties."}));
+  std::unique_ptr<KafkaSink> s(new KafkaSink());
+  s->table_ = options.table_name();
+  s->schema_ = schema;
+  SLUICE_ASSIGN_OR_RETURN(s->topic_, options.GetRequired("topic"));
+  SLUICE_ASSIGN_OR_RETURN(s->properties_, KafkaProperties(options));
+  s->bootstrap_ = s->properties_["bootstrap.servers"];
+  SLUICE_ASSIGN_OR_RETURN(std::string format, options.GetEnum("format", "json", {"json", "raw"}));
+  s->raw_ = format == "raw";
+  if (s->raw_ && (schema.size() != 1 || !schema.field(0).type.IsStringLike())) {
+    return Status::Invalid(
+        "table '{}': 'format' = 'raw' writes one STRING or BYTES column as the message value; "
+        "the table has {} column(s)",
+        s->table_, schema.size());
+  }
+  SLUICE_ASSIGN_OR_RETURN(std::string ts, options.GetEnum("json.timestamp-format.standard",
+                                                          "ISO-8601", {"ISO-8601", "SQL"}));
+  JsonEncodeOptions json_options;
+  json_options.timestamp_format =
+      ts == "SQL" ? JsonTimestampFormat::kSql : JsonTimestampFormat::kIso8601;
+  s->json_ = std::make_unique<JsonEncoder>(schema, json_options);
+  std::string keys = options.GetString("key.fields", "");
+  size_t start = 0;
+  while (start < keys.size()) {
+    size_t end = keys.find(';', start);
+    if (end == std::string::npos) end = keys.size();
+    std::string name = keys.substr(start, end - start);
+    while (!name.empty() && name.front() == ' ') name.erase(name.begin());
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    start = end + 1;
+    if (name.empty()) continue;
+    int index = -1;
+    for (size_t i = 0; i < schema.size(); ++i) {
+      if (schema.field(i).name == name) index = static_cast<int>(i);
+    }
+    if (index < 0) {
+      return Status::Invalid("table '{}': 'key.fields' names '{}', which is not a column",
+                             s->table_, name);
+    }
+    s->key_columns_.push_back(index);
+    s->key_schema_.Add(schema.field(static_cast<size_t>(index)));
+  }
+  if (s->key_columns_.size() > 1) s->key_json_ = std::make_unique<JsonEncoder>(s->key_schema_, json_options);
+  SLUICE_ASSIGN_OR_RETURN(s->guarantee_,
+                          options.GetEnum("sink.delivery-guarantee", "at-least-once",
+                                          {"at-least-once", "exactly-once", "none"}));
+  std::string pipeline = options.pipeline_name().empty() ? "sluice" : options.pipeline_name();
+  s->transactional_id_ = options.GetString("sink.transactional-id-prefix",
+                                           fmt::format("sluice-{}-{}", pipeline, s->table_));
+  SLUICE_ASSIGN_OR_RETURN(RdKafkaConf conf, MakeKafkaConf(s->table_, s->properties_, {}));
+  return std::unique_ptr<Sink>(std::move(s));
+}
+
+KafkaSink::~KafkaSink() { (void)Close(); }
+
+void KafkaSink::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
+  if (!message->err) return;
+  auto* self = static_cast<KafkaSink*>(opaque);
+  if (self->failed_++ == 0) self->first_failure_ = rd_kafka_err2str(message->err);
+}
+
+Status KafkaSink::Open() {
+  std::map<std::string, std::string> overrides{{"enable.idempotence", "true"}};
+  if (guarantee_ == "none") overrides = {{"acks", "1"}};
+  if (exactly_once()) {
+    overrides["transactional.id"] = transactional_id_;
+    overrides["transaction.timeout.ms"] = std::to_string(kTransactionTimeoutMs);
+  }
+  SLUICE_ASSIGN_OR_RETURN(RdKafkaConf conf, MakeKafkaConf(table_, properties_, overrides));
+  rd_kafka_conf_set_opaque(conf.get(), this);
+  rd_kafka_conf_set_dr_msg_cb(conf.get(), OnDelivery);
+  char err[512];
+  producer_.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err));
+  if (!producer_) return Status::Invalid("table '{}': Kafka producer: {}", table_, err);
+  conf.release();
+  topic_handle_ = rd_kafka_topic_new(producer_.get(), topic_.c_str(), nullptr);
+  if (exactly_once()) {
+    // Fences an earlier instance with the same transactional.id and aborts what it left open.
+    SLUICE_RETURN_NOT_OK(Transactional(producer_.get(), table_, "init_transactions", [&] {
+      return rd_kafka_init_transactions(producer_.get(), kTransactionTimeoutMs);
+    }));
+    SLUICE_RETURN_NOT_OK(Transactional(producer_.get(), table_, "begin_transaction", [&] {
+      return rd_kafka_begin_transaction(producer_.get());
+    }));
+    in_transaction_ = true;
+  }
+  return Status::OK();
+}
+
+Status KafkaSink::Produce(std::string_view key, bool has_key, std::string_view value) {
+  while (true) {
+    int rc = rd_kafka_produce(topic_handle_, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+                              const_cast<char*>(value.data()), value.size(),
+                              has_key ? key.data() : nullptr, has_key ? key.size() : 0, nullptr);
+    if (rc == 0) return Status::OK();
+    rd_kafka_resp_err_t e = rd_kafka_last_error();
+    if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      rd_kafka_poll(producer_.get(), 10);  // the local queue drains as the broker acknowledges
+      continue;
+    }
+    return Status::Unavailable("sink '{}': producing to '{}': {}", table_, topic_,
+                               rd_kafka_err2str(e));
+  }
+}
+
+Status KafkaSink::Write(const Batch& batch) {
+  const size_t live = batch.num_live_rows();
+  const SelectionVector& selection = batch.selection();
+  std::vector<const Vector*> key_columns;
+  for (int c : key_columns_) key_columns.push_back(&batch.column(static_cast<size_t>(c)));
+  for (size_t i = 0; i < live; ++i) {
+    uint32_t row = selection[i];
+    value_.clear();
+    if (raw_) {
+      if (!batch.column(0).IsNull(row)) value_.assign(batch.column(0).Get<std::string_view>(row));
+    } else {
+      json_->AppendRow(batch, row, value_);
+    }
+    bool has_key = !key_columns_.empty();
+    key_.clear();
+    if (key_columns_.size() == 1) {
+      if (key_columns[0]->IsNull(row)) {
+        has_key = false;
+      } else {
+        AppendValueText(*key_columns[0], row, key_);
+      }
+    } else if (has_key) {
+      key_json_->AppendRow(key_columns, row, key_);
+    }
+    SLUICE_RETURN_NOT_OK(Produce(key_, has_key, value_));
+  }
+  rows_written_ += live;
+  unflushed_ += live;
+  rd_kafka_poll(producer_.get(), 0);  // delivery reports
+  return DeliveryFailure();
+}
+
+Status KafkaSink::DeliveryFailure() {
+  if (failed_ == 0) return Status::OK();
+  return Status::Unavailable("sink '{}': {} message(s) to '{}' could not be delivered: {}", table_,
+                             failed_, topic_, first_failure_);
+}
+
+Status KafkaSink::Flush() {
+  // Waits for every acknowledgement; the idempotent producer retries through broker restarts
+  // for up to delivery.timeout.ms, after which a message counts as failed.
+  while (rd_kafka_outq_len(producer_.get()) > 0) {
+    rd_kafka_resp_err_t e = rd_kafka_flush(producer_.get(), 1000);
+    if (e && e != RD_KAFKA_RESP_ERR__TIMED_OUT) {
+      return Status::Unavailable("sink '{}': flushing '{}': {}", table_, topic_, rd_kafka_err2str(e));
+    }
+    SLUICE_RETURN_NOT_OK(DeliveryFailure());
+  }
+  return DeliveryFailure();
+}
+
+Status KafkaSink::Commit() {
+  if (!producer_) return Status::OK();
+  if (exactly_once()) return CommitWithProgress(committed_progress_);
+  if (unflushed_ == 0 || guarantee_ == "none") return DeliveryFailure();
+  SLUICE_RETURN_NOT_OK(Flush());
+  unflushed_ = 0;
+  return Status::OK();
+}
+
+Status KafkaSink::CommitWithProgress(const SourceOffsets& next_offsets) {
+  if (!producer_) return Status::OK();
+  if (unflushed_ == 0 && has_committed_progress_ && next_offsets == committed_progress_) {
+    return Status::OK();
+  }
+  PartitionList offsets(rd_kafka_topic_partition_list_new(0));
+  for (const auto& [origin, partitions] : next_offsets) {
+    for (const auto& [partition, offset] : partitions) {
+      rd_kafka_topic_partition_list_add(offsets.get(), origin.c_str(), partition)->offset = offset;
+    }
+  }
+  if (offsets->cnt > 0) {
+    rd_kafka_consumer_group_metadata_t* group =
+        rd_kafka_consumer_group_metadata_new(transactional_id_.c_str());
+    Status s = Transactional(producer_.get(), table_, "send_offsets_to_transaction", [&] {
+      return rd_kafka_send_offsets_to_transaction(producer_.get(), offsets.get(), group,
+                                                  kTransactionTimeoutMs);
+    });
+    rd_kafka_consumer_group_metadata_destroy(group);
+    SLUICE_RETURN_NOT_OK(s);
+  }
+  SLUICE_RETURN_NOT_OK(Transactional(producer_.get(), table_, "commit_transaction", [&] {
+    return rd_kafka_commit_transaction(producer_.get(), kTransactionTimeoutMs);
+  }));
+  in_transaction_ = false;
+  SLUICE_RETURN_NOT_OK(DeliveryFailure());
+  unflushed_ = 0;
+  committed_progress_ = next_offsets;
+  has_committed_progress_ = true;
+  SLUICE_RETURN_NOT_OK(Transactional(producer_.get(), table_, "begin_transaction", [&] {
+    return rd_kafka_begin_transaction(producer_.get());
+  }));
+  in_transaction_ = true;
+  return Status::OK();
+}
+
+Result<SourceOffsets> KafkaSink::RecoverProgress(const std::vector<std::string>& origins) {
+  SourceOffsets progress;
+  if (origins.empty()) return progress;
+  SLUICE_ASSIGN_OR_RETURN(
+      RdKafkaConf conf,
+      MakeKafkaConf(table_, properties_,
+                    {{"group.id", transactional_id_}, {"isolation.level", "read_committed"},
+                     {"enable.auto.commit", "false"}}));
+  char err[512];
+  RdKafkaHandle consumer(rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err, sizeof err));
+  if (!consumer) return Status::Invalid("table '{}': Kafka consumer: {}", table_, err);
+  conf.release();
+  PartitionList wanted(rd_kafka_topic_partition_list_new(0));
+  for (const auto& origin : origins) {
+    const rd_kafka_metadata_t* metadata = nullptr;
+    rd_kafka_topic_t* t = rd_kafka_topic_new(consumer.get(), origin.c_str(), nullptr);
+    rd_kafka_resp_err_t e = rd_kafka_metadata(consumer.get(), 0, t, &metadata, 15000);
+    rd_kafka_topic_destroy(t);
+    if (e) {
+      return Status::Unavailable("table '{}': no metadata for topic '{}' from {}: {}", table_,
+                                 origin, bootstrap_, rd_kafka_err2str(e));
+    }
+    for (int i = 0; i < metadata->topics[0].partition_cnt; ++i) {
+      rd_kafka_topic_partition_list_add(wanted.get(), origin.c_str(),
+                                        metadata->topics[0].partitions[i].id);
+    }
+    rd_kafka_metadata_destroy(metadata);
+  }
+  rd_kafka_resp_err_t e = rd_kafka_committed(consumer.get(), wanted.get(), 30000);
+  rd_kafka_consumer_close(consumer.get());
+  if (e) {
+    return Status::Unavailable("table '{}': reading the progress of group '{}': {}", table_,
+                               transactional_id_, rd_kafka_err2str(e));
+  }
+  for (int i = 0; i < wanted->cnt; ++i) {
+    const auto& p = wanted->elems[i];
+    if (p.offset >= 0) progress[p.topic][p.partition] = p.offset;
+  }
+  committed_progress_ = progress;
+  has_committed_progress_ = true;
+  return progress;
+}
+
+Status KafkaSink::Close() {
+  if (!producer_) return Status::OK();
+  Status s = Status::OK();
+  if (in_transaction_) {
+    // Whatever was not committed at a checkpoint is replayed after a restart.
+    KafkaError abort(rd_kafka_abort_transaction(producer_.get(), kTransactionTimeoutMs));
+    in_transaction_ = false;
+  } else if (guarantee_ != "none") {
+    s = Flush();
+  }
+  if (topic_handle_) rd_kafka_topic_destroy(topic_handle_);
+  topic_handle_ = nullptr;
+  producer_.reset();
+  return s;
+}
+
+std::string KafkaSink::Describe() const {
+  std::string key;
+  for (size_t i = 0; i < key_schema_.size(); ++i) key += (i ? ";" : "") + key_schema_.field(i).name;
+  return fmt::format("kafka(topic={}, bootstrap={}, format={}{}, {})", topic_, bootstrap_,
+                     raw_ ? "raw" : "json", key.empty() ? "" : ", key=" + key, guarantee_);
+}
+
+}  // namespace sluice

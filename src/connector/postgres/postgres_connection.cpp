@@ -1,0 +1,161 @@
+#include "connector/postgres/postgres_connection.h"
+
+#include <fmt/format.h>
+
+namespace sluice {
+
+Result<PostgresTarget> PostgresTarget::FromOptions(const ConnectorOptions& options) {
+  PostgresTarget t;
+  std::string url = options.GetString("url", "");
+  if (url.rfind("jdbc:", 0) == 0) url = url.substr(5);
+  if (!url.empty() && url.rfind("postgresql://", 0) != 0 && url.rfind("postgres://", 0) != 0 &&
+      url.find('=') == std::string::npos) {
+    return Status::Invalid(
+        "table '{}': option 'url' must look like 'postgresql://host:port/dbname' (or "
+        "'jdbc:postgresql://...', or 'host=... dbname=...'), not '{}'",
+        options.table_name(), url);
+  }
+  t.conninfo = url;
+  t.user = options.GetString("username", "");
+  t.password = options.GetString("password", "");
+  SLUICE_ASSIGN_OR_RETURN(int64_t timeout_ms, options.GetDurationMs("connect-timeout", 10000));
+  t.connect_timeout_s = std::max<int>(1, static_cast<int>((timeout_ms + 999) / 1000));
+  return t;
+}
+
+std::string PostgresTarget::Describe(PGconn* conn) const {
+  if (conn == nullptr) return "PostgreSQL";  // never the url: it may hold the password
+  const char* host = PQhost(conn);
+  const char* port = PQport(conn);
+  const char* db = PQdb(conn);
+  const char* login = PQuser(conn);
+  return fmt::format("{}@{}:{}/{}", login ? login : "", host ? host : "", port ? port : "",
+                     db ? db : "");
+}
+
+PostgresConnection::~PostgresConnection() { Disconnect(); }
+
+void PostgresConnection::Disconnect() {
+  if (conn_) PQfinish(conn_);
+  conn_ = nullptr;
+}
+
+bool PostgresConnection::connected() const {
+  return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK;
+}
+
+Status PostgresConnection::Connect() {
+  Disconnect();
+  std::vector<const char*> keys, values;
+  std::string timeout = std::to_string(target_.connect_timeout_s);
+  // A conninfo or URI is expanded by libpq itself (expand_dbname); explicit user and password
+  // come after it and win.
+  if (!target_.conninfo.empty()) {
+    keys.push_back("dbname");
+    values.push_back(target_.conninfo.c_str());
+  }
+  if (!target_.user.empty()) {
+    keys.push_back("user");
+    values.push_back(target_.user.c_str());
+  }
+  if (!target_.password.empty()) {
+    keys.push_back("password");
+    values.push_back(target_.password.c_str());
+  }
+  keys.push_back("connect_timeout");
+  values.push_back(timeout.c_str());
+  keys.push_back("application_name");
+  values.push_back("sluice");
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  conn_ = PQconnectdbParams(keys.data(), values.data(), 1);
+  where_ = target_.Describe(conn_);
+  // NOTICEs ("relation already exists, skipping") are not for the user's terminal.
+  if (conn_) PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    std::string message = conn_ ? PQerrorMessage(conn_) : "out of memory";
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    Disconnect();
+    return Status::Unavailable("cannot connect to PostgreSQL at {}: {}", where_, message);
+  }
+  return Status::OK();
+}
+
+Status PostgresConnection::Failure(std::string_view what, PGresult* result) {
+  std::string message = PQerrorMessage(conn_);
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  std::string sqlstate = state ? state : "";
+  // Connection exceptions (08), shutdown and crash (57P0x), serialization failures and
+  // deadlocks (40001, 40P01) and a lost connection are worth retrying; anything else is not.
+  bool transient = PQstatus(conn_) != CONNECTION_OK || sqlstate.rfind("08", 0) == 0 ||
+                   sqlstate.rfind("57P", 0) == 0 || sqlstate == "40001" || sqlstate == "40P01";
+  std::string text = fmt::format("PostgreSQL at {}: {}: {}{}", where_, what, message,
+                                 sqlstate.empty() ? "" : " (SQLSTATE " + sqlstate + ")");
+  if (transient) {
+    Disconnect();
+    return Status::Unavailable("{}", text);
+  }
+  return Status::Invalid("{}", text);
+}
+
+Status PostgresConnection::Execute(std::string_view sql) {
+  if (!connected()) SLUICE_RETURN_NOT_OK(Connect());
+  PgResult r(PQexec(conn_, std::string(sql).c_str()));
+  auto status = PQresultStatus(r.get());
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    std::string head(sql.substr(0, std::min<size_t>(sql.size(), 60)));
+    return Failure(head, r.get());
+  }
+  return Status::OK();
+}
+
+Result<PgResult> PostgresConnection::Query(std::string_view sql,
+                                           const std::vector<std::string>& params) {
+  if (!connected()) SLUICE_RETURN_NOT_OK(Connect());
+  std::vector<const char*> values;
+  for (const auto& p : params) values.push_back(p.c_str());
+  PgResult r(PQexecParams(conn_, std::string(sql).c_str(), static_cast<int>(values.size()),
+                          nullptr, values.data(), nullptr, nullptr, 0));
+  auto status = PQresultStatus(r.get());
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    std::string head(sql.substr(0, std::min<size_t>(sql.size(), 60)));
+    return Failure(head, r.get());
+  }
+  return r;
+}
+
+Status PostgresConnection::CopyIn(std::string_view copy_statement, std::string_view data) {
+  if (!connected()) SLUICE_RETURN_NOT_OK(Connect());
+  PgResult start(PQexec(conn_, std::string(copy_statement).c_str()));
+  if (PQresultStatus(start.get()) != PGRES_COPY_IN) return Failure("COPY", start.get());
+  constexpr size_t kChunk = 1 << 20;
+  for (size_t at = 0; at < data.size(); at += kChunk) {
+    size_t n = std::min(kChunk, data.size() - at);
+    if (PQputCopyData(conn_, data.data() + at, static_cast<int>(n)) != 1) {
+      return Failure("COPY data", nullptr);
+    }
+  }
+  if (PQputCopyEnd(conn_, nullptr) != 1) return Failure("COPY end", nullptr);
+  PgResult end(PQgetResult(conn_));
+  if (PQresultStatus(end.get()) != PGRES_COMMAND_OK) return Failure("COPY", end.get());
+  while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+  return Status::OK();
+}
+
+std::string QuoteIdentifier(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string QuoteTableName(std::string_view name) {
+  size_t dot = name.find('.');
+  if (dot == std::string_view::npos) return QuoteIdentifier(name);
+  return QuoteIdentifier(name.substr(0, dot)) + "." + QuoteIdentifier(name.substr(dot + 1));
+}
+
+}  // namespace sluice

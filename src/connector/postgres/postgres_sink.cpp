@@ -1,0 +1,364 @@
+#include "connector/postgres/postgres_sink.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <thread>
+
+#include <fmt/format.h>
+
+namespace sluice {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string JoinQuoted(const std::vector<std::string>& names, std::string_view prefix = "") {
+  std::string out;
+  for (const auto& n : names) {
+    if (!out.empty()) out += ", ";
+    out += std::string(prefix) + QuoteIdentifier(n);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Sink>> PostgresSink::Make(const ConnectorOptions& options,
+                                                 const Schema& schema) {
+  SLUICE_RETURN_NOT_OK(options.CheckKnown(
+      "postgres",
+      {"url", "username", "password", "connect-timeout", "table-name", "sink.create-table",
+       "sink.delivery-guarantee", "sink.progress-table", "sink.buffer-flush.max-rows",
+       "sink.retry.timeout", "sink.spill", "sink.spill.dir", "sink.spill.max-bytes"}));
+  std::unique_ptr<PostgresSink> s(new PostgresSink());
+  s->table_ = options.table_name();
+  s->pipeline_ = options.pipeline_name().empty() ? "sluice" : options.pipeline_name();
+  s->table_name_ = options.GetString("table-name", s->table_);
+  s->progress_table_ = options.GetString("sink.progress-table", "sluice_progress");
+  s->schema_ = schema;
+  SLUICE_ASSIGN_OR_RETURN(PostgresTarget target, PostgresTarget::FromOptions(options));
+  s->connection_ = std::make_unique<PostgresConnection>(std::move(target));
+  SLUICE_ASSIGN_OR_RETURN(s->create_table_, options.GetBool("sink.create-table", true));
+  SLUICE_ASSIGN_OR_RETURN(std::string guarantee,
+                          options.GetEnum("sink.delivery-guarantee", "at-least-once",
+                                          {"at-least-once", "exactly-once"}));
+  s->exactly_once_ = guarantee == "exactly-once";
+  SLUICE_ASSIGN_OR_RETURN(s->flush_rows_, options.GetInt("sink.buffer-flush.max-rows", 10000));
+  SLUICE_ASSIGN_OR_RETURN(s->retry_timeout_ms_, options.GetDurationMs("sink.retry.timeout", 10000));
+  SLUICE_ASSIGN_OR_RETURN(s->spill_enabled_, options.GetBool("sink.spill", true));
+  s->spill_dir_ = options.GetString(
+      "sink.spill.dir", fmt::format(".sluice/spill/{}/{}", s->pipeline_, s->table_));
+  SLUICE_ASSIGN_OR_RETURN(s->spill_max_bytes_,
+                          options.GetBytes("sink.spill.max-bytes", uint64_t{1} << 30));
+  if (schema.size() == 0) return Status::Invalid("table '{}' has no columns", s->table_);
+  s->encoder_ = std::make_unique<CopyTextEncoder>(schema);
+
+  std::vector<std::string> columns;
+  for (const auto& f : schema.fields()) columns.push_back(f.name);
+  const std::string target_table = QuoteTableName(s->table_name_);
+  s->upsert_ = !schema.primary_key().empty();
+  if (!s->upsert_) {
+    s->copy_sql_ = fmt::format("COPY {} ({}) FROM STDIN", target_table, JoinQuoted(columns));
+  } else {
+    s->copy_sql_ = fmt::format("COPY sluice_stage ({}) FROM STDIN", JoinQuoted(columns));
+    const auto& key = schema.primary_key();
+    std::vector<std::string> rest;
+    for (const auto& c : columns) {
+      if (std::find(key.begin(), key.end(), c) == key.end()) rest.push_back(c);
+    }
+    std::string update;
+    for (const auto& c : rest) {
+      update += fmt::format("{}{} = EXCLUDED.{}", update.empty() ? "" : ", ", QuoteIdentifier(c),
+                            QuoteIdentifier(c));
+    }
+    // The last row per key in the transaction wins, as if the rows were applied in order.
+    s->merge_sql_ = fmt::format(
+        "INSERT INTO {0} ({1}) SELECT {1} FROM (SELECT DISTINCT ON ({2}) * FROM sluice_stage "
+        "ORDER BY {2}, sluice_seq DESC) latest ON CONFLICT ({2}) DO {3}",
+        target_table, JoinQuoted(columns), JoinQuoted(key),
+        update.empty() ? std::string("NOTHING") : "UPDATE SET " + update);
+  }
+  return std::unique_ptr<Sink>(std::move(s));
+}
+
+std::string PostgresSink::CreateTableSql() const {
+  std::string sql = fmt::format("CREATE TABLE IF NOT EXISTS {} (", QuoteTableName(table_name_));
+  for (size_t i = 0; i < schema_.size(); ++i) {
+    const Field& f = schema_.field(i);
+    sql += fmt::format("{}{} {}{}", i ? ", " : "", QuoteIdentifier(f.name),
+                       PostgresColumnType(f.type), f.nullable ? "" : " NOT NULL");
+  }
+  if (!schema_.primary_key().empty()) {
+    sql += fmt::format(", PRIMARY KEY ({})", JoinQuoted(schema_.primary_key()));
+  }
+  return sql + ")";
+}
+
+std::string PostgresSink::CreateProgressTableSql() const {
+  return fmt::format(
+      "CREATE TABLE IF NOT EXISTS {} (pipeline text NOT NULL, sink text NOT NULL, topic text NOT "
+      "NULL, \"partition\" integer NOT NULL, next_offset bigint NOT NULL, committed_at "
+      "timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (pipeline, sink, topic, \"partition\"))",
+      QuoteTableName(progress_table_));
+}
+
+Status PostgresSink::EnsureTables() {
+  if (tables_ready_) return Status::OK();
+  if (create_table_) SLUICE_RETURN_NOT_OK(connection_->Execute(CreateTableSql()));
+  if (exactly_once_) SLUICE_RETURN_NOT_OK(connection_->Execute(CreateProgressTableSql()));
+  // Fail now, not at the first commit, when the table is missing or lacks a column.
+  std::vector<std::string> columns;
+  for (const auto& f : schema_.fields()) columns.push_back(f.name);
+  Status probe = connection_->Execute(fmt::format("SELECT {} FROM {} LIMIT 0", JoinQuoted(columns),
+                                                  QuoteTableName(table_name_)));
+  if (!probe.ok()) {
+    if (probe.code() == StatusCode::kUnavailable) return probe;
+    return Status::Invalid("{} (the sink needs table '{}' with columns {}{})", probe.message(),
+                           table_name_, JoinQuoted(columns),
+                           create_table_ ? "" : "; set 'sink.create-table' = 'true' to create it");
+  }
+  tables_ready_ = true;
+  return Status::OK();
+}
+
+Status PostgresSink::Open() {
+  if (spill_enabled_) {
+    SLUICE_ASSIGN_OR_RETURN(spill_, SpillStore::Open(spill_dir_, spill_max_bytes_));
+    if (!spill_->empty()) {
+      spdlog::warn("sink '{}': {} rows in {} spilled batches under {} wait to be replayed",
+                   table_, spill_->rows(), spill_->segments().size(), spill_dir_);
+    }
+  }
+  // The server must answer at start (exactly-once needs its progress); retry a while first.
+  const auto deadline = Clock::now() + std::chrono::milliseconds(retry_timeout_ms_);
+  auto backoff = std::chrono::milliseconds(200);
+  while (true) {
+    Status s = EnsureTables();
+    if (s.ok() || s.code() != StatusCode::kUnavailable || Clock::now() >= deadline) return s;
+    std::this_thread::sleep_for(backoff);
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+  }
+}
+
+Status PostgresSink::Write(const Batch& batch) {
+  size_t n = encoder_->AppendRows(batch, pending_);
+  pending_rows_ += n;
+  rows_written_ += n;
+  if (!exactly_once_ && static_cast<int64_t>(pending_rows_) >= flush_rows_) return Commit();
+  return Status::OK();
+}
+
+Status PostgresSink::Commit() {
+  if (pending_rows_ == 0 && (!spill_ || spill_->empty())) return Status::OK();
+  uint64_t rows = pending_rows_;
+  pending_rows_ = 0;
+  return Deliver(std::exchange(pending_, {}), rows, nullptr);
+}
+
+Status PostgresSink::CommitWithProgress(const SourceOffsets& next_offsets) {
+  if (pending_rows_ == 0 && committed_progress_ == next_offsets &&
+      (!spill_ || spill_->empty())) {
+    return Status::OK();
+  }
+  uint64_t rows = pending_rows_;
+  pending_rows_ = 0;
+  SLUICE_RETURN_NOT_OK(Deliver(std::exchange(pending_, {}), rows, &next_offsets));
+  committed_progress_ = next_offsets;
+  return Status::OK();
+}
+
+Status PostgresSink::Deliver(std::string data, uint64_t rows, const SourceOffsets* progress) {
+  const SourceOffsets none;
+  // Order matters: while older batches wait in the spill folder, newer ones queue behind them.
+  if (spill_ && !spill_->empty()) {
+    SLUICE_RETURN_NOT_OK(DrainSpill());
+    if (!spill_->empty()) {
+      auto backoff = std::chrono::milliseconds(500);
+      while (!spill_->HasRoomFor(data.size())) {
+        // Full: wait for the server (the source pauses meanwhile) instead of dropping rows.
+        spdlog::warn("sink '{}': spill folder {} is full ({} bytes); waiting for PostgreSQL",
+                     table_, spill_dir_, spill_->bytes());
+        std::this_thread::sleep_for(backoff);
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+        next_drain_attempt_ = {};
+        SLUICE_RETURN_NOT_OK(DrainSpill());
+      }
+      if (!spill_->empty()) {
+        if (rows == 0 && data.empty() && progress == nullptr) return Status::OK();
+        rows_spilled_ += rows;
+        return spill_->Append(data, rows, progress ? *progress : none);
+      }
+    }
+  }
+  if (rows == 0 && progress == nullptr) return Status::OK();
+  const auto deadline = Clock::now() + std::chrono::milliseconds(retry_timeout_ms_);
+  auto backoff = std::chrono::milliseconds(100);
+  bool warned = false;
+  while (true) {
+    Status s = Transaction(data, progress);
+    if (s.ok()) {
+      if (warned) spdlog::info("sink '{}': PostgreSQL answers again; {} rows delivered", table_, rows);
+      return s;
+    }
+    if (s.code() != StatusCode::kUnavailable) return s;
+    if (!warned) {
+      spdlog::warn("sink '{}': {}; retrying for up to {} ms", table_, s.message(),
+                   retry_timeout_ms_);
+      warned = true;
+    }
+    if (Clock::now() >= deadline) {
+      if (!spill_) {
+        return Status::Unavailable("{} (gave up after {} ms; 'sink.spill' is off)", s.message(),
+                                   retry_timeout_ms_);
+      }
+      rows_spilled_ += rows;
+      spdlog::warn("sink '{}': PostgreSQL still down after {} ms: spilling {} rows to {}", table_,
+                   retry_timeout_ms_, rows, spill_dir_);
+      next_drain_attempt_ = Clock::now() + std::chrono::seconds(1);
+      return spill_->Append(data, rows, progress ? *progress : none);
+    }
+    std::this_thread::sleep_for(backoff);
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
+  }
+}
+
+Status PostgresSink::DrainSpill() {
+  if (Clock::now() < next_drain_attempt_) return Status::OK();
+  while (!spill_->empty()) {
+    const SpillSegment& front = spill_->segments().front();
+    bool done = false;
+    if (exactly_once_ && !front.progress.empty()) {
+      // A crash between a replayed commit and forgetting the segment must not apply it twice.
+      auto stored = ReadProgress();
+      if (!stored.ok()) {
+        if (stored.status().code() != StatusCode::kUnavailable) return stored.status();
+        next_drain_attempt_ = Clock::now() + std::chrono::seconds(1);
+        return Status::OK();
+      }
+      done = true;
+      for (const auto& [origin, partitions] : front.progress) {
+        for (const auto& [partition, offset] : partitions) {
+          auto o = stored->find(origin);
+          if (o == stored->end() || !o->second.count(partition) || o->second.at(partition) < offset) {
+            done = false;
+          }
+        }
+      }
+    }
+    if (!done) {
+      SLUICE_ASSIGN_OR_RETURN(std::string data, spill_->ReadFront());
+      Status s = Transaction(data, front.progress.empty() ? nullptr : &front.progress);
+      if (!s.ok()) {
+        if (s.code() != StatusCode::kUnavailable) return s;
+        next_drain_attempt_ = Clock::now() + std::chrono::seconds(1);
+        return Status::OK();
+      }
+      rows_replayed_ += front.rows;
+      spdlog::info("sink '{}': replayed {} spilled rows from {} ({} batches left)", table_,
+                   front.rows, spill_dir_, spill_->segments().size() - 1);
+    }
+    SLUICE_RETURN_NOT_OK(spill_->PopFront());
+  }
+  return Status::OK();
+}
+
+Status PostgresSink::Transaction(std::string_view data, const SourceOffsets* progress) {
+  if (!connection_->connected()) {
+    stage_ready_ = false;
+    SLUICE_RETURN_NOT_OK(EnsureTables());
+  }
+  auto fail = [&](Status s) {
+    if (connection_->connected()) (void)connection_->Execute("ROLLBACK");
+    if (s.code() == StatusCode::kUnavailable) stage_ready_ = false;
+    return s;
+  };
+  Status s = connection_->Execute("BEGIN");
+  if (!s.ok()) return fail(s);
+  if (!data.empty()) {
+    if (upsert_ && !stage_ready_) {
+      s = connection_->Execute(fmt::format(
+          "CREATE TEMP TABLE IF NOT EXISTS sluice_stage (LIKE {} INCLUDING DEFAULTS) ON COMMIT "
+          "DELETE ROWS; ALTER TABLE sluice_stage ADD COLUMN IF NOT EXISTS sluice_seq bigserial",
+          QuoteTableName(table_name_)));
+      if (!s.ok()) return fail(s);
+      stage_ready_ = true;
+    }
+    s = connection_->CopyIn(copy_sql_, data);
+    if (!s.ok()) return fail(s.WithContext("writing to table '" + table_name_ + "'"));
+    if (upsert_) {
+      s = connection_->Execute(merge_sql_);
+      if (!s.ok()) return fail(s.WithContext("upserting into table '" + table_name_ + "'"));
+    }
+  }
+  if (progress != nullptr) {
+    std::string sql = fmt::format(
+        "INSERT INTO {} (pipeline, sink, topic, \"partition\", next_offset) VALUES ",
+        QuoteTableName(progress_table_));
+    std::vector<std::string> params{pipeline_, table_};
+    int n = 0;
+    for (const auto& [origin, partitions] : *progress) {
+      for (const auto& [partition, offset] : partitions) {
+        params.push_back(origin);
+        params.push_back(std::to_string(partition));
+        params.push_back(std::to_string(offset));
+        size_t k = params.size();
+        sql += fmt::format("{}($1, $2, ${}, ${}::integer, ${}::bigint)", n++ ? ", " : "", k - 2,
+                           k - 1, k);
+      }
+    }
+    if (n > 0) {
+      sql += " ON CONFLICT (pipeline, sink, topic, \"partition\") DO UPDATE SET next_offset = "
+             "EXCLUDED.next_offset, committed_at = now()";
+      auto r = connection_->Query(sql, params);
+      if (!r.ok()) return fail(r.status().WithContext("recording progress"));
+    }
+  }
+  s = connection_->Execute("COMMIT");
+  if (!s.ok()) return fail(s);
+  return Status::OK();
+}
+
+Result<SourceOffsets> PostgresSink::ReadProgress() {
+  SLUICE_ASSIGN_OR_RETURN(
+      PgResult r,
+      connection_->Query(fmt::format("SELECT topic, \"partition\", next_offset FROM {} WHERE "
+                                     "pipeline = $1 AND sink = $2",
+                                     QuoteTableName(progress_table_)),
+                         {pipeline_, table_}));
+  SourceOffsets out;
+  for (int i = 0; i < PQntuples(r.get()); ++i) {
+    out[PQgetvalue(r.get(), i, 0)][std::stoi(PQgetvalue(r.get(), i, 1))] =
+        std::stoll(PQgetvalue(r.get(), i, 2));
+  }
+  return out;
+}
+
+Result<SourceOffsets> PostgresSink::RecoverProgress(const std::vector<std::string>&) {
+  SLUICE_ASSIGN_OR_RETURN(SourceOffsets progress, ReadProgress());
+  // Spilled batches are durable here even though the server does not have them yet.
+  if (spill_) MergeMax(progress, spill_->Progress());
+  committed_progress_ = progress;
+  return progress;
+}
+
+Status PostgresSink::Close() {
+  connection_->Disconnect();
+  return Status::OK();
+}
+
+std::string PostgresSink::Counters() const {
+  if (rows_spilled_ == 0 && rows_replayed_ == 0 && (!spill_ || spill_->empty())) return {};
+  std::string text = fmt::format("{} rows spilled, {} replayed", rows_spilled_, rows_replayed_);
+  if (spill_ && !spill_->empty()) {
+    text += fmt::format(", {} rows still in {}", spill_->rows(), spill_dir_);
+  }
+  return text;
+}
+
+std::string PostgresSink::Describe() const {
+  return fmt::format("postgres(table={}, {}, {}{})", table_name_, upsert_ ? "upsert" : "append",
+                     exactly_once_ ? "exactly-once" : "at-least-once",
+                     spill_enabled_ ? ", spill=" + spill_dir_ : "");
+}
+
+}  // namespace sluice

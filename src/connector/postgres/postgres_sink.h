@@ -1,0 +1,94 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "connector/connector_options.h"
+#include "connector/postgres/copy_text_encoder.h"
+#include "connector/postgres/postgres_connection.h"
+#include "connector/sink.h"
+#include "connector/spill/spill_store.h"
+
+namespace sluice {
+
+// Writes rows into a PostgreSQL table with COPY (appends) or, when the sink table declares a
+// PRIMARY KEY, COPY into a session staging table merged with INSERT ... ON CONFLICT DO UPDATE
+// (upserts; the last row per key in a commit wins).
+//
+// Rows are encoded as they arrive and sent in one transaction per commit. Delivery:
+//   at-least-once (default)  a commit is a transaction; the pipeline commits Kafka offsets after
+//                            it; also flushed early every 'sink.buffer-flush.max-rows' rows
+//   exactly-once             the rows and the source offsets they cover commit in one
+//                            transaction (table 'sink.progress-table', key: pipeline + sink);
+//                            after a restart the pipeline resumes from those offsets
+// A server that is down or a connection that broke is retried with backoff for
+// 'sink.retry.timeout'; past that the encoded rows go to a local spill folder (fsynced, with a
+// manifest) and the pipeline keeps going; spilled batches are replayed in order, each in its own
+// transaction with its offsets, as soon as the server answers again. When the spill folder is
+// full ('sink.spill.max-bytes') the sink waits, which pauses the source. Errors retrying cannot
+// fix (a constraint, a wrong column type) stop the pipeline with the server's message.
+class PostgresSink final : public Sink {
+ public:
+  static Result<std::unique_ptr<Sink>> Make(const ConnectorOptions& options, const Schema& schema);
+
+  Status Open() override;
+  Status Write(const Batch& batch) override;
+  Status Commit() override;
+  Status Close() override;
+  std::string Describe() const override;
+  uint64_t rows_written() const override { return rows_written_; }
+  std::string Counters() const override;
+
+  bool exactly_once() const override { return exactly_once_; }
+  Status CommitWithProgress(const SourceOffsets& next_offsets) override;
+  Result<SourceOffsets> RecoverProgress(const std::vector<std::string>& origins) override;
+
+  // The statements the sink issues (public for tests and explain).
+  std::string CreateTableSql() const;
+  std::string CreateProgressTableSql() const;
+
+  uint64_t rows_spilled() const { return rows_spilled_; }
+  uint64_t rows_replayed() const { return rows_replayed_; }
+
+ private:
+  PostgresSink() = default;
+  Status EnsureTables();
+  // Sends `data` (+ progress) in one transaction, retrying, spilling past the timeout.
+  Status Deliver(std::string data, uint64_t rows, const SourceOffsets* progress);
+  Status Transaction(std::string_view data, const SourceOffsets* progress);
+  // Replays spilled segments in order; stops (OK) at the first the server does not take.
+  Status DrainSpill();
+  Result<SourceOffsets> ReadProgress();
+
+  std::string table_;       // the SQL table, for messages
+  std::string pipeline_;
+  std::string table_name_;  // the PostgreSQL table
+  std::string progress_table_;
+  Schema schema_;
+  std::unique_ptr<CopyTextEncoder> encoder_;
+  std::unique_ptr<PostgresConnection> connection_;
+  bool create_table_ = true;
+  bool exactly_once_ = false;
+  bool upsert_ = false;
+  bool stage_ready_ = false;  // the staging table exists in the current session
+  bool tables_ready_ = false;
+  int64_t flush_rows_ = 10000;
+  int64_t retry_timeout_ms_ = 10000;
+  bool spill_enabled_ = true;
+  std::string spill_dir_;
+  uint64_t spill_max_bytes_ = 0;
+  std::unique_ptr<SpillStore> spill_;
+  std::chrono::steady_clock::time_point next_drain_attempt_{};
+
+  std::string pending_;  // COPY text of rows not yet committed
+  uint64_t pending_rows_ = 0;
+  std::optional<SourceOffsets> committed_progress_;
+  std::string copy_sql_, merge_sql_;
+  uint64_t rows_written_ = 0;
+  uint64_t rows_spilled_ = 0;
+  uint64_t rows_replayed_ = 0;
+};
+
+}  // namespace sluice

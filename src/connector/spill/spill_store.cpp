@@ -1,0 +1,208 @@
+#include "connector/spill/spill_store.h"
+
+#include <fcntl.h>
+#include <simdjson.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "format/json_encoder.h"
+
+namespace sluice {
+namespace fs = std::filesystem;
+namespace {
+
+Status WriteDurably(const fs::path& path, std::string_view data) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return Status::IOError("spill: cannot create {}: {}", path.string(), std::strerror(errno));
+  }
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      ::close(fd);
+      return Status::IOError("spill: writing {}: {}", path.string(), std::strerror(e));
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    int e = errno;
+    ::close(fd);
+    return Status::IOError("spill: fsync of {}: {}", path.string(), std::strerror(e));
+  }
+  ::close(fd);
+  return Status::OK();
+}
+
+Status SyncDirectory(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Status::IOError("spill: cannot open {}: {}", dir.string(), std::strerror(errno));
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return Status::IOError("spill: fsync of {}: {}", dir.string(), std::strerror(errno));
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SpillStore>> SpillStore::Open(fs::path dir, uint64_t max_bytes) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::IOError("spill: cannot create folder {}: {}", dir.string(), ec.message());
+  std::unique_ptr<SpillStore> store(new SpillStore());
+  store->dir_ = std::move(dir);
+  store->max_bytes_ = max_bytes;
+  SLUICE_ASSIGN_OR_RETURN(store->segments_, ReadManifest(store->dir_));
+  for (const auto& s : store->segments_) {
+    store->bytes_ += s.bytes;
+    store->next_sequence_ = std::max(store->next_sequence_, s.sequence + 1);
+  }
+  // Files the manifest does not list were being written when the process died: remove them.
+  for (const auto& entry : fs::directory_iterator(store->dir_, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() < 6 || name.substr(name.size() - 6) != ".spill") continue;
+    bool listed = false;
+    for (const auto& s : store->segments_) listed |= s.file == name;
+    if (!listed) fs::remove(entry.path(), ec);
+  }
+  return store;
+}
+
+uint64_t SpillStore::rows() const {
+  uint64_t n = 0;
+  for (const auto& s : segments_) n += s.rows;
+  return n;
+}
+
+Status SpillStore::Append(std::string_view data, uint64_t rows, const SourceOffsets& progress) {
+  SpillSegment segment;
+  segment.sequence = next_sequence_++;
+  segment.file = fmt::format("{:010}.spill", segment.sequence);
+  segment.rows = rows;
+  segment.bytes = data.size();
+  segment.progress = progress;
+  SLUICE_RETURN_NOT_OK(WriteDurably(dir_ / segment.file, data));
+  segments_.push_back(std::move(segment));
+  bytes_ += data.size();
+  Status s = WriteManifest();
+  if (!s.ok()) {
+    bytes_ -= data.size();
+    segments_.pop_back();
+  }
+  return s;
+}
+
+Result<std::string> SpillStore::ReadFront() const {
+  if (segments_.empty()) return Status::Invalid("spill: nothing to read");
+  fs::path path = dir_ / segments_.front().file;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IOError("spill: cannot read {}", path.string());
+  std::ostringstream data;
+  data << in.rdbuf();
+  std::string text = std::move(data).str();
+  if (text.size() != segments_.front().bytes) {
+    return Status::IOError("spill: {} has {} bytes, the manifest says {}: the segment is damaged",
+                           path.string(), text.size(), segments_.front().bytes);
+  }
+  return text;
+}
+
+Status SpillStore::PopFront() {
+  if (segments_.empty()) return Status::OK();
+  SpillSegment front = segments_.front();
+  segments_.pop_front();
+  bytes_ -= front.bytes;
+  SLUICE_RETURN_NOT_OK(WriteManifest());
+  std::error_code ec;
+  fs::remove(dir_ / front.file, ec);
+  return Status::OK();
+}
+
+SourceOffsets SpillStore::Progress() const {
+  SourceOffsets out;
+  for (const auto& s : segments_) MergeMax(out, s.progress);
+  return out;
+}
+
+Status SpillStore::WriteManifest() {
+  std::string json = "{\"segments\":[";
+  for (size_t i = 0; i < segments_.size(); ++i) {
+    const SpillSegment& s = segments_[i];
+    if (i) json += ',';
+    json += fmt::format("{{\"sequence\":{},\"file\":", s.sequence);
+    AppendJsonString(s.file, json);
+    json += fmt::format(",\"rows\":{},\"bytes\":{},\"progress\":{{", s.rows, s.bytes);
+    bool first_origin = true;
+    for (const auto& [origin, partitions] : s.progress) {
+      if (!first_origin) json += ',';
+      first_origin = false;
+      AppendJsonString(origin, json);
+      json += ":{";
+      bool first = true;
+      for (const auto& [partition, offset] : partitions) {
+        json += fmt::format("{}\"{}\":{}", first ? "" : ",", partition, offset);
+        first = false;
+      }
+      json += '}';
+    }
+    json += "}}";
+  }
+  json += "]}\n";
+  fs::path tmp = dir_ / "manifest.json.tmp";
+  SLUICE_RETURN_NOT_OK(WriteDurably(tmp, json));
+  std::error_code ec;
+  fs::rename(tmp, dir_ / "manifest.json", ec);
+  if (ec) return Status::IOError("spill: cannot replace {}: {}", (dir_ / "manifest.json").string(), ec.message());
+  return SyncDirectory(dir_);
+}
+
+Result<std::deque<SpillSegment>> SpillStore::ReadManifest(const fs::path& dir) {
+  std::deque<SpillSegment> segments;
+  fs::path path = dir / "manifest.json";
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return segments;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (auto error = parser.load(path.string()).get(doc)) {
+    return Status::IOError("spill: {} is not readable JSON ({}); move the folder aside to start "
+                           "without it", path.string(), simdjson::error_message(error));
+  }
+  simdjson::dom::array list;
+  if (doc["segments"].get(list)) return Status::IOError("spill: {} has no segment list", path.string());
+  for (simdjson::dom::element e : list) {
+    SpillSegment s;
+    std::string_view file;
+    uint64_t sequence = 0, rows = 0, bytes = 0;
+    simdjson::dom::object progress;
+    if (e["sequence"].get(sequence) || e["file"].get(file) || e["rows"].get(rows) ||
+        e["bytes"].get(bytes) || e["progress"].get(progress)) {
+      return Status::IOError("spill: {} lists a malformed segment", path.string());
+    }
+    s.sequence = sequence;
+    s.file = std::string(file);
+    s.rows = rows;
+    s.bytes = bytes;
+    for (auto [origin, partitions] : progress) {
+      simdjson::dom::object parts;
+      if (partitions.get(parts)) continue;
+      auto& target = s.progress[std::string(origin)];
+      for (auto [partition, offset] : parts) {
+        int64_t o = 0;
+        if (offset.get(o)) continue;
+        target[std::stoi(std::string(partition))] = o;
+      }
+    }
+    segments.push_back(std::move(s));
+  }
+  return segments;
+}
+
+}  // namespace sluice
