@@ -184,7 +184,7 @@ Status PostgresSink::Deliver(std::string data, uint64_t rows, const SourceOffset
         SLUICE_RETURN_NOT_OK(DrainSpill());
       }
       if (!spill_->empty()) {
-        if (rows == 0 && data.empty() && progress == nullptr) return Status::OK();
+        if (rows == 0) return progress ? spill_->ExtendProgress(*progress) : Status::OK();
         rows_spilled_ += rows;
         return spill_->Append(data, rows, progress ? *progress : none);
       }

@@ -100,6 +100,15 @@ Status SpillStore::Append(std::string_view data, uint64_t rows, const SourceOffs
   return s;
 }
 
+Status SpillStore::ExtendProgress(const SourceOffsets& progress) {
+  if (segments_.empty() || segments_.back().progress == progress) return Status::OK();
+  SourceOffsets previous = segments_.back().progress;
+  MergeMax(segments_.back().progress, progress);
+  Status s = WriteManifest();
+  if (!s.ok()) segments_.back().progress = std::move(previous);
+  return s;
+}
+
 Result<std::string> SpillStore::ReadFront() const {
   if (segments_.empty()) return Status::Invalid("spill: nothing to read");
   fs::path path = dir_ / segments_.front().file;

@@ -40,6 +40,9 @@ class SpillStore {
   bool HasRoomFor(size_t bytes) const { return bytes_ + bytes <= max_bytes_ || segments_.empty(); }
 
   Status Append(std::string_view data, uint64_t rows, const SourceOffsets& progress);
+  // A commit with no rows only moves the positions on: the newest segment takes them over
+  // (its rows still cover everything up to there) instead of a new empty segment.
+  Status ExtendProgress(const SourceOffsets& progress);
   Result<std::string> ReadFront() const;
   // The oldest segment is delivered: forget it.
   Status PopFront();
