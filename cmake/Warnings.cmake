@@ -28,4 +28,9 @@ else()
 endif()
 if(SLUICE_MARCH)
   add_compile_options(-march=${SLUICE_MARCH})
+  # simdjson's haswell kernel also needs carry-less multiply, which x86-64-v3 leaves out though
+  # every AVX2 CPU has it; without it On-Demand silently compiles as the scalar fallback.
+  if(SLUICE_MARCH STREQUAL "x86-64-v3")
+    add_compile_options(-mpclmul)
+  endif()
 endif()

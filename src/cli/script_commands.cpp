@@ -2,8 +2,10 @@
 #include <CLI/CLI.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -49,6 +51,14 @@ Result<std::unique_ptr<CompiledScript>> Compile(const ScriptArgs& args) {
   return CompileFile(args.file, options);
 }
 
+// User + system CPU time of this process so far.
+double ProcessCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 int ReportError(const Status& status) {
   // Script errors arrive formatted as "file:line:col: error: ..." with a caret; others get a prefix.
   const std::string& message = status.message();
@@ -76,9 +86,17 @@ void RegisterScriptCommands(CLI::App& app) {
     Pipeline& pipeline = (*compiled)->pipeline();
     std::signal(SIGINT, OnInterrupt);
     std::signal(SIGTERM, OnInterrupt);
+    auto started = std::chrono::steady_clock::now();
     Status status = pipeline.Open();
     if (status.ok()) status = pipeline.Run(stop_requested);
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     fmt::print(stderr, "{}", pipeline.Summary());
+    uint64_t records = 0;
+    for (const auto& task : pipeline.sources()) records += task.records_read;
+    double cpu = ProcessCpuSeconds();
+    fmt::print(stderr, "{} records in {:.2f} s ({:.2f} CPU-s of sluice: {:.0f} records per CPU-second)\n",
+               records, seconds, cpu, cpu > 0 ? static_cast<double>(records) / cpu : 0.0);
     if (!status.ok()) return SetExitCode(ReportError(status));
     if (stop_requested) fmt::print(stderr, "stopped by request; every sink committed\n");
   });

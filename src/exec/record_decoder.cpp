@@ -46,6 +46,33 @@ Result<std::unique_ptr<RecordDecoder>> RecordDecoder::Make(std::vector<ScanColum
   return d;
 }
 
+void RecordDecoder::Prune(const std::vector<bool>& needed) {
+  if (raw_) return;  // the one raw column is the record itself
+  physical_schema_ = Schema();
+  for (size_t c = 0; c < columns_.size(); ++c) {
+    const Field& field = columns_[c].field;
+    bool keep = (c < needed.size() && needed[c]) || !field.nullable;
+    if (!keep) {
+      physical_position_[c] = -2;
+    } else if (columns_[c].metadata_key.empty()) {
+      physical_position_[c] = static_cast<int>(physical_schema_.size());
+      physical_schema_.Add(field);
+    } else {
+      physical_position_[c] = -1;
+    }
+  }
+  json_ = std::make_unique<JsonDecoder>(physical_schema_);
+}
+
+std::string RecordDecoder::DecodedColumns() const {
+  std::string out;
+  for (size_t c = 0; c < columns_.size(); ++c) {
+    if (physical_position_[c] == -2) continue;
+    out += (out.empty() ? "" : ", ") + columns_[c].field.name;
+  }
+  return out;
+}
+
 Result<Batch> RecordDecoder::Decode(const RawBatch& in, std::vector<DeadLetter>& dead_letters) {
   Batch physical = Batch::Empty(physical_schema_);
   std::vector<uint32_t> decoded;  // index in `in` of each decoded row
@@ -73,6 +100,12 @@ Result<Batch> RecordDecoder::Decode(const RawBatch& in, std::vector<DeadLetter>&
   for (size_t c = 0; c < columns_.size(); ++c) {
     if (physical_position_[c] >= 0) {
       columns.push_back(physical.shared_column(physical_position_[c]));
+      continue;
+    }
+    if (physical_position_[c] == -2) {
+      auto unused = std::make_shared<Vector>(DataType::Null());
+      unused->Resize(decoded.size());
+      columns.push_back(std::move(unused));
       continue;
     }
     auto v = std::make_shared<Vector>(columns_[c].field.type);

@@ -32,6 +32,13 @@ class RecordDecoder {
                                                      const std::string& format);
 
   const Schema& schema() const { return schema_; }
+  // Decodes only the columns marked in `needed` (by index in the declared columns) plus every
+  // NOT NULL one, whose check is part of what makes a record valid; the others become
+  // placeholders nothing reads. Pruning is what keeps wide records cheap (Spark prunes JSON
+  // columns the same way); a type error in a pruned field then goes unnoticed, as it would there.
+  void Prune(const std::vector<bool>& needed);
+  // The declared columns that are decoded, for explain: "a, b, c".
+  std::string DecodedColumns() const;
   // Appends the decoded rows of `in` to a new batch; bad records go to `dead_letters`.
   Result<Batch> Decode(const RawBatch& in, std::vector<DeadLetter>& dead_letters);
 
@@ -41,7 +48,8 @@ class RecordDecoder {
   std::vector<ScanColumn> columns_;
   Schema schema_;           // every column, in declared order
   Schema physical_schema_;  // the columns the format decodes
-  std::vector<int> physical_position_;  // per declared column: index in physical batch or -1
+  // Per declared column: index in the physical batch, -1 for metadata, -2 when pruned.
+  std::vector<int> physical_position_;
   bool raw_ = false;
   std::unique_ptr<JsonDecoder> json_;
 };

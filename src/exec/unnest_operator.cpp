@@ -21,7 +21,13 @@ Status UnnestOperator::Push(const Batch& batch, EvalContext& context) {
   }
   std::vector<VectorPtr> columns;
   for (size_t c = 0; c < batch.num_columns(); ++c) {
-    columns.push_back(Take(batch.column(c), parent_rows));
+    if (c < needed_.size() && !needed_[c]) {
+      auto unused = std::make_shared<Vector>(DataType::Null());
+      unused->Resize(parent_rows.size());
+      columns.push_back(std::move(unused));
+    } else {
+      columns.push_back(Take(batch.column(c), parent_rows));
+    }
   }
   VectorPtr elements = Take(list->list_child(), element_rows);
   if (expand_struct_) {

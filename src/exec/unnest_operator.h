@@ -18,11 +18,15 @@ class UnnestOperator final : public Operator {
 
   Status Push(const Batch& batch, EvalContext& context) override;
   std::string Describe() const override { return description_; }
+  // Only these input columns are read downstream; the others are not copied per element but
+  // replaced by an empty placeholder (nested arrays make that copy the dominant cost).
+  void KeepOnly(std::vector<bool> needed) { needed_ = std::move(needed); }
 
  private:
   ExpressionPtr list_;
   bool expand_struct_;
   std::string description_;
+  std::vector<bool> needed_;  // empty: every input column
 };
 
 }  // namespace sluice

@@ -37,6 +37,7 @@ struct SourceEntry {
   size_t task_index;
   Operator* attach;  // each query's operators hang off this one
   Scope scope;       // the columns it delivers, qualified by the table name
+  std::vector<uint8_t> used;  // per scan column: read by some query (the decoder skips the rest)
 };
 
 // The planner of one script: a catalog of tables, then one operator chain per INSERT or SELECT,
@@ -182,10 +183,18 @@ Result<SourceEntry*> ScriptPlanner::SourceFor(const TableDefinition& table, Sour
 
   SourceEntry entry;
   entry.task_index = tasks_.size();
+  entry.used.assign(table.scan_columns.size(), 0);
+  auto mark_used = [&entry](const Expression& e) {
+    std::vector<int> columns;
+    e.CollectColumns(columns);
+    for (int c : columns) {
+      if (c >= 0 && static_cast<size_t>(c) < entry.used.size()) entry.used[static_cast<size_t>(c)] = 1;
+    }
+  };
   for (const auto& c : table.scan_columns) {
     entry.scope.Add(ScopeColumn{table.name, c.field.name, c.field.type, c.field.nullable});
   }
-  std::string decode = fmt::format("Decode {} {}", table.format, scan_schema.ToString());
+  std::string decode = fmt::format("Decode {}", table.format);
   if (!table.computed_columns.empty()) {
     // Computed columns are evaluated once, at the source, for every query that reads them.
     std::vector<ExpressionPtr> expressions;
@@ -199,6 +208,7 @@ Result<SourceEntry*> ScriptPlanner::SourceFor(const TableDefinition& table, Sour
     Scope widened = entry.scope;
     for (const auto* column : table.computed_columns) {
       SLUICE_ASSIGN_OR_RETURN(ExpressionPtr e, binder.Bind(*column->computed));
+      mark_used(*e);
       expressions.push_back(e);
       out.Add(Field{column->name, e->type(), true});
       widened.Add(ScopeColumn{table.name, column->name, e->type(), true});
@@ -221,6 +231,7 @@ Result<SourceEntry*> ScriptPlanner::SourceFor(const TableDefinition& table, Sour
     }
     ExpressionBinder binder(source_, entry.scope, registry_);
     SLUICE_ASSIGN_OR_RETURN(ExpressionPtr e, binder.Bind(*wm.expression));
+    mark_used(*e);
     if (e->type().id() != TypeId::kTimestamp) {
       return source_.Error(wm.expression->location,
                            fmt::format("a WATERMARK expression must be a TIMESTAMP, not {}",
@@ -294,6 +305,13 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
     }
     tail = raw;
   };
+  // Unnests copy only the columns read after them: every bound expression records its inputs.
+  struct PlannedUnnest {
+    UnnestOperator* op;
+    size_t input_width;
+  };
+  std::vector<PlannedUnnest> unnests;
+  std::vector<int> used_columns;
   // Adds the unnesting of `list` to the chain: element columns join the scope.
   auto unnest = [&](const sql::ParsedExpr& list_expr, const std::string& alias,
                     const std::vector<std::string>& column_names, SourceLocation at) -> Status {
@@ -304,6 +322,7 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
                            fmt::format("UNNEST expects an ARRAY, but '{}' is {}", list_expr.ToString(),
                                        list->type().ToString()));
     }
+    const size_t input_width = scope.size();
     const DataType& element = list->type().element();
     bool expand = element.id() == TypeId::kStruct;
     std::string element_qualifier = alias;
@@ -326,9 +345,11 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
       std::string name = !column_names.empty() ? column_names[0] : !alias.empty() ? alias : "col";
       scope.Add(ScopeColumn{element_qualifier, name, element, true});
     }
-    append(std::make_unique<UnnestOperator>(list, expand,
-                                            fmt::format("Unnest {}{}", list->ToString(),
-                                                        alias.empty() ? "" : " AS " + alias)));
+    auto op = std::make_unique<UnnestOperator>(
+        list, expand, fmt::format("Unnest {}{}", list->ToString(), alias.empty() ? "" : " AS " + alias));
+    unnests.push_back({op.get(), input_width});
+    list->CollectColumns(used_columns);
+    append(std::move(op));
     return Status::OK();
   };
 
@@ -347,6 +368,7 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
   if (select.where) {
     ExpressionBinder binder(source_, scope, registry_);
     SLUICE_ASSIGN_OR_RETURN(ExpressionPtr predicate, binder.BindCondition(*select.where, "WHERE"));
+    predicate->CollectColumns(used_columns);
     append(std::make_unique<FilterOperator>(std::move(predicate)));
   }
 
@@ -394,6 +416,18 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
     }
     names.push_back(ItemName(item));
     locations.push_back(e.location);
+  }
+
+  for (const auto& e : expressions) e->CollectColumns(used_columns);
+  for (int c : used_columns) {
+    if (c >= 0 && static_cast<size_t>(c) < entry->used.size()) entry->used[static_cast<size_t>(c)] = 1;
+  }
+  for (const auto& planned : unnests) {
+    std::vector<bool> needed(planned.input_width, false);
+    for (int c : used_columns) {
+      if (c >= 0 && static_cast<size_t>(c) < needed.size()) needed[static_cast<size_t>(c)] = true;
+    }
+    planned.op->KeepOnly(std::move(needed));
   }
 
   Schema sink_schema;
@@ -535,10 +569,12 @@ Result<std::unique_ptr<CompiledScript>> ScriptPlanner::Plan(const sql::Script& s
   std::string plan = fmt::format("pipeline '{}': {} source{}, {} sink{}\n", pipeline_name_,
                                  tasks_.size(), tasks_.size() == 1 ? "" : "s", sinks_.size(),
                                  sinks_.size() == 1 ? "" : "s");
+  for (auto& [key, entry] : sources_) tasks_[entry.task_index].decoder->Prune({entry.used.begin(), entry.used.end()});
   auto pipeline = std::make_unique<Pipeline>(pipeline_name_, pipeline_options_);
   for (auto& task : tasks_) {
     const TableDefinition& table = tables_.at(Lower(task.table_name));
     plan += fmt::format("Source {}: {}\n", task.table_name, task.source->Describe());
+    plan += fmt::format("  decoded columns: {}\n", task.decoder->DecodedColumns());
     plan += fmt::format("  bad records: {}{}\n", PolicyName(task.errors),
                         table.errors_table.empty() ? "" : " -> " + table.errors_table);
     if (table.ddl->watermark) {

@@ -1,5 +1,6 @@
 #include "vector/vector.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace sluice {
@@ -20,12 +21,12 @@ void Vector::Reserve(size_t capacity) {
 
 void Vector::Resize(size_t size) {
   if (width_) {
-    data_.resize((size * width_ + 7) / 8, 0);
-    // Rows dropped by Truncate may have left bytes in a shared word: new slots start at zero.
-    if (size > size_) {
-      std::memset(reinterpret_cast<char*>(data_.data()) + size_ * width_, 0,
-                  (size - size_) * width_);
-    }
+    const size_t old_bytes = data_.size() * 8;
+    data_.resize((size * width_ + 7) / 8, 0);  // new words arrive zeroed
+    // Rows dropped by Truncate may have left bytes in words kept: new slots start at zero.
+    const size_t begin = size_ * width_;
+    const size_t end = std::min(size * width_, old_bytes);
+    if (end > begin) std::memset(reinterpret_cast<char*>(data_.data()) + begin, 0, end - begin);
   }
   if (type_.id() == TypeId::kList) {
     uint32_t last = offsets_.back();

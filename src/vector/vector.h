@@ -60,11 +60,18 @@ class Vector {
   void Truncate(size_t size);
 
   // Builders, used by decoders and kernels that produce one row at a time.
+  // The decoders' hot path: one slot written whole, so no zero-fill and no per-row Resize.
   template <typename T>
   void Append(T value) {
     size_t row = size_;
-    Resize(size_ + 1);
+    size_t words = ((row + 1) * sizeof(T) + 7) / 8;
+    if (words > data_.size()) data_.resize(words);  // amortised by the vector's capacity
     data<T>()[row] = value;
+    if (!validity_.AllValid()) {
+      validity_.Resize(row + 1);
+      validity_.SetValid(row);
+    }
+    size_ = row + 1;
   }
   void AppendNull();
   // Copies the bytes into this vector's arena.
@@ -84,6 +91,9 @@ class Vector {
   Vector& child(size_t i) { return *children_[i]; }
   const Vector& child(size_t i) const { return *children_[i]; }
   std::shared_ptr<Vector> shared_child(size_t i) const { return children_[i]; }
+  // Replaces a child (struct field or list elements) with one of the same type and, for a
+  // struct, the same size.
+  void SetChild(size_t i, std::shared_ptr<Vector> child) { children_[i] = std::move(child); }
 
   // List layout: offsets()[row]..offsets()[row+1] index into list_child().
   uint32_t* offsets() { return offsets_.data(); }
