@@ -197,11 +197,9 @@ Result<BoundFunction> BindMultiply(const BindArguments& args) {
 // '/' is DOUBLE division, as in Spark for integers; x / 0 is NULL.
 Result<BoundFunction> BindDivide(const BindArguments& args) {
   if (args.types.size() != 2) return Status::Invalid("operator / takes two operands");
-  if (!args.types[0].IsNumeric() && args.types[0].id() != TypeId::kNull) {
-    return ArgumentError("/", args);
-  }
-  if (!args.types[1].IsNumeric() && args.types[1].id() != TypeId::kNull) {
-    return ArgumentError("/", args);
+  for (const DataType& t : args.types) {
+    DataType operand = ArithmeticOperandType(t);  // '10' / '4' is 2.5
+    if (!operand.IsNumeric() && operand.id() != TypeId::kNull) return ArgumentError("/", args);
   }
   BoundFunction f{DataType::Float64(), {DataType::Float64(), DataType::Float64()}, nullptr};
   f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
@@ -216,11 +214,11 @@ Result<BoundFunction> BindDivide(const BindArguments& args) {
 }
 
 Result<BoundFunction> BindNegate(const BindArguments& args) {
-  if (args.types.size() != 1 || !args.types[0].IsNumeric()) {
+  if (args.types.size() != 1 || !ArithmeticOperandType(args.types[0]).IsNumeric()) {
     return Status::Invalid("unary minus expects a number, found {}",
                            args.types.empty() ? "nothing" : args.types[0].ToString());
   }
-  DataType t = args.types[0];
+  DataType t = ArithmeticOperandType(args.types[0]);  // -'1' is -1.0
   BoundFunction f{t, {t}, nullptr};
   f.kernel = [t](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
     switch (t.id()) {

@@ -1,5 +1,6 @@
 #include "function/cast.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -20,37 +21,102 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
+// Spark's UTF8String.toLong(allowDecimal = true): optional sign, digits, and an optional '.'
+// followed only by digits (the fraction is dropped, so '12.7' is 12); no exponent ('1e3' is not
+// an integer); out of BIGINT's range is not a number either.
 std::optional<int64_t> ParseInt(std::string_view s) {
   s = Trim(s);
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  int64_t v;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size() || s.empty()) return std::nullopt;
-  return v;
+  if (s.empty()) return std::nullopt;
+  bool negative = s.front() == '-';
+  if (negative || s.front() == '+') {
+    s.remove_prefix(1);
+    if (s.empty()) return std::nullopt;
+  }
+  // Accumulate negatively: |INT64_MIN| does not fit a positive int64.
+  int64_t result = 0;
+  size_t i = 0;
+  for (; i < s.size() && s[i] != '.'; ++i) {
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+    if (__builtin_mul_overflow(result, 10, &result) ||
+        __builtin_sub_overflow(result, s[i] - '0', &result)) {
+      return std::nullopt;
+    }
+  }
+  for (++i; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+  }
+  if (negative) return result;
+  if (result == std::numeric_limits<int64_t>::min()) return std::nullopt;
+  return -result;
 }
 
+// Java's Double.parseDouble as Spark's CAST uses it: a leading '+' and a trailing d/D/f/F are
+// allowed; 'inf', 'infinity' and 'nan' in any case (Spark's special literals).
 std::optional<double> ParseDouble(std::string_view s) {
   s = Trim(s);
+  if (!s.empty() && s.front() == '+') {
+    s.remove_prefix(1);
+    if (!s.empty() && (s.front() == '-' || s.front() == '+')) return std::nullopt;
+  }
+  auto is_suffix = [](char c) { return c == 'd' || c == 'D' || c == 'f' || c == 'F'; };
+  if (s.size() > 1 && is_suffix(s.back()) &&
+      ((s[s.size() - 2] >= '0' && s[s.size() - 2] <= '9') || s[s.size() - 2] == '.')) {
+    s.remove_suffix(1);
+  }
   double v;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || ptr != s.data() + s.size() || s.empty()) return std::nullopt;
   return v;
 }
 
-// Spark prints whole doubles with ".0".
+// Java's Double.toString, as Spark prints doubles: the shortest digits that read back to the
+// same double; plain notation ("2.0", "0.001") for 1.0E-3 <= |v| < 1.0E7, otherwise
+// computerized scientific notation ("1.0E10", "1.25E-5").
 std::string DoubleText(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
-  std::string s = fmt::format("{}", v);
-  if (s.find_first_of(".en") == std::string::npos) s += ".0";
-  return s;
+  if (v == 0) return std::signbit(v) ? "-0.0" : "0.0";
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  std::string_view sci(buf, static_cast<size_t>(end - buf));  // "-d.ddde+XX"
+  std::string out;
+  if (sci.front() == '-') {
+    out += '-';
+    sci.remove_prefix(1);
+  }
+  size_t e = sci.find('e');
+  std::string digits;
+  for (char c : sci.substr(0, e)) {
+    if (c != '.') digits += c;
+  }
+  int exponent = std::stoi(std::string(sci.substr(e + 1)));
+  double magnitude = std::fabs(v);
+  if (magnitude >= 1e-3 && magnitude < 1e7) {
+    if (exponent >= 0) {
+      std::string integral = digits.substr(0, std::min(digits.size(), size_t(exponent) + 1));
+      integral.append(size_t(exponent) + 1 - integral.size(), '0');
+      std::string fraction =
+          digits.size() > size_t(exponent) + 1 ? digits.substr(exponent + 1) : "0";
+      out += integral + "." + fraction;
+    } else {
+      out += "0." + std::string(size_t(-exponent - 1), '0') + digits;
+    }
+    return out;
+  }
+  out += digits.substr(0, 1);
+  out += ".";
+  out += digits.size() > 1 ? digits.substr(1) : "0";
+  out += "E" + std::to_string(exponent);
+  return out;
 }
 
-std::optional<int64_t> DoubleToInt(double v, int64_t lo, int64_t hi) {
-  if (std::isnan(v) || v < static_cast<double>(lo) || v > static_cast<double>(hi)) {
-    return std::nullopt;
-  }
-  return static_cast<int64_t>(v);  // truncates toward zero, like Spark
+// Non-ANSI Spark narrows a DOUBLE to an integer type by saturating (Scala's toInt / toLong);
+// NaN becomes 0.
+int64_t SaturatingDoubleToInt(double v, int64_t lo, int64_t hi) {
+  if (std::isnan(v)) return 0;
+  if (v <= static_cast<double>(lo)) return lo;
+  if (v >= static_cast<double>(hi)) return hi;
+  return static_cast<int64_t>(v);  // truncates toward zero
 }
 
 template <typename In>
@@ -156,12 +222,14 @@ Status CastVector(const Vector& in, const DataType& to, const KernelContext& ctx
     case TypeId::kBoolean:
       each([&](size_t row) {
         if (in.type().IsStringLike()) {
-          std::string_view s = Trim(in.Get<std::string_view>(row));
-          if (s == "true" || s == "TRUE" || s == "True" || s == "1" || s == "t" || s == "yes") {
+          // Spark's StringUtils.isTrueString / isFalseString, case-insensitive.
+          std::string s(Trim(in.Get<std::string_view>(row)));
+          for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          if (s == "t" || s == "true" || s == "y" || s == "yes" || s == "1") {
             out.data<uint8_t>()[row] = 1;
             return true;
           }
-          if (s == "false" || s == "FALSE" || s == "False" || s == "0" || s == "f" || s == "no") {
+          if (s == "f" || s == "false" || s == "n" || s == "no" || s == "0") {
             out.data<uint8_t>()[row] = 0;
             return true;
           }
@@ -191,27 +259,31 @@ Status CastVector(const Vector& in, const DataType& to, const KernelContext& ctx
         kernel::Unary<int32_t, int64_t>(in, ctx, out, [](int32_t v) { return int64_t{v}; });
         return Status::OK();
       }
+      // Numbers narrow as in non-ANSI Spark: integers and decimals keep their low-order bits
+      // (Long.toInt), doubles saturate; only text out of range is NULL.
+      auto narrow = [&](size_t row, int64_t v) {
+        if (to_id == TypeId::kInt32) {
+          out.data<int32_t>()[row] = static_cast<int32_t>(static_cast<uint32_t>(v));
+        } else {
+          out.data<int64_t>()[row] = v;
+        }
+        return true;
+      };
       each([&](size_t row) {
         switch (from_id) {
           case TypeId::kBoolean: return store(row, in.Get<uint8_t>(row));
           case TypeId::kInt32:
-          case TypeId::kInt64: return store(row, Int64At(in, row));
-          case TypeId::kFloat64: {
-            auto v = DoubleToInt(in.Get<double>(row), lo, hi);
-            return v && store(row, *v);
-          }
+          case TypeId::kInt64: return narrow(row, Int64At(in, row));
+          case TypeId::kFloat64:
+            return store(row, SaturatingDoubleToInt(in.Get<double>(row), lo, hi));
           case TypeId::kDecimal:  // truncates toward zero
-            return store(row, in.Get<int64_t>(row) / PowerOfTen(in.type().scale()));
+            return narrow(row, in.Get<int64_t>(row) / PowerOfTen(in.type().scale()));
           case TypeId::kTimestamp:
-            return store(row, FloorDiv(in.Get<int64_t>(row), kMicrosPerSecond));
+            return narrow(row, FloorDiv(in.Get<int64_t>(row), kMicrosPerSecond));
           case TypeId::kString:
           case TypeId::kBytes: {
-            std::string_view s = in.Get<std::string_view>(row);
-            if (auto v = ParseInt(s)) return store(row, *v);
-            // '12.7' → 12, as Spark does.
-            auto d = ParseDouble(s);
-            if (!d) return false;
-            auto v = DoubleToInt(*d, lo, hi);
+            // '12.7' → 12 as Spark does; '1e3' and out-of-range text are NULL.
+            auto v = ParseInt(in.Get<std::string_view>(row));
             return v && store(row, *v);
           }
           default: return false;
@@ -290,10 +362,25 @@ Status CastVector(const Vector& in, const DataType& to, const KernelContext& ctx
           case TypeId::kDate: micros = int64_t{in.Get<int32_t>(row)} * kMicrosPerDay; break;
           case TypeId::kInt32:
           case TypeId::kInt64: micros = Int64At(in, row) * kMicrosPerSecond; break;
-          case TypeId::kFloat64:
-          case TypeId::kDecimal:
-            micros = static_cast<int64_t>(std::llround(NumberAt(in, row) * 1e6));
+          case TypeId::kFloat64: {
+            // Spark: (d * 1e6).toLong, truncating toward zero; NaN and infinities are NULL.
+            double d = in.Get<double>(row);
+            if (std::isfinite(d)) {
+              micros = SaturatingDoubleToInt(d * 1e6, std::numeric_limits<int64_t>::min(),
+                                             std::numeric_limits<int64_t>::max());
+            }
             break;
+          }
+          case TypeId::kDecimal: {
+            // Exact: unscaled * 10^6 / 10^scale, truncating toward zero.
+            __extension__ __int128 v = __int128{in.Get<int64_t>(row)} * kMicrosPerSecond;
+            v /= PowerOfTen(in.type().scale());
+            if (v >= std::numeric_limits<int64_t>::min() &&
+                v <= std::numeric_limits<int64_t>::max()) {
+              micros = static_cast<int64_t>(v);
+            }
+            break;
+          }
           case TypeId::kString:
           case TypeId::kBytes: micros = ParseTimestamp(Trim(in.Get<std::string_view>(row))); break;
           default: break;

@@ -1,4 +1,7 @@
 // = <> < <= > >= and IN, after coercing both sides to their common type.
+#include <cmath>
+#include <type_traits>
+
 #include <fmt/format.h>
 
 #include "function/function_registry.h"
@@ -10,42 +13,32 @@ namespace {
 
 enum class Cmp { kEq, kNe, kLt, kLe, kGt, kGe };
 
+// Spark orders DOUBLEs totally: NaN equals NaN and is above every other value, +Infinity
+// included; -0.0 equals 0.0. Other types use their natural order. Every operator is written in
+// terms of these two, so NaN is consistent across = <> < <= > >= and IN.
 template <typename T>
-bool Compare(Cmp cmp, const T& a, const T& b) {
-  switch (cmp) {
-    case Cmp::kEq: return a == b;
-    case Cmp::kNe: return a != b;
-    case Cmp::kLt: return a < b;
-    case Cmp::kLe: return a <= b;
-    case Cmp::kGt: return a > b;
-    case Cmp::kGe: return a >= b;
-  }
-  return false;
+bool Equal(const T& a, const T& b) {
+  if constexpr (std::is_floating_point_v<T>) return a == b || (std::isnan(a) && std::isnan(b));
+  return a == b;
+}
+template <typename T>
+bool Less(const T& a, const T& b) {
+  if constexpr (std::is_floating_point_v<T>) return a < b || (!std::isnan(a) && std::isnan(b));
+  return a < b;
 }
 
 template <typename T>
 void CompareColumns(Cmp cmp, const Vector& a, const Vector& b, const KernelContext& ctx,
                     Vector& out) {
   // One loop per operator so the comparison inlines into a tight loop.
+  auto run = [&](auto op) { kernel::Binary<T, T, uint8_t>(a, b, ctx, out, op); };
   switch (cmp) {
-    case Cmp::kEq:
-      kernel::Binary<T, T, uint8_t>(a, b, ctx, out, [](const T& x, const T& y) { return x == y; });
-      break;
-    case Cmp::kNe:
-      kernel::Binary<T, T, uint8_t>(a, b, ctx, out, [](const T& x, const T& y) { return x != y; });
-      break;
-    case Cmp::kLt:
-      kernel::Binary<T, T, uint8_t>(a, b, ctx, out, [](const T& x, const T& y) { return x < y; });
-      break;
-    case Cmp::kLe:
-      kernel::Binary<T, T, uint8_t>(a, b, ctx, out, [](const T& x, const T& y) { return x <= y; });
-      break;
-    case Cmp::kGt:
-      kernel::Binary<T, T, uint8_t>(a, b, ctx, out, [](const T& x, const T& y) { return x > y; });
-      break;
-    case Cmp::kGe:
-      kernel::Binary<T, T, uint8_t>(a, b, ctx, out, [](const T& x, const T& y) { return x >= y; });
-      break;
+    case Cmp::kEq: run([](const T& x, const T& y) { return Equal(x, y); }); break;
+    case Cmp::kNe: run([](const T& x, const T& y) { return !Equal(x, y); }); break;
+    case Cmp::kLt: run([](const T& x, const T& y) { return Less(x, y); }); break;
+    case Cmp::kLe: run([](const T& x, const T& y) { return !Less(y, x); }); break;
+    case Cmp::kGt: run([](const T& x, const T& y) { return Less(y, x); }); break;
+    case Cmp::kGe: run([](const T& x, const T& y) { return !Less(x, y); }); break;
   }
 }
 
@@ -92,7 +85,8 @@ Result<BoundFunction> BindIn(const BindArguments& args) {
   if (args.types.size() < 2) return Status::Invalid("IN needs at least one value in its list");
   DataType t = args.types[0];
   for (size_t i = 1; i < args.types.size(); ++i) {
-    auto common = CommonType(t, args.types[i]);
+    // Spark's InConversion: a string in the list makes the whole comparison textual.
+    auto common = WiderType(t, args.types[i]);
     if (!common || !Comparable(*common)) {
       return Status::Invalid("cannot compare {} with {} in an IN list", args.types[0].ToString(),
                              args.types[i].ToString());
@@ -117,7 +111,7 @@ Result<BoundFunction> BindIn(const BindArguments& args) {
         for (size_t i = 1; i < a.size(); ++i) {
           if (a[i]->IsNull(row)) {
             saw_null = true;
-          } else if (a[i]->data<T>()[row] == value) {
+          } else if (Equal(a[i]->data<T>()[row], value)) {
             o[row] = 1;
             return;
           }

@@ -12,7 +12,7 @@ namespace {
 Result<DataType> CommonOf(std::string_view fn, const std::vector<DataType>& types) {
   DataType t = DataType::Null();
   for (const DataType& each : types) {
-    auto common = CommonType(t, each);
+    auto common = WiderType(t, each);
     if (!common) {
       return Status::Invalid("{}: values of types {} and {} cannot be mixed", fn, t.ToString(),
                              each.ToString());

@@ -122,7 +122,9 @@ Result<BoundFunction> BindDateFormat(const BindArguments& args) {
 
 Result<BoundFunction> BindFromUnixtime(const BindArguments& args) {
   SLUICE_RETURN_NOT_OK(fnutil::CheckArity("from_unixtime(seconds[, fmt])", args.types.size(), 1, 2));
-  if (!args.types[0].IsNumeric() && args.types[0].id() != TypeId::kNull) {
+  // A string is cast to BIGINT (Spark's implicit cast; not a number: NULL).
+  if (!args.types[0].IsNumeric() && !args.types[0].IsStringLike() &&
+      args.types[0].id() != TypeId::kNull) {
     return Status::Invalid("from_unixtime: seconds must be a number, found {}",
                            args.types[0].ToString());
   }

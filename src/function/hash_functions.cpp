@@ -71,8 +71,11 @@ ScalarFunction Digest(const char* name, const char* signature, const EVP_MD* (*m
           }};
 }
 
+// The arity error quotes the signature the registry lists, as every other function's does.
+constexpr std::string_view kSha2Signature = "sha2(str, bits 224|256|384|512, 0 = 256)";
+
 Result<BoundFunction> BindSha2(const BindArguments& args) {
-  SLUICE_RETURN_NOT_OK(fnutil::CheckArity("sha2(str, bits)", args.types.size(), 2, 2));
+  SLUICE_RETURN_NOT_OK(fnutil::CheckArity(kSha2Signature, args.types.size(), 2, 2));
   SLUICE_RETURN_NOT_OK(ExpectHashInput("sha2", args));
   if (!args.types[1].IsInteger() && args.types[1].id() != TypeId::kNull) {
     return Status::Invalid("sha2: bits must be an integer (224, 256, 384 or 512), found {}",
@@ -132,7 +135,7 @@ void RegisterHashFunctions(FunctionRegistry& registry) {
   registry.Register(Digest("md5", "md5(str)", EVP_md5));
   registry.Register(Digest("sha1", "sha1(str)", EVP_sha1));
   registry.Alias("sha", "sha1");
-  registry.Register({"sha2", "sha2(str, bits 224|256|384|512, 0 = 256)", BindSha2});
+  registry.Register({"sha2", std::string(kSha2Signature), BindSha2});
   registry.Register({"uuid", "uuid()", BindUuid});
 }
 

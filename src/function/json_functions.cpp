@@ -155,33 +155,6 @@ Result<std::string> JsonPathToPointer(std::string_view path) {
   return pointer;
 }
 
-std::string_view TrimRight(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' ||
-                        s.back() == '\t')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
-// The text get_json_object returns for `v`: a string's contents, other values as JSON.
-bool ExtractText(od::value v, std::string_view& text) {
-  od::json_type type;
-  if (v.type().get(type)) return false;
-  switch (type) {
-    case od::json_type::string: return !v.get_string().get(text);
-    case od::json_type::object: {
-      od::object o;
-      return !v.get_object().get(o) && !o.raw_json().get(text);
-    }
-    case od::json_type::array: {
-      od::array arr;
-      return !v.get_array().get(arr) && !arr.raw_json().get(text);
-    }
-    case od::json_type::null: return false;
-    default: text = TrimRight(v.raw_json_token()); return true;
-  }
-}
-
 // get_json_object(json, path) -> STRING; NULL when the JSON is invalid, the path is missing or
 // the value is null.
 Result<BoundFunction> BindGetJsonObject(const BindArguments& args) {
@@ -197,31 +170,37 @@ Result<BoundFunction> BindGetJsonObject(const BindArguments& args) {
   f.kernel = [pointer](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
     const Vector& in = *a[0];
     out.Resize(ctx.num_rows);
-    od::parser parser;
-    std::string padded;  // the document plus simdjson's padding, reused across rows
+    // The DOM parser validates the whole document; objects and arrays come back re-serialized
+    // compactly ('{"b":1}'), as Spark's Jackson generator writes them.
+    simdjson::dom::parser parser;
+    std::string text;
     kernel::ForEachLive(ctx, [&](size_t r) {
       if (in.IsNull(r)) {
         out.SetNull(r);
         return;
       }
       std::string_view json = in.Get<std::string_view>(r);
-      padded.assign(json);
-      padded.resize(json.size() + simdjson::SIMDJSON_PADDING);
-      od::document doc;
-      std::string_view text;
-      bool found = false;
-      if (!parser.iterate(padded.data(), json.size(), padded.size()).get(doc)) {
-        if (pointer.empty()) {
-          found = !doc.raw_json().get(text);  // '$': the whole document as written
-        } else {
-          od::value v;
-          found = !doc.at_pointer(pointer).get(v) && ExtractText(v, text);
-        }
-      }
-      if (found) {
-        out.SetString(r, TrimRight(text));  // raw_json() keeps trailing whitespace
-      } else {
+      simdjson::dom::element doc, v;
+      if (parser.parse(json.data(), json.size()).get(doc)) {
         out.SetNull(r);
+        return;
+      }
+      if (pointer.empty()) {
+        v = doc;
+      } else if (doc.at_pointer(pointer).get(v)) {
+        out.SetNull(r);
+        return;
+      }
+      switch (v.type()) {
+        case simdjson::dom::element_type::NULL_VALUE:
+          out.SetNull(r);
+          return;
+        case simdjson::dom::element_type::STRING:
+          out.SetString(r, std::string_view(v.get_string().value_unsafe()));
+          return;
+        default:
+          text = simdjson::minify(v);
+          out.SetString(r, text);
       }
     });
     return Status::OK();

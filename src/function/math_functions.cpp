@@ -13,7 +13,8 @@ namespace sluice {
 namespace {
 
 Status ExpectNumber(std::string_view fn, const DataType& t) {
-  if (t.IsNumeric() || t.id() == TypeId::kNull) return Status::OK();
+  // A string is cast to DOUBLE, as Spark's implicit casts do (non-numbers become NULL).
+  if (t.IsNumeric() || t.IsStringLike() || t.id() == TypeId::kNull) return Status::OK();
   return Status::Invalid("{}() expects a number, found {}", fn, t.ToString());
 }
 
@@ -37,7 +38,9 @@ Result<BoundFunction> BindRound(const BindArguments& args) {
     }
     scale = static_cast<int>(args.constants[1]->int64());
   }
-  DataType t = args.types[0].id() == TypeId::kNull ? DataType::Float64() : args.types[0];
+  DataType t = args.types[0].id() == TypeId::kNull || args.types[0].IsStringLike()
+                   ? DataType::Float64()
+                   : args.types[0];
   std::vector<DataType> arg_types{t};
   if (args.types.size() == 2) arg_types.push_back(args.types[1]);
   switch (t.id()) {
@@ -94,7 +97,9 @@ Result<BoundFunction> BindRound(const BindArguments& args) {
 Result<BoundFunction> BindAbs(const BindArguments& args) {
   if (args.types.size() != 1) return Status::Invalid("abs(number) takes 1 argument");
   SLUICE_RETURN_NOT_OK(ExpectNumber("abs", args.types[0]));
-  DataType t = args.types[0].id() == TypeId::kNull ? DataType::Float64() : args.types[0];
+  DataType t = args.types[0].id() == TypeId::kNull || args.types[0].IsStringLike()
+                   ? DataType::Float64()
+                   : args.types[0];
   BoundFunction f{t, {t}, nullptr};
   f.kernel = [t](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
     switch (t.id()) {
@@ -182,8 +187,7 @@ void RegisterMathFunctions(FunctionRegistry& registry) {
   registry.Register({"power", "power(base, exponent)", BindPower});
   registry.Alias("pow", "power");
   registry.Register(DoubleFunction("sqrt", "sqrt(number)", [](double v) -> std::optional<double> {
-    if (v < 0) return std::nullopt;
-    return std::sqrt(v);
+    return std::sqrt(v);  // NaN below zero, as Spark (only ln is NULL there)
   }));
   registry.Register(DoubleFunction("ln", "ln(number)", [](double v) -> std::optional<double> {
     if (v <= 0) return std::nullopt;

@@ -1,5 +1,5 @@
 // String functions with Spark's semantics: positions and lengths count UTF-8 characters, case
-// mapping is ASCII-only (other bytes pass through), invalid arguments give NULL, not errors.
+// mapping covers all of Unicode (unicode_case.h), invalid arguments give NULL, not errors.
 #include <algorithm>
 #include <climits>
 
@@ -7,6 +7,7 @@
 #include "function/function_registry.h"
 #include "function/function_util.h"
 #include "function/regex_util.h"
+#include "function/unicode_case.h"
 
 namespace sluice {
 namespace {
@@ -62,9 +63,6 @@ int64_t IndexOf(std::string_view s, std::string_view needle, int64_t from) {
   if (found == std::string_view::npos) return -1;
   return from + NumChars(s.substr(begin, found - begin));
 }
-
-char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
-char AsciiUpper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }
 
 // ---- binding helpers -------------------------------------------------------------------------
 
@@ -501,20 +499,11 @@ Result<BoundFunction> BindLocate(const BindArguments& args) {
 }  // namespace
 
 void RegisterStringFunctions(FunctionRegistry& registry) {
-  registry.Register(TextToText("lower", "lower(str)", [](std::string_view s, std::string& o) {
-    for (char c : s) o += AsciiLower(c);
-  }));
+  registry.Register(TextToText("lower", "lower(str)", AppendLower));
   registry.Alias("lcase", "lower");
-  registry.Register(TextToText("upper", "upper(str)", [](std::string_view s, std::string& o) {
-    for (char c : s) o += AsciiUpper(c);
-  }));
+  registry.Register(TextToText("upper", "upper(str)", AppendUpper));
   registry.Alias("ucase", "upper");
-  // Spark: lower-case everything, then upper-case the first letter of each ' '-separated word.
-  registry.Register(TextToText("initcap", "initcap(str)", [](std::string_view s, std::string& o) {
-    for (size_t i = 0; i < s.size(); ++i) {
-      o += i == 0 || s[i - 1] == ' ' ? AsciiUpper(s[i]) : AsciiLower(s[i]);
-    }
-  }));
+  registry.Register(TextToText("initcap", "initcap(str)", AppendInitcap));
   registry.Register(TextToText("reverse", "reverse(str)", [](std::string_view s, std::string& o) {
     size_t end = s.size();
     while (end > 0) {

@@ -50,16 +50,40 @@ std::optional<DataType> CommonType(const DataType& a, const DataType& b) {
   auto temporal = [](TypeId id) { return id == TypeId::kDate || id == TypeId::kTimestamp; };
   if (temporal(a.id()) && temporal(b.id())) return DataType::Timestamp();
   if (a.IsStringLike() && b.IsStringLike()) return DataType::String();
+  // No decimal type fits every string, so a string with a DECIMAL compares as DOUBLE.
+  auto read_as = [](const DataType& t) {
+    return t.id() == TypeId::kDecimal ? DataType::Float64() : t;
+  };
   if (a.IsStringLike() && (temporal(b.id()) || b.IsNumeric() || b.id() == TypeId::kBoolean)) {
-    return b.IsNumeric() ? DataType::Float64() : b;
+    return read_as(b);
   }
   if (b.IsStringLike() && (temporal(a.id()) || a.IsNumeric() || a.id() == TypeId::kBoolean)) {
-    return a.IsNumeric() ? DataType::Float64() : a;
+    return read_as(a);
   }
   return std::nullopt;
 }
 
-std::optional<DataType> ArithmeticResultType(char op, const DataType& a, const DataType& b) {
+std::optional<DataType> WiderType(const DataType& a, const DataType& b) {
+  auto promotes = [](const DataType& t) {
+    return t.IsNumeric() || t.id() == TypeId::kDate || t.id() == TypeId::kTimestamp;
+  };
+  if ((a.IsStringLike() && promotes(b)) || (b.IsStringLike() && promotes(a))) {
+    return DataType::String();
+  }
+  if ((a.IsStringLike() && b.id() == TypeId::kBoolean) ||
+      (b.IsStringLike() && a.id() == TypeId::kBoolean)) {
+    return std::nullopt;
+  }
+  return CommonType(a, b);
+}
+
+DataType ArithmeticOperandType(const DataType& t) {
+  return t.IsStringLike() ? DataType::Float64() : t;
+}
+
+std::optional<DataType> ArithmeticResultType(char op, const DataType& left,
+                                             const DataType& right) {
+  DataType a = ArithmeticOperandType(left), b = ArithmeticOperandType(right);
   if (!a.IsNumeric() || !b.IsNumeric()) return std::nullopt;
   if (a.id() == TypeId::kFloat64 || b.id() == TypeId::kFloat64) return DataType::Float64();
   if (a.id() == TypeId::kDecimal || b.id() == TypeId::kDecimal) {

@@ -6,15 +6,28 @@
 
 namespace sluice {
 
-// Implicit conversions, following Spark: the type two values are compared or combined in.
-// NULL goes with anything; INT < BIGINT < DECIMAL < DOUBLE; a string compared with a date,
-// timestamp or number is read as that type; DATE with TIMESTAMP is TIMESTAMP.
+// Implicit conversions, following Spark's non-ANSI TypeCoercion.
+
+// The type two values are compared in (= <> < <= > >=; Spark's PromoteStrings). NULL goes with
+// anything; INT < BIGINT < DECIMAL < DOUBLE; DATE with TIMESTAMP is TIMESTAMP; a string is read
+// as the other side's type (INT, BIGINT, DOUBLE, BOOLEAN, DATE, TIMESTAMP), except that with a
+// DECIMAL both sides become DOUBLE.
 std::optional<DataType> CommonType(const DataType& a, const DataType& b);
+
+// The type a list of values is unified to (IN, COALESCE, CASE; Spark's findWiderCommonType): as
+// CommonType, except that a string with a number, DATE or TIMESTAMP makes everything a STRING
+// (coalesce(i, 'none') keeps 'none'), and a string with a BOOLEAN does not mix.
+std::optional<DataType> WiderType(const DataType& a, const DataType& b);
+
+// The type a string operand of + - * / % is read as: DOUBLE (Spark's PromoteStrings); other
+// types are returned as they are.
+DataType ArithmeticOperandType(const DataType& t);
 
 // Integers as decimals, when combined with one: INT is DECIMAL(10,0), BIGINT DECIMAL(18,0).
 DataType AsDecimal(const DataType& t);
 
-// Result type of + - * % on two numeric types (/ is always DOUBLE, see arithmetic_functions).
+// Result type of + - * % on two numeric types, strings read as DOUBLE (/ is always DOUBLE, see
+// arithmetic_functions).
 std::optional<DataType> ArithmeticResultType(char op, const DataType& a, const DataType& b);
 
 }  // namespace sluice

@@ -19,7 +19,16 @@ constexpr std::array<std::string_view, 52> kReserved = {
     "UNNEST",   "WHEN",    "WHERE",   "WINDOW",
 };
 
+// Sorted, upper case.
+constexpr std::array<std::string_view, 5> kCallable = {"LEFT", "LIKE", "REGEXP", "RIGHT", "RLIKE"};
+
 }  // namespace
+
+bool IsCallableReservedWord(std::string_view word) {
+  if (word.size() > 6) return false;
+  std::string upper = ToUpper(word);
+  return std::binary_search(kCallable.begin(), kCallable.end(), std::string_view(upper));
+}
 
 bool IsReservedWord(std::string_view word) {
   if (word.size() > 10) return false;

@@ -964,8 +964,8 @@ class Parser {
       e->text = Advance().text;
       return e;
     }
-    // Functions may be named by keywords: left(s, 2), right(...), if(...), date(...).
-    if (call && (!IsReservedWord(word) || word == "LEFT" || word == "RIGHT")) {
+    // Functions may be named by keywords: left(s, 2), rlike(s, re), if(...), date(...).
+    if (call && (!IsReservedWord(word) || IsCallableReservedWord(word))) {
       return ParseFunctionCall();
     }
     if (word == "CURRENT_TIMESTAMP" || word == "CURRENT_DATE" || word == "CURRENT_TIME" ||

@@ -257,8 +257,9 @@ TEST(DatetimeFunction, BindErrors) {
   EXPECT_EQ(BindError("date_add", {Lit(Str("2024-01-01")), Lit(Value::Float64(1.5))}),
             "date_add: days must be an integer, found DOUBLE");
   EXPECT_EQ(BindError("to_timestamp", {}), "to_timestamp(str[, fmt]) takes 1 or 2 arguments, got 0");
-  EXPECT_EQ(BindError("from_unixtime", {Lit(Str("x"))}),
-            "from_unixtime: seconds must be a number, found STRING");
+  // A string is cast to BIGINT (Spark's implicit cast); a TIMESTAMP is not.
+  EXPECT_EQ(BindError("from_unixtime", {Lit(Ts("2024-03-05 00:00:00"))}),
+            "from_unixtime: seconds must be a number, found TIMESTAMP");
 }
 
 TEST(DatetimePattern, PadsSmallYears) {

@@ -72,7 +72,7 @@ TEST(HashFunction, UuidIsRandomVersion4PerRow) {
 
 TEST(HashFunction, BindErrors) {
   EXPECT_EQ(BindError("sha2", {Lit(Str("a"))}),
-            "sha2(str, bits) takes 2 arguments, got 1");
+            "sha2(str, bits 224|256|384|512, 0 = 256) takes 2 arguments, got 1");
   EXPECT_EQ(BindError("sha2", {Lit(Str("a")), Lit(Str("256"))}),
             "sha2: bits must be an integer (224, 256, 384 or 512), found STRING");
   EXPECT_EQ(BindError("md5", {}), "md5(str) takes 1 argument, got 0");

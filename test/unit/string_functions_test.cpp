@@ -10,12 +10,14 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-TEST(StringFunction, LowerUpperAsciiAndPassThrough) {
+TEST(StringFunction, LowerUpperOverUnicode) {
   EXPECT_EQ(CallText("lower", {Str("SpArK Sql")}), "spark sql");
   EXPECT_EQ(CallText("upper", {Str("Spark")}), "SPARK");
   EXPECT_EQ(CallText("ucase", {Str("abc")}), "ABC");
-  // Non-ASCII bytes pass through unchanged (Spark would upper-case 'é').
-  EXPECT_EQ(CallText("upper", {Str("ab-é")}), "AB-é");
+  // Java's full mappings, as Spark uses them: 'ß' is "SS", a word-final 'Σ' is 'ς'.
+  EXPECT_EQ(CallText("upper", {Str("ab-é straße")}), "AB-É STRASSE");
+  EXPECT_EQ(CallText("lower", {Str("ΣΑΣ Ä")}), "σας ä");
+  EXPECT_EQ(CallText("initcap", {Str("éCOLE ärger")}), "École Ärger");
   EXPECT_EQ(CallText("upper", {Int(123)}), "123");  // implicit cast to string
 }
 
