@@ -27,6 +27,7 @@ Result<BoundFunction> BindElementAt(const BindArguments& args) {
     const Vector& list = *a[0];
     const Vector& index = *a[1];
     const uint32_t* offsets = list.offsets();
+    ShareArenasDeep(list.list_child(), out);  // the elements' strings stay where they are
     // Rows are appended in order, so every row (live or not) gets a value or a NULL.
     size_t next_live = 0;
     for (size_t row = 0; row < ctx.num_rows; ++row) {

@@ -4,6 +4,15 @@
 
 namespace sluice {
 
+void ShareArenasDeep(const Vector& from, Vector& to) {
+  to.ShareArenasOf(from);
+  if (from.type().id() == TypeId::kStruct) {
+    for (size_t i = 0; i < from.num_children(); ++i) ShareArenasDeep(from.child(i), to.child(i));
+  } else if (from.type().id() == TypeId::kList) {
+    ShareArenasDeep(from.list_child(), to.list_child());
+  }
+}
+
 void AppendRow(const Vector& in, size_t row, Vector& out) {
   if (in.IsNull(row)) {
     out.AppendNull();
