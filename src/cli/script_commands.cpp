@@ -33,6 +33,7 @@ void OnInterrupt(int) {
 struct ScriptArgs {
   std::string file;
   std::vector<std::string> sets;
+  bool bounded = false;
 };
 
 void AddScriptArgs(CLI::App* cmd, ScriptArgs& args) {
@@ -51,6 +52,7 @@ Result<std::unique_ptr<CompiledScript>> Compile(const ScriptArgs& args) {
     }
     options.settings[s.substr(0, eq)] = s.substr(eq + 1);
   }
+  options.bounded = args.bounded;
   return CompileFile(args.file, options);
 }
 
@@ -83,6 +85,9 @@ void RegisterScriptCommands(CLI::App& app) {
       "unbounded ones (a clean stop that commits every sink), then print a summary of records "
       "in, out and dead-lettered");
   AddScriptArgs(run, run_args);
+  run->add_flag("--bounded", run_args.bounded,
+                "Read each Kafka source up to the end offsets it finds at start, then stop (a "
+                "batch run of a streaming script; same as 'scan.bounded.mode' = 'latest-offset')");
   run->callback([] {
     auto compiled = Compile(run_args);
     if (!compiled.ok()) return SetExitCode(ReportError(compiled.status()));
@@ -95,8 +100,9 @@ void RegisterScriptCommands(CLI::App& app) {
     while (true) {
       Pipeline& pipeline = (*compiled)->pipeline();
       status = pipeline.Open();
-      if (status.ok()) status = pipeline.Run(stop_requested);
-      fmt::print(stderr, "{}", pipeline.Summary());
+      bool opened = status.ok();
+      if (opened) status = pipeline.Run(stop_requested);
+      if (opened) fmt::print(stderr, "{}", pipeline.Summary());
       uint64_t read = 0;
       for (const auto& task : pipeline.sources()) read += task.records_read;
       records += read;

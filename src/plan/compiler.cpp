@@ -179,7 +179,13 @@ Result<SourceEntry*> ScriptPlanner::SourceFor(const TableDefinition& table, Sour
 
   Schema scan_schema;
   for (const auto& c : table.scan_columns) scan_schema.Add(c.field);
-  auto source = options_.registry->MakeSource(table.connector, table.connector_options, scan_schema);
+  ConnectorOptions source_options = table.connector_options;
+  if (options_.bounded && table.connector == "kafka" && !source_options.Has("scan.bounded.mode")) {
+    auto all = source_options.all();
+    all["scan.bounded.mode"] = "latest-offset";
+    source_options = ConnectorOptions(source_options.table_name(), std::move(all));
+  }
+  auto source = options_.registry->MakeSource(table.connector, source_options, scan_schema);
   if (!source.ok()) return source_.Error(at, source.status().message());
   auto decoder = RecordDecoder::Make(table.scan_columns, table.format);
   if (!decoder.ok()) return source_.Error(at, fmt::format("table '{}': {}", table.name,

@@ -21,6 +21,9 @@ struct CompileOptions {
   ConnectorRegistry::SinkFactory select_sink;
   // A script must contain an INSERT or a SELECT to run; tools that check DDL alone turn this off.
   bool require_query = true;
+  // `sluice run --bounded`: every Kafka source stops at the end offsets it sees at start
+  // ('scan.bounded.mode' = 'latest-offset'), so a streaming script runs as a batch job.
+  bool bounded = false;
 };
 
 // A SQL script compiled into one runnable pipeline.

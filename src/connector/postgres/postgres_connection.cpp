@@ -75,7 +75,16 @@ Status PostgresConnection::Connect() {
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string message = conn_ ? PQerrorMessage(conn_) : "out of memory";
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    // A missing or wrong password does not get better by retrying.
+    bool credentials = (conn_ && PQconnectionNeedsPassword(conn_)) ||
+                       message.find("password authentication failed") != std::string::npos;
     Disconnect();
+    if (credentials) {
+      return Status::Invalid(
+          "cannot log in to PostgreSQL at {}: {} (give the table a 'password' option, or set "
+          "PGPASSWORD, or add the server to ~/.pgpass)",
+          where_, message);
+    }
     return Status::Unavailable("cannot connect to PostgreSQL at {}: {}", where_, message);
   }
   return Status::OK();
