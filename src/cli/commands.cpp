@@ -10,10 +10,12 @@ int exit_code = 0;
 void RegisterVersionCommand(CLI::App& app);
 void RegisterScriptCommands(CLI::App& app);
 void RegisterProduceCommand(CLI::App& app);
+void RegisterSpillCommands(CLI::App& app);
 
 void RegisterCommands(CLI::App& app) {
   RegisterScriptCommands(app);
   RegisterProduceCommand(app);
+  RegisterSpillCommands(app);
   RegisterVersionCommand(app);
 }
 

@@ -180,7 +180,7 @@ Status Produce(const ProduceArgs& args) {
   Delivery delivery;
   SLUICE_ASSIGN_OR_RETURN(RdKafkaConf conf,
                           MakeKafkaConf("produce", properties,
-                                        {{"enable.idempotence", "true"}, {"linger.ms", "5"}}));
+                                        {{"enable.idempotence", "true"}}));
   rd_kafka_conf_set_opaque(conf.get(), &delivery);
   rd_kafka_conf_set_dr_msg_cb(conf.get(), OnDelivery);
   char err[512];

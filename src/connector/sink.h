@@ -26,6 +26,9 @@ class Sink {
   virtual std::string Describe() const = 0;
   // Rows written so far (committed or not), for the end-of-run summary.
   virtual uint64_t rows_written() const = 0;
+  // Sinks with a spill folder: deliver what is spilled now (`sluice spill replay`); returns the
+  // rows still spilled afterwards (0 when all went through).
+  virtual Result<uint64_t> ReplaySpilled() { return uint64_t{0}; }
   // Extra counters for the summary, e.g. "120 rows spilled, 120 replayed"; empty if none.
   virtual std::string Counters() const { return {}; }
 

@@ -29,6 +29,7 @@ class SinkOperator final : public Operator {
   const std::string& table_name() const { return table_; }
   uint64_t rows_written() const { return sink_->rows_written(); }
   std::string counters() const { return sink_->Counters(); }
+  Sink& sink() { return *sink_; }
   bool exactly_once() const { return sink_->exactly_once(); }
 
   // Exactly-once wiring, done by the pipeline before the first record.

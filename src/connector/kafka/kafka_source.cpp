@@ -219,7 +219,9 @@ Status KafkaSource::Checkpoint() {
     rd_kafka_topic_partition_list_add(offsets.get(), topic_.c_str(), partition)->offset = offset;
   }
   if (offsets->cnt == 0) return Status::OK();
-  rd_kafka_resp_err_t e = rd_kafka_commit(consumer_.get(), offsets.get(), 0);
+  // Asynchronous: the sinks already hold these rows, so waiting for the broker would only stall
+  // the pipeline; a commit lost in a crash means the next run re-reads a little (at-least-once).
+  rd_kafka_resp_err_t e = rd_kafka_commit(consumer_.get(), offsets.get(), 1);
   if (e && e != RD_KAFKA_RESP_ERR__NO_OFFSET) {
     // Not fatal: the next checkpoint commits newer offsets; a crash before it re-reads.
     spdlog::warn("table '{}': committing offsets of '{}' failed: {}", table_, topic_,

@@ -28,7 +28,7 @@ Result<std::unique_ptr<Sink>> PostgresSink::Make(const ConnectorOptions& options
   SLUICE_RETURN_NOT_OK(options.CheckKnown(
       "postgres",
       {"url", "username", "password", "connect-timeout", "table-name", "sink.create-table",
-       "sink.delivery-guarantee", "sink.progress-table", "sink.buffer-flush.max-rows",
+       "sink.delivery-guarantee", "sink.progress-table", "sink.buffer-flush.max-rows", "sink.buffer-flush.interval",
        "sink.retry.timeout", "sink.spill", "sink.spill.dir", "sink.spill.max-bytes"}));
   std::unique_ptr<PostgresSink> s(new PostgresSink());
   s->table_ = options.table_name();
@@ -43,7 +43,7 @@ Result<std::unique_ptr<Sink>> PostgresSink::Make(const ConnectorOptions& options
                           options.GetEnum("sink.delivery-guarantee", "at-least-once",
                                           {"at-least-once", "exactly-once"}));
   s->exactly_once_ = guarantee == "exactly-once";
-  SLUICE_ASSIGN_OR_RETURN(s->flush_rows_, options.GetInt("sink.buffer-flush.max-rows", 10000));
+  SLUICE_ASSIGN_OR_RETURN(s->flush_rows_, options.GetInt("sink.buffer-flush.max-rows", 5000));
   SLUICE_ASSIGN_OR_RETURN(s->retry_timeout_ms_, options.GetDurationMs("sink.retry.timeout", 10000));
   SLUICE_ASSIGN_OR_RETURN(s->spill_enabled_, options.GetBool("sink.spill", true));
   s->spill_dir_ = options.GetString(
@@ -141,10 +141,17 @@ Status PostgresSink::Open() {
 }
 
 Status PostgresSink::Write(const Batch& batch) {
+  if (pending_rows_ == 0) pending_since_ = Clock::now();
   size_t n = encoder_->AppendRows(batch, pending_);
   pending_rows_ += n;
   rows_written_ += n;
-  if (!exactly_once_ && static_cast<int64_t>(pending_rows_) >= flush_rows_) return Commit();
+  // At-least-once, rows become visible in small transactions between checkpoints: a short
+  // wait for readers and short pauses for the pipeline.
+  if (!exactly_once_ && pending_rows_ > 0 &&
+      (static_cast<int64_t>(pending_rows_) >= flush_rows_ ||
+       Clock::now() - pending_since_ >= std::chrono::milliseconds(flush_interval_ms_))) {
+    return Commit();
+  }
   return Status::OK();
 }
 
@@ -344,6 +351,13 @@ Result<SourceOffsets> PostgresSink::RecoverProgress(const std::vector<std::strin
 Status PostgresSink::Close() {
   connection_->Disconnect();
   return Status::OK();
+}
+
+Result<uint64_t> PostgresSink::ReplaySpilled() {
+  if (!spill_) return uint64_t{0};
+  next_drain_attempt_ = {};
+  SLUICE_RETURN_NOT_OK(DrainSpill());
+  return spill_->rows();
 }
 
 std::string PostgresSink::Counters() const {

@@ -19,7 +19,9 @@ namespace sluice {
 //
 // Rows are encoded as they arrive and sent in one transaction per commit. Delivery:
 //   at-least-once (default)  a commit is a transaction; the pipeline commits Kafka offsets after
-//                            it; also flushed early every 'sink.buffer-flush.max-rows' rows
+//                            it; also flushed between checkpoints once
+//                            'sink.buffer-flush.max-rows' (5000) rows or
+//                            'sink.buffer-flush.interval' (200 ms) have gathered
 //   exactly-once             the rows and the source offsets they cover commit in one
 //                            transaction (table 'sink.progress-table', key: pipeline + sink);
 //                            after a restart the pipeline resumes from those offsets
@@ -40,6 +42,7 @@ class PostgresSink final : public Sink {
   std::string Describe() const override;
   uint64_t rows_written() const override { return rows_written_; }
   std::string Counters() const override;
+  Result<uint64_t> ReplaySpilled() override;
 
   bool exactly_once() const override { return exactly_once_; }
   Status CommitWithProgress(const SourceOffsets& next_offsets) override;
@@ -74,7 +77,9 @@ class PostgresSink final : public Sink {
   bool upsert_ = false;
   bool stage_ready_ = false;  // the staging table exists in the current session
   bool tables_ready_ = false;
-  int64_t flush_rows_ = 10000;
+  int64_t flush_rows_ = 5000;
+  int64_t flush_interval_ms_ = 200;
+  std::chrono::steady_clock::time_point pending_since_{};
   int64_t retry_timeout_ms_ = 10000;
   bool spill_enabled_ = true;
   std::string spill_dir_;

@@ -1,6 +1,7 @@
 #include "connector/spill/spill_store.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <simdjson.h>
 #include <unistd.h>
 
@@ -58,6 +59,18 @@ Result<std::unique_ptr<SpillStore>> SpillStore::Open(fs::path dir, uint64_t max_
   fs::create_directories(dir, ec);
   if (ec) return Status::IOError("spill: cannot create folder {}: {}", dir.string(), ec.message());
   std::unique_ptr<SpillStore> store(new SpillStore());
+  // Two processes replaying one folder would deliver its batches twice.
+  fs::path lock = dir / "lock";
+  store->lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (store->lock_fd_ < 0) {
+    return Status::IOError("spill: cannot create {}: {}", lock.string(), std::strerror(errno));
+  }
+  if (::flock(store->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    return Status::Invalid(
+        "spill folder {} is in use by another sluice process (a running pipeline with the same "
+        "name, or `sluice spill replay`); stop it first",
+        dir.string());
+  }
   store->dir_ = std::move(dir);
   store->max_bytes_ = max_bytes;
   SLUICE_ASSIGN_OR_RETURN(store->segments_, ReadManifest(store->dir_));
@@ -74,6 +87,10 @@ Result<std::unique_ptr<SpillStore>> SpillStore::Open(fs::path dir, uint64_t max_
     if (!listed) fs::remove(entry.path(), ec);
   }
   return store;
+}
+
+SpillStore::~SpillStore() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the lock
 }
 
 uint64_t SpillStore::rows() const {

@@ -29,7 +29,9 @@ struct SpillSegment {
 // room waits (which pauses its source) rather than dropping anything.
 class SpillStore {
  public:
+  // Takes the folder's lock: one process at a time may own a spill folder.
   static Result<std::unique_ptr<SpillStore>> Open(std::filesystem::path dir, uint64_t max_bytes);
+  ~SpillStore();
 
   bool empty() const { return segments_.empty(); }
   uint64_t bytes() const { return bytes_; }
@@ -60,6 +62,7 @@ class SpillStore {
   uint64_t bytes_ = 0;
   uint64_t next_sequence_ = 1;
   std::deque<SpillSegment> segments_;
+  int lock_fd_ = -1;
 };
 
 }  // namespace sluice

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# End-to-end benchmark of the cashback pipeline on the real local Kafka and PostgreSQL
+# (scripts/stack): Kafka -> JSON decode -> filter -> PostgreSQL + Kafka, dead letters to
+# PostgreSQL, for both delivery guarantees.
+#
+#   throughput  N events produced beforehand, then `sluice run --bounded`: events per CPU-second
+#               of the sluice process (user + system time, as sluice reports it)
+#   latency     events produced at R/s for S seconds while the pipeline streams; latency_probe
+#               reads the output topic (read_committed) and reports percentiles of
+#               (time a row is readable) - (Kafka timestamp of its input record)
+#
+#   bench/cashback_kafka.sh [events=1000000] [rate=20000] [seconds=20]
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+EVENTS=${1:-1000000}
+RATE=${2:-20000}
+SECONDS_=${3:-20}
+sluice="$ROOT/build/release/src/sluice"
+probe="$ROOT/build/release/bench/latency_probe"
+[[ -x $sluice && -x $probe ]] || { echo "build first: scripts/build release" >&2; exit 1; }
+"$ROOT/scripts/stack" up >/dev/null
+# shellcheck disable=SC1091
+source "$ROOT/.stack/env"
+export PGPASSWORD=sluice
+work=$(mktemp -d /tmp/sluice-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+id=$(date +%s)
+
+# The example pipeline, renamed per run, with the input record's Kafka timestamp carried to the
+# output topic as produced_at.
+make_sql() {  # name guarantee input_topic
+  local name=$1 guarantee=$2 input=$3
+  sed -e "s/'pipeline.name' = 'cashback'/'pipeline.name' = '$name'/" \
+      -e "s/'topic' = 'cashback_topic'/'topic' = '$input'/" \
+      -e "s/'topic' = 'eligible_customers_topic'/'topic' = '${name}_out', 'json.timestamp-format.standard' = 'SQL'/" \
+      -e "s/'sluice-cashback'/'$name'/" \
+      -e "s/'exactly-once'/'$guarantee'/" \
+      -e "s/\beligible_customers\b/${name}_eligible/g" \
+      -e "s/error_table/${name}_errors/g" \
+      -e "s/  merchant_id    STRING$/  merchant_id    STRING,\n  produced_at    TIMESTAMP METADATA FROM 'timestamp'/" \
+      -e "s/^  \`timestamp\` TIMESTAMP$/  \`timestamp\` TIMESTAMP,\n  produced_at TIMESTAMP/" \
+      -e "s/merchant_id, \`timestamp\`$/merchant_id, \`timestamp\`, produced_at/" \
+      "$ROOT/examples/cashback.sql" >"$work/$name.sql"
+}
+
+echo "== throughput: $EVENTS events, 1% malformed, produced beforehand"
+"$sluice" produce --scenario cashback --topic "bench_in_$id" --count "$EVENTS" --bad-fraction 0.01 --quiet
+for guarantee in at-least-once exactly-once; do
+  name="bench_${guarantee//-/_}_$id"
+  make_sql "$name" "$guarantee" "bench_in_$id"
+  printf '%-14s ' "$guarantee"
+  "$sluice" run --bounded "$work/$name.sql" 2>&1 | grep "records per CPU-second"
+done
+
+echo "== latency: $RATE events/s for $SECONDS_ s"
+for guarantee in at-least-once exactly-once; do
+  name="lat_${guarantee//-/_}_$id"
+  make_sql "$name" "$guarantee" "${name}_in"
+  "$sluice" produce --scenario cashback --topic "${name}_in" --count 1 --quiet   # creates the topic
+  "$sluice" run "$work/$name.sql" >"$work/$name.log" 2>&1 &
+  pid=$!
+  sleep 2
+  "$probe" --topic "${name}_out" --seconds $((SECONDS_ + 3)) --warmup 2 >"$work/$name.probe" &
+  probe_pid=$!
+  sleep 1
+  "$sluice" produce --scenario cashback --topic "${name}_in" --count $((RATE * SECONDS_)) --rate "$RATE" --quiet
+  wait "$probe_pid"
+  kill -INT "$pid"; wait "$pid" || true
+  printf '%-14s %s\n' "$guarantee" "$(cat "$work/$name.probe")"
+  grep "records per CPU-second" "$work/$name.log" | sed 's/^/               sluice: /'
+done
