@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cstdio>
+
 #include <fmt/format.h>
 
 namespace sluice {
@@ -20,7 +22,8 @@ using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, Partition
 Result<std::unique_ptr<Source>> KafkaSource::Make(const ConnectorOptions& options) {
   SLUICE_RETURN_NOT_OK(options.CheckKnown(
       "kafka",
-      {"topic", "format", "scan.startup.mode", "scan.startup.timestamp-millis", "scan.bounded.mode"},
+      {"topic", "format", "scan.startup.mode", "scan.startup.timestamp-millis",
+       "scan.startup.specific-offsets", "scan.bounded.mode"},
       {"properties.", "json."}));
   std::unique_ptr<KafkaSource> s(new KafkaSource());
   s->table_ = options.table_name();
@@ -31,7 +34,37 @@ Result<std::unique_ptr<Source>> KafkaSource::Make(const ConnectorOptions& option
   SLUICE_ASSIGN_OR_RETURN(
       s->startup_mode_,
       options.GetEnum("scan.startup.mode", "group-offsets",
-                      {"group-offsets", "earliest-offset", "latest-offset", "timestamp"}));
+                      {"group-offsets", "earliest-offset", "latest-offset", "timestamp",
+                       "specific-offsets"}));
+  if (s->startup_mode_ == "specific-offsets") {
+    // Flink's form: 'partition:0,offset:42;partition:1,offset:300'.
+    std::string text = options.GetString("scan.startup.specific-offsets", "");
+    size_t at = 0;
+    while (at < text.size()) {
+      size_t end = text.find(';', at);
+      if (end == std::string::npos) end = text.size();
+      std::string item = text.substr(at, end - at);
+      at = end + 1;
+      if (item.find_first_not_of(' ') == std::string::npos) continue;
+      int partition = -1;
+      long long offset = -1;
+      char tail = 0;
+      if (std::sscanf(item.c_str(), " partition:%d,offset:%lld %c", &partition, &offset, &tail) != 2 ||
+          partition < 0 || offset < 0) {
+        return Status::Invalid(
+            "table '{}': 'scan.startup.specific-offsets' expects "
+            "'partition:0,offset:42;partition:1,offset:300', found '{}'",
+            s->table_, item);
+      }
+      s->specific_offsets_[partition] = offset;
+    }
+    if (s->specific_offsets_.empty()) {
+      return Status::Invalid(
+          "table '{}': 'scan.startup.mode' = 'specific-offsets' needs "
+          "'scan.startup.specific-offsets' = 'partition:0,offset:42;...'",
+          s->table_);
+    }
+  }
   if (s->startup_mode_ == "timestamp") {
     if (!options.Has("scan.startup.timestamp-millis")) {
       return Status::Invalid(
@@ -74,7 +107,12 @@ void KafkaSource::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
       p.offset = resume->second;
       continue;
     }
-    if (p.offset >= 0) continue;
+    if (p.offset >= 0) continue;  // the group's committed offset
+    auto specific = self->specific_offsets_.find(p.partition);
+    if (specific != self->specific_offsets_.end()) {
+      p.offset = specific->second;
+      continue;
+    }
     if (self->startup_mode_ == "latest-offset") {
       p.offset = RD_KAFKA_OFFSET_END;
     } else if (self->startup_mode_ == "timestamp") {

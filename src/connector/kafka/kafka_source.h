@@ -20,8 +20,11 @@ namespace sluice {
 //   'properties.group.id'            default 'sluice-<table>'
 //   'scan.startup.mode'              where to start when the group has no committed offset:
 //                                    'group-offsets' (default; falls back to earliest),
-//                                    'earliest-offset', 'latest-offset', 'timestamp'
+//                                    'earliest-offset', 'latest-offset', 'timestamp',
+//                                    'specific-offsets' (listed partitions start there,
+//                                    others at earliest)
 //   'scan.startup.timestamp-millis'  for 'timestamp'
+//   'scan.startup.specific-offsets'  for 'specific-offsets': 'partition:0,offset:42;partition:1,offset:300'
 //   'scan.bounded.mode'              'unbounded' (default) or 'latest-offset': stop at the end
 //                                    offsets seen at start (a batch run over a topic)
 // A group that has committed offsets resumes from them: progress is committed at each
@@ -58,6 +61,7 @@ class KafkaSource final : public Source {
   std::map<int32_t, int64_t> next_offsets_;  // per partition: offset after the last one read
   std::map<int32_t, int64_t> committed_;     // what the last checkpoint committed
   std::map<int32_t, int64_t> end_offsets_;   // bounded mode: stop here
+  PartitionOffsets specific_offsets_;         // 'specific-offsets' startup
   PartitionOffsets resume_from_;             // exactly-once sinks' progress: wins on assignment
   bool closed_ = false;
 };
