@@ -11,7 +11,10 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
+#include <iterator>
 #include <map>
+#include <set>
 #include <memory>
 #include <regex>
 #include <sstream>
