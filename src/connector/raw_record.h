@@ -19,6 +19,8 @@ struct RawRecord {
   int32_t partition = 0;     // Kafka partition; 0 for files and generators
   int64_t offset = 0;        // Kafka offset, file line number (1-based), generator sequence
   bool has_key = false;
+  // Kafka headers as a JSON object ('{"trace":"abc"}', values as text); empty when none.
+  std::string_view headers;
 };
 
 // A batch of raw records whose bytes live in one arena.
@@ -29,13 +31,15 @@ class RawBatch {
 
   // Copies key and value bytes into the batch's arena.
   void Add(std::string_view value, int64_t timestamp_ms, int32_t partition, int64_t offset) {
-    records_.push_back(RawRecord{{}, arena_.Add(value), timestamp_ms, partition, offset, false});
+    records_.push_back(RawRecord{{}, arena_.Add(value), timestamp_ms, partition, offset, false, {}});
   }
   void AddWithKey(std::string_view key, std::string_view value, int64_t timestamp_ms,
                   int32_t partition, int64_t offset) {
     records_.push_back(
-        RawRecord{arena_.Add(key), arena_.Add(value), timestamp_ms, partition, offset, true});
+        RawRecord{arena_.Add(key), arena_.Add(value), timestamp_ms, partition, offset, true, {}});
   }
+  // Attaches headers (JSON object text) to the record added last.
+  void SetLastHeaders(std::string_view headers) { records_.back().headers = arena_.Add(headers); }
 
   size_t size() const { return records_.size(); }
   bool empty() const { return records_.empty(); }

@@ -8,10 +8,10 @@ Result<DataType> MetadataType(const std::string& key) {
   if (key == "timestamp") return DataType::Timestamp();
   if (key == "partition") return DataType::Int32();
   if (key == "offset") return DataType::Int64();
-  if (key == "topic" || key == "key") return DataType::String();
+  if (key == "topic" || key == "key" || key == "headers") return DataType::String();
   return Status::Invalid(
       "unknown metadata key '{}': expected one of 'timestamp', 'partition', 'offset', 'topic', "
-      "'key'",
+      "'key', 'headers'",
       key);
 }
 
@@ -123,6 +123,12 @@ Result<Batch> RecordDecoder::Decode(const RawBatch& in, std::vector<DeadLetter>&
         v->Append<int64_t>(r.offset);
       } else if (key == "topic") {
         v->AppendString(in.origin());
+      } else if (key == "headers") {
+        if (r.headers.empty()) {
+          v->AppendNull();
+        } else {
+          v->AppendString(r.headers);
+        }
       } else if (!r.has_key) {
         v->AppendNull();
       } else {

@@ -1,5 +1,7 @@
 #include "connector/kafka/kafka_source.h"
 
+#include "format/json_encoder.h"
+
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -242,6 +244,25 @@ Result<bool> KafkaSource::Poll(RawBatch& out, size_t max_records,
                      msg->partition, msg->offset);
     } else {
       out.Add(value, ts, msg->partition, msg->offset);
+    }
+    rd_kafka_headers_t* headers = nullptr;
+    if (rd_kafka_message_headers(msg, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR && headers) {
+      headers_json_.assign("{");
+      const char* name = nullptr;
+      const void* bytes = nullptr;
+      size_t size = 0;
+      for (size_t i = 0; !rd_kafka_header_get_all(headers, i, &name, &bytes, &size); ++i) {
+        if (i) headers_json_ += ',';
+        AppendJsonString(name, headers_json_);
+        headers_json_ += ':';
+        if (bytes) {
+          AppendJsonString({static_cast<const char*>(bytes), size}, headers_json_);
+        } else {
+          headers_json_ += "null";
+        }
+      }
+      headers_json_ += '}';
+      out.SetLastHeaders(headers_json_);
     }
     next_offsets_[msg->partition] = msg->offset + 1;
   }

@@ -27,6 +27,8 @@ namespace sluice {
 //   'scan.startup.specific-offsets'  for 'specific-offsets': 'partition:0,offset:42;partition:1,offset:300'
 //   'scan.bounded.mode'              'unbounded' (default) or 'latest-offset': stop at the end
 //                                    offsets seen at start (a batch run over a topic)
+// Metadata columns: timestamp, partition, offset, topic, key, and headers (a JSON object of the
+// record's headers, values as text; NULL when it has none).
 // A group that has committed offsets resumes from them: progress is committed at each
 // checkpoint, after every sink has committed (at-least-once).
 class KafkaSource final : public Source {
@@ -61,6 +63,7 @@ class KafkaSource final : public Source {
   std::map<int32_t, int64_t> next_offsets_;  // per partition: offset after the last one read
   std::map<int32_t, int64_t> committed_;     // what the last checkpoint committed
   std::map<int32_t, int64_t> end_offsets_;   // bounded mode: stop here
+  std::string headers_json_;                  // scratch
   PartitionOffsets specific_offsets_;         // 'specific-offsets' startup
   PartitionOffsets resume_from_;             // exactly-once sinks' progress: wins on assignment
   bool closed_ = false;
