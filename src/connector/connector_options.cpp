@@ -104,12 +104,14 @@ Result<uint64_t> ConnectorOptions::GetBytes(std::string_view key, uint64_t fallb
   else if (unit == "kb" || unit == "kib" || unit == "k") factor = 1024.0;
   else if (unit == "mb" || unit == "mib" || unit == "m") factor = 1024.0 * 1024;
   else if (unit == "gb" || unit == "gib" || unit == "g") factor = 1024.0 * 1024 * 1024;
-  if (end == text.c_str() || factor < 0 || amount < 0) {
+  // 'nan', 'inf' and sizes past 2^64 would make the cast below undefined: errors, not sizes.
+  const double bytes = amount * factor;
+  if (end == text.c_str() || factor < 0 || !(amount >= 0) || !(bytes < 0x1p64)) {
     return Status::Invalid(
         "table '{}': option '{}' expects a size such as '512 MB' or '1 GiB', found '{}'", table_,
         key, text);
   }
-  return static_cast<uint64_t>(amount * factor);
+  return static_cast<uint64_t>(bytes);
 }
 
 Status ConnectorOptions::CheckKnown(std::string_view connector, const std::set<std::string>& known,

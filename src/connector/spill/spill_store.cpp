@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -223,7 +224,15 @@ Result<std::deque<SpillSegment>> SpillStore::ReadManifest(const fs::path& dir) {
       for (auto [partition, offset] : parts) {
         int64_t o = 0;
         if (offset.get(o)) continue;
-        target[std::stoi(std::string(partition))] = o;
+        // from_chars, not std::stoi: a damaged partition name must be this IOError, not an
+        // exception that ends the process.
+        int32_t p = 0;
+        const char* last = partition.data() + partition.size();
+        auto parsed = std::from_chars(partition.data(), last, p);
+        if (parsed.ec != std::errc() || parsed.ptr != last) {
+          return Status::IOError("spill: {} lists a malformed segment", path.string());
+        }
+        target[p] = o;
       }
     }
     segments.push_back(std::move(s));
