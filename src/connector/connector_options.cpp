@@ -81,7 +81,8 @@ Result<int64_t> ConnectorOptions::GetDurationMs(std::string_view key, int64_t fa
   else if (unit == "s" || unit == "sec" || unit == "second" || unit == "seconds") factor = 1000;
   else if (unit == "min" || unit == "minute" || unit == "minutes") factor = 60'000;
   else if (unit == "h" || unit == "hour" || unit == "hours") factor = 3'600'000;
-  if (end == text.c_str() || factor < 0 || amount < 0) {
+  // NaN, infinities and durations past int64 would make the conversion below undefined.
+  if (end == text.c_str() || factor < 0 || !(amount >= 0) || amount * factor > 9.0e15) {
     return Status::Invalid(
         "table '{}': option '{}' expects a duration such as '10 s', '500 ms' or '1 min', found "
         "'{}'",

@@ -72,8 +72,10 @@ Result<std::unique_ptr<Sink>> KafkaSink::Make(const ConnectorOptions& options,
   if (s->raw_ && (schema.size() != 1 || !schema.field(0).type.IsStringLike())) {
     return Status::Invalid(
         "table '{}': 'format' = 'raw' writes one STRING or BYTES column as the message value; "
-        "the table has {} column(s)",
-        s->table_, schema.size());
+        "the table has {}",
+        s->table_,
+        schema.size() == 1 ? "one " + schema.field(0).type.ToString() + " column"
+                           : std::to_string(schema.size()) + " columns");
   }
   SLUICE_ASSIGN_OR_RETURN(std::string ts, options.GetEnum("json.timestamp-format.standard",
                                                           "ISO-8601", {"ISO-8601", "SQL"}));
