@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/allocator_tuning.h"
 #include "connector/source.h"
 #include "exec/dead_letter_writer.h"
 #include "connector/source_offsets.h"
@@ -54,7 +55,9 @@ struct PipelineOptions {
 class Pipeline {
  public:
   Pipeline(std::string name, PipelineOptions options)
-      : name_(std::move(name)), options_(options) {}
+      : name_(std::move(name)), options_(options) {
+    TuneAllocatorForBatches();
+  }
 
   void AddSource(SourceTask task) { sources_.push_back(std::move(task)); }
   void AddDeadLetterWriter(std::unique_ptr<DeadLetterWriter> writer) {
