@@ -181,7 +181,8 @@ Result<BoundFunction> BindGetJsonObject(const BindArguments& args) {
       }
       std::string_view json = in.Get<std::string_view>(r);
       simdjson::dom::element doc, v;
-      if (parser.parse(json.data(), json.size()).get(doc)) {
+      // '' is not JSON (and its view may have no bytes at all, which simdjson must not copy).
+      if (json.empty() || parser.parse(json.data(), json.size()).get(doc)) {
         out.SetNull(r);
         return;
       }
