@@ -180,10 +180,12 @@ Result<SourceEntry*> ScriptPlanner::SourceFor(const TableDefinition& table, Sour
   Schema scan_schema;
   for (const auto& c : table.scan_columns) scan_schema.Add(c.field);
   ConnectorOptions source_options = table.connector_options;
+  source_options.set_pipeline_name(pipeline_name_);
   if (options_.bounded && table.connector == "kafka" && !source_options.Has("scan.bounded.mode")) {
     auto all = source_options.all();
     all["scan.bounded.mode"] = "latest-offset";
     source_options = ConnectorOptions(source_options.table_name(), std::move(all));
+    source_options.set_pipeline_name(pipeline_name_);
   }
   auto source = options_.registry->MakeSource(table.connector, source_options, scan_schema);
   if (!source.ok()) return source_.Error(at, source.status().message());

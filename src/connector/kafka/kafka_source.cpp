@@ -32,7 +32,12 @@ Result<std::unique_ptr<Source>> KafkaSource::Make(const ConnectorOptions& option
   SLUICE_ASSIGN_OR_RETURN(s->topic_, options.GetRequired("topic"));
   SLUICE_ASSIGN_OR_RETURN(s->properties_, KafkaProperties(options));
   s->bootstrap_ = s->properties_["bootstrap.servers"];
-  s->group_ = s->properties_.count("group.id") ? s->properties_["group.id"] : "sluice-" + s->table_;
+  // Keyed by pipeline and table, so two pipelines with a table of the same name do not share a
+  // group (and its offsets).
+  s->group_ = s->properties_.count("group.id")
+                  ? s->properties_["group.id"]
+                  : "sluice-" + (options.pipeline_name().empty() ? "" : options.pipeline_name() + "-") +
+                        s->table_;
   SLUICE_ASSIGN_OR_RETURN(
       s->startup_mode_,
       options.GetEnum("scan.startup.mode", "group-offsets",
@@ -159,7 +164,9 @@ Status KafkaSource::Open() {
   if (!properties_.count("group.instance.id")) {
     char host[256] = "localhost";
     gethostname(host, sizeof host - 1);
-    overrides["group.instance.id"] = group_ + "@" + host;
+    // The topic is part of it: a member that comes back subscribed to another topic must not
+    // be handed its old assignment.
+    overrides["group.instance.id"] = group_ + "@" + host + "/" + topic_;
   }
   SLUICE_ASSIGN_OR_RETURN(RdKafkaConf conf, MakeKafkaConf(table_, properties_, overrides));
   rd_kafka_conf_set_opaque(conf.get(), this);

@@ -17,7 +17,7 @@ namespace sluice {
 // Options (Flink's names):
 //   'topic'                          required
 //   'properties.bootstrap.servers'   required; every 'properties.*' goes to librdkafka
-//   'properties.group.id'            default 'sluice-<table>'
+//   'properties.group.id'            default 'sluice-<pipeline>-<table>'
 //   'scan.startup.mode'              where to start when the group has no committed offset:
 //                                    'group-offsets' (default; falls back to earliest),
 //                                    'earliest-offset', 'latest-offset', 'timestamp',
