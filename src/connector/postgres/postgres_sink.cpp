@@ -134,10 +134,14 @@ Status PostgresSink::Open() {
   auto backoff = std::chrono::milliseconds(200);
   while (true) {
     Status s = EnsureTables();
-    if (s.ok() || s.code() != StatusCode::kUnavailable || Clock::now() >= deadline) return s;
+    if (s.ok()) break;
+    if (s.code() != StatusCode::kUnavailable || Clock::now() >= deadline) return s;
     std::this_thread::sleep_for(backoff);
     backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
   }
+  spill_waiting_ = spill_ && !spill_->empty();
+  delivery_ = std::make_unique<DeliveryThread>(2);
+  return Status::OK();
 }
 
 Status PostgresSink::Write(const Batch& batch) {
@@ -146,30 +150,40 @@ Status PostgresSink::Write(const Batch& batch) {
   pending_rows_ += n;
   rows_written_ += n;
   // At-least-once, rows become visible in small transactions between checkpoints: a short
-  // wait for readers and short pauses for the pipeline.
+  // wait for readers, and the pipeline does not wait for them.
   if (!exactly_once_ && pending_rows_ > 0 &&
       (static_cast<int64_t>(pending_rows_) >= flush_rows_ ||
        Clock::now() - pending_since_ >= std::chrono::milliseconds(flush_interval_ms_))) {
-    return Commit();
+    return SubmitPending(std::nullopt);
   }
   return Status::OK();
 }
 
-Status PostgresSink::Commit() {
-  if (pending_rows_ == 0 && (!spill_ || spill_->empty())) return Status::OK();
+Status PostgresSink::SubmitPending(std::optional<SourceOffsets> progress) {
+  if (!delivery_) return Status::Invalid("sink '{}' is not open", table_);
   uint64_t rows = pending_rows_;
   pending_rows_ = 0;
-  return Deliver(std::exchange(pending_, {}), rows, nullptr);
+  return delivery_->Submit(
+      [this, data = std::exchange(pending_, {}), rows, progress = std::move(progress)]() mutable {
+        Status s = Deliver(std::move(data), rows, progress ? &*progress : nullptr);
+        spill_waiting_ = spill_ && !spill_->empty();
+        return s;
+      });
+}
+
+Status PostgresSink::Commit() {
+  if (!delivery_) return Status::OK();
+  if (pending_rows_ > 0 || spill_waiting_) SLUICE_RETURN_NOT_OK(SubmitPending(std::nullopt));
+  return delivery_->WaitIdle();
 }
 
 Status PostgresSink::CommitWithProgress(const SourceOffsets& next_offsets) {
-  if (pending_rows_ == 0 && committed_progress_ == next_offsets &&
-      (!spill_ || spill_->empty())) {
-    return Status::OK();
+  if (!delivery_) return Status::OK();
+  if (pending_rows_ == 0 && committed_progress_ == next_offsets && !spill_waiting_) {
+    return delivery_->WaitIdle();
   }
-  uint64_t rows = pending_rows_;
-  pending_rows_ = 0;
-  SLUICE_RETURN_NOT_OK(Deliver(std::exchange(pending_, {}), rows, &next_offsets));
+  SLUICE_RETURN_NOT_OK(SubmitPending(next_offsets));
+  SLUICE_RETURN_NOT_OK(delivery_->WaitIdle());
   committed_progress_ = next_offsets;
   return Status::OK();
 }
@@ -349,21 +363,27 @@ Result<SourceOffsets> PostgresSink::RecoverProgress(const std::vector<std::strin
 }
 
 Status PostgresSink::Close() {
+  Status s = delivery_ ? delivery_->WaitIdle() : Status::OK();
+  delivery_.reset();
   connection_->Disconnect();
-  return Status::OK();
+  return s;
 }
 
 Result<uint64_t> PostgresSink::ReplaySpilled() {
-  if (!spill_) return uint64_t{0};
-  next_drain_attempt_ = {};
-  SLUICE_RETURN_NOT_OK(DrainSpill());
+  if (!spill_ || !delivery_) return uint64_t{0};
+  SLUICE_RETURN_NOT_OK(delivery_->Submit([this] {
+    next_drain_attempt_ = {};
+    return DrainSpill();
+  }));
+  SLUICE_RETURN_NOT_OK(delivery_->WaitIdle());
   return spill_->rows();
 }
 
 std::string PostgresSink::Counters() const {
-  if (rows_spilled_ == 0 && rows_replayed_ == 0 && (!spill_ || spill_->empty())) return {};
-  std::string text = fmt::format("{} rows spilled, {} replayed", rows_spilled_, rows_replayed_);
-  if (spill_ && !spill_->empty()) {
+  if (rows_spilled_ == 0 && rows_replayed_ == 0 && !spill_waiting_) return {};
+  std::string text =
+      fmt::format("{} rows spilled, {} replayed", rows_spilled_.load(), rows_replayed_.load());
+  if (spill_waiting_ && spill_) {  // read once the pipeline has stopped: the thread is idle
     text += fmt::format(", {} rows still in {}", spill_->rows(), spill_dir_);
   }
   return text;

@@ -1,11 +1,13 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "connector/connector_options.h"
+#include "connector/delivery_thread.h"
 #include "connector/postgres/copy_text_encoder.h"
 #include "connector/postgres/postgres_connection.h"
 #include "connector/sink.h"
@@ -17,7 +19,9 @@ namespace sluice {
 // PRIMARY KEY, COPY into a session staging table merged with INSERT ... ON CONFLICT DO UPDATE
 // (upserts; the last row per key in a commit wins).
 //
-// Rows are encoded as they arrive and sent in one transaction per commit. Delivery:
+// Rows are encoded on the pipeline's thread as they arrive and delivered by a thread of the
+// sink's own (DeliveryThread), so the pipeline keeps going while a transaction is in flight; a
+// commit waits for it. Delivery:
 //   at-least-once (default)  a commit is a transaction; the pipeline commits Kafka offsets after
 //                            it; also flushed between checkpoints once
 //                            'sink.buffer-flush.max-rows' (5000) rows or
@@ -52,14 +56,16 @@ class PostgresSink final : public Sink {
   std::string CreateTableSql() const;
   std::string CreateProgressTableSql() const;
 
-  uint64_t rows_spilled() const { return rows_spilled_; }
-  uint64_t rows_replayed() const { return rows_replayed_; }
+  uint64_t rows_spilled() const { return rows_spilled_.load(); }
+  uint64_t rows_replayed() const { return rows_replayed_.load(); }
 
  private:
   PostgresSink() = default;
   Status EnsureTables();
   // Sends `data` (+ progress) in one transaction, retrying, spilling past the timeout.
   Status Deliver(std::string data, uint64_t rows, const SourceOffsets* progress);
+  // Hands the pending rows (and progress) to the delivery thread.
+  Status SubmitPending(std::optional<SourceOffsets> progress);
   Status Transaction(std::string_view data, const SourceOffsets* progress);
   // Replays spilled segments in order; stops (OK) at the first the server does not take.
   Status DrainSpill();
@@ -92,8 +98,12 @@ class PostgresSink final : public Sink {
   std::optional<SourceOffsets> committed_progress_;
   std::string copy_sql_, merge_sql_;
   uint64_t rows_written_ = 0;
-  uint64_t rows_spilled_ = 0;
-  uint64_t rows_replayed_ = 0;
+  std::atomic<uint64_t> rows_spilled_{0};
+  std::atomic<uint64_t> rows_replayed_{0};
+  std::atomic<bool> spill_waiting_{false};  // the spill folder holds batches
+  // Everything after Open that talks to the server or the spill folder runs here; declared
+  // last so it stops (running what is queued) before the members it uses go away.
+  std::unique_ptr<DeliveryThread> delivery_;
 };
 
 }  // namespace sluice
