@@ -30,6 +30,7 @@ int64_t NowMicros() {
 int main(int argc, char** argv) {
   std::string bootstrap = "127.0.0.1:9092", topic, field = "produced_at";
   double seconds = 30, skip_seconds = 2;
+  std::string worst_file;  // --worst F: per 100 ms of arrival time, the worst latency (to find stalls)
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i];
     if (k == "--bootstrap") bootstrap = argv[i + 1];
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
     else if (k == "--field") field = argv[i + 1];
     else if (k == "--seconds") seconds = std::atof(argv[i + 1]);
     else if (k == "--warmup") skip_seconds = std::atof(argv[i + 1]);
+    else if (k == "--worst") worst_file = argv[i + 1];
     else {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       return 2;
@@ -67,6 +69,7 @@ int main(int argc, char** argv) {
 
   simdjson::dom::parser parser;
   std::vector<int64_t> latencies;
+  std::vector<int64_t> worst_by_slot;
   const int64_t start = NowMicros();
   const int64_t warmup_end = start + static_cast<int64_t>(skip_seconds * 1e6);
   const int64_t end = start + static_cast<int64_t>(seconds * 1e6);
@@ -85,6 +88,9 @@ int main(int argc, char** argv) {
       }
       if (at) {
         latencies.push_back(now - *at);
+        int64_t slot = (now - start) / 100000;
+        if (worst_by_slot.size() <= static_cast<size_t>(slot)) worst_by_slot.resize(static_cast<size_t>(slot) + 1);
+        worst_by_slot[static_cast<size_t>(slot)] = std::max(worst_by_slot[static_cast<size_t>(slot)], now - *at);
       } else {
         ++bad;
       }
@@ -96,6 +102,15 @@ int main(int argc, char** argv) {
   if (latencies.empty()) {
     std::fprintf(stderr, "no rows with a '%s' field arrived on %s\n", field.c_str(), topic.c_str());
     return 1;
+  }
+  if (!worst_file.empty()) {
+    if (FILE* f = std::fopen(worst_file.c_str(), "w")) {
+      for (size_t i = 0; i < worst_by_slot.size(); ++i) {
+        std::fprintf(f, "%.1f %.1f\n", static_cast<double>(i) / 10.0,
+                     static_cast<double>(worst_by_slot[i]) / 1000.0);
+      }
+      std::fclose(f);
+    }
   }
   std::sort(latencies.begin(), latencies.end());
   auto pct = [&](double p) {

@@ -19,8 +19,24 @@ Status DeliveryThread::Submit(std::function<Status()> job) {
   changed_.wait(lock, [&] { return jobs_.size() < max_queued_ || !error_.ok(); });
   if (!error_.ok()) return error_;
   jobs_.push_back(std::move(job));
+  ++submitted_;
   changed_.notify_all();
   return Status::OK();
+}
+
+uint64_t DeliveryThread::submitted() {
+  std::lock_guard lock(mutex_);
+  return submitted_;
+}
+
+uint64_t DeliveryThread::finished() {
+  std::lock_guard lock(mutex_);
+  return finished_;
+}
+
+Status DeliveryThread::error() {
+  std::lock_guard lock(mutex_);
+  return error_;
 }
 
 Status DeliveryThread::WaitIdle() {
@@ -37,12 +53,16 @@ void DeliveryThread::Loop() {
     std::function<Status()> job = std::move(jobs_.front());
     jobs_.pop_front();
     changed_.notify_all();  // room for a waiting Submit
-    if (!error_.ok()) continue;  // after a failure nothing more is delivered
+    if (!error_.ok()) {
+      ++finished_;
+      continue;
+    }  // after a failure nothing more is delivered
     running_job_ = true;
     lock.unlock();
     Status status = job();
     lock.lock();
     running_job_ = false;
+    ++finished_;
     if (!status.ok() && error_.ok()) error_ = std::move(status);
     changed_.notify_all();
   }

@@ -26,6 +26,11 @@ class DeliveryThread {
   Status Submit(std::function<Status()> job);
   // Waits until every submitted job has run; the first error, if any.
   Status WaitIdle();
+  // Jobs submitted / finished so far: a caller that noted submitted() knows its jobs are done
+  // once finished() reaches it (no waiting).
+  uint64_t submitted();
+  uint64_t finished();
+  Status error();
 
  private:
   void Loop();
@@ -35,6 +40,8 @@ class DeliveryThread {
   std::condition_variable changed_;
   std::deque<std::function<Status()>> jobs_;
   bool running_job_ = false;
+  uint64_t submitted_ = 0;
+  uint64_t finished_ = 0;
   bool stopping_ = false;
   Status error_;
   std::thread thread_;

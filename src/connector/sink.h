@@ -32,6 +32,13 @@ class Sink {
   // Extra counters for the summary, e.g. "120 rows spilled, 120 replayed"; empty if none.
   virtual std::string Counters() const { return {}; }
 
+  // At-least-once checkpoints that do not stall the pipeline: StartCommit hands everything
+  // written so far to delivery and returns; CommitDone reports whether all of it is durable yet
+  // (an error if delivery failed). The pipeline records source positions only once every sink
+  // is done. A sink without background delivery commits synchronously (the defaults).
+  virtual Status StartCommit() { return Commit(); }
+  virtual Result<bool> CommitDone() { return true; }
+
   // Exactly-once ('sink.delivery-guarantee' = 'exactly-once'): the sink commits its rows and
   // the source positions they cover atomically (CommitWithProgress, in place of Commit), and
   // reads the last committed positions back after a restart (RecoverProgress, called after

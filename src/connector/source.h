@@ -25,6 +25,9 @@ class Source {
   // pipeline (Kafka consumer-group offsets) records it now. At-least-once: a crash before this
   // call re-reads from the previous checkpoint.
   virtual Status Checkpoint() { return Status::OK(); }
+  // The same for positions noted earlier (`next_offsets` of origin()): the pipeline took them
+  // when it started an at-least-once checkpoint and records them once every sink finished it.
+  virtual Status CheckpointAt(const PartitionOffsets& /*next_offsets*/) { return Checkpoint(); }
   virtual Status Close() = 0;
   // A source that can re-read from a position (Kafka) supports exactly-once sinks: before the
   // first Poll, the pipeline tells it where each partition resumes. `origin` names what the

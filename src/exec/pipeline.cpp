@@ -57,6 +57,7 @@ Status Pipeline::Recover() {
   std::vector<std::pair<SinkOperator*, SourceOffsets>> progress;
   for (auto* sink : all) {
     if (!sink->exactly_once()) continue;
+    any_exactly_once_ = true;
     sink->set_positions(&positions_);
     SLUICE_ASSIGN_OR_RETURN(SourceOffsets recovered, sink->Recover(origins));
     progress.emplace_back(sink, std::move(recovered));
@@ -186,6 +187,36 @@ Status Pipeline::CommitAll() {
   return Status::OK();
 }
 
+Status Pipeline::StartCheckpoint() {
+  for (auto* sink : sinks_) SLUICE_RETURN_NOT_OK(sink->StartCommit());
+  for (auto& w : dead_letter_writers_) SLUICE_RETURN_NOT_OK(w->sink().StartCommit());
+  checkpoint_positions_.clear();
+  for (auto& task : sources_) {
+    const std::string origin = task.source->origin();
+    checkpoint_positions_.push_back(origin.empty() ? PartitionOffsets{} : positions_[origin]);
+  }
+  checkpoint_in_flight_ = true;
+  return Status::OK();
+}
+
+Status Pipeline::CompleteCheckpointIfDone() {
+  if (!checkpoint_in_flight_) return Status::OK();
+  std::vector<SinkOperator*> all = sinks_;
+  for (auto& w : dead_letter_writers_) all.push_back(&w->sink());
+  for (auto* sink : all) {
+    SLUICE_ASSIGN_OR_RETURN(bool done, sink->CommitDone());
+    if (!done) return Status::OK();
+  }
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    auto& task = sources_[i];
+    SLUICE_RETURN_NOT_OK(task.source->CheckpointAt(checkpoint_positions_[i])
+                             .WithContext("checkpointing source '" + task.table_name + "'"));
+  }
+  checkpoint_in_flight_ = false;
+  ++batch_id_;
+  return Status::OK();
+}
+
 Status Pipeline::FinishAll() {
   for (auto& task : sources_) SLUICE_RETURN_NOT_OK(task.root->Finish());
   for (auto& w : dead_letter_writers_) SLUICE_RETURN_NOT_OK(w->Finish());
@@ -209,8 +240,14 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
       SLUICE_RETURN_NOT_OK(PollOnce(task, context, &got));
     }
     if (!any_active) break;
-    if (SteadyMs() - last_commit >= options_.commit_interval_ms) {
-      SLUICE_RETURN_NOT_OK(CommitAll());
+    SLUICE_RETURN_NOT_OK(CompleteCheckpointIfDone());
+    if (SteadyMs() - last_commit >= options_.commit_interval_ms && !checkpoint_in_flight_) {
+      if (any_exactly_once_) {
+        // Rows and positions commit together, so this one waits for the sinks.
+        SLUICE_RETURN_NOT_OK(CommitAll());
+      } else {
+        SLUICE_RETURN_NOT_OK(StartCheckpoint());
+      }
       last_commit = SteadyMs();
     }
   }

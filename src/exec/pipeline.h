@@ -85,6 +85,11 @@ class Pipeline {
   // Exactly-once: reads every sink's committed progress and positions the sources.
   Status Recover();
   Status CommitAll();
+  // At-least-once without exactly-once sinks: a checkpoint starts every sink's commit and
+  // records the source positions of that moment once all of them are durable, while records
+  // keep flowing.
+  Status StartCheckpoint();
+  Status CompleteCheckpointIfDone();
   Status FinishAll();
 
   std::string name_;
@@ -97,6 +102,9 @@ class Pipeline {
   // only): what exactly-once sinks commit as their progress.
   SourceOffsets positions_;
   RecordPositions row_positions_;  // scratch, per decoded batch
+  bool any_exactly_once_ = false;
+  bool checkpoint_in_flight_ = false;
+  std::vector<PartitionOffsets> checkpoint_positions_;  // per source, at StartCheckpoint
 };
 
 }  // namespace sluice

@@ -30,6 +30,8 @@ class SinkOperator final : public Operator {
   uint64_t rows_written() const { return sink_->rows_written(); }
   std::string counters() const { return sink_->Counters(); }
   Sink& sink() { return *sink_; }
+  Status StartCommit() { return sink_->StartCommit().WithContext("committing sink '" + table_ + "'"); }
+  Result<bool> CommitDone() { return sink_->CommitDone(); }
   bool exactly_once() const { return sink_->exactly_once(); }
 
   // Exactly-once wiring, done by the pipeline before the first record.

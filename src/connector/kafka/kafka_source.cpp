@@ -276,10 +276,12 @@ Result<bool> KafkaSource::Poll(RawBatch& out, size_t max_records,
   return !(bounded_ && ReachedEnd());
 }
 
-Status KafkaSource::Checkpoint() {
+Status KafkaSource::Checkpoint() { return CheckpointAt(next_offsets_); }
+
+Status KafkaSource::CheckpointAt(const PartitionOffsets& next_offsets) {
   if (!consumer_) return Status::OK();
-  PartitionList offsets(rd_kafka_topic_partition_list_new(static_cast<int>(next_offsets_.size())));
-  for (const auto& [partition, offset] : next_offsets_) {
+  PartitionList offsets(rd_kafka_topic_partition_list_new(static_cast<int>(next_offsets.size())));
+  for (const auto& [partition, offset] : next_offsets) {
     auto it = committed_.find(partition);
     if (it != committed_.end() && it->second == offset) continue;
     rd_kafka_topic_partition_list_add(offsets.get(), topic_.c_str(), partition)->offset = offset;

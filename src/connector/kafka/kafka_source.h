@@ -39,6 +39,7 @@ class KafkaSource final : public Source {
   Status Open() override;
   Result<bool> Poll(RawBatch& out, size_t max_records, std::chrono::milliseconds timeout) override;
   Status Checkpoint() override;
+  Status CheckpointAt(const PartitionOffsets& next_offsets) override;
   Status Close() override;
   std::string Describe() const override;
   std::string origin() const override { return topic_; }

@@ -140,7 +140,9 @@ Status PostgresSink::Open() {
     backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
   }
   spill_waiting_ = spill_ && !spill_->empty();
-  delivery_ = std::make_unique<DeliveryThread>(2);
+  // Up to 16 flushes (about 3 s of at-least-once writes) may wait: a commit the server is slow
+  // to fsync does not hold up the pipeline, and memory stays bounded.
+  delivery_ = std::make_unique<DeliveryThread>(16);
   return Status::OK();
 }
 
@@ -175,6 +177,19 @@ Status PostgresSink::Commit() {
   if (!delivery_) return Status::OK();
   if (pending_rows_ > 0 || spill_waiting_) SLUICE_RETURN_NOT_OK(SubmitPending(std::nullopt));
   return delivery_->WaitIdle();
+}
+
+Status PostgresSink::StartCommit() {
+  if (!delivery_) return Status::OK();
+  if (pending_rows_ > 0 || spill_waiting_) SLUICE_RETURN_NOT_OK(SubmitPending(std::nullopt));
+  commit_ticket_ = delivery_->submitted();
+  return Status::OK();
+}
+
+Result<bool> PostgresSink::CommitDone() {
+  if (!delivery_) return true;
+  SLUICE_RETURN_NOT_OK(delivery_->error());
+  return delivery_->finished() >= commit_ticket_;
 }
 
 Status PostgresSink::CommitWithProgress(const SourceOffsets& next_offsets) {

@@ -42,6 +42,8 @@ class PostgresSink final : public Sink {
   Status Open() override;
   Status Write(const Batch& batch) override;
   Status Commit() override;
+  Status StartCommit() override;
+  Result<bool> CommitDone() override;
   Status Close() override;
   std::string Describe() const override;
   uint64_t rows_written() const override { return rows_written_; }
@@ -104,6 +106,7 @@ class PostgresSink final : public Sink {
   // Everything after Open that talks to the server or the spill folder runs here; declared
   // last so it stops (running what is queued) before the members it uses go away.
   std::unique_ptr<DeliveryThread> delivery_;
+  uint64_t commit_ticket_ = 0;  // StartCommit: jobs that must have run
 };
 
 }  // namespace sluice
