@@ -45,6 +45,14 @@ class Sink {
   // Open) so the pipeline replays from there and the sink skips what it already holds.
   virtual bool exactly_once() const { return false; }
   virtual Status CommitWithProgress(const SourceOffsets& /*next_offsets*/) { return Commit(); }
+  // The exactly-once commit, started: a sink that delivers in the background returns at once
+  // and CommitDone reports when the transaction is through, so the sinks of one checkpoint
+  // commit concurrently.
+  virtual Status StartCommitWithProgress(const SourceOffsets& next_offsets) {
+    return CommitWithProgress(next_offsets);
+  }
+  // True when StartCommit / StartCommitWithProgress return before the commit is done.
+  virtual bool commits_in_background() const { return false; }
   virtual Result<SourceOffsets> RecoverProgress(const std::vector<std::string>& /*origins*/) {
     return SourceOffsets{};
   }

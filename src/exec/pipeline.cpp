@@ -1,6 +1,7 @@
 #include "exec/pipeline.h"
 
 #include <chrono>
+#include <thread>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -173,8 +174,22 @@ Status Pipeline::PollOnce(SourceTask& task, EvalContext& context, bool* got_reco
 
 Status Pipeline::CommitAll() {
   const int64_t started = SteadyMs();
-  for (auto& task : sources_) SLUICE_RETURN_NOT_OK(task.root->Commit());
-  for (auto& w : dead_letter_writers_) SLUICE_RETURN_NOT_OK(w->Commit());
+  std::vector<SinkOperator*> all = sinks_;
+  for (auto& w : dead_letter_writers_) all.push_back(&w->sink());
+  // Sinks that commit in the background first, so the others' commits overlap theirs.
+  for (auto* sink : all) {
+    if (sink->commits_in_background()) SLUICE_RETURN_NOT_OK(sink->StartCommit());
+  }
+  for (auto* sink : all) {
+    if (!sink->commits_in_background()) SLUICE_RETURN_NOT_OK(sink->StartCommit());
+  }
+  for (auto* sink : all) {
+    while (true) {
+      SLUICE_ASSIGN_OR_RETURN(bool done, sink->CommitDone());
+      if (done) break;
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+  }
   const int64_t sinks_done = SteadyMs();
   // Only once every sink holds the rows may sources record their progress.
   for (auto& task : sources_) {

@@ -18,6 +18,15 @@ Status SinkOperator::Commit() {
   return sink_->CommitWithProgress(progress).WithContext("committing sink '" + table_ + "'");
 }
 
+Status SinkOperator::StartCommit() {
+  if (!sink_->exactly_once() || positions_ == nullptr) {
+    return sink_->StartCommit().WithContext("committing sink '" + table_ + "'");
+  }
+  SourceOffsets progress = *positions_;
+  MergeMax(progress, recovered_);
+  return sink_->StartCommitWithProgress(progress).WithContext("committing sink '" + table_ + "'");
+}
+
 Status SinkOperator::Finish() {
   if (closed_) return Status::OK();
   closed_ = true;

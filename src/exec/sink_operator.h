@@ -30,8 +30,11 @@ class SinkOperator final : public Operator {
   uint64_t rows_written() const { return sink_->rows_written(); }
   std::string counters() const { return sink_->Counters(); }
   Sink& sink() { return *sink_; }
-  Status StartCommit() { return sink_->StartCommit().WithContext("committing sink '" + table_ + "'"); }
+  // A checkpoint in two steps, so sinks that deliver in the background commit concurrently:
+  // Start (with the pipeline's positions for an exactly-once sink), then CommitDone until true.
+  Status StartCommit();
   Result<bool> CommitDone() { return sink_->CommitDone(); }
+  bool commits_in_background() const { return sink_->commits_in_background(); }
   bool exactly_once() const { return sink_->exactly_once(); }
 
   // Exactly-once wiring, done by the pipeline before the first record.

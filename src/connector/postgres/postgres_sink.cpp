@@ -186,10 +186,23 @@ Status PostgresSink::StartCommit() {
   return Status::OK();
 }
 
+Status PostgresSink::StartCommitWithProgress(const SourceOffsets& next_offsets) {
+  if (!delivery_) return Status::OK();
+  if (pending_rows_ > 0 || committed_progress_ != next_offsets || spill_waiting_) {
+    SLUICE_RETURN_NOT_OK(SubmitPending(next_offsets));
+    progress_in_flight_ = next_offsets;
+  }
+  commit_ticket_ = delivery_->submitted();
+  return Status::OK();
+}
+
 Result<bool> PostgresSink::CommitDone() {
   if (!delivery_) return true;
   SLUICE_RETURN_NOT_OK(delivery_->error());
-  return delivery_->finished() >= commit_ticket_;
+  if (delivery_->finished() < commit_ticket_) return false;
+  if (progress_in_flight_) committed_progress_ = std::move(progress_in_flight_);
+  progress_in_flight_.reset();
+  return true;
 }
 
 Status PostgresSink::CommitWithProgress(const SourceOffsets& next_offsets) {

@@ -52,6 +52,8 @@ class PostgresSink final : public Sink {
 
   bool exactly_once() const override { return exactly_once_; }
   Status CommitWithProgress(const SourceOffsets& next_offsets) override;
+  Status StartCommitWithProgress(const SourceOffsets& next_offsets) override;
+  bool commits_in_background() const override { return true; }
   Result<SourceOffsets> RecoverProgress(const std::vector<std::string>& origins) override;
 
   // The statements the sink issues (public for tests and explain).
@@ -107,6 +109,7 @@ class PostgresSink final : public Sink {
   // last so it stops (running what is queued) before the members it uses go away.
   std::unique_ptr<DeliveryThread> delivery_;
   uint64_t commit_ticket_ = 0;  // StartCommit: jobs that must have run
+  std::optional<SourceOffsets> progress_in_flight_;  // committed once the ticket is done
 };
 
 }  // namespace sluice
