@@ -16,6 +16,7 @@ pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 pkg_check_modules(ROCKSDB REQUIRED IMPORTED_TARGET rocksdb)
 pkg_check_modules(OPENSSL REQUIRED IMPORTED_TARGET openssl)
 pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc)  # Unicode case mapping (upper, lower)
+find_package(absl REQUIRED)  # hash containers for keyed state
 find_package(GTest REQUIRED)
 if(SLUICE_BUILD_BENCH)
   find_package(benchmark REQUIRED)

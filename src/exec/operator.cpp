@@ -19,4 +19,14 @@ Status Operator::Emit(const Batch& batch, EvalContext& context) {
   return Status::OK();
 }
 
+Status Operator::OnWatermark(int64_t watermark, EvalContext& context) {
+  for (auto& out : outputs_) SLUICE_RETURN_NOT_OK(out->OnWatermark(watermark, context));
+  return Status::OK();
+}
+
+Status Operator::OnTick(EvalContext& context) {
+  for (auto& out : outputs_) SLUICE_RETURN_NOT_OK(out->OnTick(context));
+  return Status::OK();
+}
+
 }  // namespace sluice

@@ -24,6 +24,12 @@ class Operator {
   virtual Status Commit();
   // End of input: flush and close downstream.
   virtual Status Finish();
+  // Event time has advanced: no record with an event time below `watermark` (microseconds)
+  // follows. Windowed operators fire and drop the windows that end at or before it.
+  virtual Status OnWatermark(int64_t watermark, EvalContext& context);
+  // Called by the driver on every turn of its loop, records or not: processing-time work
+  // (triggers, idle-partition timeouts) happens here. `context.now_micros` is the time.
+  virtual Status OnTick(EvalContext& context);
   // One line for `sluice explain`.
   virtual std::string Describe() const = 0;
 

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "exec/hash_aggregate_operator.h"
+#include "exec/late_row_filter_operator.h"
 #include "exec/resume_filter_operator.h"
 
 namespace sluice {
@@ -138,6 +140,9 @@ Status Pipeline::PollOnce(SourceTask& task, EvalContext& context, bool* got_reco
   } else {
     context.positions = nullptr;
   }
+  context.raw = &raw;
+  context.record_of_row = &record_of_row;
+  context.batch_id = batch_id_;
   if (!dead.empty()) {
     const DeadLetter& first = dead.front();
     switch (task.errors) {
@@ -165,6 +170,8 @@ Status Pipeline::PollOnce(SourceTask& task, EvalContext& context, bool* got_reco
   }
   if (batch.num_rows() > 0) SLUICE_RETURN_NOT_OK(task.root->Push(batch, context));
   context.positions = nullptr;
+  context.raw = nullptr;
+  context.record_of_row = nullptr;
   if (!origin.empty()) {
     PartitionOffsets& next = positions_[origin];
     for (const RawRecord& r : raw.records()) next[r.partition] = r.offset + 1;
@@ -253,6 +260,9 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
       context.now_micros = NowMicros();
       bool got = false;
       SLUICE_RETURN_NOT_OK(PollOnce(task, context, &got));
+      // Processing-time work downstream: triggers, idle partitions.
+      context.now_micros = NowMicros();
+      SLUICE_RETURN_NOT_OK(task.root->OnTick(context));
     }
     if (!any_active) break;
     SLUICE_RETURN_NOT_OK(CompleteCheckpointIfDone());
@@ -278,6 +288,23 @@ std::string Pipeline::Summary() const {
     if (task.records_skipped) out += fmt::format(", {} skipped as malformed", task.records_skipped);
     if (task.records_already_delivered) {
       out += fmt::format(", {} replayed dead letters already delivered", task.records_already_delivered);
+    }
+    std::vector<const Operator*> stack = {task.root.get()};
+    uint64_t late = 0;
+    bool late_dead_lettered = false;
+    while (!stack.empty()) {
+      const Operator* op = stack.back();
+      stack.pop_back();
+      if (const auto* f = dynamic_cast<const LateRowFilterOperator*>(op)) {
+        late += f->late_rows();
+        late_dead_lettered = late_dead_lettered || f->dead_letters();
+      }
+      if (const auto* a = dynamic_cast<const HashAggregateOperator*>(op)) late += a->late_rows();
+      for (const auto& child : op->outputs()) stack.push_back(child.get());
+    }
+    if (late) {
+      out += fmt::format(", {} late rows (behind the watermark) {}", late,
+                         late_dead_lettered ? "dead-lettered" : "dropped");
     }
     out += "\n";
   }

@@ -12,12 +12,18 @@ namespace sluice {
 
 // What an evaluation may need beyond its input batch.
 struct RecordPositions;
+class RawBatch;
 
 struct EvalContext {
   int64_t now_micros = 0;  // current_timestamp(): fixed per batch so a batch sees one time
   // Where each row of the batch a source just decoded came from (partition, offset); set by
   // the pipeline for the operators at the head of each INSERT.
   const RecordPositions* positions = nullptr;
+  // The raw records of that batch and, per row, the index of its record (for dead letters
+  // raised after decoding, such as late records); null elsewhere.
+  const RawBatch* raw = nullptr;
+  const std::vector<uint32_t>* record_of_row = nullptr;
+  int64_t batch_id = 0;  // the checkpoint epoch rows are written in
 };
 
 // A bound, typed expression. Evaluate computes a whole column at once over the batch's live

@@ -10,7 +10,14 @@
 
 #include <fmt/format.h>
 
+#include "aggregate/aggregate_function.h"
 #include "exec/fan_out_operator.h"
+#include "exec/hash_aggregate_operator.h"
+#include "exec/late_row_filter_operator.h"
+#include "exec/watermark_operator.h"
+#include "exec/window_assign_operator.h"
+#include "expr/make_struct.h"
+#include "plan/aggregate_planner.h"
 #include "exec/filter_operator.h"
 #include "exec/project_operator.h"
 #include "exec/resume_filter_operator.h"
@@ -33,12 +40,20 @@ std::string Lower(std::string s) {
   return s;
 }
 
+std::string Upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
 // A source table's read path, shared by every query that reads it.
 struct SourceEntry {
   size_t task_index;
   Operator* attach;  // each query's operators hang off this one
   Scope scope;       // the columns it delivers, qualified by the table name
   std::vector<uint8_t> used;  // per scan column: read by some query (the decoder skips the rest)
+  // WATERMARK FOR: the event-time column (its index in `scope`), -1 without a watermark.
+  int rowtime = -1;
+  DeadLetterWriter* late_dead_letters = nullptr;  // 'late-records' = 'dead-letter'
 };
 
 // The planner of one script: a catalog of tables, then one operator chain per INSERT or SELECT,
@@ -76,6 +91,11 @@ class ScriptPlanner {
   std::vector<SinkOperator*> sinks_;
   std::set<std::string> written_tables_;
   int queries_ = 0;
+  // Stateful queries: SET 'output-mode' (else chosen per query), SET 'trigger.interval' (else
+  // the checkpoint interval), SET 'table.exec.source.idle-timeout' (tables may override).
+  std::optional<OutputMode> output_mode_;
+  int64_t trigger_interval_ms_ = -1;
+  int64_t idle_timeout_ms_ = 0;
 };
 
 Status ScriptPlanner::ApplySetting(const std::string& key, const std::string& value,
@@ -110,11 +130,26 @@ Status ScriptPlanner::ApplySetting(const std::string& key, const std::string& va
     auto ms = parsed.GetDurationMs(key, 0);
     if (!ms.ok()) return fail(ms.status().message());
     pipeline_options_.poll_timeout_ms = *ms;
+  } else if (key == "output-mode") {
+    auto mode = ParseOutputMode(value);
+    if (!mode) return fail("'output-mode' must be 'append', 'update' or 'complete'");
+    output_mode_ = *mode;
+  } else if (key == "trigger.interval") {
+    auto ms = parsed.GetDurationMs(key, 0);
+    if (!ms.ok()) return fail(ms.status().message());
+    if (*ms <= 0) return fail("'trigger.interval' must be a positive duration");
+    trigger_interval_ms_ = *ms;
+  } else if (key == "table.exec.source.idle-timeout") {
+    auto ms = parsed.GetDurationMs(key, 0);
+    if (!ms.ok()) return fail(ms.status().message());
+    if (*ms < 0) return fail("the idle timeout must not be negative");
+    idle_timeout_ms_ = *ms;
   } else {
     return fail(fmt::format(
         "unknown setting '{}': known settings are 'pipeline.name', 'pipeline.commit-interval' "
         "(or 'execution.checkpointing.interval'), 'pipeline.max-batch-records', "
-        "'pipeline.poll-timeout', 'pipeline.restart-attempts', 'pipeline.restart-delay'",
+        "'pipeline.poll-timeout', 'pipeline.restart-attempts', 'pipeline.restart-delay', "
+        "'output-mode', 'trigger.interval', 'table.exec.source.idle-timeout'",
         key));
   }
   return Status::OK();
@@ -243,11 +278,17 @@ Result<SourceEntry*> ScriptPlanner::SourceFor(const TableDefinition& table, Sour
     task.root = std::move(fan_out);
   }
   if (table.ddl->watermark) {
-    // Checked now so a typo fails early; event-time operators use it (stateful streaming).
     const auto& wm = *table.ddl->watermark;
-    if (entry.scope.Find("", wm.column).empty()) {
+    auto rowtime = entry.scope.Find("", wm.column);
+    if (rowtime.empty()) {
       return source_.Error(wm.location, fmt::format("WATERMARK FOR '{}': no such column in '{}'",
                                                     wm.column, table.name));
+    }
+    const ScopeColumn& column = entry.scope.columns()[static_cast<size_t>(rowtime[0])];
+    if (column.type.id() != TypeId::kTimestamp) {
+      return source_.Error(wm.location,
+                           fmt::format("WATERMARK FOR '{}': the column must be a TIMESTAMP, not {}",
+                                       wm.column, column.type.ToString()));
     }
     ExpressionBinder binder(source_, entry.scope, registry_);
     SLUICE_ASSIGN_OR_RETURN(ExpressionPtr e, binder.Bind(*wm.expression));
@@ -257,6 +298,15 @@ Result<SourceEntry*> ScriptPlanner::SourceFor(const TableDefinition& table, Sour
                            fmt::format("a WATERMARK expression must be a TIMESTAMP, not {}",
                                        e->type().ToString()));
     }
+    entry.rowtime = rowtime[0];
+    if (table.late_records_dead_letter) {
+      SLUICE_ASSIGN_OR_RETURN(entry.late_dead_letters, DeadLettersFor(table));
+    }
+    int64_t idle = table.idle_timeout_ms >= 0 ? table.idle_timeout_ms : idle_timeout_ms_;
+    auto watermark = std::make_unique<WatermarkOperator>(std::move(e), idle, column.name);
+    Operator* raw = watermark.get();
+    entry.attach->AddOutput(std::move(watermark));
+    entry.attach = raw;
   }
   tasks_.push_back(std::move(task));
   auto [it, inserted] = sources_.emplace(key, std::move(entry));
@@ -290,22 +340,35 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
   ++queries_;
   if (!select.from) return Unsupported(select.location, "a SELECT without FROM");
   const sql::TableReference& from = *select.from;
+  // A window table function: TUMBLE(TABLE t, DESCRIPTOR(ts), size [, offset]) or
+  // HOP(TABLE t, DESCRIPTOR(ts), slide, size [, offset]).
+  const sql::TableReference* window_tvf = nullptr;
+  std::string table_name = from.name;
+  SourceLocation table_location = from.location;
   if (from.kind == sql::TableReference::Kind::kFunction) {
-    return Unsupported(from.location, fmt::format("the window function {}()", from.function_name));
-  }
-  if (from.kind != sql::TableReference::Kind::kTable) {
+    if (from.function_name != "tumble" && from.function_name != "hop") {
+      return Unsupported(from.location, fmt::format("the window function {}()", from.function_name));
+    }
+    if (from.arguments.empty() || from.arguments[0]->op != "TABLE") {
+      return source_.Error(from.location,
+                           fmt::format("{}() takes TABLE t first, e.g. {}(TABLE t, DESCRIPTOR(ts), "
+                                       "INTERVAL '10' MINUTES)",
+                                       from.function_name, Upper(from.function_name)));
+    }
+    window_tvf = &from;
+    table_name = from.arguments[0]->parts[0];
+    table_location = from.arguments[0]->location;
+  } else if (from.kind != sql::TableReference::Kind::kTable) {
     return Unsupported(from.location, "reading FROM a subquery or UNNEST alone");
   }
-  if (!select.group_by.empty()) return Unsupported(select.group_by[0]->location, "GROUP BY");
-  if (select.having) return Unsupported(select.having->location, "HAVING");
   if (!select.order_by.empty()) {
     return Unsupported(select.order_by[0].expression->location, "ORDER BY on a stream");
   }
   if (select.limit) return Unsupported(select.location, "LIMIT on a stream");
   if (select.distinct) return Unsupported(select.location, "SELECT DISTINCT");
 
-  SLUICE_ASSIGN_OR_RETURN(const TableDefinition* table, Lookup(from.name, from.location));
-  SLUICE_ASSIGN_OR_RETURN(SourceEntry * entry, SourceFor(*table, from.location));
+  SLUICE_ASSIGN_OR_RETURN(const TableDefinition* table, Lookup(table_name, table_location));
+  SLUICE_ASSIGN_OR_RETURN(SourceEntry * entry, SourceFor(*table, table_location));
   Scope scope;
   std::string qualifier = from.alias.empty() ? table->name : from.alias;
   for (auto c : entry->scope.columns()) {
@@ -325,17 +388,129 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
     }
     tail = raw;
   };
+  std::vector<int> used_columns;
   // First, the filter that skips rows an exactly-once sink already holds after a restart.
   auto resume_filter = std::make_unique<ResumeFilterOperator>();
   ResumeFilterOperator* resume = resume_filter.get();
   append(std::move(resume_filter));
+
+  // Event-time windows: TUMBLE/HOP in FROM, or Spark's window() in GROUP BY. When the window's
+  // time column is the source's WATERMARK column, windows close as the watermark passes them
+  // and rows arriving behind the watermark are late.
+  const sql::ParsedExpr* spark_window = nullptr;
+  for (const auto& g : select.group_by) {
+    if (g->kind != sql::ExprKind::kFunction || g->name != "window") continue;
+    if (spark_window) return source_.Error(g->location, "only one window() per GROUP BY");
+    if (window_tvf) {
+      return source_.Error(g->location, "GROUP BY window() over a window table function: use one "
+                                        "of the two");
+    }
+    if (g->children.size() < 2 || g->children.size() > 4) {
+      return source_.Error(g->location, "window() takes (time, size[, slide[, start]]), e.g. "
+                                        "window(ts, '10 minutes')");
+    }
+    spark_window = g.get();
+  }
+  const sql::ParsedExpr* window_time = nullptr;
+  if (window_tvf) {
+    const auto& args = window_tvf->arguments;
+    size_t wanted = window_tvf->function_name == "tumble" ? 3 : 4;
+    if (args.size() < wanted || args.size() > wanted + 1) {
+      return source_.Error(window_tvf->location,
+                           window_tvf->function_name == "tumble"
+                               ? "TUMBLE takes (TABLE t, DESCRIPTOR(time), size[, offset])"
+                               : "HOP takes (TABLE t, DESCRIPTOR(time), slide, size[, offset])");
+    }
+    const sql::ParsedExpr& d = *args[1];
+    if (d.kind != sql::ExprKind::kFunction || d.name != "descriptor" || d.children.size() != 1 ||
+        d.children[0]->kind != sql::ExprKind::kColumn) {
+      return source_.Error(d.location, "expected DESCRIPTOR(time_column) as the second argument");
+    }
+    window_time = d.children[0].get();
+  } else if (spark_window) {
+    window_time = spark_window->children[0].get();
+  }
+  const bool event_time = window_time && window_time->kind == sql::ExprKind::kColumn &&
+                          entry->rowtime >= 0 &&
+                          SameIdentifier(window_time->parts.back(),
+                                         entry->scope.columns()[static_cast<size_t>(entry->rowtime)].name);
+  // Complete mode keeps every window (the whole result is re-emitted), so nothing is late.
+  if (event_time && output_mode_ != OutputMode::kComplete) {
+    const ScopeColumn& c = scope.columns()[static_cast<size_t>(entry->rowtime)];
+    used_columns.push_back(entry->rowtime);
+    auto filter = std::make_unique<LateRowFilterOperator>(
+        std::make_shared<ColumnReference>(entry->rowtime, c.name, c.type), entry->late_dead_letters);
+    append(std::move(filter));
+  }
+  // A duration argument: INTERVAL '10' MINUTE or '10 minutes'.
+  auto duration = [&](const sql::ParsedExpr& e, std::string_view what) -> Result<int64_t> {
+    Result<int64_t> micros = Status::Invalid("");
+    if (e.kind == sql::ExprKind::kInterval) {
+      micros = ParseIntervalMicros(e.text, e.name);
+    } else if (e.kind == sql::ExprKind::kLiteral && !e.value.is_null() &&
+               e.value.type().id() == TypeId::kString) {
+      micros = ParseIntervalMicros(e.value.string(), "");
+    } else {
+      return source_.Error(e.location, fmt::format("the window {} must be an INTERVAL or a text such "
+                                                   "as '10 minutes'",
+                                                   what));
+    }
+    if (!micros.ok()) return source_.Error(e.location, micros.status().message());
+    if (*micros <= 0 && what != "offset") {
+      return source_.Error(e.location, fmt::format("the window {} must be positive", what));
+    }
+    return *micros;
+  };
+  // Adds window_start / window_end columns for `spec` over the time column `time_expr`.
+  int window_end_column = -1;
+  auto assign_windows = [&](const sql::ParsedExpr& time_expr, WindowSpec spec,
+                            const std::string& window_qualifier, const std::string& prefix) -> Status {
+    ExpressionBinder binder(source_, scope, registry_);
+    SLUICE_ASSIGN_OR_RETURN(spec.time, binder.Bind(time_expr));
+    if (spec.time->type().id() != TypeId::kTimestamp) {
+      return source_.Error(time_expr.location,
+                           fmt::format("windows need a TIMESTAMP time column, but '{}' is {}",
+                                       time_expr.ToString(), spec.time->type().ToString()));
+    }
+    if (spec.slide_us > spec.size_us) {
+      return source_.Error(time_expr.location, "the window slide must not exceed its size");
+    }
+    spec.time->CollectColumns(used_columns);
+    scope.Add(ScopeColumn{window_qualifier, prefix + "window_start", DataType::Timestamp(), false});
+    window_end_column = static_cast<int>(scope.size());
+    scope.Add(ScopeColumn{window_qualifier, prefix + "window_end", DataType::Timestamp(), false});
+    if (spec.window_time) {
+      scope.Add(ScopeColumn{window_qualifier, prefix + "window_time", DataType::Timestamp(), false});
+    }
+    append(std::make_unique<WindowAssignOperator>(std::move(spec)));
+    return Status::OK();
+  };
+  if (window_tvf) {
+    const auto& args = window_tvf->arguments;
+    WindowSpec spec;
+    spec.window_time = true;
+    if (window_tvf->function_name == "tumble") {
+      SLUICE_ASSIGN_OR_RETURN(spec.size_us, duration(*args[2], "size"));
+      spec.slide_us = spec.size_us;
+      if (args.size() > 3) {
+      SLUICE_ASSIGN_OR_RETURN(spec.offset_us, duration(*args[3], "offset"));
+    }
+    } else {
+      SLUICE_ASSIGN_OR_RETURN(spec.slide_us, duration(*args[2], "slide"));
+      SLUICE_ASSIGN_OR_RETURN(spec.size_us, duration(*args[3], "size"));
+      if (args.size() > 4) {
+      SLUICE_ASSIGN_OR_RETURN(spec.offset_us, duration(*args[4], "offset"));
+    }
+    }
+    SLUICE_RETURN_NOT_OK(assign_windows(*window_time, std::move(spec),
+                                        from.alias.empty() ? table->name : from.alias, ""));
+  }
   // Unnests copy only the columns read after them: every bound expression records its inputs.
   struct PlannedUnnest {
     UnnestOperator* op;
     size_t input_width;
   };
   std::vector<PlannedUnnest> unnests;
-  std::vector<int> used_columns;
   // Adds the unnesting of `list` to the chain: element columns join the scope.
   auto unnest = [&](const sql::ParsedExpr& list_expr, const std::string& alias,
                     const std::vector<std::string>& column_names, SourceLocation at) -> Status {
@@ -396,6 +571,174 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
     append(std::make_unique<FilterOperator>(std::move(predicate)));
   }
 
+  if (spark_window) {
+    WindowSpec spec;
+    const auto& args = spark_window->children;
+    SLUICE_ASSIGN_OR_RETURN(spec.size_us, duration(*args[1], "size"));
+    spec.slide_us = spec.size_us;
+    if (args.size() > 2) {
+      SLUICE_ASSIGN_OR_RETURN(spec.slide_us, duration(*args[2], "slide"));
+    }
+    if (args.size() > 3) {
+      SLUICE_ASSIGN_OR_RETURN(spec.offset_us, duration(*args[3], "offset"));
+    }
+    SLUICE_RETURN_NOT_OK(assign_windows(*window_time, std::move(spec), "", "$"));
+  }
+
+  // GROUP BY and aggregates: the aggregation replaces the scope with its keys and results.
+  const bool aggregating = !select.group_by.empty() || HasAggregates(select);
+  std::map<std::string, int> substitutions;
+  Scope grouped_input;
+  if (aggregating) {
+    std::vector<GroupKey> keys;
+    int window_end_key = -1;
+    int window_start_key = -1;
+    for (const auto& g : select.group_by) {
+      if (g.get() == spark_window) {
+        for (int offset : {-1, 0}) {  // $window_start, $window_end
+          const int index = window_end_column + offset;
+          const ScopeColumn& c = scope.columns()[static_cast<size_t>(index)];
+          if (offset == 0) window_end_key = static_cast<int>(keys.size());
+          keys.push_back(GroupKey{std::make_shared<ColumnReference>(index, c.name, c.type), "", c});
+        }
+        continue;
+      }
+      const sql::ParsedExpr* written = g.get();
+      // GROUP BY a SELECT alias, as Spark allows.
+      if (g->kind == sql::ExprKind::kColumn && g->parts.size() == 1 &&
+          scope.Find("", g->parts[0]).empty()) {
+        for (const auto& item : select.items) {
+          if (SameIdentifier(item.alias, g->parts[0])) written = item.expression.get();
+        }
+      }
+      ExpressionBinder binder(source_, scope, registry_);
+      SLUICE_ASSIGN_OR_RETURN(ExpressionPtr bound, binder.Bind(*written));
+      ScopeColumn column{"", written->ToString(), bound->type(), true};
+      if (const auto* ref = dynamic_cast<const ColumnReference*>(bound.get())) {
+        column = scope.columns()[static_cast<size_t>(ref->index())];
+        if (window_tvf && ref->index() == window_end_column) window_end_key = static_cast<int>(keys.size());
+        if (window_tvf && ref->index() == window_end_column - 1) {
+          window_start_key = static_cast<int>(keys.size());
+        }
+      }
+      GroupKey key{std::move(bound), written->ToString(), column};
+      if (written != g.get()) {
+        key.text = g->ToString();  // the alias; the SELECT item's own text is substituted too
+        keys.push_back(key);
+        substitutions.emplace(written->ToString(), static_cast<int>(keys.size()) - 1);
+        continue;
+      }
+      keys.push_back(std::move(key));
+    }
+    if (window_tvf && window_end_key < 0) {
+      return source_.Error(select.group_by.empty() ? select.location : select.group_by[0]->location,
+                           fmt::format("an aggregation over {}() groups by its windows: add "
+                                       "GROUP BY window_start, window_end",
+                                       Upper(window_tvf->function_name)));
+    }
+    (void)window_start_key;
+    for (const auto& item : select.items) {
+      if (item.expression->kind == sql::ExprKind::kStar) {
+        return source_.Error(item.expression->location,
+                             "SELECT * in an aggregation: list the GROUP BY columns and aggregates");
+      }
+    }
+    auto planned = PlanAggregation(source_, registry_, select, scope, std::move(keys));
+    if (!planned.ok()) {
+      return planned.status().message().find(':') != std::string::npos &&
+                     planned.status().message().find(source_.name()) == 0
+                 ? planned.status()
+                 : source_.Error(select.group_by.empty() ? select.location : select.group_by[0]->location,
+                                 planned.status().message());
+    }
+    AggregationPlan plan = std::move(*planned);
+    for (auto& [text, column] : substitutions) plan.substitutions.emplace(text, column);
+    used_columns.insert(used_columns.end(), plan.used_columns.begin(), plan.used_columns.end());
+
+    // The output mode: asked for with SET 'output-mode', else the natural one for the query
+    // and its sink.
+    const bool closes_windows = event_time && window_end_key >= 0;
+    bool sink_takes_updates = true;  // the console of a bare SELECT takes every mode
+    std::string sink_label = "the console";
+    if (insert) {
+      SLUICE_ASSIGN_OR_RETURN(const TableDefinition* target, Lookup(insert->table, insert->location));
+      sink_label = fmt::format("'{}'", target->name);
+      sink_takes_updates = !target->ddl->primary_key.empty() || target->connector == "print" ||
+                           target->connector == "kafka";
+    }
+    OutputMode mode = output_mode_ ? *output_mode_
+                      : closes_windows ? OutputMode::kAppend
+                                       : OutputMode::kUpdate;
+    SourceLocation at = insert ? insert->location : select.location;
+    if (mode == OutputMode::kAppend && !closes_windows) {
+      return source_.Error(
+          at, fmt::format("append output needs results that become final: {}; or SET "
+                          "'output-mode' = 'update' (an upsert sink: a table with a PRIMARY KEY, "
+                          "Kafka) or 'complete' (the console)",
+                          window_time ? fmt::format("declare WATERMARK FOR {} on '{}' so its "
+                                                    "windows close",
+                                                    window_time->ToString(), table->name)
+                                      : "group by an event-time window (TUMBLE, HOP, "
+                                        "window()) over a WATERMARK column"));
+    }
+    if (mode != OutputMode::kAppend && !sink_takes_updates) {
+      return source_.Error(
+          at, fmt::format("this aggregation's results change as rows arrive ({} mode), but {} "
+                          "takes appended rows only: declare a PRIMARY KEY on it (upserts), write "
+                          "to Kafka or the console, or use event-time windows with a WATERMARK "
+                          "for append mode",
+                          OutputModeName(mode), sink_label));
+    }
+    plan.spec.mode = mode;
+    plan.spec.window_end_key = closes_windows || (window_end_key >= 0 && mode == OutputMode::kComplete)
+                                   ? window_end_key
+                                   : -1;
+    plan.spec.trigger_interval_ms =
+        trigger_interval_ms_ > 0 ? trigger_interval_ms_ : pipeline_options_.commit_interval_ms;
+    auto op = std::make_unique<HashAggregateOperator>(std::move(plan.spec));
+    append(std::move(op));
+    grouped_input = scope;
+    scope = std::move(plan.output_scope);
+    substitutions = std::move(plan.substitutions);
+    if (spark_window) {
+      // Spark's `window` column: a struct {start, end} built from the two window keys.
+      std::vector<ExpressionPtr> pass;
+      Schema out;
+      for (size_t i = 0; i < scope.size(); ++i) {
+        const ScopeColumn& c = scope.columns()[i];
+        pass.push_back(std::make_shared<ColumnReference>(static_cast<int>(i), c.name, c.type));
+        out.Add(Field{c.name, c.type, true});
+      }
+      int start = -1;
+      for (size_t i = 0; i < scope.size(); ++i) {
+        if (scope.columns()[i].name == "$window_start") start = static_cast<int>(i);
+      }
+      auto window = std::make_shared<MakeStruct>(
+          std::vector<std::string>{"start", "end"},
+          std::vector<ExpressionPtr>{
+              std::make_shared<ColumnReference>(start, "window.start", DataType::Timestamp()),
+              std::make_shared<ColumnReference>(start + 1, "window.end", DataType::Timestamp())});
+      out.Add(Field{"window", window->type(), true});
+      substitutions.emplace(spark_window->ToString(), static_cast<int>(scope.size()));
+      scope.Add(ScopeColumn{"", "window", window->type(), true});
+      pass.push_back(std::move(window));
+      append(std::make_unique<ProjectOperator>(std::move(pass), std::move(out)));
+    }
+    if (select.having) {
+      ExpressionBinder binder(source_, scope, registry_);
+      binder.SetGroupedContext(&substitutions, &grouped_input);
+      std::map<std::string, const sql::ParsedExpr*> aliases;
+      for (const auto& item : select.items) {
+        if (!item.alias.empty()) aliases.emplace(item.alias, item.expression.get());
+      }
+      binder.SetAliases(&aliases);
+      SLUICE_ASSIGN_OR_RETURN(ExpressionPtr predicate, binder.BindCondition(*select.having, "HAVING"));
+      append(std::make_unique<FilterOperator>(std::move(predicate)));
+    }
+  } else if (select.having) {
+    return source_.Error(select.having->location, "HAVING needs GROUP BY or an aggregate");
+  }
+
   // Spark's explode() as a SELECT item: unnest after the filter, then read the element column.
   int explode_column = -1;
   const sql::SelectItem* explode_item = nullptr;
@@ -410,8 +753,12 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
     explode_column = static_cast<int>(scope.size()) - 1;
   }
 
+  if (aggregating && explode_item) {
+    return source_.Error(explode_item->location, "explode() in an aggregating SELECT is not supported");
+  }
   // The SELECT list, `*` expanded.
   ExpressionBinder binder(source_, scope, registry_);
+  if (aggregating) binder.SetGroupedContext(&substitutions, &grouped_input);
   std::vector<ExpressionPtr> expressions;
   std::vector<std::string> names;
   std::vector<SourceLocation> locations;
@@ -442,7 +789,9 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
     locations.push_back(e.location);
   }
 
-  for (const auto& e : expressions) e->CollectColumns(used_columns);
+  if (!aggregating) {
+    for (const auto& e : expressions) e->CollectColumns(used_columns);
+  }
   for (int c : used_columns) {
     if (c >= 0 && static_cast<size_t>(c) < entry->used.size()) entry->used[static_cast<size_t>(c)] = 1;
   }
@@ -527,6 +876,15 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
     if (!made.ok()) return source_.Error(insert->location, made.status().message());
     sink = std::move(*made);
     sink_name = target->name;
+    if (aggregating && sink->exactly_once()) {
+      return source_.Error(
+          insert->location,
+          fmt::format("INSERT INTO {}: exactly-once delivery of an aggregation's results needs "
+                      "its state in the checkpoints, which this version does not do yet; use "
+                      "'sink.delivery-guarantee' = 'at-least-once' (with a PRIMARY KEY, "
+                      "repeated results overwrite themselves)",
+                      target->name));
+    }
   } else {
     for (size_t i = 0; i < expressions.size(); ++i) {
       sink_schema.Add(Field{names[i], expressions[i]->type(), true});

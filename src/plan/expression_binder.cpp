@@ -13,6 +13,7 @@
 #include "expr/literal.h"
 #include "expr/struct_field.h"
 #include "function/cast.h"
+#include "aggregate/aggregate_function.h"
 #include "plan/call_binder.h"
 #include "types/timestamp.h"
 
@@ -59,13 +60,6 @@ std::string Trim(std::string_view s) {
 }
 
 }  // namespace
-
-bool IsAggregateFunction(std::string_view name) {
-  static const std::vector<std::string_view> aggregates = {
-      "count", "sum", "avg", "min", "max", "first", "last", "collect_list", "collect_set",
-      "approx_count_distinct", "first_value", "last_value", "stddev", "variance"};
-  return std::find(aggregates.begin(), aggregates.end(), name) != aggregates.end();
-}
 
 Result<int64_t> ParseIntervalMicros(const std::string& text, const std::string& unit) {
   std::string number = Trim(text);
@@ -121,6 +115,13 @@ Result<ExpressionPtr> ExpressionBinder::Call(const ParsedExpr& e, const std::str
 }
 
 Result<ExpressionPtr> ExpressionBinder::Bind(const ParsedExpr& e) const {
+  if (substitutions_ && e.kind != ExprKind::kLiteral) {
+    auto it = substitutions_->find(e.ToString());
+    if (it != substitutions_->end()) {
+      const ScopeColumn& c = scope_.columns()[static_cast<size_t>(it->second)];
+      return ExpressionPtr(std::make_shared<ColumnReference>(it->second, c.name, c.type));
+    }
+  }
   switch (e.kind) {
     case ExprKind::kColumn:
       return BindColumn(e);
@@ -280,6 +281,21 @@ Result<ExpressionPtr> ExpressionBinder::BindColumn(const ParsedExpr& e) const {
   } else {
     found = scope_.Find("", parts[0]);
   }
+  if (found.empty() && aliases_ && parts.size() == 1) {
+    for (const auto& [alias, expression] : *aliases_) {
+      if (SameIdentifier(alias, parts[0])) return Bind(*expression);
+    }
+  }
+  if (found.empty() && grouped_input_ &&
+      !(parts.size() >= 2 && grouped_input_->HasQualifier(parts[0])
+            ? grouped_input_->Find(parts[0], parts[1])
+            : grouped_input_->Find("", parts[0]))
+           .empty()) {
+    return source_.Error(e.location,
+                         fmt::format("column '{}' is neither in GROUP BY nor inside an aggregate "
+                                     "function: add it to GROUP BY or wrap it, e.g. first({})",
+                                     e.ToString(), e.ToString()));
+  }
   if (found.empty()) {
     return source_.Error(e.location, fmt::format("unknown column '{}'; the columns here are {}",
                                                  parts[0], scope_.ColumnList()));
@@ -298,11 +314,16 @@ Result<ExpressionPtr> ExpressionBinder::BindColumn(const ParsedExpr& e) const {
 }
 
 Result<ExpressionPtr> ExpressionBinder::BindFunction(const ParsedExpr& e) const {
-  if (IsAggregateFunction(e.name)) {
+  if (IsAggregateName(e.name)) {
     return source_.Error(e.location,
-                         fmt::format("{}() is an aggregate: GROUP BY and windows are not "
-                                     "supported yet in this version of sluice",
-                                     e.name));
+                         fmt::format("{}() is an aggregate function: it belongs in the SELECT list "
+                                     "or HAVING of a query, not in {}",
+                                     e.name, substitutions_ ? "another aggregate" : "this clause"));
+  }
+  if (e.name == "window") {
+    return source_.Error(e.location,
+                         "window(time, size[, slide]) groups rows: use it in GROUP BY, e.g. GROUP "
+                         "BY window(ts, '10 minutes'), and select window.start, window.end");
   }
   if (e.name == "explode" || e.name == "explode_outer" || e.name == "posexplode") {
     return source_.Error(e.location,

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <map>
+#include <string>
+
 #include "common/result.h"
 #include "expr/expression.h"
 #include "function/function_registry.h"
@@ -19,6 +22,19 @@ class ExpressionBinder {
                    const FunctionRegistry& registry)
       : source_(source), scope_(scope), registry_(registry) {}
 
+  // After a GROUP BY: a sub-expression written as `text` of a group key or an aggregate call
+  // reads column `substitutions[text]` of the aggregation's output (this binder's scope), and a
+  // column found only in `grouped_input` gets an error saying it is not grouped.
+  void SetGroupedContext(const std::map<std::string, int>* substitutions,
+                         const Scope* grouped_input) {
+    substitutions_ = substitutions;
+    grouped_input_ = grouped_input;
+  }
+
+  // HAVING may name a SELECT item by its alias (as Spark allows): `aliases` maps it to the
+  // item's expression, bound in its place.
+  void SetAliases(const std::map<std::string, const sql::ParsedExpr*>* aliases) { aliases_ = aliases; }
+
   Result<ExpressionPtr> Bind(const sql::ParsedExpr& e) const;
   // Binds and checks the result is BOOLEAN (a WHERE or ON condition); `clause` names it.
   Result<ExpressionPtr> BindCondition(const sql::ParsedExpr& e, std::string_view clause) const;
@@ -37,10 +53,11 @@ class ExpressionBinder {
   const sql::SourceText& source_;
   const Scope& scope_;
   const FunctionRegistry& registry_;
+  const std::map<std::string, int>* substitutions_ = nullptr;
+  const Scope* grouped_input_ = nullptr;
+  const std::map<std::string, const sql::ParsedExpr*>* aliases_ = nullptr;
 };
 
-// The aggregate functions, which need GROUP BY support to run.
-bool IsAggregateFunction(std::string_view name);
 
 // Parses the text of an INTERVAL literal: ('5', "SECOND") or ('10 minutes', "").
 Result<int64_t> ParseIntervalMicros(const std::string& text, const std::string& unit);

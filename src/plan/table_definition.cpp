@@ -29,7 +29,10 @@ Result<TableDefinition> DefineTable(const sql::SourceText& source, const sql::Cr
     if (!seen_options.insert(o.key).second) {
       return source.Error(o.location, fmt::format("option '{}' is given twice", o.key));
     }
-    if (o.key == "connector" || o.key == "errors" || o.key == "errors.table") continue;
+    if (o.key == "connector" || o.key == "errors" || o.key == "errors.table" ||
+        o.key == "late-records" || o.key == "scan.watermark.idle-timeout") {
+      continue;  // applied by the pipeline, not the connector
+    }
     connector_options[o.key] = o.value;
   }
   const sql::TableOption* connector = FindOption(ddl, "connector");
@@ -72,6 +75,32 @@ Result<TableDefinition> DefineTable(const sql::SourceText& source, const sql::Cr
                         "(declared with CREATE TABLE) that receives the bad records");
   }
 
+  if (const sql::TableOption* late = FindOption(ddl, "late-records")) {
+    if (late->value == "dead-letter") {
+      if (table.errors_table.empty()) {
+        return source.Error(late->value_location,
+                            "'late-records' = 'dead-letter' needs 'errors.table' = '<table>' for "
+                            "the dead letters");
+      }
+      table.late_records_dead_letter = true;
+    } else if (late->value != "drop") {
+      return source.Error(late->value_location,
+                          fmt::format("'late-records' = '{}': expected 'drop' (counted) or "
+                                      "'dead-letter'",
+                                      late->value));
+    }
+    if (!ddl.watermark) {
+      return source.Error(late->location, "'late-records' needs a WATERMARK FOR clause on the table");
+    }
+  }
+  if (const sql::TableOption* idle = FindOption(ddl, "scan.watermark.idle-timeout")) {
+    ConnectorOptions parsed(ddl.name, {{idle->key, idle->value}});
+    auto ms = parsed.GetDurationMs(idle->key, 0);
+    if (!ms.ok()) return source.Error(idle->value_location, ms.status().message());
+    if (*ms < 0) return source.Error(idle->value_location, "the idle timeout must not be negative");
+    table.idle_timeout_ms = *ms;
+  }
+
   std::set<std::string> names;
   for (const auto& column : ddl.columns) {
     std::string lower = column.name;
@@ -98,6 +127,16 @@ Result<TableDefinition> DefineTable(const sql::SourceText& source, const sql::Cr
     } else {
       table.scan_columns.push_back(ScanColumn{field, ""});
       table.write_schema.Add(field);
+    }
+  }
+  if (ddl.watermark) {
+    for (const auto& column : ddl.columns) {
+      if (!column.computed && SameIdentifier(column.name, ddl.watermark->column) &&
+          column.type.id() != TypeId::kTimestamp) {
+        return source.Error(ddl.watermark->location,
+                            fmt::format("WATERMARK FOR '{}': the column must be a TIMESTAMP, not {}",
+                                        column.name, column.type.ToString()));
+      }
     }
   }
   for (const auto& key : ddl.primary_key) {

@@ -27,6 +27,12 @@ struct TableDefinition {
   Schema write_schema;                 // what a sink of this table receives: physical columns
   ErrorPolicy errors = ErrorPolicy::kFail;
   std::string errors_table;            // 'errors.table': where dead letters go
+  // Event time (with WATERMARK FOR): late rows of stateful queries go to the dead letters
+  // ('late-records' = 'dead-letter') or are dropped and counted ('drop', the default); a
+  // partition silent for 'scan.watermark.idle-timeout' stops holding the watermark back
+  // (-1: not set on the table; the pipeline's default applies).
+  bool late_records_dead_letter = false;
+  int64_t idle_timeout_ms = -1;
 };
 
 // Checks a CREATE TABLE and turns it into a TableDefinition.

@@ -9,14 +9,14 @@ namespace sluice::sql {
 namespace {
 
 // Sorted, upper case.
-constexpr std::array<std::string_view, 52> kReserved = {
+constexpr std::array<std::string_view, 51> kReserved = {
     "ALL",      "AND",     "AS",      "ASC",    "BETWEEN", "BY",        "CASE",   "CAST",
     "CREATE",   "CROSS",   "DESC",    "DISTINCT", "ELSE",  "END",       "EXCEPT", "EXISTS",
     "EXTRACT",  "FALSE",   "FROM",    "FULL",   "GROUP",   "HAVING",    "IN",     "INNER",
     "INSERT",   "INTERSECT", "INTO",  "IS",     "JOIN",    "LATERAL",   "LEFT",   "LIKE",
     "LIMIT",    "NOT",     "NULL",    "ON",     "OR",      "ORDER",     "OUTER",  "OVER",
     "REGEXP",   "RIGHT",   "RLIKE",   "SELECT", "TABLE",   "THEN",      "TRUE",   "UNION",
-    "UNNEST",   "WHEN",    "WHERE",   "WINDOW",
+    "UNNEST",   "WHEN",    "WHERE",
 };
 
 // Sorted, upper case.

@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "connector/connector_registry.h"
@@ -41,11 +42,28 @@ class TestInputSource final : public Source {
  public:
   TestInputSource(std::string table, TestWorld* world) : table_(std::move(table)), world_(world) {}
   Status Open() override { return Status::OK(); }
+  // Input lines may start with `@N ` (the record is in partition N, else 0); a line
+  // `@pause MS` ends the batch and waits MS milliseconds before the next one (processing time
+  // passes: triggers fire, idle partitions time out).
   Result<bool> Poll(RawBatch& out, size_t max_records, std::chrono::milliseconds) override {
     const auto& records = world_->inputs[table_];
     out.set_origin(table_);
     while (next_ < records.size() && out.size() < max_records) {
-      out.Add(records[next_], 1'700'000'000'000 + static_cast<int64_t>(next_) * 1000, 0,
+      std::string_view line = records[next_];
+      if (line.starts_with("@pause ")) {
+        if (!out.empty()) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(std::string(line.substr(7)))));
+        ++next_;
+        break;
+      }
+      int32_t partition = 0;
+      if (line.size() > 1 && line[0] == '@' && std::isdigit(static_cast<unsigned char>(line[1]))) {
+        size_t space = line.find(' ');
+        partition = std::stoi(std::string(line.substr(1, space - 1)));
+        line.remove_prefix(space == std::string_view::npos ? line.size() : space + 1);
+      }
+      // Line N of the block (pause lines counted) has offset N.
+      out.Add(line, 1'700'000'000'000 + static_cast<int64_t>(next_) * 1000, partition,
               static_cast<int64_t>(next_ + 1));
       ++next_;
     }

@@ -1,0 +1,82 @@
+#pragma once
+
+// Factories of the aggregate families, one file each; ResolveAggregate picks among them.
+
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "aggregate/aggregate_function.h"
+
+namespace sluice::aggregate {
+
+// The integer value of a row of an integer-like column (BOOLEAN, INT, DATE, BIGINT, DECIMAL's
+// unscaled value, TIMESTAMP, INTERVAL), widened to 64 bits.
+inline int64_t ReadInteger(const Vector& v, size_t row) {
+  switch (v.type().FixedWidth()) {
+    case 1: return v.data<uint8_t>()[row];
+    case 4: return v.data<int32_t>()[row];
+    default: return v.data<int64_t>()[row];
+  }
+}
+
+// Appends a 64-bit integer to a vector of an integer-like type, narrowing to its width.
+inline void AppendInteger(Vector& out, int64_t value) {
+  switch (out.type().FixedWidth()) {
+    case 1: out.Append(static_cast<uint8_t>(value)); break;
+    case 4: out.Append(static_cast<int32_t>(value)); break;
+    default: out.Append(value); break;
+  }
+}
+
+// Calls fn(row, group) for each of the n rows whose value in `x` is not NULL.
+template <typename Fn>
+inline void ForEachValid(const Vector& x, const uint32_t* rows, const uint32_t* groups, size_t n,
+                         Fn&& fn) {
+  const bool nulls = x.MayHaveNulls();
+  for (size_t i = 0; i < n; ++i) {
+    if (nulls && x.IsNull(rows[i])) continue;
+    fn(rows[i], groups[i]);
+  }
+}
+
+// State snapshots: fixed-size values as raw bytes, byte strings with a 4-byte length.
+template <typename T>
+void WriteRaw(std::string& out, const T& value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof(T));
+}
+template <typename T>
+bool ReadRaw(std::string_view& in, T* value) {
+  if (in.size() < sizeof(T)) return false;
+  std::memcpy(value, in.data(), sizeof(T));
+  in.remove_prefix(sizeof(T));
+  return true;
+}
+inline void WriteBytes(std::string& out, std::string_view bytes) {
+  WriteRaw(out, static_cast<uint32_t>(bytes.size()));
+  out.append(bytes);
+}
+inline bool ReadBytes(std::string_view& in, std::string_view* bytes) {
+  uint32_t size;
+  if (!ReadRaw(in, &size) || in.size() < size) return false;
+  *bytes = in.substr(0, size);
+  in.remove_prefix(size);
+  return true;
+}
+
+std::unique_ptr<AggregateStates> MakeCountStates(bool count_star);
+std::unique_ptr<AggregateStates> MakeCountDistinctStates();
+// sum: integers and decimals in 64 bits, doubles in double.
+std::unique_ptr<AggregateStates> MakeSumStates(const DataType& input, const DataType& result);
+// avg: DOUBLE result, or DECIMAL for a DECIMAL input.
+std::unique_ptr<AggregateStates> MakeAvgStates(const DataType& input, const DataType& result);
+enum class ValuePick { kMin, kMax, kFirst, kLast };
+std::unique_ptr<AggregateStates> MakeValueStates(const DataType& type, ValuePick pick,
+                                                 bool ignore_nulls);
+std::unique_ptr<AggregateStates> MakeCollectStates(const DataType& element, bool distinct);
+std::unique_ptr<AggregateStates> MakeApproxDistinctStates(int precision_bits);
+enum class Moment { kVarianceSample, kVariancePopulation, kStddevSample, kStddevPopulation };
+std::unique_ptr<AggregateStates> MakeMomentStates(Moment moment);
+
+}  // namespace sluice::aggregate

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "types/data_type.h"
+#include "types/value.h"
+#include "vector/vector.h"
+
+namespace sluice {
+
+// The running states of one aggregate call (sum(price), count(DISTINCT x), ...) for every group
+// of one group table, stored column-wise by group id so an update is a tight loop over a batch.
+class AggregateStates {
+ public:
+  virtual ~AggregateStates() = default;
+
+  // Makes room for groups [0, count); new groups start empty.
+  virtual void Resize(size_t count) = 0;
+  // Folds row rows[i] of the argument columns into group groups[i], for i < n.
+  virtual void Update(const std::vector<const Vector*>& args, const uint32_t* rows,
+                      const uint32_t* groups, size_t n) = 0;
+  // Appends the result of each of `groups` to `out` (a vector of the call's result type).
+  virtual void Finalize(const uint32_t* groups, size_t n, Vector& out) const = 0;
+  // A group's state as bytes, for checkpoints, and back.
+  virtual void Serialize(uint32_t group, std::string& out) const = 0;
+  virtual bool Deserialize(uint32_t group, std::string_view& in) = 0;
+  // Bytes held, for the state's memory budget.
+  virtual size_t MemoryUsage() const = 0;
+};
+
+// An aggregate call resolved against its argument types.
+struct AggregateFunction {
+  std::string name;  // as written, lower-case: "sum", "count"
+  DataType result_type;
+  // The leading arguments that are fed to the states, and the types they are cast to first;
+  // later arguments are constant parameters (approx_count_distinct's rsd).
+  std::vector<DataType> input_types;
+  // Creates empty states for a new group table.
+  std::function<std::unique_ptr<AggregateStates>()> make_states;
+};
+
+// Resolves `name(args)` (`distinct` for name(DISTINCT ...)); `constants` holds the value of each
+// argument that is a literal (null where it is not), for parameters such as
+// approx_count_distinct's relative error or first()'s ignoreNulls. Errors say what was
+// expected. The aggregates: count, sum, avg/mean, min, max, first/first_value, last/last_value,
+// collect_list, collect_set, approx_count_distinct, stddev/stddev_samp/stddev_pop,
+// variance/var_samp/var_pop; DISTINCT with count.
+Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinct,
+                                           const std::vector<DataType>& arg_types,
+                                           const std::vector<const Value*>& constants);
+
+// Whether `name` is an aggregate function.
+bool IsAggregateName(std::string_view name);
+
+}  // namespace sluice

@@ -1,0 +1,123 @@
+// min, max, first and last: one kept value per group.
+#include <cstring>
+#include <string>
+
+#include "aggregate/aggregate_families.h"
+
+namespace sluice::aggregate {
+namespace {
+
+// Storage: int64_t for integer-like types, double, or std::string for STRING/BYTES.
+template <typename T>
+class ValueStates final : public AggregateStates {
+  using View = std::conditional_t<std::is_same_v<T, std::string>, std::string_view, T>;
+
+ public:
+  ValueStates(ValuePick pick, bool ignore_nulls) : pick_(pick), ignore_nulls_(ignore_nulls) {}
+
+  void Resize(size_t count) override {
+    values_.resize(count, T{});
+    state_.resize(count, kEmpty);
+  }
+  void Update(const std::vector<const Vector*>& args, const uint32_t* rows, const uint32_t* groups,
+              size_t n) override {
+    const Vector& x = *args[0];
+    for (size_t i = 0; i < n; ++i) {
+      const size_t row = rows[i];
+      const uint32_t g = groups[i];
+      if (x.IsNull(row)) {
+        // first/last without ignoreNulls keep a NULL like any value; min/max skip it.
+        if ((pick_ == ValuePick::kFirst && !ignore_nulls_ && state_[g] == kEmpty) ||
+            (pick_ == ValuePick::kLast && !ignore_nulls_)) {
+          state_[g] = kNull;
+        }
+        continue;
+      }
+      View value = Read(x, row);
+      bool take = false;
+      switch (pick_) {
+        case ValuePick::kMin: take = state_[g] != kValue || value < View(values_[g]); break;
+        case ValuePick::kMax: take = state_[g] != kValue || View(values_[g]) < value; break;
+        case ValuePick::kFirst: take = state_[g] == kEmpty; break;
+        case ValuePick::kLast: take = true; break;
+      }
+      if (take) {
+        values_[g] = T(value);
+        state_[g] = kValue;
+      }
+    }
+  }
+  void Finalize(const uint32_t* groups, size_t n, Vector& out) const override {
+    for (size_t i = 0; i < n; ++i) {
+      const uint32_t g = groups[i];
+      if (state_[g] != kValue) {
+        out.AppendNull();
+      } else if constexpr (std::is_same_v<T, std::string>) {
+        out.AppendString(values_[g]);
+      } else if constexpr (std::is_same_v<T, double>) {
+        out.Append(values_[g]);
+      } else {
+        AppendInteger(out, values_[g]);
+      }
+    }
+  }
+  void Serialize(uint32_t group, std::string& out) const override {
+    out.push_back(static_cast<char>(state_[group]));
+    if (state_[group] != kValue) return;
+    if constexpr (std::is_same_v<T, std::string>) {
+      WriteBytes(out, values_[group]);
+    } else {
+      WriteRaw(out, values_[group]);
+    }
+  }
+  bool Deserialize(uint32_t group, std::string_view& in) override {
+    if (in.empty()) return false;
+    state_[group] = static_cast<uint8_t>(in[0]);
+    in.remove_prefix(1);
+    if (state_[group] != kValue) return true;
+    if constexpr (std::is_same_v<T, std::string>) {
+      std::string_view bytes;
+      if (!ReadBytes(in, &bytes)) return false;
+      values_[group].assign(bytes);
+      return true;
+    } else {
+      return ReadRaw(in, &values_[group]);
+    }
+  }
+  size_t MemoryUsage() const override {
+    size_t bytes = values_.capacity() * sizeof(T) + state_.capacity();
+    if constexpr (std::is_same_v<T, std::string>) {
+      for (const auto& v : values_) bytes += v.capacity() > 15 ? v.capacity() : 0;
+    }
+    return bytes;
+  }
+
+ private:
+  static constexpr uint8_t kEmpty = 0, kNull = 1, kValue = 2;
+
+  static View Read(const Vector& x, size_t row) {
+    if constexpr (std::is_same_v<T, std::string>) {
+      return x.data<std::string_view>()[row];
+    } else if constexpr (std::is_same_v<T, double>) {
+      return x.data<double>()[row];
+    } else {
+      return ReadInteger(x, row);
+    }
+  }
+
+  ValuePick pick_;
+  bool ignore_nulls_;
+  std::vector<T> values_;
+  std::vector<uint8_t> state_;
+};
+
+}  // namespace
+
+std::unique_ptr<AggregateStates> MakeValueStates(const DataType& type, ValuePick pick,
+                                                 bool ignore_nulls) {
+  if (type.IsStringLike()) return std::make_unique<ValueStates<std::string>>(pick, ignore_nulls);
+  if (type.id() == TypeId::kFloat64) return std::make_unique<ValueStates<double>>(pick, ignore_nulls);
+  return std::make_unique<ValueStates<int64_t>>(pick, ignore_nulls);
+}
+
+}  // namespace sluice::aggregate

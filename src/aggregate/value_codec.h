@@ -1,0 +1,26 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "types/data_type.h"
+#include "vector/vector.h"
+
+namespace sluice {
+
+// One value of a flat column as bytes: a null flag, then the fixed-width value as stored in the
+// vector, or a 4-byte length and the bytes of a string. Group keys, DISTINCT sets, collected
+// lists and state snapshots all store values this way, so equal values have equal bytes.
+bool IsEncodableType(const DataType& type);
+
+void EncodeValue(const Vector& v, size_t row, std::string& out);
+
+// Reads one value written by EncodeValue from the front of `in` (which advances) and appends it
+// to `out`; false when `in` is too short (a corrupt snapshot).
+bool DecodeValue(std::string_view& in, Vector& out);
+
+// Skips one encoded value; false when `in` is too short.
+bool SkipValue(std::string_view& in, const DataType& type);
+
+}  // namespace sluice

@@ -1,0 +1,211 @@
+#include "exec/hash_aggregate_operator.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "aggregate/value_codec.h"
+
+namespace sluice {
+namespace {
+
+constexpr int64_t kNoWindow = INT64_MIN;
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::vector<uint32_t> AllGroups(const GroupTable& table) {
+  std::vector<uint32_t> groups;
+  groups.reserve(table.num_groups());
+  for (uint32_t g = 0; g < table.num_groups(); ++g) groups.push_back(g);
+  return groups;
+}
+
+}  // namespace
+
+HashAggregateOperator::HashAggregateOperator(HashAggregateSpec spec) : spec_(std::move(spec)) {
+  for (const auto& a : spec_.aggregates) functions_.push_back(a.function);
+}
+
+Status HashAggregateOperator::Push(const Batch& batch, EvalContext& context) {
+  CountIn(batch);
+  const size_t live = batch.num_live_rows();
+  if (live == 0) return Status::OK();
+  std::vector<VectorPtr> keys;
+  keys.reserve(spec_.keys.size());
+  for (const auto& k : spec_.keys) {
+    SLUICE_ASSIGN_OR_RETURN(VectorPtr v, k->Evaluate(batch, context));
+    keys.push_back(std::move(v));
+  }
+  std::vector<std::vector<VectorPtr>> inputs(spec_.aggregates.size());
+  std::vector<std::vector<const Vector*>> input_ptrs(spec_.aggregates.size());
+  for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
+    for (const auto& e : spec_.aggregates[a].inputs) {
+      SLUICE_ASSIGN_OR_RETURN(VectorPtr v, e->Evaluate(batch, context));
+      input_ptrs[a].push_back(v.get());
+      inputs[a].push_back(std::move(v));
+    }
+  }
+
+  // Rows go to the group table of their window; a batch touches a few windows at most.
+  struct Part {
+    int64_t window_end;
+    GroupTable* table;
+    std::vector<uint32_t> rows;
+    std::vector<uint32_t> groups;
+  };
+  std::vector<Part> parts;
+  const bool windowed = spec_.window_end_key >= 0;
+  const bool drops_late = windowed && spec_.mode != OutputMode::kComplete;
+  const bool track_changes = spec_.mode != OutputMode::kAppend;
+  const Vector* window_end = windowed ? keys[static_cast<size_t>(spec_.window_end_key)].get() : nullptr;
+  Part* part = nullptr;
+  for (size_t i = 0; i < live; ++i) {
+    const uint32_t row = batch.selection()[i];
+    int64_t end = kNoWindow;
+    if (windowed) {
+      if (window_end->IsNull(row)) continue;  // no event time: in no window (as Spark)
+      end = window_end->data<int64_t>()[row];
+      if (drops_late && end <= watermark_) {
+        ++late_rows_;
+        continue;
+      }
+    }
+    if (!part || part->window_end != end) {
+      part = nullptr;
+      for (auto& p : parts) {
+        if (p.window_end == end) part = &p;
+      }
+      if (!part) {
+        auto& table = tables_[end];
+        if (!table) table = std::make_unique<GroupTable>(functions_);
+        parts.push_back(Part{end, table.get(), {}, {}});
+        part = &parts.back();
+      }
+    }
+    key_.clear();
+    for (const auto& k : keys) EncodeValue(*k, row, key_);
+    uint32_t group = part->table->FindOrAdd(key_);
+    if (track_changes) part->table->MarkChanged(group);
+    part->rows.push_back(row);
+    part->groups.push_back(group);
+  }
+  for (auto& p : parts) {
+    for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
+      p.table->states(a).Update(input_ptrs[a], p.rows.data(), p.groups.data(), p.rows.size());
+    }
+  }
+  if (!parts.empty()) changed_since_trigger_ = true;
+  return Status::OK();
+}
+
+Status HashAggregateOperator::EmitGroups(const GroupTable& table,
+                                         const std::vector<uint32_t>& groups,
+                                         EvalContext& context) {
+  if (groups.empty()) return Status::OK();
+  std::vector<VectorPtr> columns;
+  const size_t num_keys = spec_.keys.size();
+  for (size_t c = 0; c < spec_.output_schema.size(); ++c) {
+    auto v = std::make_shared<Vector>(spec_.output_schema.field(c).type);
+    v->Reserve(groups.size());
+    columns.push_back(std::move(v));
+  }
+  for (uint32_t g : groups) {
+    std::string_view in = table.key(g);
+    for (size_t k = 0; k < num_keys; ++k) {
+      if (!DecodeValue(in, *columns[k])) return Status::Internal("corrupt group key");
+    }
+  }
+  for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
+    table.states(a).Finalize(groups.data(), groups.size(), *columns[num_keys + a]);
+  }
+  Batch out(std::move(columns), groups.size());
+  return Emit(out, context);
+}
+
+Status HashAggregateOperator::OnWatermark(int64_t watermark, EvalContext& context) {
+  if (watermark <= watermark_) return Operator::OnWatermark(watermark, context);
+  watermark_ = watermark;
+  if (spec_.window_end_key >= 0 && spec_.mode != OutputMode::kComplete) {
+    // Windows that end at or before the watermark are final: emit (append) or flush their last
+    // changes (update), then forget them, so state stays as large as the open windows.
+    while (!tables_.empty() && tables_.begin()->first <= watermark) {
+      GroupTable& table = *tables_.begin()->second;
+      std::vector<uint32_t> groups;
+      if (spec_.mode == OutputMode::kAppend) {
+        groups = AllGroups(table);
+      } else {
+        groups = table.TakeChanged();
+      }
+      SLUICE_RETURN_NOT_OK(EmitGroups(table, groups, context));
+      tables_.erase(tables_.begin());
+    }
+  }
+  return Operator::OnWatermark(watermark, context);
+}
+
+Status HashAggregateOperator::EmitTrigger(EvalContext& context) {
+  for (auto& [end, table] : tables_) {
+    std::vector<uint32_t> groups;
+    if (spec_.mode == OutputMode::kUpdate) {
+      groups = table->TakeChanged();
+    } else {
+      groups = AllGroups(*table);
+    }
+    SLUICE_RETURN_NOT_OK(EmitGroups(*table, groups, context));
+  }
+  changed_since_trigger_ = false;
+  return Status::OK();
+}
+
+Status HashAggregateOperator::OnTick(EvalContext& context) {
+  if (spec_.mode != OutputMode::kAppend) {
+    const int64_t now = context.now_micros;
+    if (last_trigger_us_ == 0) last_trigger_us_ = now;
+    if (now - last_trigger_us_ >= spec_.trigger_interval_ms * 1000) {
+      last_trigger_us_ = now;
+      if (changed_since_trigger_) SLUICE_RETURN_NOT_OK(EmitTrigger(context));
+    }
+  }
+  return Operator::OnTick(context);
+}
+
+Status HashAggregateOperator::Finish() {
+  // End of input: every window is final.
+  EvalContext context;
+  context.now_micros = NowMicros();
+  if (spec_.mode == OutputMode::kAppend) {
+    for (auto& [end, table] : tables_) {
+      SLUICE_RETURN_NOT_OK(EmitGroups(*table, AllGroups(*table), context));
+    }
+    tables_.clear();
+  } else if (changed_since_trigger_) {
+    SLUICE_RETURN_NOT_OK(EmitTrigger(context));
+  }
+  return Operator::Finish();
+}
+
+size_t HashAggregateOperator::MemoryUsage() const {
+  size_t bytes = 0;
+  for (const auto& [end, table] : tables_) bytes += table->MemoryUsage();
+  return bytes;
+}
+
+std::string HashAggregateOperator::Describe() const {
+  std::string keys;
+  for (const auto& k : spec_.keys) keys += (keys.empty() ? "" : ", ") + k->ToString();
+  std::string aggregates;
+  for (const auto& a : spec_.aggregates) aggregates += (aggregates.empty() ? "" : ", ") + a.text;
+  std::string out = fmt::format("HashAggregate [{}] by [{}], {} mode", aggregates, keys,
+                                OutputModeName(spec_.mode));
+  if (spec_.window_end_key >= 0) out += ", state per window, dropped when the watermark passes its end";
+  if (spec_.mode != OutputMode::kAppend) {
+    out += fmt::format(", trigger every {} ms", spec_.trigger_interval_ms);
+  }
+  return out;
+}
+
+}  // namespace sluice

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "aggregate/aggregate_function.h"
+#include "exec/operator.h"
+#include "exec/output_mode.h"
+#include "state/group_table.h"
+#include "types/schema.h"
+
+namespace sluice {
+
+// One aggregate call of a GROUP BY: the function and its (already cast) input expressions.
+struct AggregateCall {
+  AggregateFunction function;
+  std::vector<ExpressionPtr> inputs;
+  std::string text;  // "sum(price)", for explain
+};
+
+struct HashAggregateSpec {
+  std::vector<ExpressionPtr> keys;  // the GROUP BY expressions over the input
+  std::vector<AggregateCall> aggregates;
+  // The key holding a window's end (a TIMESTAMP), or -1: state is then kept per window, and a
+  // window is final, emitted (append) and dropped once the watermark reaches its end.
+  int window_end_key = -1;
+  OutputMode mode = OutputMode::kAppend;
+  // update / complete: how often results are emitted (processing time).
+  int64_t trigger_interval_ms = 1000;
+  Schema output_schema;  // the keys, then the aggregates
+};
+
+// GROUP BY over a stream, keyed state in memory. Output rows are the group keys followed by the
+// aggregate results; HAVING and the SELECT list are applied by the operators after it.
+class HashAggregateOperator final : public Operator {
+ public:
+  explicit HashAggregateOperator(HashAggregateSpec spec);
+
+  Status Push(const Batch& batch, EvalContext& context) override;
+  Status OnWatermark(int64_t watermark, EvalContext& context) override;
+  Status OnTick(EvalContext& context) override;
+  Status Finish() override;
+  std::string Describe() const override;
+
+  // Rows that arrived for a window the watermark had already closed (dropped, counted).
+  uint64_t late_rows() const { return late_rows_; }
+  size_t num_windows() const { return tables_.size(); }
+  size_t MemoryUsage() const;
+
+ private:
+  // Sends rows for `groups` of `table` downstream.
+  Status EmitGroups(const GroupTable& table, const std::vector<uint32_t>& groups,
+                    EvalContext& context);
+  // update / complete: the trigger's output.
+  Status EmitTrigger(EvalContext& context);
+
+  HashAggregateSpec spec_;
+  std::vector<AggregateFunction> functions_;
+  // By window end (INT64_MIN for an aggregation without windows), ascending, so closing
+  // windows is taking from the front.
+  std::map<int64_t, std::unique_ptr<GroupTable>> tables_;
+  int64_t watermark_ = INT64_MIN;
+  int64_t last_trigger_us_ = 0;
+  uint64_t late_rows_ = 0;
+  bool changed_since_trigger_ = false;
+  // Scratch, per batch.
+  std::string key_;
+  std::vector<uint32_t> rows_;
+  std::vector<uint32_t> groups_;
+};
+
+}  // namespace sluice

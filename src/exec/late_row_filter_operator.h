@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "exec/operator.h"
+
+namespace sluice {
+
+class DeadLetterWriter;
+
+// At the head of a query with event-time state: a row whose event time is below the current
+// watermark is late — the windows it belongs to may be closed already. Late rows are counted
+// and dropped, or written as dead letters (raw record, topic/partition/offset, reason) when the
+// source table says 'late-records' = 'dead-letter'. Never dropped silently: the count shows in
+// the run's summary.
+class LateRowFilterOperator final : public Operator {
+ public:
+  LateRowFilterOperator(ExpressionPtr event_time, DeadLetterWriter* dead_letters)
+      : event_time_(std::move(event_time)), dead_letters_(dead_letters) {}
+
+  Status Push(const Batch& batch, EvalContext& context) override;
+  Status OnWatermark(int64_t watermark, EvalContext& context) override;
+  std::string Describe() const override;
+
+  uint64_t late_rows() const { return late_rows_; }
+  bool dead_letters() const { return dead_letters_ != nullptr; }
+
+ private:
+  ExpressionPtr event_time_;
+  DeadLetterWriter* dead_letters_;
+  int64_t watermark_ = INT64_MIN;
+  uint64_t late_rows_ = 0;
+};
+
+}  // namespace sluice

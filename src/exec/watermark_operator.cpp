@@ -1,0 +1,59 @@
+#include "exec/watermark_operator.h"
+
+#include <fmt/format.h>
+
+#include "connector/raw_record.h"
+#include "exec/record_positions.h"
+
+namespace sluice {
+
+Status WatermarkOperator::Push(const Batch& batch, EvalContext& context) {
+  CountIn(batch);
+  SLUICE_ASSIGN_OR_RETURN(VectorPtr times, expression_->Evaluate(batch, context));
+  const RecordPositions* positions = context.positions;
+  const size_t live = batch.num_live_rows();
+  PartitionTime* current = nullptr;
+  int32_t current_partition = -1;
+  for (size_t i = 0; i < live; ++i) {
+    const uint32_t row = batch.selection()[i];
+    const int32_t partition = positions             ? positions->partition[row]
+                              : context.record_of_row ? (*context.raw)[(*context.record_of_row)[row]].partition
+                                                      : 0;
+    if (!current || partition != current_partition) {
+      current = &partitions_[partition];
+      current_partition = partition;
+      current->last_record_us = context.now_micros;
+    }
+    if (times->IsNull(row)) continue;
+    current->max_watermark = std::max(current->max_watermark, times->data<int64_t>()[row]);
+  }
+  SLUICE_RETURN_NOT_OK(Emit(batch, context));
+  return Advance(context);
+}
+
+Status WatermarkOperator::Advance(EvalContext& context) {
+  int64_t lowest = INT64_MAX;
+  for (const auto& [partition, time] : partitions_) {
+    bool idle = idle_timeout_us_ > 0 && context.now_micros - time.last_record_us >= idle_timeout_us_;
+    if (!idle) lowest = std::min(lowest, time.max_watermark);
+  }
+  // Every partition idle: event time stands still until one delivers again.
+  if (lowest == INT64_MAX || lowest <= watermark_) return Status::OK();
+  watermark_ = lowest;
+  return OnWatermark(watermark_, context);
+}
+
+Status WatermarkOperator::OnTick(EvalContext& context) {
+  if (idle_timeout_us_ > 0) SLUICE_RETURN_NOT_OK(Advance(context));
+  return Operator::OnTick(context);
+}
+
+std::string WatermarkOperator::Describe() const {
+  std::string idle = idle_timeout_us_ > 0
+                         ? fmt::format(", a partition idle after {} ms", idle_timeout_us_ / 1000)
+                         : "";
+  return fmt::format("Watermark {} = {} (per partition, the minimum across partitions{})", column_,
+                     expression_->ToString(), idle);
+}
+
+}  // namespace sluice

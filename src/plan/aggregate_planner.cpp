@@ -1,0 +1,97 @@
+#include "plan/aggregate_planner.h"
+
+#include <fmt/format.h>
+
+#include "aggregate/aggregate_function.h"
+#include "expr/literal.h"
+#include "plan/call_binder.h"
+#include "plan/expression_binder.h"
+
+namespace sluice {
+namespace {
+
+using sql::ExprKind;
+using sql::ParsedExpr;
+
+void CollectCalls(const ParsedExpr& e, std::vector<const ParsedExpr*>& out) {
+  if (e.kind == ExprKind::kFunction && IsAggregateName(e.name)) {
+    out.push_back(&e);
+    return;  // an aggregate inside an aggregate is an error the binder reports
+  }
+  for (const auto& child : e.children) CollectCalls(*child, out);
+}
+
+}  // namespace
+
+bool HasAggregates(const sql::SelectStatement& select) {
+  std::vector<const ParsedExpr*> calls;
+  for (const auto& item : select.items) CollectCalls(*item.expression, calls);
+  if (select.having) CollectCalls(*select.having, calls);
+  return !calls.empty();
+}
+
+Result<AggregationPlan> PlanAggregation(const sql::SourceText& source,
+                                        const FunctionRegistry& registry,
+                                        const sql::SelectStatement& select, const Scope& input,
+                                        std::vector<GroupKey> keys) {
+  AggregationPlan plan;
+  for (auto& key : keys) {
+    key.bound->CollectColumns(plan.used_columns);
+    if (key.bound->type().IsNested()) {
+      return Status::Invalid("GROUP BY {}: grouping by a {} is not supported", key.text,
+                             key.bound->type().ToString());
+    }
+    int column = static_cast<int>(plan.output_scope.size());
+    if (!key.text.empty()) plan.substitutions.emplace(key.text, column);
+    plan.output_scope.Add(key.column);
+    plan.spec.output_schema.Add(Field{key.column.name, key.bound->type(), true});
+    plan.spec.keys.push_back(std::move(key.bound));
+  }
+
+  std::vector<const ParsedExpr*> calls;
+  for (const auto& item : select.items) CollectCalls(*item.expression, calls);
+  if (select.having) CollectCalls(*select.having, calls);
+  ExpressionBinder binder(source, input, registry);
+  for (const ParsedExpr* call : calls) {
+    std::string text = call->ToString();
+    if (plan.substitutions.count(text)) continue;  // the same call written twice is computed once
+    std::vector<ExpressionPtr> args;
+    std::vector<DataType> types;
+    std::vector<const Value*> constants;
+    const bool star = call->children.size() == 1 && call->children[0]->kind == ExprKind::kStar;
+    if (star && call->name != "count") {
+      return source.Error(call->location, fmt::format("{}(*) is not allowed; only count(*)", call->name));
+    }
+    if (!star) {
+      for (const auto& child : call->children) {
+        SLUICE_ASSIGN_OR_RETURN(ExpressionPtr arg, binder.Bind(*child));
+        types.push_back(arg->type());
+        const auto* literal = dynamic_cast<const Literal*>(arg.get());
+        constants.push_back(literal ? &literal->value() : nullptr);
+        args.push_back(std::move(arg));
+      }
+    }
+    if (call->name == "count" && !call->distinct && args.size() == 1 && constants[0] &&
+        !constants[0]->is_null()) {
+      args.clear();  // count(1) counts rows, like count(*)
+      types.clear();
+    }
+    auto function = ResolveAggregate(call->name, call->distinct, types, constants);
+    if (!function.ok()) return source.Error(call->location, function.status().message());
+    AggregateCall bound;
+    bound.function = std::move(*function);
+    bound.text = text;
+    for (size_t i = 0; i < bound.function.input_types.size(); ++i) {
+      args[i]->CollectColumns(plan.used_columns);
+      bound.inputs.push_back(CastIfNeeded(args[i], bound.function.input_types[i]));
+    }
+    int column = static_cast<int>(plan.output_scope.size());
+    plan.substitutions.emplace(text, column);
+    plan.output_scope.Add(ScopeColumn{"", text, bound.function.result_type, true});
+    plan.spec.output_schema.Add(Field{text, bound.function.result_type, true});
+    plan.spec.aggregates.push_back(std::move(bound));
+  }
+  return plan;
+}
+
+}  // namespace sluice
