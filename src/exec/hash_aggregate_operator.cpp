@@ -201,7 +201,11 @@ std::string HashAggregateOperator::Describe() const {
   for (const auto& a : spec_.aggregates) aggregates += (aggregates.empty() ? "" : ", ") + a.text;
   std::string out = fmt::format("HashAggregate [{}] by [{}], {} mode", aggregates, keys,
                                 OutputModeName(spec_.mode));
-  if (spec_.window_end_key >= 0) out += ", state per window, dropped when the watermark passes its end";
+  if (spec_.window_end_key >= 0) {
+    out += spec_.mode == OutputMode::kComplete
+               ? ", state per window (all kept: complete mode)"
+               : ", state per window, dropped when the watermark passes its end";
+  }
   if (spec_.mode != OutputMode::kAppend) {
     out += fmt::format(", trigger every {} ms", spec_.trigger_interval_ms);
   }
