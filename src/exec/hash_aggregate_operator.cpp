@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "aggregate/aggregate_families.h"
 #include "aggregate/value_codec.h"
 
 namespace sluice {
@@ -173,7 +174,13 @@ Status HashAggregateOperator::OnTick(EvalContext& context) {
   return Operator::OnTick(context);
 }
 
+void HashAggregateOperator::PrepareStop() {
+  stopping_ = true;
+  Operator::PrepareStop();
+}
+
 Status HashAggregateOperator::Finish() {
+  if (stopping_) return Operator::Finish();
   // End of input: every window is final.
   EvalContext context;
   context.now_micros = NowMicros();
@@ -186,6 +193,56 @@ Status HashAggregateOperator::Finish() {
     SLUICE_RETURN_NOT_OK(EmitTrigger(context));
   }
   return Operator::Finish();
+}
+
+// Layout: watermark, then per group table its window end, its group count and per group the
+// key, the changed flag and every aggregate's state.
+Status HashAggregateOperator::SnapshotState(std::string& out) const {
+  using aggregate::WriteBytes;
+  using aggregate::WriteRaw;
+  WriteRaw(out, watermark_);
+  WriteRaw(out, static_cast<uint8_t>(changed_since_trigger_));
+  WriteRaw(out, static_cast<uint64_t>(tables_.size()));
+  for (const auto& [end, table] : tables_) {
+    WriteRaw(out, end);
+    WriteRaw(out, static_cast<uint64_t>(table->num_groups()));
+    for (uint32_t g = 0; g < table->num_groups(); ++g) {
+      WriteBytes(out, table->key(g));
+      WriteRaw(out, static_cast<uint8_t>(table->changed(g)));
+      for (size_t a = 0; a < functions_.size(); ++a) table->states(a).Serialize(g, out);
+    }
+  }
+  return Status::OK();
+}
+
+Status HashAggregateOperator::RestoreState(std::string_view in) {
+  using aggregate::ReadBytes;
+  using aggregate::ReadRaw;
+  const Status damaged = Status::Invalid("aggregation state is damaged");
+  uint8_t changed = 0;
+  uint64_t tables = 0;
+  if (!ReadRaw(in, &watermark_) || !ReadRaw(in, &changed) || !ReadRaw(in, &tables)) return damaged;
+  changed_since_trigger_ = changed != 0;
+  tables_.clear();
+  for (uint64_t t = 0; t < tables; ++t) {
+    int64_t end;
+    uint64_t groups;
+    if (!ReadRaw(in, &end) || !ReadRaw(in, &groups)) return damaged;
+    auto table = std::make_unique<GroupTable>(functions_);
+    for (uint64_t i = 0; i < groups; ++i) {
+      std::string_view key;
+      uint8_t group_changed;
+      if (!ReadBytes(in, &key) || !ReadRaw(in, &group_changed)) return damaged;
+      uint32_t g = table->FindOrAdd(key);
+      if (group_changed) table->MarkChanged(g);
+      for (size_t a = 0; a < functions_.size(); ++a) {
+        if (!table->states(a).Deserialize(g, in)) return damaged;
+      }
+    }
+    tables_[end] = std::move(table);
+  }
+  if (!in.empty()) return damaged;
+  return Status::OK();
 }
 
 size_t HashAggregateOperator::MemoryUsage() const {

@@ -44,6 +44,10 @@ class HashAggregateOperator final : public Operator {
   Status OnTick(EvalContext& context) override;
   Status Finish() override;
   std::string Describe() const override;
+  bool has_state() const override { return true; }
+  Status SnapshotState(std::string& out) const override;
+  Status RestoreState(std::string_view in) override;
+  void PrepareStop() override;
 
   // Rows that arrived for a window the watermark had already closed (dropped, counted).
   uint64_t late_rows() const { return late_rows_; }
@@ -66,6 +70,7 @@ class HashAggregateOperator final : public Operator {
   int64_t last_trigger_us_ = 0;
   uint64_t late_rows_ = 0;
   bool changed_since_trigger_ = false;
+  bool stopping_ = false;  // Finish keeps open windows: they are in the checkpoint
   // Scratch, per batch.
   std::string key_;
   std::vector<uint32_t> rows_;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "exec/operator.h"
@@ -22,6 +23,16 @@ class LateRowFilterOperator final : public Operator {
   Status Push(const Batch& batch, EvalContext& context) override;
   Status OnWatermark(int64_t watermark, EvalContext& context) override;
   std::string Describe() const override;
+  bool has_state() const override { return true; }
+  Status SnapshotState(std::string& out) const override {
+    out.append(reinterpret_cast<const char*>(&watermark_), sizeof(watermark_));
+    return Status::OK();
+  }
+  Status RestoreState(std::string_view in) override {
+    if (in.size() != sizeof(watermark_)) return Status::Invalid("late-row filter state is damaged");
+    std::memcpy(&watermark_, in.data(), sizeof(watermark_));
+    return Status::OK();
+  }
 
   uint64_t late_rows() const { return late_rows_; }
   bool dead_letters() const { return dead_letters_ != nullptr; }

@@ -24,6 +24,10 @@ Status Operator::OnWatermark(int64_t watermark, EvalContext& context) {
   return Status::OK();
 }
 
+void Operator::PrepareStop() {
+  for (auto& out : outputs_) out->PrepareStop();
+}
+
 Status Operator::OnTick(EvalContext& context) {
   for (auto& out : outputs_) SLUICE_RETURN_NOT_OK(out->OnTick(context));
   return Status::OK();

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -30,6 +31,14 @@ class Operator {
   // Called by the driver on every turn of its loop, records or not: processing-time work
   // (triggers, idle-partition timeouts) happens here. `context.now_micros` is the time.
   virtual Status OnTick(EvalContext& context);
+  // Checkpointed state (windows, groups, watermarks): an operator that keeps any writes it
+  // whole and reads it back after a restart, before the first record.
+  virtual bool has_state() const { return false; }
+  virtual Status SnapshotState(std::string& /*out*/) const { return Status::OK(); }
+  virtual Status RestoreState(std::string_view /*in*/) { return Status::OK(); }
+  // The pipeline stops before its input ends and its state is checkpointed: Finish must then
+  // not emit open windows as if they were final (they continue after the restart).
+  virtual void PrepareStop();
   // One line for `sluice explain`.
   virtual std::string Describe() const = 0;
 

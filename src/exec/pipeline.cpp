@@ -1,6 +1,7 @@
 #include "exec/pipeline.h"
 
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include <fmt/format.h>
@@ -23,6 +24,32 @@ int64_t SteadyMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
+}
+
+// Every operator with state below `op`, with an id from its place in the tree.
+void CollectStateful(Operator& op, const std::string& path,
+                     std::vector<std::pair<std::string, Operator*>>& out) {
+  if (op.has_state()) out.emplace_back(path + ": " + op.Describe(), &op);
+  for (size_t i = 0; i < op.outputs().size(); ++i) {
+    CollectStateful(*op.outputs()[i], path + "/" + std::to_string(i), out);
+  }
+}
+
+bool SubtreeHasState(const Operator& op) {
+  if (op.has_state()) return true;
+  for (const auto& child : op.outputs()) {
+    if (SubtreeHasState(*child)) return true;
+  }
+  return false;
+}
+
+// The resume filters at the heads of queries that keep state.
+void CollectStatefulQueryHeads(Operator& op, std::vector<ResumeFilterOperator*>& out) {
+  if (auto* filter = dynamic_cast<ResumeFilterOperator*>(&op)) {
+    if (SubtreeHasState(op)) out.push_back(filter);
+    return;
+  }
+  for (const auto& child : op.outputs()) CollectStatefulQueryHeads(*child, out);
 }
 
 void CollectSinks(Operator& op, std::vector<SinkOperator*>& out) {
@@ -65,6 +92,9 @@ Status Pipeline::Recover() {
     SLUICE_ASSIGN_OR_RETURN(SourceOffsets recovered, sink->Recover(origins));
     progress.emplace_back(sink, std::move(recovered));
   }
+  std::vector<SourceOffsets> state_points;
+  SLUICE_RETURN_NOT_OK(RestoreState(state_points));
+  for (auto& point : state_points) progress.emplace_back(nullptr, std::move(point));
   if (progress.empty()) return Status::OK();
 
   for (auto& task : sources_) {
@@ -110,6 +140,76 @@ Status Pipeline::Recover() {
     }
   }
   return Status::OK();
+}
+
+Status Pipeline::RestoreState(std::vector<SourceOffsets>& resume_points) {
+  stateful_.clear();
+  bool seekable = true;
+  for (auto& task : sources_) {
+    size_t before = stateful_.size();
+    CollectStateful(*task.root, task.table_name, stateful_);
+    if (stateful_.size() > before && task.source->origin().empty()) {
+      seekable = false;
+      spdlog::info("source '{}' cannot be re-read from a position: the state of its queries is "
+                   "kept in memory only, not in checkpoints",
+                   task.table_name);
+    }
+  }
+  if (stateful_.empty() || !seekable) return Status::OK();
+  state_store_ = std::make_unique<StateSnapshotStore>(std::filesystem::path(options_.state_dir) / name_);
+  SLUICE_ASSIGN_OR_RETURN(std::optional<StateSnapshot> snapshot, state_store_->LoadCommitted());
+  if (!snapshot) return Status::OK();
+  if (snapshot->operators.size() != stateful_.size()) {
+    return Status::Invalid(
+        "the state checkpointed in {} was written by a different plan ({} stateful operators, "
+        "this one has {}): delete that folder to start this pipeline over, or give it another "
+        "'pipeline.name'",
+        state_store_->dir().string(), snapshot->operators.size(), stateful_.size());
+  }
+  for (size_t i = 0; i < stateful_.size(); ++i) {
+    const auto& [id, op] = stateful_[i];
+    if (snapshot->operators[i].id != id) {
+      return Status::Invalid(
+          "the state checkpointed in {} was written by a different plan (it has '{}' where this "
+          "one has '{}'): delete that folder to start this pipeline over, or give it another "
+          "'pipeline.name'",
+          state_store_->dir().string(), snapshot->operators[i].id, id);
+    }
+    SLUICE_RETURN_NOT_OK(op->RestoreState(snapshot->operators[i].bytes)
+                             .WithContext("restoring the state of '" + id + "'"));
+  }
+  // Queries with state skip what the snapshot already covers; the sources re-read from there.
+  for (auto& task : sources_) {
+    auto it = snapshot->positions.find(task.source->origin());
+    if (it == snapshot->positions.end()) continue;
+    std::vector<ResumeFilterOperator*> heads;
+    CollectStatefulQueryHeads(*task.root, heads);
+    for (auto* head : heads) head->SetResume(it->second);
+  }
+  state_checkpoint_ = snapshot->checkpoint;
+  spdlog::info("restored the state of {} operator{} from checkpoint {} in {}", stateful_.size(),
+               stateful_.size() == 1 ? "" : "s", state_checkpoint_, state_store_->dir().string());
+  resume_points.push_back(std::move(snapshot->positions));
+  return Status::OK();
+}
+
+Status Pipeline::PrepareStateSnapshot() {
+  if (!state_store_) return Status::OK();
+  StateSnapshot snapshot;
+  snapshot.checkpoint = ++state_checkpoint_;
+  snapshot.positions = positions_;
+  for (const auto& [id, op] : stateful_) {
+    StateSnapshot::OperatorState state;
+    state.id = id;
+    SLUICE_RETURN_NOT_OK(op->SnapshotState(state.bytes));
+    snapshot.operators.push_back(std::move(state));
+  }
+  return state_store_->Prepare(snapshot);
+}
+
+Status Pipeline::CommitStateSnapshot() {
+  if (!state_store_) return Status::OK();
+  return state_store_->Commit();
 }
 
 Status Pipeline::PollOnce(SourceTask& task, EvalContext& context, bool* got_records) {
@@ -181,6 +281,7 @@ Status Pipeline::PollOnce(SourceTask& task, EvalContext& context, bool* got_reco
 
 Status Pipeline::CommitAll() {
   const int64_t started = SteadyMs();
+  SLUICE_RETURN_NOT_OK(PrepareStateSnapshot());
   std::vector<SinkOperator*> all = sinks_;
   for (auto& w : dead_letter_writers_) all.push_back(&w->sink());
   // Sinks that commit in the background first, so the others' commits overlap theirs.
@@ -198,6 +299,8 @@ Status Pipeline::CommitAll() {
     }
   }
   const int64_t sinks_done = SteadyMs();
+  // The sinks hold everything emitted before the snapshot: it may take effect.
+  SLUICE_RETURN_NOT_OK(CommitStateSnapshot());
   // Only once every sink holds the rows may sources record their progress.
   for (auto& task : sources_) {
     SLUICE_RETURN_NOT_OK(
@@ -210,6 +313,7 @@ Status Pipeline::CommitAll() {
 }
 
 Status Pipeline::StartCheckpoint() {
+  SLUICE_RETURN_NOT_OK(PrepareStateSnapshot());
   for (auto* sink : sinks_) SLUICE_RETURN_NOT_OK(sink->StartCommit());
   for (auto& w : dead_letter_writers_) SLUICE_RETURN_NOT_OK(w->sink().StartCommit());
   checkpoint_positions_.clear();
@@ -229,6 +333,7 @@ Status Pipeline::CompleteCheckpointIfDone() {
     SLUICE_ASSIGN_OR_RETURN(bool done, sink->CommitDone());
     if (!done) return Status::OK();
   }
+  SLUICE_RETURN_NOT_OK(CommitStateSnapshot());
   for (size_t i = 0; i < sources_.size(); ++i) {
     auto& task = sources_[i];
     SLUICE_RETURN_NOT_OK(task.source->CheckpointAt(checkpoint_positions_[i])
@@ -239,9 +344,15 @@ Status Pipeline::CompleteCheckpointIfDone() {
   return Status::OK();
 }
 
-Status Pipeline::FinishAll() {
+Status Pipeline::FinishAll(bool stopped) {
+  // A checkpoint still waiting for its sinks is superseded by the final one.
+  if (stopped && state_store_) {
+    for (auto& task : sources_) task.root->PrepareStop();
+  }
   for (auto& task : sources_) SLUICE_RETURN_NOT_OK(task.root->Finish());
   for (auto& w : dead_letter_writers_) SLUICE_RETURN_NOT_OK(w->Finish());
+  SLUICE_RETURN_NOT_OK(PrepareStateSnapshot());
+  SLUICE_RETURN_NOT_OK(CommitStateSnapshot());
   for (auto& task : sources_) {
     SLUICE_RETURN_NOT_OK(task.source->Checkpoint());
     SLUICE_RETURN_NOT_OK(task.source->Close());
@@ -264,7 +375,7 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
       context.now_micros = NowMicros();
       SLUICE_RETURN_NOT_OK(task.root->OnTick(context));
     }
-    if (!any_active) break;
+    if (!any_active) return FinishAll(/*stopped=*/false);
     SLUICE_RETURN_NOT_OK(CompleteCheckpointIfDone());
     if (SteadyMs() - last_commit >= options_.commit_interval_ms && !checkpoint_in_flight_) {
       if (any_exactly_once_) {
@@ -276,7 +387,7 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
       last_commit = SteadyMs();
     }
   }
-  return FinishAll();
+  return FinishAll(/*stopped=*/true);
 }
 
 std::string Pipeline::Summary() const {

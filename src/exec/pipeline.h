@@ -14,6 +14,7 @@
 #include "exec/record_positions.h"
 #include "exec/record_decoder.h"
 #include "exec/sink_operator.h"
+#include "state/state_snapshot.h"
 
 namespace sluice {
 
@@ -48,6 +49,9 @@ struct PipelineOptions {
   // restart resumes from the last checkpoint. A run that has made progress resets the count.
   int restart_attempts = 10;
   int64_t restart_delay_ms = 2000;
+  // Where stateful queries checkpoint their state ('state.checkpoints.dir'): a folder per
+  // pipeline under it.
+  std::string state_dir = ".sluice/state";
 };
 
 // Runs the sources on the calling thread until every bounded source has ended or `stop` is set,
@@ -90,7 +94,13 @@ class Pipeline {
   // keep flowing.
   Status StartCheckpoint();
   Status CompleteCheckpointIfDone();
-  Status FinishAll();
+  // `stopped`: the input did not end (Ctrl-C): open windows stay in the state checkpoint.
+  Status FinishAll(bool stopped);
+  // Stateful operators: finds them, restores the committed snapshot (adding its positions to
+  // `resume_points`), and checkpoints their state with the sinks.
+  Status RestoreState(std::vector<SourceOffsets>& resume_points);
+  Status PrepareStateSnapshot();
+  Status CommitStateSnapshot();
 
   std::string name_;
   PipelineOptions options_;
@@ -105,6 +115,10 @@ class Pipeline {
   bool any_exactly_once_ = false;
   bool checkpoint_in_flight_ = false;
   std::vector<PartitionOffsets> checkpoint_positions_;  // per source, at StartCheckpoint
+  // Operators with state, by id ("<source>/<path in the plan>: <description>").
+  std::vector<std::pair<std::string, Operator*>> stateful_;
+  std::unique_ptr<StateSnapshotStore> state_store_;  // null: state lives in memory only
+  int64_t state_checkpoint_ = 0;
 };
 
 }  // namespace sluice

@@ -1,5 +1,7 @@
 #include "exec/watermark_operator.h"
 
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include "connector/raw_record.h"
@@ -10,6 +12,10 @@ namespace sluice {
 Status WatermarkOperator::Push(const Batch& batch, EvalContext& context) {
   CountIn(batch);
   SLUICE_ASSIGN_OR_RETURN(VectorPtr times, expression_->Evaluate(batch, context));
+  if (restored_) {  // restored partitions start their idle clocks now
+    for (auto& [partition, time] : partitions_) time.last_record_us = context.now_micros;
+    restored_ = false;
+  }
   const RecordPositions* positions = context.positions;
   const size_t live = batch.num_live_rows();
   PartitionTime* current = nullptr;
@@ -46,6 +52,31 @@ Status WatermarkOperator::Advance(EvalContext& context) {
 Status WatermarkOperator::OnTick(EvalContext& context) {
   if (idle_timeout_us_ > 0) SLUICE_RETURN_NOT_OK(Advance(context));
   return Operator::OnTick(context);
+}
+
+Status WatermarkOperator::SnapshotState(std::string& out) const {
+  // Idle clocks restart with the process: a restored partition counts as just seen.
+  out.append(reinterpret_cast<const char*>(&watermark_), 8);
+  for (const auto& [partition, time] : partitions_) {
+    out.append(reinterpret_cast<const char*>(&partition), 4);
+    out.append(reinterpret_cast<const char*>(&time.max_watermark), 8);
+  }
+  return Status::OK();
+}
+
+Status WatermarkOperator::RestoreState(std::string_view in) {
+  if (in.size() < 8 || (in.size() - 8) % 12 != 0) return Status::Invalid("watermark state is damaged");
+  std::memcpy(&watermark_, in.data(), 8);
+  for (size_t at = 8; at < in.size(); at += 12) {
+    int32_t partition;
+    PartitionTime time;
+    std::memcpy(&partition, in.data() + at, 4);
+    std::memcpy(&time.max_watermark, in.data() + at + 4, 8);
+    time.last_record_us = 0;
+    partitions_[partition] = time;
+  }
+  restored_ = true;
+  return Status::OK();
 }
 
 std::string WatermarkOperator::Describe() const {

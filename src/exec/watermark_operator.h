@@ -22,6 +22,9 @@ class WatermarkOperator final : public Operator {
   Status Push(const Batch& batch, EvalContext& context) override;
   Status OnTick(EvalContext& context) override;
   std::string Describe() const override;
+  bool has_state() const override { return true; }
+  Status SnapshotState(std::string& out) const override;
+  Status RestoreState(std::string_view in) override;
 
   int64_t watermark() const { return watermark_; }
 
@@ -38,6 +41,7 @@ class WatermarkOperator final : public Operator {
   std::string column_;
   std::map<int32_t, PartitionTime> partitions_;
   int64_t watermark_ = INT64_MIN;
+  bool restored_ = false;
 };
 
 }  // namespace sluice

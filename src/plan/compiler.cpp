@@ -130,6 +130,9 @@ Status ScriptPlanner::ApplySetting(const std::string& key, const std::string& va
     auto ms = parsed.GetDurationMs(key, 0);
     if (!ms.ok()) return fail(ms.status().message());
     pipeline_options_.poll_timeout_ms = *ms;
+  } else if (key == "state.checkpoints.dir") {
+    if (value.empty()) return fail("'state.checkpoints.dir' must name a folder");
+    pipeline_options_.state_dir = value;
   } else if (key == "output-mode") {
     auto mode = ParseOutputMode(value);
     if (!mode) return fail("'output-mode' must be 'append', 'update' or 'complete'");
@@ -149,7 +152,8 @@ Status ScriptPlanner::ApplySetting(const std::string& key, const std::string& va
         "unknown setting '{}': known settings are 'pipeline.name', 'pipeline.commit-interval' "
         "(or 'execution.checkpointing.interval'), 'pipeline.max-batch-records', "
         "'pipeline.poll-timeout', 'pipeline.restart-attempts', 'pipeline.restart-delay', "
-        "'output-mode', 'trigger.interval', 'table.exec.source.idle-timeout'",
+        "'output-mode', 'trigger.interval', 'table.exec.source.idle-timeout', "
+        "'state.checkpoints.dir'",
         key));
   }
   return Status::OK();

@@ -35,6 +35,7 @@ class GroupTable {
   }
   std::vector<uint32_t> TakeChanged();
   bool has_changes() const { return !changed_list_.empty(); }
+  bool changed(uint32_t group) const { return changed_[group] != 0; }
 
   size_t MemoryUsage() const;
 

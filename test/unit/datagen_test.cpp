@@ -162,13 +162,13 @@ std::optional<std::string> CashbackViolation(simdjson::dom::parser& parser,
 TEST(ScenarioGenerator, ListsScenariosAndRejectsUnknownOnes) {
   std::vector<std::string_view> names = ScenarioGenerator::Scenarios();
   EXPECT_EQ(names, (std::vector<std::string_view>{"cashback", "finance", "people", "words",
-                                                  "purchases"}));
+                                                  "purchases", "nexmark"}));
   auto bad = ScenarioGenerator::Make("nexmark2", Config(1));
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(bad.status().message(),
             "unknown datagen scenario 'nexmark2'; known scenarios: cashback, finance, people, "
-            "words, purchases");
+            "words, purchases, nexmark");
   auto fraction = ScenarioGenerator::Make("cashback", Config(1, 1.5));
   ASSERT_FALSE(fraction.ok());
   EXPECT_EQ(fraction.status().message(),
@@ -251,7 +251,8 @@ TEST_P(EveryScenario, MalformedCountFollowsTheBadFraction) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Datagen, EveryScenario,
-                         ::testing::Values("cashback", "finance", "people", "words", "purchases"));
+                         ::testing::Values("cashback", "finance", "people", "words", "purchases",
+                                           "nexmark"));
 
 TEST(CashbackScenario, EveryRecordKeepsTheContractUnlessFlagged) {
   auto records = Generate("cashback", Config(11, 0.05), kRecords);
@@ -717,10 +718,10 @@ TEST(DatagenSource, OptionErrorsNameTheTableAndTheOption) {
             "start-time, json.*");
   EXPECT_EQ(MakeError({{"number-of-rows", "10"}}),
             "table 'orders': option 'scenario' is required for connector 'datagen'; one of "
-            "'cashback', 'finance', 'people', 'words', 'purchases'");
-  EXPECT_EQ(MakeError({{"scenario", "nexmark"}}),
+            "'cashback', 'finance', 'people', 'words', 'purchases', 'nexmark'");
+  EXPECT_EQ(MakeError({{"scenario", "tpch"}}),
             "table 'orders': option 'scenario' expects one of 'cashback', 'finance', 'people', "
-            "'words', 'purchases', found 'nexmark'");
+            "'words', 'purchases', 'nexmark', found 'tpch'");
   EXPECT_EQ(MakeError({{"scenario", "cashback"}, {"bad-fraction", "2"}}),
             "table 'orders': option 'bad-fraction' must be between 0 and 1, found '2'");
   EXPECT_EQ(MakeError({{"scenario", "cashback"}, {"bad-fraction", "-0.1"}}),

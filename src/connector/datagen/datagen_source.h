@@ -15,7 +15,7 @@ namespace sluice {
 // runs without Kafka.
 //
 // Options (names after Flink's datagen connector):
-//   'scenario'        required: cashback | finance | people | words | purchases
+//   'scenario'        required: cashback | finance | people | words | purchases | nexmark
 //   'number-of-rows'  how many records, then the source ends; absent: unbounded
 //   'rows-per-second' rate limit (smooth, token bucket); absent or 0: as fast as possible. Event
 //                     times then advance 1/rate per record, so they keep pace with the clock.

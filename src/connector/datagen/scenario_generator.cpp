@@ -20,6 +20,7 @@ constexpr ScenarioEntry kScenarios[] = {
     {"people", &datagen::MakePeopleScenario},
     {"words", &datagen::MakeWordsScenario},
     {"purchases", &datagen::MakePurchasesScenario},
+    {"nexmark", &datagen::MakeNexmarkScenario},
 };
 
 // Text that no JSON parser accepts: what a misconfigured producer or a broken bridge sends.

@@ -50,6 +50,9 @@ struct GeneratedRecord {
 //              names/emails, invalid IPs and odd-case countries; no key
 //   words      JSON strings: restaurant-like names of 1..5 words; no key
 //   purchases  {order_id, customer_id, furniture, color, price, ts}; key = customer_id as text
+//   nexmark    Nexmark auction events, 1 person : 3 auctions : 46 bids, as Flink's Nexmark table:
+//              {event_type 0|1|2, person {...} | null, auction {...} | null, bid {...} | null,
+//              dateTime 'YYYY-MM-DD HH:MM:SS.mmm'}; key = auction id (bid, auction) or person id
 class ScenarioGenerator {
  public:
   virtual ~ScenarioGenerator() = default;

@@ -22,6 +22,7 @@ std::unique_ptr<ScenarioGenerator> MakeFinanceScenario(const GeneratorConfig& co
 std::unique_ptr<ScenarioGenerator> MakePeopleScenario(const GeneratorConfig& config);
 std::unique_ptr<ScenarioGenerator> MakeWordsScenario(const GeneratorConfig& config);
 std::unique_ptr<ScenarioGenerator> MakePurchasesScenario(const GeneratorConfig& config);
+std::unique_ptr<ScenarioGenerator> MakeNexmarkScenario(const GeneratorConfig& config);
 
 inline void AppendInt(std::string& out, int64_t v) {
   fmt::format_int f(v);

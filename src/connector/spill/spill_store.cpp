@@ -1,5 +1,7 @@
 #include "connector/spill/spill_store.h"
 
+#include "common/durable_file.h"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <simdjson.h>
@@ -17,43 +19,6 @@
 
 namespace sluice {
 namespace fs = std::filesystem;
-namespace {
-
-Status WriteDurably(const fs::path& path, std::string_view data) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return Status::IOError("spill: cannot create {}: {}", path.string(), std::strerror(errno));
-  }
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int e = errno;
-      ::close(fd);
-      return Status::IOError("spill: writing {}: {}", path.string(), std::strerror(e));
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    int e = errno;
-    ::close(fd);
-    return Status::IOError("spill: fsync of {}: {}", path.string(), std::strerror(e));
-  }
-  ::close(fd);
-  return Status::OK();
-}
-
-Status SyncDirectory(const fs::path& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Status::IOError("spill: cannot open {}: {}", dir.string(), std::strerror(errno));
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return Status::IOError("spill: fsync of {}: {}", dir.string(), std::strerror(errno));
-  return Status::OK();
-}
-
-}  // namespace
 
 Result<std::unique_ptr<SpillStore>> SpillStore::Open(fs::path dir, uint64_t max_bytes) {
   std::error_code ec;
@@ -107,7 +72,7 @@ Status SpillStore::Append(std::string_view data, uint64_t rows, const SourceOffs
   segment.rows = rows;
   segment.bytes = data.size();
   segment.progress = progress;
-  SLUICE_RETURN_NOT_OK(WriteDurably(dir_ / segment.file, data));
+  SLUICE_RETURN_NOT_OK(WriteFileDurably(dir_ / segment.file, data).WithContext("spill"));
   segments_.push_back(std::move(segment));
   bytes_ += data.size();
   Status s = WriteManifest();
@@ -184,11 +149,11 @@ Status SpillStore::WriteManifest() {
   }
   json += "]}\n";
   fs::path tmp = dir_ / "manifest.json.tmp";
-  SLUICE_RETURN_NOT_OK(WriteDurably(tmp, json));
+  SLUICE_RETURN_NOT_OK(WriteFileDurably(tmp, json).WithContext("spill"));
   std::error_code ec;
   fs::rename(tmp, dir_ / "manifest.json", ec);
   if (ec) return Status::IOError("spill: cannot replace {}: {}", (dir_ / "manifest.json").string(), ec.message());
-  return SyncDirectory(dir_);
+  return SyncDirectory(dir_).WithContext("spill");
 }
 
 Result<std::deque<SpillSegment>> SpillStore::ReadManifest(const fs::path& dir) {
