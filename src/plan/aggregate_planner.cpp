@@ -14,7 +14,7 @@ using sql::ExprKind;
 using sql::ParsedExpr;
 
 void CollectCalls(const ParsedExpr& e, std::vector<const ParsedExpr*>& out) {
-  if (e.kind == ExprKind::kFunction && IsAggregateName(e.name)) {
+  if (e.kind == ExprKind::kFunction && IsAggregateName(e.name) && !e.has_over) {
     out.push_back(&e);
     return;  // an aggregate inside an aggregate is an error the binder reports
   }

@@ -20,6 +20,7 @@
 #include "plan/aggregate_planner.h"
 #include "exec/filter_operator.h"
 #include "exec/project_operator.h"
+#include "exec/rank_operator.h"
 #include "exec/resume_filter_operator.h"
 #include "exec/unnest_operator.h"
 #include "expr/column_reference.h"
@@ -53,7 +54,53 @@ struct SourceEntry {
   std::vector<uint8_t> used;  // per scan column: read by some query (the decoder skips the rest)
   // WATERMARK FOR: the event-time column (its index in `scope`), -1 without a watermark.
   int rowtime = -1;
+  // `col - INTERVAL 'd'`: how far the watermark trails event time (0 for other expressions).
+  int64_t watermark_delay_us = 0;
   DeadLetterWriter* late_dead_letters = nullptr;  // 'late-records' = 'dead-letter'
+};
+
+// Where a query's rows end up, for choosing and checking output modes.
+struct SinkTraits {
+  bool takes_updates = true;  // an upsert table, Kafka or the console
+  std::string label = "the console";
+  SourceLocation at;
+};
+
+// The enclosing query keeps only rows whose rank column is at most `limit` (Top-N).
+struct RankLimit {
+  std::string column;
+  int64_t limit = 0;
+};
+
+// A query being planned: operators in a chain that will hang under one source, the columns
+// they deliver, and where event time is in them.
+struct Relation {
+  SourceEntry* entry = nullptr;
+  std::unique_ptr<Operator> head;
+  Operator* tail = nullptr;
+  Scope scope;
+  std::string label;         // the table read, for messages
+  bool on_source = true;     // the scope starts with the source's columns (decode pruning)
+  bool source_rows = true;   // row i is still the source's decoded row i (dead letters)
+  int rowtime = -1;          // the column carrying the WATERMARK's event time
+  int window_end = -1;       // a window-end column that the watermark closes
+  ResumeFilterOperator* resume = nullptr;
+  bool stateful = false;
+  // The SELECT list, bound but not yet projected: the caller projects it for a sink or for an
+  // enclosing query.
+  std::vector<ExpressionPtr> outputs;
+  std::vector<std::string> output_names;
+  std::vector<SourceLocation> output_locations;
+
+  void Append(std::unique_ptr<Operator> op) {
+    Operator* raw = op.get();
+    if (!head) {
+      head = std::move(op);
+    } else {
+      tail->AddOutput(std::move(op));
+    }
+    tail = raw;
+  }
 };
 
 // The planner of one script: a catalog of tables, then one operator chain per INSERT or SELECT,
@@ -73,6 +120,11 @@ class ScriptPlanner {
   Result<SourceEntry*> SourceFor(const TableDefinition& table, SourceLocation at);
   Result<DeadLetterWriter*> DeadLettersFor(const TableDefinition& table);
   Status PlanQuery(const sql::SelectStatement& select, const sql::InsertInto* insert);
+  // A SELECT up to its (unprojected) SELECT list; FROM may nest further SELECTs.
+  Result<Relation> PlanSelect(const sql::SelectStatement& select, const SinkTraits& sink,
+                              const std::optional<RankLimit>& rank_limit);
+  // Projects a planned SELECT for an enclosing query: its columns become `alias`'s.
+  Result<Relation> ProjectSubquery(Relation inner, const std::string& alias);
   Status Unsupported(SourceLocation at, std::string_view what) const {
     return source_.Error(at, fmt::format("{} is not supported yet in this version of sluice", what));
   }
@@ -303,6 +355,11 @@ Result<SourceEntry*> ScriptPlanner::SourceFor(const TableDefinition& table, Sour
                                        e->type().ToString()));
     }
     entry.rowtime = rowtime[0];
+    const sql::ParsedExpr& w = *wm.expression;
+    if (w.kind == sql::ExprKind::kBinary && w.op == "-" && w.children[1]->kind == sql::ExprKind::kInterval) {
+      auto delay = ParseIntervalMicros(w.children[1]->text, w.children[1]->name);
+      if (delay.ok() && *delay > 0) entry.watermark_delay_us = *delay;
+    }
     if (table.late_records_dead_letter) {
       SLUICE_ASSIGN_OR_RETURN(entry.late_dead_letters, DeadLettersFor(table));
     }
@@ -340,63 +397,123 @@ bool AssignableWithoutCast(const DataType& from, const DataType& to) {
   return from_time && to_time;
 }
 
-Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::InsertInto* insert) {
-  ++queries_;
+// The column a ranking item of `subquery` delivers and the limit `where` puts on it:
+// `rn <= N`, `rn < N`, `rn = 1` (as a top-level AND term of the enclosing WHERE).
+std::optional<RankLimit> FindRankLimit(const sql::ParsedExpr* where, const sql::SelectStatement& subquery) {
+  if (!where) return std::nullopt;
+  std::vector<const sql::ParsedExpr*> terms = {where};
+  std::optional<RankLimit> found;
+  while (!terms.empty()) {
+    const sql::ParsedExpr* e = terms.back();
+    terms.pop_back();
+    if (e->kind == sql::ExprKind::kBinary && e->op == "AND") {
+      terms.push_back(e->children[0].get());
+      terms.push_back(e->children[1].get());
+      continue;
+    }
+    if (e->kind != sql::ExprKind::kBinary || (e->op != "<=" && e->op != "<" && e->op != "=")) continue;
+    const sql::ParsedExpr& left = *e->children[0];
+    const sql::ParsedExpr& right = *e->children[1];
+    if (left.kind != sql::ExprKind::kColumn || right.kind != sql::ExprKind::kLiteral ||
+        right.value.is_null() || !right.value.type().IsInteger()) {
+      continue;
+    }
+    int64_t n = right.value.int64() - (e->op == "<" ? 1 : 0);
+    if (e->op == "=" && n != 1) continue;
+    for (const auto& item : subquery.items) {
+      const sql::ParsedExpr& x = *item.expression;
+      if (x.kind == sql::ExprKind::kFunction && x.has_over &&
+          SameIdentifier(item.alias, left.parts.back())) {
+        found = RankLimit{item.alias, n};
+      }
+    }
+  }
+  return found;
+}
+
+Result<Relation> ScriptPlanner::ProjectSubquery(Relation inner, const std::string& alias) {
+  Relation rel;
+  rel.entry = inner.entry;
+  rel.head = std::move(inner.head);
+  rel.tail = inner.tail;
+  rel.label = inner.label;
+  rel.resume = inner.resume;
+  rel.on_source = false;
+  rel.source_rows = inner.source_rows;
+  rel.stateful = inner.stateful;
+  Schema schema;
+  for (size_t i = 0; i < inner.outputs.size(); ++i) {
+    const ExpressionPtr& e = inner.outputs[i];
+    if (const auto* ref = dynamic_cast<const ColumnReference*>(e.get())) {
+      if (ref->index() == inner.rowtime) rel.rowtime = static_cast<int>(i);
+      if (ref->index() == inner.window_end) rel.window_end = static_cast<int>(i);
+    }
+    schema.Add(Field{inner.output_names[i], e->type(), true});
+    rel.scope.Add(ScopeColumn{alias, inner.output_names[i], e->type(), true});
+  }
+  rel.Append(std::make_unique<ProjectOperator>(std::move(inner.outputs), std::move(schema)));
+  return rel;
+}
+
+Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, const SinkTraits& sink,
+                                           const std::optional<RankLimit>& rank_limit) {
   if (!select.from) return Unsupported(select.location, "a SELECT without FROM");
   const sql::TableReference& from = *select.from;
-  // A window table function: TUMBLE(TABLE t, DESCRIPTOR(ts), size [, offset]) or
-  // HOP(TABLE t, DESCRIPTOR(ts), slide, size [, offset]).
-  const sql::TableReference* window_tvf = nullptr;
-  std::string table_name = from.name;
-  SourceLocation table_location = from.location;
-  if (from.kind == sql::TableReference::Kind::kFunction) {
-    if (from.function_name != "tumble" && from.function_name != "hop") {
-      return Unsupported(from.location, fmt::format("the window function {}()", from.function_name));
-    }
-    if (from.arguments.empty() || from.arguments[0]->op != "TABLE") {
-      return source_.Error(from.location,
-                           fmt::format("{}() takes TABLE t first, e.g. {}(TABLE t, DESCRIPTOR(ts), "
-                                       "INTERVAL '10' MINUTES)",
-                                       from.function_name, Upper(from.function_name)));
-    }
-    window_tvf = &from;
-    table_name = from.arguments[0]->parts[0];
-    table_location = from.arguments[0]->location;
-  } else if (from.kind != sql::TableReference::Kind::kTable) {
-    return Unsupported(from.location, "reading FROM a subquery or UNNEST alone");
-  }
   if (!select.order_by.empty()) {
-    return Unsupported(select.order_by[0].expression->location, "ORDER BY on a stream");
+    return source_.Error(select.order_by[0].expression->location,
+                         "ORDER BY on a stream is not supported: a stream never ends, so it is "
+                         "never sorted; rank within windows instead, e.g. ROW_NUMBER() OVER "
+                         "(PARTITION BY window_start, window_end ORDER BY ...) AS rownum, "
+                         "filtered by rownum <= N in the enclosing query");
   }
   if (select.limit) return Unsupported(select.location, "LIMIT on a stream");
   if (select.distinct) return Unsupported(select.location, "SELECT DISTINCT");
-
-  SLUICE_ASSIGN_OR_RETURN(const TableDefinition* table, Lookup(table_name, table_location));
-  SLUICE_ASSIGN_OR_RETURN(SourceEntry * entry, SourceFor(*table, table_location));
-  Scope scope;
-  std::string qualifier = from.alias.empty() ? table->name : from.alias;
-  for (auto c : entry->scope.columns()) {
-    c.qualifier = qualifier;
-    scope.Add(std::move(c));
-  }
-
-  // The query's operators, built as a chain and hung under the source at the end.
-  std::unique_ptr<Operator> head;
-  Operator* tail = nullptr;
-  auto append = [&](std::unique_ptr<Operator> op) {
-    Operator* raw = op.get();
-    if (!head) {
-      head = std::move(op);
-    } else {
-      tail->AddOutput(std::move(op));
+  // A window table function: TUMBLE(TABLE t, DESCRIPTOR(ts), size [, offset]) or
+  // HOP(TABLE t, DESCRIPTOR(ts), slide, size [, offset]).
+  const sql::TableReference* window_tvf = nullptr;
+  Relation rel;
+  if (from.kind == sql::TableReference::Kind::kSubquery) {
+    if (!select.joins.empty()) return Unsupported(select.joins[0].location, "a join with a subquery");
+    SLUICE_ASSIGN_OR_RETURN(Relation inner,
+                            PlanSelect(*from.subquery, sink, FindRankLimit(select.where.get(), *from.subquery)));
+    SLUICE_ASSIGN_OR_RETURN(rel, ProjectSubquery(std::move(inner), from.alias));
+  } else {
+    std::string table_name = from.name;
+    SourceLocation table_location = from.location;
+    if (from.kind == sql::TableReference::Kind::kFunction) {
+      if (from.function_name != "tumble" && from.function_name != "hop") {
+        return Unsupported(from.location, fmt::format("the window function {}()", from.function_name));
+      }
+      if (from.arguments.empty() || from.arguments[0]->op != "TABLE") {
+        return source_.Error(from.location,
+                             fmt::format("{}() takes TABLE t first, e.g. {}(TABLE t, DESCRIPTOR(ts), "
+                                         "INTERVAL '10' MINUTES)",
+                                         from.function_name, Upper(from.function_name)));
+      }
+      window_tvf = &from;
+      table_name = from.arguments[0]->parts[0];
+      table_location = from.arguments[0]->location;
+    } else if (from.kind != sql::TableReference::Kind::kTable) {
+      return Unsupported(from.location, "reading FROM UNNEST alone");
     }
-    tail = raw;
-  };
+    SLUICE_ASSIGN_OR_RETURN(const TableDefinition* table, Lookup(table_name, table_location));
+    SLUICE_ASSIGN_OR_RETURN(rel.entry, SourceFor(*table, table_location));
+    rel.label = table->name;
+    rel.rowtime = rel.entry->rowtime;
+    std::string qualifier = from.alias.empty() ? table->name : from.alias;
+    for (auto c : rel.entry->scope.columns()) {
+      c.qualifier = qualifier;
+      rel.scope.Add(std::move(c));
+    }
+    // First, the filter that skips rows an exactly-once sink already holds after a restart.
+    auto resume_filter = std::make_unique<ResumeFilterOperator>();
+    rel.resume = resume_filter.get();
+    rel.Append(std::move(resume_filter));
+  }
+  Scope& scope = rel.scope;
+  SourceEntry* entry = rel.entry;
+  auto append = [&rel](std::unique_ptr<Operator> op) { rel.Append(std::move(op)); };
   std::vector<int> used_columns;
-  // First, the filter that skips rows an exactly-once sink already holds after a restart.
-  auto resume_filter = std::make_unique<ResumeFilterOperator>();
-  ResumeFilterOperator* resume = resume_filter.get();
-  append(std::move(resume_filter));
 
   // Event-time windows: TUMBLE/HOP in FROM, or Spark's window() in GROUP BY. When the window's
   // time column is the source's WATERMARK column, windows close as the watermark passes them
@@ -434,16 +551,20 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
   } else if (spark_window) {
     window_time = spark_window->children[0].get();
   }
-  const bool event_time = window_time && window_time->kind == sql::ExprKind::kColumn &&
-                          entry->rowtime >= 0 &&
-                          SameIdentifier(window_time->parts.back(),
-                                         entry->scope.columns()[static_cast<size_t>(entry->rowtime)].name);
-  // Complete mode keeps every window (the whole result is re-emitted), so nothing is late.
+  bool event_time = false;
+  if (window_time && rel.rowtime >= 0) {
+    ExpressionBinder binder(source_, scope, registry_);
+    auto bound = binder.Bind(*window_time);
+    const auto* ref = bound.ok() ? dynamic_cast<const ColumnReference*>(bound->get()) : nullptr;
+    event_time = ref && ref->index() == rel.rowtime;
+  }
   if (event_time && output_mode_ != OutputMode::kComplete) {
-    const ScopeColumn& c = scope.columns()[static_cast<size_t>(entry->rowtime)];
-    used_columns.push_back(entry->rowtime);
+    const ScopeColumn& c = scope.columns()[static_cast<size_t>(rel.rowtime)];
+    used_columns.push_back(rel.rowtime);
+    // Late rows become dead letters while rows are still the source's records.
     auto filter = std::make_unique<LateRowFilterOperator>(
-        std::make_shared<ColumnReference>(entry->rowtime, c.name, c.type), entry->late_dead_letters);
+        std::make_shared<ColumnReference>(rel.rowtime, c.name, c.type),
+        rel.source_rows ? entry->late_dead_letters : nullptr);
     append(std::move(filter));
   }
   // A duration argument: INTERVAL '10' MINUTE or '10 minutes'.
@@ -487,6 +608,8 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
       scope.Add(ScopeColumn{window_qualifier, prefix + "window_time", DataType::Timestamp(), false});
     }
     append(std::make_unique<WindowAssignOperator>(std::move(spec)));
+    rel.source_rows = false;
+    if (event_time) rel.window_end = window_end_column;
     return Status::OK();
   };
   if (window_tvf) {
@@ -507,7 +630,7 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
     }
     }
     SLUICE_RETURN_NOT_OK(assign_windows(*window_time, std::move(spec),
-                                        from.alias.empty() ? table->name : from.alias, ""));
+                                        from.alias.empty() ? rel.label : from.alias, ""));
   }
   // Unnests copy only the columns read after them: every bound expression records its inputs.
   struct PlannedUnnest {
@@ -551,6 +674,7 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
     auto op = std::make_unique<UnnestOperator>(
         list, expand, fmt::format("Unnest {}{}", list->ToString(), alias.empty() ? "" : " AS " + alias));
     unnests.push_back({op.get(), input_width});
+    rel.source_rows = false;
     list->CollectColumns(used_columns);
     append(std::move(op));
     return Status::OK();
@@ -662,18 +786,10 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
     // The output mode: asked for with SET 'output-mode', else the natural one for the query
     // and its sink.
     const bool closes_windows = event_time && window_end_key >= 0;
-    bool sink_takes_updates = true;  // the console of a bare SELECT takes every mode
-    std::string sink_label = "the console";
-    if (insert) {
-      SLUICE_ASSIGN_OR_RETURN(const TableDefinition* target, Lookup(insert->table, insert->location));
-      sink_label = fmt::format("'{}'", target->name);
-      sink_takes_updates = !target->ddl->primary_key.empty() || target->connector == "print" ||
-                           target->connector == "kafka";
-    }
     OutputMode mode = output_mode_ ? *output_mode_
                       : closes_windows ? OutputMode::kAppend
                                        : OutputMode::kUpdate;
-    SourceLocation at = insert ? insert->location : select.location;
+    SourceLocation at = sink.at;
     if (mode == OutputMode::kAppend && !closes_windows) {
       return source_.Error(
           at, fmt::format("append output needs results that become final: {}; or SET "
@@ -681,17 +797,17 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
                           "Kafka) or 'complete' (the console)",
                           window_time ? fmt::format("declare WATERMARK FOR {} on '{}' so its "
                                                     "windows close",
-                                                    window_time->ToString(), table->name)
+                                                    window_time->ToString(), rel.label)
                                       : "group by an event-time window (TUMBLE, HOP, "
                                         "window()) over a WATERMARK column"));
     }
-    if (mode != OutputMode::kAppend && !sink_takes_updates) {
+    if (mode != OutputMode::kAppend && !sink.takes_updates) {
       return source_.Error(
           at, fmt::format("this aggregation's results change as rows arrive ({} mode), but {} "
                           "takes appended rows only: declare a PRIMARY KEY on it (upserts), write "
                           "to Kafka or the console, or use event-time windows with a WATERMARK "
                           "for append mode",
-                          OutputModeName(mode), sink_label));
+                          OutputModeName(mode), sink.label));
     }
     plan.spec.mode = mode;
     plan.spec.window_end_key = closes_windows || (window_end_key >= 0 && mode == OutputMode::kComplete)
@@ -703,6 +819,11 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
     append(std::move(op));
     grouped_input = scope;
     scope = std::move(plan.output_scope);
+    // Results are new rows: event time is now the closed windows' end, if any.
+    rel.rowtime = -1;
+    rel.window_end = closes_windows ? window_end_key : -1;
+    rel.source_rows = false;
+    rel.stateful = true;
     substitutions = std::move(plan.substitutions);
     if (spark_window) {
       // Spark's `window` column: a struct {start, end} built from the two window keys.
@@ -743,6 +864,101 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
     return source_.Error(select.having->location, "HAVING needs GROUP BY or an aggregate");
   }
 
+  // ROW_NUMBER() / RANK() / DENSE_RANK() OVER (...) limited by the enclosing query: Top-N per
+  // event-time window, or deduplication (the first row per key).
+  const sql::SelectItem* rank_item = nullptr;
+  int rank_column = -1;  // `*` leaves it out: the ranking item names it
+  std::map<std::string, int> rank_substitutions;
+  for (const auto& item : select.items) {
+    const sql::ParsedExpr& e = *item.expression;
+    if (e.kind != sql::ExprKind::kFunction || !e.has_over) continue;
+    if (e.name != "row_number" && e.name != "rank" && e.name != "dense_rank") {
+      return source_.Error(e.location, fmt::format("{}() OVER (...) is not supported: OVER takes "
+                                                   "the ranking functions ROW_NUMBER, RANK and "
+                                                   "DENSE_RANK, for Top-N and deduplication",
+                                                   e.name));
+    }
+    if (rank_item) return source_.Error(e.location, "only one ranking function per SELECT");
+    rank_item = &item;
+  }
+  if (rank_item) {
+    const sql::ParsedExpr& e = *rank_item->expression;
+    const std::string example = fmt::format(
+        "SELECT * FROM (SELECT ..., {}() OVER (...) AS rownum FROM ...) WHERE rownum <= 3", e.name);
+    if (aggregating) {
+      return source_.Error(e.location, "rank in a query around the aggregation, not in the same "
+                                       "SELECT: " + example);
+    }
+    if (!rank_limit || !SameIdentifier(rank_limit->column, rank_item->alias)) {
+      return source_.Error(e.location, fmt::format("{}() OVER needs an alias and a limit on it in "
+                                                   "the enclosing query, e.g. {}",
+                                                   e.name, example));
+    }
+    if (!e.children.empty()) return source_.Error(e.location, fmt::format("{}() takes no arguments", e.name));
+    if (e.over_order_by.empty()) {
+      return source_.Error(e.location, fmt::format("{}() needs ORDER BY inside OVER (...)", e.name));
+    }
+    if (rank_limit->limit < 1) {
+      return source_.Error(e.location, "the rank limit must be at least 1");
+    }
+    for (const auto& c : scope.columns()) {
+      if (c.type.IsNested()) {
+        return Unsupported(e.location, fmt::format("ranking rows with the {} column '{}' (select the "
+                                                   "fields you need in the subquery)",
+                                                   c.type.ToString(), c.name));
+      }
+    }
+    RankSpec spec;
+    spec.function = e.name == "row_number" ? RankFunction::kRowNumber
+                    : e.name == "rank"     ? RankFunction::kRank
+                                           : RankFunction::kDenseRank;
+    spec.limit = rank_limit->limit;
+    spec.text = e.ToString();
+    ExpressionBinder binder(source_, scope, registry_);
+    for (const auto& p : e.partition_by) {
+      SLUICE_ASSIGN_OR_RETURN(ExpressionPtr key, binder.Bind(*p));
+      if (const auto* ref = dynamic_cast<const ColumnReference*>(key.get());
+          ref && rel.window_end >= 0 && ref->index() == rel.window_end) {
+        spec.window_end_key = static_cast<int>(spec.partition_keys.size());
+      }
+      key->CollectColumns(used_columns);
+      spec.partition_keys.push_back(std::move(key));
+    }
+    for (size_t i = 0; i < e.over_order_by.size(); ++i) {
+      SLUICE_ASSIGN_OR_RETURN(ExpressionPtr key, binder.Bind(*e.over_order_by[i]));
+      if (key->type().IsNested()) {
+        return source_.Error(e.over_order_by[i]->location, "cannot order by a ROW or ARRAY");
+      }
+      key->CollectColumns(used_columns);
+      spec.order_keys.push_back(std::move(key));
+      spec.descending.push_back(e.over_descending[i]);
+    }
+    const auto* order_ref = dynamic_cast<const ColumnReference*>(spec.order_keys[0].get());
+    spec.deduplicate = spec.window_end_key < 0 && spec.function == RankFunction::kRowNumber &&
+                       spec.limit == 1 && spec.order_keys.size() == 1 && !spec.descending[0] &&
+                       order_ref && rel.rowtime >= 0 && order_ref->index() == rel.rowtime;
+    if (spec.window_end_key < 0 && !spec.deduplicate) {
+      return Unsupported(
+          e.location,
+          "Top-N over a whole stream (its result would change forever); rank within event-time "
+          "windows (PARTITION BY window_start, window_end of a TUMBLE/HOP over a WATERMARK "
+          "column), or keep the first row per key with ROW_NUMBER() OVER (PARTITION BY key "
+          "ORDER BY <watermark column>) = 1");
+    }
+    // Spark's dropDuplicatesWithinWatermark: a key is remembered until the watermark passes
+    // its time plus the watermark's delay.
+    if (spec.deduplicate) spec.retention_us = entry->watermark_delay_us;
+    for (const auto& c : scope.columns()) spec.output_schema.Add(Field{c.name, c.type, true});
+    spec.output_schema.Add(Field{rank_item->alias, DataType::Int64(), false});
+    // A window's ranking comes out as new rows; deduplication passes the source's rows on.
+    if (spec.window_end_key >= 0) rel.source_rows = false;
+    append(std::make_unique<RankOperator>(std::move(spec)));
+    rank_column = static_cast<int>(scope.size());
+    rank_substitutions.emplace(e.ToString(), rank_column);
+    scope.Add(ScopeColumn{"", rank_item->alias, DataType::Int64(), false});
+    rel.stateful = true;
+  }
+
   // Spark's explode() as a SELECT item: unnest after the filter, then read the element column.
   int explode_column = -1;
   const sql::SelectItem* explode_item = nullptr;
@@ -763,6 +979,7 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
   // The SELECT list, `*` expanded.
   ExpressionBinder binder(source_, scope, registry_);
   if (aggregating) binder.SetGroupedContext(&substitutions, &grouped_input);
+  if (rank_item) binder.SetGroupedContext(&rank_substitutions, nullptr);
   std::vector<ExpressionPtr> expressions;
   std::vector<std::string> names;
   std::vector<SourceLocation> locations;
@@ -776,6 +993,7 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
       for (size_t i = 0; i < scope.size(); ++i) {
         const ScopeColumn& c = scope.columns()[i];
         if (!e.parts.empty() && !SameIdentifier(c.qualifier, e.parts[0])) continue;
+        if (static_cast<int>(i) == rank_column) continue;
         expressions.push_back(std::make_shared<ColumnReference>(static_cast<int>(i), c.name, c.type));
         names.push_back(c.name);
         locations.push_back(e.location);
@@ -796,8 +1014,10 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
   if (!aggregating) {
     for (const auto& e : expressions) e->CollectColumns(used_columns);
   }
-  for (int c : used_columns) {
-    if (c >= 0 && static_cast<size_t>(c) < entry->used.size()) entry->used[static_cast<size_t>(c)] = 1;
+  if (rel.on_source) {
+    for (int c : used_columns) {
+      if (c >= 0 && static_cast<size_t>(c) < entry->used.size()) entry->used[static_cast<size_t>(c)] = 1;
+    }
   }
   for (const auto& planned : unnests) {
     std::vector<bool> needed(planned.input_width, false);
@@ -806,12 +1026,38 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
     }
     planned.op->KeepOnly(std::move(needed));
   }
+  rel.outputs = std::move(expressions);
+  rel.output_names = std::move(names);
+  rel.output_locations = std::move(locations);
+  rel.stateful = rel.stateful || aggregating;
+  return rel;
+}
 
+Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::InsertInto* insert) {
+  ++queries_;
+  SinkTraits traits;
+  const TableDefinition* target = nullptr;
+  if (insert) {
+    SLUICE_ASSIGN_OR_RETURN(target, Lookup(insert->table, insert->location));
+    traits.label = fmt::format("'{}'", target->name);
+    traits.takes_updates = !target->ddl->primary_key.empty() || target->connector == "print" ||
+                           target->connector == "kafka";
+    traits.at = insert->location;
+  } else {
+    traits.at = select.location;
+  }
+  SLUICE_ASSIGN_OR_RETURN(Relation rel, PlanSelect(select, traits, std::nullopt));
+  std::vector<ExpressionPtr> expressions = std::move(rel.outputs);
+  std::vector<std::string> names = std::move(rel.output_names);
+  std::vector<SourceLocation> locations = std::move(rel.output_locations);
+  const bool aggregating = rel.stateful;
+  SourceEntry* entry = rel.entry;
+  ResumeFilterOperator* resume = rel.resume;
+  auto append = [&rel](std::unique_ptr<Operator> op) { rel.Append(std::move(op)); };
   Schema sink_schema;
   std::unique_ptr<Sink> sink;
   std::string sink_name;
   if (insert) {
-    SLUICE_ASSIGN_OR_RETURN(const TableDefinition* target, Lookup(insert->table, insert->location));
     std::string key = Lower(target->name);
     if (written_tables_.count(key)) {
       return source_.Error(insert->location,
@@ -906,7 +1152,7 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
   sink_operator->set_resume_filter(resume);
   sinks_.push_back(sink_operator.get());
   append(std::move(sink_operator));
-  entry->attach->AddOutput(std::move(head));
+  entry->attach->AddOutput(std::move(rel.head));
   return Status::OK();
 }
 

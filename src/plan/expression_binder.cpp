@@ -314,6 +314,12 @@ Result<ExpressionPtr> ExpressionBinder::BindColumn(const ParsedExpr& e) const {
 }
 
 Result<ExpressionPtr> ExpressionBinder::BindFunction(const ParsedExpr& e) const {
+  if (e.has_over) {
+    return source_.Error(e.location,
+                         fmt::format("{}() OVER (...) is only allowed as a whole SELECT item with an "
+                                     "alias, limited in the enclosing query (Top-N)",
+                                     e.name));
+  }
   if (IsAggregateName(e.name)) {
     return source_.Error(e.location,
                          fmt::format("{}() is an aggregate function: it belongs in the SELECT list "

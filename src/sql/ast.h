@@ -59,6 +59,11 @@ struct ParsedExpr {
   bool has_operand = false;
   bool has_else = false;
   std::vector<ParsedExprPtr> children;
+  // kFunction with OVER (PARTITION BY ... ORDER BY ...): ROW_NUMBER(), RANK(), DENSE_RANK().
+  bool has_over = false;
+  std::vector<ParsedExprPtr> partition_by;
+  std::vector<ParsedExprPtr> over_order_by;
+  std::vector<bool> over_descending;  // per ORDER BY item
 
   // A one-line SQL rendering for explain output and messages: "round(amount * 0.15, 2)".
   std::string ToString() const;

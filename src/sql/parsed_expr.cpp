@@ -136,7 +136,17 @@ std::string ParsedExpr::ToString() const {
         return fmt::format("extract({} FROM {})", children[0]->value.string(),
                            children[1]->ToString());
       }
-      return fmt::format("{}({}{})", name, distinct ? "DISTINCT " : "", List(children, 0));
+      std::string call = fmt::format("{}({}{})", name, distinct ? "DISTINCT " : "", List(children, 0));
+      if (has_over) {
+        std::string over;
+        if (!partition_by.empty()) over += "PARTITION BY " + List(partition_by, 0);
+        for (size_t i = 0; i < over_order_by.size(); ++i) {
+          over += (i == 0 ? std::string(over.empty() ? "" : " ") + "ORDER BY " : ", ") +
+                  over_order_by[i]->ToString() + (over_descending[i] ? " DESC" : "");
+        }
+        call += " OVER (" + over + ")";
+      }
+      return call;
     }
     case ExprKind::kUnary: {
       if (op == "NOT") return "NOT " + Child(*children[0], 3);

@@ -911,7 +911,28 @@ class Parser {
       }
     }
     if (CheckKeyword("OVER")) {
-      return ErrorAt(Peek(), "window aggregates (OVER ...) are not supported yet");
+      if (e->kind != ExprKind::kFunction) return ErrorAt(Peek(), "OVER follows a function call");
+      Advance();
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kLParen, "'(' after OVER"));
+      e->has_over = true;
+      if (MatchKeyword("PARTITION")) {
+        SLUICE_RETURN_NOT_OK(ExpectKeyword("BY"));
+        do {
+          SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr p, ParseExpr());
+          e->partition_by.push_back(std::move(p));
+        } while (Match(TokenKind::kComma));
+      }
+      if (MatchKeyword("ORDER")) {
+        SLUICE_RETURN_NOT_OK(ExpectKeyword("BY"));
+        do {
+          SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr o, ParseExpr());
+          e->over_order_by.push_back(std::move(o));
+          bool descending = MatchKeyword("DESC");
+          if (!descending) MatchKeyword("ASC");
+          e->over_descending.push_back(descending);
+        } while (Match(TokenKind::kComma));
+      }
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')' to close OVER (...)"));
     }
     return e;
   }

@@ -785,9 +785,17 @@ TEST(SqlParserErrors, CreateTableErrors) {
             "1:46: error: a table can have only one WATERMARK");
 }
 
-TEST(SqlParserErrors, OverIsNotSupportedYet) {
-  EXPECT_EQ(Headline(ScriptError("SELECT sum(x) OVER (PARTITION BY k) FROM t")),
-            "1:15: error: window aggregates (OVER ...) are not supported yet");
+TEST(SqlParser, RankingFunctionsTakeAnOverClause) {
+  Script s = Parse("SELECT ROW_NUMBER() OVER (PARTITION BY a, b ORDER BY c DESC, d) AS rn FROM t");
+  const ParsedExpr& e = *OnlySelect(s).items[0].expression;
+  EXPECT_TRUE(e.has_over);
+  EXPECT_EQ(e.partition_by.size(), 2u);
+  EXPECT_EQ(e.over_descending, (std::vector<bool>{true, false}));
+  EXPECT_EQ(e.ToString(), "row_number() OVER (PARTITION BY a, b ORDER BY c DESC, d)");
+  EXPECT_EQ(Headline(ScriptError("SELECT a OVER (ORDER BY b) FROM t")),
+            "1:10: error: OVER follows a function call");
+  EXPECT_EQ(Headline(ScriptError("SELECT rank() OVER (ORDER BY b FROM t")),
+            "1:32: error: expected ')' to close OVER (...) but found 'FROM'");
 }
 
 TEST(SqlParserErrors, SubqueriesInExpressionsAreNotSupportedYet) {

@@ -1,0 +1,56 @@
+#include "vector/sort_key.h"
+
+#include <cstring>
+
+namespace sluice {
+namespace {
+
+void AppendBigEndian(uint64_t bits, size_t bytes, std::string& out) {
+  for (size_t i = bytes; i-- > 0;) out.push_back(static_cast<char>((bits >> (8 * i)) & 0xff));
+}
+
+}  // namespace
+
+void AppendSortKey(const Vector& v, size_t row, bool descending, std::string& out) {
+  const size_t start = out.size();
+  if (v.IsNull(row)) {
+    out.push_back('\0');
+  } else {
+    out.push_back('\1');
+    switch (v.type().id()) {
+      case TypeId::kBoolean:
+        out.push_back(static_cast<char>(v.data<uint8_t>()[row] ? 1 : 0));
+        break;
+      case TypeId::kInt32:
+      case TypeId::kDate:
+        AppendBigEndian(static_cast<uint32_t>(v.data<int32_t>()[row]) ^ 0x80000000u, 4, out);
+        break;
+      case TypeId::kFloat64: {
+        uint64_t bits;
+        double d = v.data<double>()[row];
+        if (d == 0) d = 0;  // -0.0 sorts as 0.0
+        std::memcpy(&bits, &d, 8);
+        bits = (bits & 0x8000000000000000ull) ? ~bits : bits | 0x8000000000000000ull;
+        AppendBigEndian(bits, 8, out);
+        break;
+      }
+      case TypeId::kString:
+      case TypeId::kBytes:
+        for (char c : v.data<std::string_view>()[row]) {
+          out.push_back(c);
+          if (c == '\0') out.push_back('\xff');
+        }
+        out.push_back('\0');
+        out.push_back('\0');
+        break;
+      default:  // BIGINT, DECIMAL (same scale within a column), TIMESTAMP, INTERVAL
+        AppendBigEndian(static_cast<uint64_t>(v.data<int64_t>()[row]) ^ 0x8000000000000000ull, 8, out);
+        break;
+    }
+  }
+  if (descending) {
+    for (size_t i = start; i < out.size(); ++i) out[i] = static_cast<char>(~out[i]);
+  }
+}
+
+}  // namespace sluice
