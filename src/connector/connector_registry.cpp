@@ -21,6 +21,7 @@ const ConnectorRegistry& ConnectorRegistry::Builtin() {
     RegisterFilesystemConnector(r);
     RegisterKafkaConnector(r);
     RegisterPrintConnector(r);
+    RegisterBlackholeConnector(r);
     RegisterSqliteConnector(r);
     RegisterPostgresConnector(r);
     return r;

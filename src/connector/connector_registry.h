@@ -51,6 +51,7 @@ void RegisterDatagenConnector(ConnectorRegistry& registry);
 void RegisterFilesystemConnector(ConnectorRegistry& registry);
 void RegisterKafkaConnector(ConnectorRegistry& registry);
 void RegisterPrintConnector(ConnectorRegistry& registry);
+void RegisterBlackholeConnector(ConnectorRegistry& registry);
 void RegisterSqliteConnector(ConnectorRegistry& registry);
 void RegisterPostgresConnector(ConnectorRegistry& registry);
 

@@ -245,6 +245,8 @@ void RegisterArithmeticFunctions(FunctionRegistry& registry) {
   registry.Register(
       {"subtract", "a - b", [](const BindArguments& a) { return BindAdditive('-', a); }});
   registry.Register({"modulo", "a % b", [](const BindArguments& a) { return BindAdditive('%', a); }});
+  // Spark's mod(a, b) is a % b (the sign follows a; pmod is the positive one).
+  registry.Register({"mod", "mod(a, b)", [](const BindArguments& a) { return BindAdditive('%', a); }});
   registry.Register({"multiply", "a * b", BindMultiply});
   registry.Register({"divide", "a / b", BindDivide});
   registry.Register({"negate", "-a", BindNegate});

@@ -116,6 +116,7 @@ class ScriptPlanner {
   Status ApplySetting(const std::string& key, const std::string& value, SourceLocation at,
                       bool from_command_line);
   Status Define(const sql::CreateTable& ddl);
+  Status DefineView(const sql::CreateView& view);
   Result<const TableDefinition*> Lookup(const std::string& name, SourceLocation at) const;
   Result<SourceEntry*> SourceFor(const TableDefinition& table, SourceLocation at);
   Result<DeadLetterWriter*> DeadLettersFor(const TableDefinition& table);
@@ -123,6 +124,9 @@ class ScriptPlanner {
   // A SELECT up to its (unprojected) SELECT list; FROM may nest further SELECTs.
   Result<Relation> PlanSelect(const sql::SelectStatement& select, const SinkTraits& sink,
                               const std::optional<RankLimit>& rank_limit);
+  // Reads a table (or plans a view) under `alias`.
+  Result<Relation> PlanRead(const std::string& name, SourceLocation at, const std::string& alias,
+                            const SinkTraits& sink);
   // Projects a planned SELECT for an enclosing query: its columns become `alias`'s.
   Result<Relation> ProjectSubquery(Relation inner, const std::string& alias);
   Status Unsupported(SourceLocation at, std::string_view what) const {
@@ -136,6 +140,8 @@ class ScriptPlanner {
   std::string pipeline_name_;
   PipelineOptions pipeline_options_;
   std::map<std::string, TableDefinition> tables_;  // by lower-case name
+  std::map<std::string, const sql::CreateView*> views_;  // by lower-case name
+  int view_depth_ = 0;
   std::vector<SourceTask> tasks_;
   std::map<std::string, SourceEntry> sources_;  // by lower-case table name
   std::vector<std::unique_ptr<DeadLetterWriter>> dead_letter_writers_;
@@ -211,8 +217,19 @@ Status ScriptPlanner::ApplySetting(const std::string& key, const std::string& va
   return Status::OK();
 }
 
+Status ScriptPlanner::DefineView(const sql::CreateView& view) {
+  std::string key = Lower(view.name);
+  if (tables_.count(key) || views_.count(key)) {
+    if (view.if_not_exists) return Status::OK();
+    return source_.Error(view.location, fmt::format("'{}' is already defined", view.name));
+  }
+  views_.emplace(key, &view);
+  return Status::OK();
+}
+
 Status ScriptPlanner::Define(const sql::CreateTable& ddl) {
   std::string key = Lower(ddl.name);
+  if (views_.count(key)) return source_.Error(ddl.location, fmt::format("'{}' is already defined as a view", ddl.name));
   if (tables_.count(key)) {
     if (ddl.if_not_exists) return Status::OK();
     return source_.Error(ddl.location, fmt::format("table '{}' is already defined", ddl.name));
@@ -431,6 +448,38 @@ std::optional<RankLimit> FindRankLimit(const sql::ParsedExpr* where, const sql::
   return found;
 }
 
+Result<Relation> ScriptPlanner::PlanRead(const std::string& name, SourceLocation at,
+                                         const std::string& alias, const SinkTraits& sink) {
+  if (auto view = views_.find(Lower(name)); view != views_.end()) {
+    if (view_depth_ > 16) {
+      return source_.Error(at, fmt::format("view '{}' nests too deep (does it read itself?)", name));
+    }
+    ++view_depth_;
+    auto inner = PlanSelect(*view->second->select, sink, std::nullopt);
+    --view_depth_;
+    if (!inner.ok()) return inner.status();
+    SLUICE_ASSIGN_OR_RETURN(Relation rel, ProjectSubquery(std::move(*inner),
+                                                          alias.empty() ? view->second->name : alias));
+    rel.label = view->second->name;
+    return rel;
+  }
+  Relation rel;
+  SLUICE_ASSIGN_OR_RETURN(const TableDefinition* table, Lookup(name, at));
+  SLUICE_ASSIGN_OR_RETURN(rel.entry, SourceFor(*table, at));
+  rel.label = table->name;
+  rel.rowtime = rel.entry->rowtime;
+  std::string qualifier = alias.empty() ? table->name : alias;
+  for (auto c : rel.entry->scope.columns()) {
+    c.qualifier = qualifier;
+    rel.scope.Add(std::move(c));
+  }
+  // First, the filter that skips rows an exactly-once sink already holds after a restart.
+  auto resume_filter = std::make_unique<ResumeFilterOperator>();
+  rel.resume = resume_filter.get();
+  rel.Append(std::move(resume_filter));
+  return rel;
+}
+
 Result<Relation> ScriptPlanner::ProjectSubquery(Relation inner, const std::string& alias) {
   Relation rel;
   rel.entry = inner.entry;
@@ -496,19 +545,7 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
     } else if (from.kind != sql::TableReference::Kind::kTable) {
       return Unsupported(from.location, "reading FROM UNNEST alone");
     }
-    SLUICE_ASSIGN_OR_RETURN(const TableDefinition* table, Lookup(table_name, table_location));
-    SLUICE_ASSIGN_OR_RETURN(rel.entry, SourceFor(*table, table_location));
-    rel.label = table->name;
-    rel.rowtime = rel.entry->rowtime;
-    std::string qualifier = from.alias.empty() ? table->name : from.alias;
-    for (auto c : rel.entry->scope.columns()) {
-      c.qualifier = qualifier;
-      rel.scope.Add(std::move(c));
-    }
-    // First, the filter that skips rows an exactly-once sink already holds after a restart.
-    auto resume_filter = std::make_unique<ResumeFilterOperator>();
-    rel.resume = resume_filter.get();
-    rel.Append(std::move(resume_filter));
+    SLUICE_ASSIGN_OR_RETURN(rel, PlanRead(table_name, table_location, from.alias, sink));
   }
   Scope& scope = rel.scope;
   SourceEntry* entry = rel.entry;
@@ -1186,6 +1223,8 @@ Result<std::unique_ptr<CompiledScript>> ScriptPlanner::Plan(const sql::Script& s
   for (const auto& statement : script.statements) {
     if (statement.kind == sql::Statement::Kind::kCreateTable) {
       SLUICE_RETURN_NOT_OK(Define(*statement.create_table));
+    } else if (statement.kind == sql::Statement::Kind::kCreateView) {
+      SLUICE_RETURN_NOT_OK(DefineView(*statement.create_view));
     }
   }
   for (const auto& statement : script.statements) {

@@ -175,11 +175,21 @@ struct SetOption {
   SourceLocation location;
 };
 
+// CREATE [TEMPORARY] VIEW [IF NOT EXISTS] name AS SELECT ...: a named query other queries read
+// like a table (Flink's Nexmark splits its one event stream into person, auction and bid so).
+struct CreateView {
+  std::string name;
+  SourceLocation location;  // of the name
+  bool if_not_exists = false;
+  std::unique_ptr<SelectStatement> select;
+};
+
 struct Statement {
-  enum class Kind { kCreateTable, kInsert, kSelect, kSet };
+  enum class Kind { kCreateTable, kCreateView, kInsert, kSelect, kSet };
   Kind kind;
   SourceLocation location;
   std::unique_ptr<CreateTable> create_table;
+  std::unique_ptr<CreateView> create_view;
   std::unique_ptr<InsertInto> insert;
   std::unique_ptr<SelectStatement> select;
   std::unique_ptr<SetOption> set;

@@ -166,7 +166,11 @@ class Parser {
   Result<Statement> ParseStatement() {
     Statement statement;
     statement.location = Peek().location;
-    if (CheckKeyword("CREATE")) {
+    if (CheckKeyword("CREATE") &&
+        (Peek(1).IsKeyword("VIEW") || (Peek(1).IsKeyword("TEMPORARY") && Peek(2).IsKeyword("VIEW")))) {
+      statement.kind = Statement::Kind::kCreateView;
+      SLUICE_ASSIGN_OR_RETURN(statement.create_view, ParseCreateView());
+    } else if (CheckKeyword("CREATE")) {
       statement.kind = Statement::Kind::kCreateTable;
       SLUICE_ASSIGN_OR_RETURN(statement.create_table, ParseCreateTable());
     } else if (CheckKeyword("INSERT")) {
@@ -179,9 +183,27 @@ class Parser {
       statement.kind = Statement::Kind::kSet;
       SLUICE_ASSIGN_OR_RETURN(statement.set, ParseSet());
     } else {
-      return ErrorExpected("a statement (CREATE TABLE, INSERT INTO, SELECT, SET)");
+      return ErrorExpected("a statement (CREATE TABLE, CREATE VIEW, INSERT INTO, SELECT, SET)");
     }
     return statement;
+  }
+
+  Result<std::unique_ptr<CreateView>> ParseCreateView() {
+    auto view = std::make_unique<CreateView>();
+    Advance();  // CREATE
+    MatchKeyword("TEMPORARY");
+    Advance();  // VIEW
+    if (MatchKeyword("IF")) {
+      SLUICE_RETURN_NOT_OK(ExpectKeyword("NOT"));
+      SLUICE_RETURN_NOT_OK(ExpectKeyword("EXISTS"));
+      view->if_not_exists = true;
+    }
+    view->location = Peek().location;
+    SLUICE_ASSIGN_OR_RETURN(view->name, ParseQualifiedName("a view name"));
+    SLUICE_RETURN_NOT_OK(ExpectKeyword("AS"));
+    if (!CheckKeyword("SELECT")) return ErrorExpected("SELECT after CREATE VIEW ... AS");
+    SLUICE_ASSIGN_OR_RETURN(view->select, ParseSelect());
+    return view;
   }
 
   Result<std::unique_ptr<CreateTable>> ParseCreateTable() {

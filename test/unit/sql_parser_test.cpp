@@ -732,7 +732,7 @@ TEST(SqlParserErrors, MissingParenthesisShowsLineColumnAndCaret) {
 
 TEST(SqlParserErrors, MisspelledStatement) {
   EXPECT_EQ(ScriptError("SET 'a' = 'b';\n\nSELEC a FROM t"),
-            "q.sql:3:1: error: expected a statement (CREATE TABLE, INSERT INTO, SELECT, SET) "
+            "q.sql:3:1: error: expected a statement (CREATE TABLE, CREATE VIEW, INSERT INTO, SELECT, SET) "
             "but found 'SELEC'\n"
             "    3 | SELEC a FROM t\n"
             "      | ^");
@@ -773,8 +773,10 @@ TEST(SqlParserErrors, ReservedWordsAreNotExpressions) {
 }
 
 TEST(SqlParserErrors, CreateTableErrors) {
-  EXPECT_EQ(Headline(ScriptError("CREATE VIEW v AS SELECT 1")),
-            "1:8: error: expected TABLE but found 'VIEW'");
+  EXPECT_EQ(Headline(ScriptError("CREATE VIEW v AS INSERT INTO t SELECT 1")),
+            "1:18: error: expected SELECT after CREATE VIEW ... AS but found 'INSERT'");
+  EXPECT_EQ(Headline(ScriptError("CREATE FUNCTION f AS 'x'")),
+            "1:8: error: expected TABLE but found 'FUNCTION'");
   EXPECT_EQ(Headline(ScriptError("CREATE TABLE t (a INT b INT)")),
             "1:23: error: expected ',' or ')' but found 'b'");
   EXPECT_EQ(Headline(ScriptError("CREATE TABLE t (a INT) WITH (connector = 'kafka')")),
