@@ -13,6 +13,7 @@
 #include "aggregate/aggregate_function.h"
 #include "exec/fan_out_operator.h"
 #include "exec/hash_aggregate_operator.h"
+#include "exec/join_operator.h"
 #include "exec/late_row_filter_operator.h"
 #include "exec/watermark_operator.h"
 #include "exec/window_assign_operator.h"
@@ -26,6 +27,7 @@
 #include "expr/column_reference.h"
 #include "expr/literal.h"
 #include "function/cast.h"
+#include "function/type_coercion.h"
 #include "plan/call_binder.h"
 #include "plan/expression_binder.h"
 #include "plan/table_definition.h"
@@ -86,6 +88,8 @@ struct Relation {
   int window_end = -1;       // a window-end column that the watermark closes
   ResumeFilterOperator* resume = nullptr;
   bool stateful = false;
+  // Chains of other inputs (the right sides of joins), each hung under its own source.
+  std::vector<std::pair<SourceEntry*, std::unique_ptr<Operator>>> other_heads;
   // The SELECT list, bound but not yet projected: the caller projects it for a sink or for an
   // enclosing query.
   std::vector<ExpressionPtr> outputs;
@@ -124,6 +128,10 @@ class ScriptPlanner {
   // A SELECT up to its (unprojected) SELECT list; FROM may nest further SELECTs.
   Result<Relation> PlanSelect(const sql::SelectStatement& select, const SinkTraits& sink,
                               const std::optional<RankLimit>& rank_limit);
+  // `left JOIN right ON ...` between two streams: plans the right side and hangs a hash join
+  // under both; `left` continues after the join.
+  Status PlanStreamJoin(const sql::SelectStatement& select, const sql::JoinClause& join,
+                        const SinkTraits& sink, Relation& left);
   // Reads a table (or plans a view) under `alias`.
   Result<Relation> PlanRead(const std::string& name, SourceLocation at, const std::string& alias,
                             const SinkTraits& sink);
@@ -448,6 +456,187 @@ std::optional<RankLimit> FindRankLimit(const sql::ParsedExpr* where, const sql::
   return found;
 }
 
+namespace {
+
+// A time term of a join condition: `col`, `col + INTERVAL ...` or `col - INTERVAL ...`, as the
+// scope column and the offset in microseconds.
+std::optional<std::pair<int, int64_t>> TimeTerm(const sql::ParsedExpr& e, const Scope& scope) {
+  int64_t offset = 0;
+  const sql::ParsedExpr* column = &e;
+  if (e.kind == sql::ExprKind::kBinary && (e.op == "+" || e.op == "-") &&
+      e.children[1]->kind == sql::ExprKind::kInterval) {
+    auto micros = ParseIntervalMicros(e.children[1]->text, e.children[1]->name);
+    if (!micros.ok()) return std::nullopt;
+    offset = e.op == "+" ? *micros : -*micros;
+    column = e.children[0].get();
+  }
+  if (column->kind != sql::ExprKind::kColumn) return std::nullopt;
+  const auto& parts = column->parts;
+  std::vector<int> found = parts.size() == 2 && scope.HasQualifier(parts[0]) ? scope.Find(parts[0], parts[1])
+                           : parts.size() == 1                              ? scope.Find("", parts[0])
+                                                                            : std::vector<int>{};
+  if (found.size() != 1) return std::nullopt;
+  return std::make_pair(found[0], offset);
+}
+
+void AndTerms(const sql::ParsedExpr* e, std::vector<const sql::ParsedExpr*>& out) {
+  if (!e) return;
+  if (e->kind == sql::ExprKind::kBinary && e->op == "AND") {
+    AndTerms(e->children[0].get(), out);
+    AndTerms(e->children[1].get(), out);
+    return;
+  }
+  out.push_back(e);
+}
+
+}  // namespace
+
+Status ScriptPlanner::PlanStreamJoin(const sql::SelectStatement& select, const sql::JoinClause& join,
+                                     const SinkTraits& sink, Relation& left) {
+  if (join.kind == sql::JoinClause::Kind::kLeft) {
+    return Unsupported(join.location, "LEFT JOIN between two streams (its unmatched rows would "
+                                      "have to wait for ever); use an inner join");
+  }
+  Relation right;
+  if (join.right.kind == sql::TableReference::Kind::kSubquery) {
+    SLUICE_ASSIGN_OR_RETURN(Relation inner, PlanSelect(*join.right.subquery, sink, std::nullopt));
+    SLUICE_ASSIGN_OR_RETURN(right, ProjectSubquery(std::move(inner), join.right.alias));
+  } else if (join.right.kind == sql::TableReference::Kind::kTable) {
+    SLUICE_ASSIGN_OR_RETURN(right, PlanRead(join.right.name, join.right.location, join.right.alias, sink));
+  } else {
+    return Unsupported(join.right.location, "a window table function on the right of a join (put it "
+                                            "in a view or subquery)");
+  }
+  for (const Relation* side : {&left, &right}) {
+    for (const auto& c : side->scope.columns()) {
+      if (c.type.IsNested()) {
+        return Unsupported(join.location, fmt::format("joining rows with the {} column '{}' (select "
+                                                      "the fields you need in a view or subquery)",
+                                                      c.type.ToString(), c.name));
+      }
+    }
+    // Both sides keep every column they read.
+    if (side->on_source) std::fill(side->entry->used.begin(), side->entry->used.end(), 1);
+  }
+  const sql::ParsedExpr* condition = join.condition ? join.condition.get() : select.where.get();
+  if (!condition) {
+    return source_.Error(join.location, "a join between two streams needs a condition with an "
+                                        "equality between them, e.g. ON a.id = b.id");
+  }
+  const Scope left_scope = left.scope;
+  const int left_width = static_cast<int>(left_scope.size());
+  Scope merged = left_scope;
+  for (const auto& c : right.scope.columns()) merged.Add(c);
+
+  JoinSpec spec;
+  std::vector<const sql::ParsedExpr*> terms;
+  AndTerms(condition, terms);
+  ExpressionBinder on_left(source_, left_scope, registry_);
+  ExpressionBinder on_right(source_, right.scope, registry_);
+  std::optional<int64_t> lower, upper;  // bounds on left time - right time
+  std::vector<std::pair<int, int>> key_columns;  // column references among the keys
+  auto as_column = [](const ExpressionPtr& e) {
+    const auto* ref = dynamic_cast<const ColumnReference*>(e.get());
+    return ref ? ref->index() : -1;
+  };
+  for (const sql::ParsedExpr* term : terms) {
+    if (term->kind == sql::ExprKind::kBinary && term->op == "=") {
+      for (int order = 0; order < 2; ++order) {
+        auto l = on_left.Bind(*term->children[order]);
+        auto r = on_right.Bind(*term->children[1 - order]);
+        if (!l.ok() || !r.ok()) continue;
+        ExpressionPtr lk = *l, rk = *r;
+        if (lk->type() != rk->type()) {
+          auto common = CommonType(lk->type(), rk->type());
+          if (!common) {
+            return source_.Error(term->location, fmt::format("cannot compare {} with {}",
+                                                             lk->type().ToString(), rk->type().ToString()));
+          }
+          lk = CastIfNeeded(lk, *common);
+          rk = CastIfNeeded(rk, *common);
+        }
+        key_columns.emplace_back(as_column(*l), as_column(*r));
+        spec.sides[0].keys.push_back(std::move(lk));
+        spec.sides[1].keys.push_back(std::move(rk));
+        break;
+      }
+      continue;
+    }
+    // Time bounds: L.t op R.t + c, either way round, or BETWEEN.
+    auto bound = [&](const sql::ParsedExpr& a, const std::string& op, const sql::ParsedExpr& b) {
+      auto ta = TimeTerm(a, merged), tb = TimeTerm(b, merged);
+      if (!ta || !tb || left.rowtime < 0 || right.rowtime < 0) return;
+      const bool a_left = ta->first == left.rowtime && tb->first == left_width + right.rowtime;
+      const bool a_right = ta->first == left_width + right.rowtime && tb->first == left.rowtime;
+      if (!a_left && !a_right) return;
+      const bool less = op == "<" || op == "<=";
+      if (a_left) {  // L + oa op R + ob  <=>  L - R op ob - oa
+        (less ? upper : lower) = tb->second - ta->second;
+      } else {       // R + oa op L + ob  <=>  L - R (reversed op) oa - ob
+        (less ? lower : upper) = ta->second - tb->second;
+      }
+    };
+    if (term->kind == sql::ExprKind::kBinary &&
+        (term->op == "<" || term->op == "<=" || term->op == ">" || term->op == ">=")) {
+      bound(*term->children[0], term->op, *term->children[1]);
+    } else if (term->kind == sql::ExprKind::kBetween && !term->negated) {
+      bound(*term->children[0], ">=", *term->children[1]);
+      bound(*term->children[0], "<=", *term->children[2]);
+    }
+  }
+  if (spec.sides[0].keys.empty()) {
+    return source_.Error(condition->location,
+                         "a join between two streams needs an equality between them (a.k = b.k); "
+                         "joining every row with every row is not supported");
+  }
+  ExpressionBinder on_both(source_, merged, registry_);
+  SLUICE_ASSIGN_OR_RETURN(spec.condition, on_both.BindCondition(*condition, join.condition ? "ON" : "WHERE"));
+  // How long rows are kept: a window join drops a window's rows once it closes; an interval
+  // join drops rows no future row of the other side can be within the bounds of.
+  bool window_join = false;
+  for (const auto& [l, r] : key_columns) {
+    if (l >= 0 && l == left.window_end && r >= 0 && r == right.window_end) window_join = true;
+  }
+  std::string kind = "regular join: rows are kept for ever";
+  if (window_join) {
+    spec.sides[0].expiry_column = left.window_end;
+    spec.sides[1].expiry_column = right.window_end;
+    spec.sides[0].expire_at_equal = spec.sides[1].expire_at_equal = true;
+    kind = "window join";
+  } else if (lower && upper) {
+    if (*lower > *upper) {
+      return source_.Error(condition->location, "the join's time bounds leave no interval: the lower "
+                                                "bound is above the upper one");
+    }
+    spec.sides[0].expiry_column = left.rowtime;
+    spec.sides[0].expiry_offset_us = -*lower;
+    spec.sides[1].expiry_column = right.rowtime;
+    spec.sides[1].expiry_offset_us = *upper;
+    kind = fmt::format("interval join: left time - right time in [{} s, {} s]",
+                       static_cast<double>(*lower) / 1e6, static_cast<double>(*upper) / 1e6);
+  }
+  spec.sides[0].schema = left_scope.ToSchema();
+  spec.sides[1].schema = right.scope.ToSchema();
+  spec.output_schema = merged.ToSchema();
+  spec.text = fmt::format("{} ON {}", kind, condition->ToString());
+
+  auto core = std::make_unique<JoinOperator>(std::move(spec));
+  JoinOperator* core_raw = core.get();
+  auto left_input = std::make_unique<JoinInputOperator>(0, core_raw);
+  left_input->AddOutput(std::move(core));
+  left.Append(std::move(left_input));
+  left.tail = core_raw;
+  right.Append(std::make_unique<JoinInputOperator>(1, core_raw));
+  left.other_heads.emplace_back(right.entry, std::move(right.head));
+  for (auto& other : right.other_heads) left.other_heads.push_back(std::move(other));
+  left.scope = std::move(merged);
+  left.on_source = false;
+  left.source_rows = false;
+  left.stateful = true;
+  if (window_join) left.rowtime = -1;
+  return Status::OK();
+}
+
 Result<Relation> ScriptPlanner::PlanRead(const std::string& name, SourceLocation at,
                                          const std::string& alias, const SinkTraits& sink) {
   if (auto view = views_.find(Lower(name)); view != views_.end()) {
@@ -487,6 +676,7 @@ Result<Relation> ScriptPlanner::ProjectSubquery(Relation inner, const std::strin
   rel.tail = inner.tail;
   rel.label = inner.label;
   rel.resume = inner.resume;
+  rel.other_heads = std::move(inner.other_heads);
   rel.on_source = false;
   rel.source_rows = inner.source_rows;
   rel.stateful = inner.stateful;
@@ -522,7 +712,6 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
   const sql::TableReference* window_tvf = nullptr;
   Relation rel;
   if (from.kind == sql::TableReference::Kind::kSubquery) {
-    if (!select.joins.empty()) return Unsupported(select.joins[0].location, "a join with a subquery");
     SLUICE_ASSIGN_OR_RETURN(Relation inner,
                             PlanSelect(*from.subquery, sink, FindRankLimit(select.where.get(), *from.subquery)));
     SLUICE_ASSIGN_OR_RETURN(rel, ProjectSubquery(std::move(inner), from.alias));
@@ -718,9 +907,12 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
   };
 
   for (const auto& join : select.joins) {
-    if (join.kind != sql::JoinClause::Kind::kCross ||
-        join.right.kind != sql::TableReference::Kind::kUnnest) {
-      return Unsupported(join.location, "a join other than CROSS JOIN UNNEST");
+    if (join.right.kind != sql::TableReference::Kind::kUnnest) {
+      SLUICE_RETURN_NOT_OK(PlanStreamJoin(select, join, sink, rel));
+      continue;
+    }
+    if (join.kind != sql::JoinClause::Kind::kCross) {
+      return Unsupported(join.location, "a join with UNNEST other than CROSS JOIN UNNEST");
     }
     if (join.right.arguments.size() != 1) {
       return Unsupported(join.right.location, "UNNEST of several arrays at once");
@@ -1190,6 +1382,7 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
   sinks_.push_back(sink_operator.get());
   append(std::move(sink_operator));
   entry->attach->AddOutput(std::move(rel.head));
+  for (auto& [other_entry, other_head] : rel.other_heads) other_entry->attach->AddOutput(std::move(other_head));
   return Status::OK();
 }
 
