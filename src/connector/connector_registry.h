@@ -7,6 +7,7 @@
 
 #include "common/result.h"
 #include "connector/connector_options.h"
+#include "connector/lookup_table.h"
 #include "connector/sink.h"
 #include "connector/source.h"
 #include "types/schema.h"
@@ -24,15 +25,26 @@ class ConnectorRegistry {
       std::function<Result<std::unique_ptr<Source>>(const ConnectorOptions&, const Schema&)>;
   using SinkFactory =
       std::function<Result<std::unique_ptr<Sink>>(const ConnectorOptions&, const Schema&)>;
+  // A table streams look rows up in: the schema, and the column the lookups match on.
+  using LookupFactory = std::function<Result<std::unique_ptr<LookupTable>>(
+      const ConnectorOptions&, const Schema&, const std::string& key_column)>;
 
   // The registry with every built-in connector.
   static const ConnectorRegistry& Builtin();
 
   void RegisterSource(std::string name, SourceFactory factory);
   void RegisterSink(std::string name, SinkFactory factory);
+  void RegisterLookup(std::string name, LookupFactory factory) { lookups_[std::move(name)] = std::move(factory); }
 
   bool HasSource(const std::string& name) const { return sources_.count(name) > 0; }
   bool HasSink(const std::string& name) const { return sinks_.count(name) > 0; }
+  bool HasLookup(const std::string& name) const { return lookups_.count(name) > 0; }
+  Result<std::unique_ptr<LookupTable>> MakeLookup(const std::string& name,
+                                                  const ConnectorOptions& options,
+                                                  const Schema& schema,
+                                                  const std::string& key_column) const {
+    return lookups_.at(name)(options, schema, key_column);
+  }
   Result<std::unique_ptr<Source>> MakeSource(const std::string& name,
                                              const ConnectorOptions& options,
                                              const Schema& schema) const;
@@ -44,6 +56,7 @@ class ConnectorRegistry {
  private:
   std::map<std::string, SourceFactory> sources_;
   std::map<std::string, SinkFactory> sinks_;
+  std::map<std::string, LookupFactory> lookups_;
 };
 
 // Each connector folder defines one of these; Builtin() calls them all.

@@ -14,6 +14,7 @@
 #include "exec/fan_out_operator.h"
 #include "exec/hash_aggregate_operator.h"
 #include "exec/join_operator.h"
+#include "exec/lookup_join_operator.h"
 #include "exec/late_row_filter_operator.h"
 #include "exec/watermark_operator.h"
 #include "exec/window_assign_operator.h"
@@ -88,6 +89,7 @@ struct Relation {
   int window_end = -1;       // a window-end column that the watermark closes
   ResumeFilterOperator* resume = nullptr;
   bool stateful = false;
+  std::vector<int> lookup_used;  // columns lookup-join keys read
   // Chains of other inputs (the right sides of joins), each hung under its own source.
   std::vector<std::pair<SourceEntry*, std::unique_ptr<Operator>>> other_heads;
   // The SELECT list, bound but not yet projected: the caller projects it for a sink or for an
@@ -132,6 +134,8 @@ class ScriptPlanner {
   // under both; `left` continues after the join.
   Status PlanStreamJoin(const sql::SelectStatement& select, const sql::JoinClause& join,
                         const SinkTraits& sink, Relation& left);
+  // `stream JOIN table [FOR SYSTEM_TIME AS OF ...] ON stream.k = table.col`: key lookups.
+  Status PlanLookupJoin(const sql::JoinClause& join, const TableDefinition& table, Relation& left);
   // Reads a table (or plans a view) under `alias`.
   Result<Relation> PlanRead(const std::string& name, SourceLocation at, const std::string& alias,
                             const SinkTraits& sink);
@@ -491,8 +495,92 @@ void AndTerms(const sql::ParsedExpr* e, std::vector<const sql::ParsedExpr*>& out
 
 }  // namespace
 
+Status ScriptPlanner::PlanLookupJoin(const sql::JoinClause& join, const TableDefinition& table,
+                                     Relation& left) {
+  if (!join.condition) {
+    return source_.Error(join.location, fmt::format("a lookup join needs ON <stream expression> = "
+                                                    "{}.<column>",
+                                                    table.name));
+  }
+  Scope right_scope;
+  const std::string qualifier = join.right.alias.empty() ? table.name : join.right.alias;
+  for (const auto& f : table.write_schema.fields()) {
+    right_scope.Add(ScopeColumn{qualifier, f.name, f.type, true});
+  }
+  Scope merged = left.scope;
+  for (const auto& c : right_scope.columns()) merged.Add(c);
+  std::vector<const sql::ParsedExpr*> terms;
+  AndTerms(join.condition.get(), terms);
+  ExpressionBinder on_left(source_, left.scope, registry_);
+  ExpressionBinder on_right(source_, right_scope, registry_);
+  LookupJoinSpec spec;
+  std::string key_column;
+  for (const sql::ParsedExpr* term : terms) {
+    if (term->kind != sql::ExprKind::kBinary || term->op != "=" || spec.key) continue;
+    for (int order = 0; order < 2 && !spec.key; ++order) {
+      auto l = on_left.Bind(*term->children[order]);
+      auto r = on_right.Bind(*term->children[1 - order]);
+      if (!l.ok() || !r.ok()) continue;
+      const auto* ref = dynamic_cast<const ColumnReference*>(r->get());
+      if (!ref) continue;
+      key_column = right_scope.columns()[static_cast<size_t>(ref->index())].name;
+      spec.key = CastIfNeeded(*l, DataType::String());
+      (*l)->CollectColumns(left.lookup_used);
+    }
+  }
+  if (!spec.key) {
+    return source_.Error(join.condition->location,
+                         fmt::format("a lookup join needs an equality between the stream and a "
+                                     "column of '{}', e.g. ON s.customer_id = {}.id",
+                                     table.name, qualifier));
+  }
+  spec.left_outer = join.kind == sql::JoinClause::Kind::kLeft;
+  if (spec.left_outer && terms.size() > 1) {
+    return Unsupported(join.condition->location, "a LEFT lookup join with more than the key "
+                                                 "equality in ON (filter in WHERE instead)");
+  }
+  if (!spec.left_outer) {
+    ExpressionBinder on_both(source_, merged, registry_);
+    SLUICE_ASSIGN_OR_RETURN(spec.condition, on_both.BindCondition(*join.condition, "ON"));
+  }
+  const ConnectorOptions& options = table.connector_options;
+  auto cache_rows = options.GetInt("lookup.cache.max-rows", 10000);
+  auto cache_ttl = options.GetDurationMs("lookup.cache.ttl", 60000);
+  auto retry = options.GetDurationMs("lookup.retry.timeout", 30000);
+  for (const auto* r : {&cache_rows, &cache_ttl, &retry}) {
+    if (!r->ok()) return source_.Error(join.right.location, r->status().message());
+  }
+  spec.cache_max_rows = static_cast<size_t>(std::max<int64_t>(1, *cache_rows));
+  spec.cache_ttl_ms = *cache_ttl;
+  spec.retry_timeout_ms = *retry;
+  auto made = options_.registry->MakeLookup(table.connector, options, table.write_schema, key_column);
+  if (!made.ok()) return source_.Error(join.right.location, made.status().message());
+  spec.table = std::move(*made);
+  spec.table_schema = table.write_schema;
+  spec.output_schema = merged.ToSchema();
+  spec.text = fmt::format("ON {}", join.condition->ToString());
+  left.Append(std::make_unique<LookupJoinOperator>(std::move(spec)));
+  left.scope = std::move(merged);
+  left.source_rows = false;
+  return Status::OK();
+}
+
 Status ScriptPlanner::PlanStreamJoin(const sql::SelectStatement& select, const sql::JoinClause& join,
                                      const SinkTraits& sink, Relation& left) {
+  // A table that is looked up, not streamed (PostgreSQL): a lookup join.
+  if (join.right.kind == sql::TableReference::Kind::kTable && !views_.count(Lower(join.right.name))) {
+    SLUICE_ASSIGN_OR_RETURN(const TableDefinition* table, Lookup(join.right.name, join.right.location));
+    const bool lookup = options_.registry->HasLookup(table->connector);
+    if (lookup && !options_.registry->HasSource(table->connector)) {
+      return PlanLookupJoin(join, *table, left);
+    }
+    if (join.right.system_time && !lookup) {
+      return source_.Error(join.right.location,
+                           fmt::format("table '{}' ('connector' = '{}') cannot be looked up: "
+                                       "lookup joins read PostgreSQL tables",
+                                       table->name, table->connector));
+    }
+  }
   if (join.kind == sql::JoinClause::Kind::kLeft) {
     return Unsupported(join.location, "LEFT JOIN between two streams (its unmatched rows would "
                                       "have to wait for ever); use an inner join");
@@ -1243,6 +1331,7 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
   if (!aggregating) {
     for (const auto& e : expressions) e->CollectColumns(used_columns);
   }
+  used_columns.insert(used_columns.end(), rel.lookup_used.begin(), rel.lookup_used.end());
   if (rel.on_source) {
     for (int c : used_columns) {
       if (c >= 0 && static_cast<size_t>(c) < entry->used.size()) entry->used[static_cast<size_t>(c)] = 1;

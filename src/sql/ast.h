@@ -126,6 +126,7 @@ struct TableReference {
   std::vector<ParsedExprPtr> arguments;     // kUnnest: the arrays; kFunction: the arguments
   std::string function_name;                // kFunction
   std::unique_ptr<SelectStatement> subquery;
+  ParsedExprPtr system_time;  // kTable: FOR SYSTEM_TIME AS OF expr (a lookup join's table)
 };
 
 // FROM a [CROSS JOIN | , | [INNER|LEFT] JOIN ... ON ...] b ...

@@ -538,6 +538,12 @@ class Parser {
     }
     ref.kind = TableReference::Kind::kTable;
     SLUICE_ASSIGN_OR_RETURN(ref.name, ParseQualifiedName("a table name"));
+    if (MatchKeyword("FOR")) {  // Flink's lookup join: dim FOR SYSTEM_TIME AS OF s.proc_time
+      SLUICE_RETURN_NOT_OK(ExpectKeyword("SYSTEM_TIME"));
+      SLUICE_RETURN_NOT_OK(ExpectKeyword("AS"));
+      SLUICE_RETURN_NOT_OK(ExpectKeyword("OF"));
+      SLUICE_ASSIGN_OR_RETURN(ref.system_time, ParseExpr());
+    }
     SLUICE_RETURN_NOT_OK(ParseAlias(ref, /*with_columns=*/false));
     return ref;
   }

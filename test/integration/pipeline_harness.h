@@ -174,6 +174,16 @@ inline std::vector<std::vector<std::string>> PgQuery(const std::string& sql) {
   return rows;
 }
 
+// Runs statements that return no rows (DDL, INSERT) in PostgreSQL.
+inline void PgExec(const std::string& sql) {
+  PGconn* conn = PQconnectdb((PostgresDsn() + " connect_timeout=10").c_str());
+  EXPECT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
+  PGresult* r = PQexec(conn, sql.c_str());
+  EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << sql << ": " << PQerrorMessage(conn);
+  PQclear(r);
+  PQfinish(conn);
+}
+
 // Compares two sorted row lists and reports what is missing and unexpected (duplicates count).
 inline void ExpectSameRows(const std::vector<std::string>& got, const std::vector<std::string>& want,
                            const std::string& what) {

@@ -787,6 +787,18 @@ TEST(SqlParserErrors, CreateTableErrors) {
             "1:46: error: a table can have only one WATERMARK");
 }
 
+TEST(SqlParser, LookupJoinTableTakesForSystemTimeAsOf) {
+  Script s = Parse("SELECT o.id FROM orders AS o JOIN customers FOR SYSTEM_TIME AS OF o.proc AS c "
+                   "ON o.cid = c.id");
+  const SelectStatement& select = OnlySelect(s);
+  ASSERT_EQ(select.joins.size(), 1u);
+  ASSERT_TRUE(select.joins[0].right.system_time);
+  EXPECT_EQ(select.joins[0].right.system_time->ToString(), "o.proc");
+  EXPECT_EQ(select.joins[0].right.alias, "c");
+  EXPECT_EQ(Headline(ScriptError("SELECT 1 FROM a JOIN b FOR SYSTEM AS OF x ON a.k = b.k")),
+            "1:27: error: expected SYSTEM_TIME but found 'SYSTEM'");
+}
+
 TEST(SqlParser, RankingFunctionsTakeAnOverClause) {
   Script s = Parse("SELECT ROW_NUMBER() OVER (PARTITION BY a, b ORDER BY c DESC, d) AS rn FROM t");
   const ParsedExpr& e = *OnlySelect(s).items[0].expression;

@@ -1,4 +1,5 @@
 #include "connector/connector_registry.h"
+#include "connector/postgres/postgres_lookup.h"
 #include "connector/postgres/postgres_sink.h"
 
 namespace sluice {
@@ -6,6 +7,10 @@ namespace sluice {
 void RegisterPostgresConnector(ConnectorRegistry& registry) {
   registry.RegisterSink("postgres", [](const ConnectorOptions& options, const Schema& schema) {
     return PostgresSink::Make(options, schema);
+  });
+  registry.RegisterLookup("postgres", [](const ConnectorOptions& options, const Schema& schema,
+                                         const std::string& key_column) {
+    return PostgresLookup::Make(options, schema, key_column);
   });
 }
 
