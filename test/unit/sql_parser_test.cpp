@@ -796,7 +796,7 @@ TEST(SqlParser, LookupJoinTableTakesForSystemTimeAsOf) {
   EXPECT_EQ(select.joins[0].right.system_time->ToString(), "o.proc");
   EXPECT_EQ(select.joins[0].right.alias, "c");
   EXPECT_EQ(Headline(ScriptError("SELECT 1 FROM a JOIN b FOR SYSTEM AS OF x ON a.k = b.k")),
-            "1:27: error: expected SYSTEM_TIME but found 'SYSTEM'");
+            "1:28: error: expected SYSTEM_TIME but found 'SYSTEM'");
 }
 
 TEST(SqlParser, RankingFunctionsTakeAnOverClause) {
