@@ -23,6 +23,7 @@
 #include "exec/filter_operator.h"
 #include "exec/project_operator.h"
 #include "exec/rank_operator.h"
+#include "exec/session_aggregate_operator.h"
 #include "exec/resume_filter_operator.h"
 #include "exec/unnest_operator.h"
 #include "expr/column_reference.h"
@@ -401,6 +402,15 @@ Result<SourceEntry*> ScriptPlanner::SourceFor(const TableDefinition& table, Sour
   tasks_.push_back(std::move(task));
   auto [it, inserted] = sources_.emplace(key, std::move(entry));
   return &it->second;
+}
+
+// Every column of `scope`, read as is: the start of a projection that adds columns.
+void PassThrough(const Scope& scope, std::vector<ExpressionPtr>& expressions, Schema& schema) {
+  for (size_t i = 0; i < scope.size(); ++i) {
+    const ScopeColumn& c = scope.columns()[i];
+    expressions.push_back(std::make_shared<ColumnReference>(static_cast<int>(i), c.name, c.type));
+    schema.Add(Field{c.name, c.type, true});
+  }
 }
 
 // A column name for a SELECT item written without an alias: the column or field it reads,
@@ -807,7 +817,8 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
     std::string table_name = from.name;
     SourceLocation table_location = from.location;
     if (from.kind == sql::TableReference::Kind::kFunction) {
-      if (from.function_name != "tumble" && from.function_name != "hop") {
+      if (from.function_name != "tumble" && from.function_name != "hop" &&
+          from.function_name != "session") {
         return Unsupported(from.location, fmt::format("the window function {}()", from.function_name));
       }
       if (from.arguments.empty() || from.arguments[0]->op != "TABLE") {
@@ -834,11 +845,18 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
   // and rows arriving behind the watermark are late.
   const sql::ParsedExpr* spark_window = nullptr;
   for (const auto& g : select.group_by) {
-    if (g->kind != sql::ExprKind::kFunction || g->name != "window") continue;
-    if (spark_window) return source_.Error(g->location, "only one window() per GROUP BY");
+    if (g->kind != sql::ExprKind::kFunction || (g->name != "window" && g->name != "session_window")) {
+      continue;
+    }
+    if (spark_window) return source_.Error(g->location, "only one window per GROUP BY");
     if (window_tvf) {
-      return source_.Error(g->location, "GROUP BY window() over a window table function: use one "
-                                        "of the two");
+      return source_.Error(g->location, fmt::format("GROUP BY {}() over a window table function: use "
+                                                    "one of the two",
+                                                    g->name));
+    }
+    if (g->name == "session_window" && g->children.size() != 2) {
+      return source_.Error(g->location, "session_window() takes (time, gap), e.g. "
+                                        "session_window(ts, '5 minutes')");
     }
     if (g->children.size() < 2 || g->children.size() > 4) {
       return source_.Error(g->location, "window() takes (time, size[, slide[, start]]), e.g. "
@@ -846,15 +864,21 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
     }
     spark_window = g.get();
   }
+  const bool session = (window_tvf && window_tvf->function_name == "session") ||
+                       (spark_window && spark_window->name == "session_window");
+  int64_t session_gap_us = 0;
   const sql::ParsedExpr* window_time = nullptr;
   if (window_tvf) {
     const auto& args = window_tvf->arguments;
-    size_t wanted = window_tvf->function_name == "tumble" ? 3 : 4;
-    if (args.size() < wanted || args.size() > wanted + 1) {
+    size_t wanted = window_tvf->function_name == "hop" ? 4 : 3;
+    size_t most = window_tvf->function_name == "session" ? 3 : wanted + 1;
+    if (args.size() < wanted || args.size() > most) {
       return source_.Error(window_tvf->location,
                            window_tvf->function_name == "tumble"
                                ? "TUMBLE takes (TABLE t, DESCRIPTOR(time), size[, offset])"
-                               : "HOP takes (TABLE t, DESCRIPTOR(time), slide, size[, offset])");
+                           : window_tvf->function_name == "hop"
+                               ? "HOP takes (TABLE t, DESCRIPTOR(time), slide, size[, offset])"
+                               : "SESSION takes (TABLE t [PARTITION BY key], DESCRIPTOR(time), gap)");
     }
     const sql::ParsedExpr& d = *args[1];
     if (d.kind != sql::ExprKind::kFunction || d.name != "descriptor" || d.children.size() != 1 ||
@@ -926,7 +950,28 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
     if (event_time) rel.window_end = window_end_column;
     return Status::OK();
   };
-  if (window_tvf) {
+  // Session windows have no bounds until rows arrive: the aggregation fills window_start and
+  // window_end; until then they are placeholders.
+  auto session_columns = [&](const sql::ParsedExpr& gap, const std::string& window_qualifier,
+                             const std::string& prefix) -> Status {
+    SLUICE_ASSIGN_OR_RETURN(session_gap_us, duration(gap, "gap"));
+    std::vector<ExpressionPtr> pass;
+    Schema out;
+    PassThrough(scope, pass, out);
+    for (const char* name : {"window_start", "window_end"}) {
+      pass.push_back(std::make_shared<Literal>(Value::Null(DataType::Timestamp())));
+      out.Add(Field{prefix + name, DataType::Timestamp(), true});
+      scope.Add(ScopeColumn{window_qualifier, prefix + name, DataType::Timestamp(), true});
+    }
+    window_end_column = static_cast<int>(scope.size()) - 1;
+    if (event_time) rel.window_end = window_end_column;
+    append(std::make_unique<ProjectOperator>(std::move(pass), std::move(out)));
+    return Status::OK();
+  };
+  if (window_tvf && session) {
+    SLUICE_RETURN_NOT_OK(session_columns(*window_tvf->arguments[2],
+                                         from.alias.empty() ? rel.label : from.alias, ""));
+  } else if (window_tvf) {
     const auto& args = window_tvf->arguments;
     WindowSpec spec;
     spec.window_time = true;
@@ -934,14 +979,14 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
       SLUICE_ASSIGN_OR_RETURN(spec.size_us, duration(*args[2], "size"));
       spec.slide_us = spec.size_us;
       if (args.size() > 3) {
-      SLUICE_ASSIGN_OR_RETURN(spec.offset_us, duration(*args[3], "offset"));
-    }
+        SLUICE_ASSIGN_OR_RETURN(spec.offset_us, duration(*args[3], "offset"));
+      }
     } else {
       SLUICE_ASSIGN_OR_RETURN(spec.slide_us, duration(*args[2], "slide"));
       SLUICE_ASSIGN_OR_RETURN(spec.size_us, duration(*args[3], "size"));
       if (args.size() > 4) {
-      SLUICE_ASSIGN_OR_RETURN(spec.offset_us, duration(*args[4], "offset"));
-    }
+        SLUICE_ASSIGN_OR_RETURN(spec.offset_us, duration(*args[4], "offset"));
+      }
     }
     SLUICE_RETURN_NOT_OK(assign_windows(*window_time, std::move(spec),
                                         from.alias.empty() ? rel.label : from.alias, ""));
@@ -1016,7 +1061,9 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
     append(std::make_unique<FilterOperator>(std::move(predicate)));
   }
 
-  if (spark_window) {
+  if (spark_window && session) {
+    SLUICE_RETURN_NOT_OK(session_columns(*spark_window->children[1], "", "$"));
+  } else if (spark_window) {
     WindowSpec spec;
     const auto& args = spark_window->children;
     SLUICE_ASSIGN_OR_RETURN(spec.size_us, duration(*args[1], "size"));
@@ -1081,7 +1128,7 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
                                        "GROUP BY window_start, window_end",
                                        Upper(window_tvf->function_name)));
     }
-    (void)window_start_key;
+    const Scope grouped_input_scope = scope;
     for (const auto& item : select.items) {
       if (item.expression->kind == sql::ExprKind::kStar) {
         return source_.Error(item.expression->location,
@@ -1132,8 +1179,27 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
                                    : -1;
     plan.spec.trigger_interval_ms =
         trigger_interval_ms_ > 0 ? trigger_interval_ms_ : pipeline_options_.commit_interval_ms;
-    auto op = std::make_unique<HashAggregateOperator>(std::move(plan.spec));
-    append(std::move(op));
+    if (session) {
+      if (!closes_windows || mode != OutputMode::kAppend) {
+        return source_.Error(sink.at, "session windows emit each session once, when the "
+                                      "watermark passes its end: they need a WATERMARK on their "
+                                      "time column and append mode");
+      }
+      SessionSpec session_spec;
+      ExpressionBinder binder(source_, grouped_input_scope, registry_);
+      SLUICE_ASSIGN_OR_RETURN(session_spec.time, binder.Bind(*window_time));
+      session_spec.gap_us = session_gap_us;
+      session_spec.window_end_key = window_end_key;
+      session_spec.window_start_key = spark_window ? window_end_key - 1 : window_start_key;
+      if (session_spec.window_start_key < 0) {
+        return source_.Error(select.location, "a SESSION aggregation groups by window_start and "
+                                              "window_end");
+      }
+      session_spec.aggregate = std::move(plan.spec);
+      append(std::make_unique<SessionAggregateOperator>(std::move(session_spec)));
+    } else {
+      append(std::make_unique<HashAggregateOperator>(std::move(plan.spec)));
+    }
     grouped_input = scope;
     scope = std::move(plan.output_scope);
     // Results are new rows: event time is now the closed windows' end, if any.
@@ -1146,11 +1212,7 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
       // Spark's `window` column: a struct {start, end} built from the two window keys.
       std::vector<ExpressionPtr> pass;
       Schema out;
-      for (size_t i = 0; i < scope.size(); ++i) {
-        const ScopeColumn& c = scope.columns()[i];
-        pass.push_back(std::make_shared<ColumnReference>(static_cast<int>(i), c.name, c.type));
-        out.Add(Field{c.name, c.type, true});
-      }
+      PassThrough(scope, pass, out);
       int start = -1;
       for (size_t i = 0; i < scope.size(); ++i) {
         if (scope.columns()[i].name == "$window_start") start = static_cast<int>(i);
@@ -1160,9 +1222,9 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
           std::vector<ExpressionPtr>{
               std::make_shared<ColumnReference>(start, "window.start", DataType::Timestamp()),
               std::make_shared<ColumnReference>(start + 1, "window.end", DataType::Timestamp())});
-      out.Add(Field{"window", window->type(), true});
+      out.Add(Field{spark_window->name, window->type(), true});
       substitutions.emplace(spark_window->ToString(), static_cast<int>(scope.size()));
-      scope.Add(ScopeColumn{"", "window", window->type(), true});
+      scope.Add(ScopeColumn{"", spark_window->name, window->type(), true});
       pass.push_back(std::move(window));
       append(std::make_unique<ProjectOperator>(std::move(pass), std::move(out)));
     }

@@ -127,6 +127,7 @@ struct TableReference {
   std::string function_name;                // kFunction
   std::unique_ptr<SelectStatement> subquery;
   ParsedExprPtr system_time;  // kTable: FOR SYSTEM_TIME AS OF expr (a lookup join's table)
+  std::vector<ParsedExprPtr> partition_by;  // kFunction: SESSION(TABLE t PARTITION BY k, ...)
 };
 
 // FROM a [CROSS JOIN | , | [INNER|LEFT] JOIN ... ON ...] b ...

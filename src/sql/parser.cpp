@@ -568,6 +568,17 @@ class Parser {
         SLUICE_ASSIGN_OR_RETURN(std::string name, ParseQualifiedName("a table name"));
         table->parts.push_back(std::move(name));
         ref.arguments.push_back(std::move(table));
+        // SESSION(TABLE t PARTITION BY k, ...): the keys are the GROUP BY's; parsed and kept.
+        if (MatchKeyword("PARTITION")) {
+          SLUICE_RETURN_NOT_OK(ExpectKeyword("BY"));
+          while (true) {
+            SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr key, ParseExpr());
+            ref.partition_by.push_back(std::move(key));
+            // The keys end where DESCRIPTOR(...) begins.
+            if (!Check(TokenKind::kComma) || Peek(1).IsKeyword("DESCRIPTOR")) break;
+            Advance();
+          }
+        }
       } else {
         SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr e, ParseExpr());
         ref.arguments.push_back(std::move(e));
