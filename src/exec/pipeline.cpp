@@ -9,6 +9,8 @@
 
 #include "exec/hash_aggregate_operator.h"
 #include "exec/late_row_filter_operator.h"
+#include "exec/rank_operator.h"
+#include "exec/session_aggregate_operator.h"
 #include "exec/resume_filter_operator.h"
 
 namespace sluice {
@@ -401,7 +403,7 @@ std::string Pipeline::Summary() const {
       out += fmt::format(", {} replayed dead letters already delivered", task.records_already_delivered);
     }
     std::vector<const Operator*> stack = {task.root.get()};
-    uint64_t late = 0;
+    uint64_t late = 0, duplicates = 0;
     bool late_dead_lettered = false;
     while (!stack.empty()) {
       const Operator* op = stack.back();
@@ -411,12 +413,18 @@ std::string Pipeline::Summary() const {
         late_dead_lettered = late_dead_lettered || f->dead_letters();
       }
       if (const auto* a = dynamic_cast<const HashAggregateOperator*>(op)) late += a->late_rows();
+      if (const auto* r = dynamic_cast<const RankOperator*>(op)) {
+        late += r->late_rows();
+        duplicates += r->duplicates();
+      }
+      if (const auto* a = dynamic_cast<const SessionAggregateOperator*>(op)) late += a->late_rows();
       for (const auto& child : op->outputs()) stack.push_back(child.get());
     }
     if (late) {
       out += fmt::format(", {} late rows (behind the watermark) {}", late,
                          late_dead_lettered ? "dead-lettered" : "dropped");
     }
+    if (duplicates) out += fmt::format(", {} duplicates removed", duplicates);
     out += "\n";
   }
   auto line = [&](std::string_view what, const SinkOperator& sink) {
