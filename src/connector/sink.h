@@ -44,6 +44,9 @@ class Sink {
   // reads the last committed positions back after a restart (RecoverProgress, called after
   // Open) so the pipeline replays from there and the sink skips what it already holds.
   virtual bool exactly_once() const { return false; }
+  // Whether rows with the key of an earlier row replace it (a PRIMARY KEY upsert, a Kafka
+  // changelog keyed by it, the console): such a sink takes an aggregation's updates.
+  virtual bool accepts_updates() const { return false; }
   virtual Status CommitWithProgress(const SourceOffsets& /*next_offsets*/) { return Commit(); }
   // The exactly-once commit, started: a sink that delivers in the background returns at once
   // and CommitDone reports when the transaction is through, so the sinks of one checkpoint

@@ -89,7 +89,12 @@ Status HashAggregateOperator::Push(const Batch& batch, EvalContext& context) {
     }
     key_.clear();
     for (const auto& k : keys) EncodeValue(*k, row, key_);
-    uint32_t group = part->table->FindOrAdd(key_);
+    bool inserted = false;
+    uint32_t group = part->table->FindOrAdd(key_, &inserted);
+    if (inserted && spill_ && spill_->entries() > 0) {  // it may be in RocksDB
+      SLUICE_ASSIGN_OR_RETURN(bool found, spill_->Take(end, key_, &spilled_));
+      if (found) SLUICE_RETURN_NOT_OK(LoadSpilledGroup(spilled_, *part->table, group));
+    }
     if (track_changes) part->table->MarkChanged(group);
     part->rows.push_back(row);
     part->groups.push_back(group);
@@ -100,7 +105,70 @@ Status HashAggregateOperator::Push(const Batch& batch, EvalContext& context) {
     }
   }
   if (!parts.empty()) changed_since_trigger_ = true;
+  if (spec_.memory_budget > 0 && ++batches_since_budget_check_ >= 32) {
+    batches_since_budget_check_ = 0;
+    while (MemoryUsage() > spec_.memory_budget && !tables_.empty()) {
+      size_t before = MemoryUsage();
+      SLUICE_RETURN_NOT_OK(SpillLargestTable(context));
+      if (MemoryUsage() >= before) break;
+    }
+  }
   return Status::OK();
+}
+
+std::string HashAggregateOperator::SpilledGroup(const GroupTable& table, uint32_t group) const {
+  std::string value(1, table.changed(group) ? '\1' : '\0');
+  for (size_t a = 0; a < functions_.size(); ++a) table.states(a).Serialize(group, value);
+  return value;
+}
+
+Status HashAggregateOperator::LoadSpilledGroup(std::string_view value, GroupTable& table,
+                                               uint32_t group) {
+  if (value.empty()) return Status::Internal("spilled group is empty");
+  if (value[0]) table.MarkChanged(group);
+  value.remove_prefix(1);
+  for (size_t a = 0; a < functions_.size(); ++a) {
+    if (!table.states(a).Deserialize(group, value)) return Status::Internal("spilled group is damaged");
+  }
+  return Status::OK();
+}
+
+Status HashAggregateOperator::SpillLargestTable(EvalContext& context) {
+  if (!spill_) {
+    SLUICE_ASSIGN_OR_RETURN(spill_, RocksDbSpill::Open(spec_.spill_dir));
+  }
+  auto largest = tables_.begin();
+  for (auto it = tables_.begin(); it != tables_.end(); ++it) {
+    if (it->second->num_groups() > largest->second->num_groups()) largest = it;
+  }
+  GroupTable& table = *largest->second;
+  if (table.num_groups() == 0) return Status::OK();
+  // Pending updates go out first, so what is spilled is unchanged.
+  if (spec_.mode == OutputMode::kUpdate) SLUICE_RETURN_NOT_OK(EmitGroups(table, table.TakeChanged(), context));
+  for (uint32_t g = 0; g < table.num_groups(); ++g) {
+    SLUICE_RETURN_NOT_OK(spill_->Put(largest->first, table.key(g), SpilledGroup(table, g)));
+  }
+  largest->second = std::make_unique<GroupTable>(functions_);
+  return Status::OK();
+}
+
+Status HashAggregateOperator::EmitCold(int64_t window, bool drain, bool changed_only,
+                                       EvalContext& context) {
+  if (!spill_ || spill_->entries() == 0) return Status::OK();
+  auto chunk = std::make_unique<GroupTable>(functions_);
+  auto flush = [&]() -> Status {
+    std::vector<uint32_t> groups = changed_only ? chunk->TakeChanged() : AllGroups(*chunk);
+    SLUICE_RETURN_NOT_OK(EmitGroups(*chunk, groups, context));
+    chunk = std::make_unique<GroupTable>(functions_);
+    return Status::OK();
+  };
+  auto each = [&](std::string_view key, std::string_view value) -> Status {
+    uint32_t g = chunk->FindOrAdd(key);
+    SLUICE_RETURN_NOT_OK(LoadSpilledGroup(value, *chunk, g));
+    return chunk->num_groups() >= 4096 ? flush() : Status::OK();
+  };
+  SLUICE_RETURN_NOT_OK(drain ? spill_->Drain(window, each) : spill_->Scan(window, each));
+  return flush();
 }
 
 Status HashAggregateOperator::EmitGroups(const GroupTable& table,
@@ -142,6 +210,8 @@ Status HashAggregateOperator::OnWatermark(int64_t watermark, EvalContext& contex
         groups = table.TakeChanged();
       }
       SLUICE_RETURN_NOT_OK(EmitGroups(table, groups, context));
+      SLUICE_RETURN_NOT_OK(EmitCold(tables_.begin()->first, /*drain=*/true,
+                                    spec_.mode == OutputMode::kUpdate, context));
       tables_.erase(tables_.begin());
     }
   }
@@ -157,6 +227,9 @@ Status HashAggregateOperator::EmitTrigger(EvalContext& context) {
       groups = AllGroups(*table);
     }
     SLUICE_RETURN_NOT_OK(EmitGroups(*table, groups, context));
+    if (spec_.mode == OutputMode::kComplete) {
+      SLUICE_RETURN_NOT_OK(EmitCold(end, /*drain=*/false, /*changed_only=*/false, context));
+    }
   }
   changed_since_trigger_ = false;
   return Status::OK();
@@ -187,6 +260,7 @@ Status HashAggregateOperator::Finish() {
   if (spec_.mode == OutputMode::kAppend) {
     for (auto& [end, table] : tables_) {
       SLUICE_RETURN_NOT_OK(EmitGroups(*table, AllGroups(*table), context));
+      SLUICE_RETURN_NOT_OK(EmitCold(end, /*drain=*/true, /*changed_only=*/false, context));
     }
     tables_.clear();
   } else if (changed_since_trigger_) {
@@ -205,11 +279,26 @@ Status HashAggregateOperator::SnapshotState(std::string& out) const {
   WriteRaw(out, static_cast<uint64_t>(tables_.size()));
   for (const auto& [end, table] : tables_) {
     WriteRaw(out, end);
-    WriteRaw(out, static_cast<uint64_t>(table->num_groups()));
+    // Groups in memory, then those in RocksDB (counted first: the count comes before them).
+    uint64_t cold = 0;
+    if (spill_) {
+      SLUICE_RETURN_NOT_OK(spill_->Scan(end, [&](std::string_view, std::string_view) {
+        ++cold;
+        return Status::OK();
+      }));
+    }
+    WriteRaw(out, static_cast<uint64_t>(table->num_groups()) + cold);
     for (uint32_t g = 0; g < table->num_groups(); ++g) {
       WriteBytes(out, table->key(g));
       WriteRaw(out, static_cast<uint8_t>(table->changed(g)));
       for (size_t a = 0; a < functions_.size(); ++a) table->states(a).Serialize(g, out);
+    }
+    if (cold > 0) {
+      SLUICE_RETURN_NOT_OK(spill_->Scan(end, [&](std::string_view key, std::string_view value) {
+        WriteBytes(out, key);
+        out.append(value);  // the changed flag, then the states: the same layout
+        return Status::OK();
+      }));
     }
   }
   return Status::OK();

@@ -10,6 +10,7 @@
 #include "exec/operator.h"
 #include "exec/output_mode.h"
 #include "state/group_table.h"
+#include "state/rocksdb_spill.h"
 #include "types/schema.h"
 
 namespace sluice {
@@ -31,6 +32,10 @@ struct HashAggregateSpec {
   // update / complete: how often results are emitted (processing time).
   int64_t trigger_interval_ms = 1000;
   Schema output_schema;  // the keys, then the aggregates
+  // Above this many bytes of state (0: no limit), the largest window's groups move to RocksDB
+  // in `spill_dir`, and come back when a row touches them or the window fires.
+  size_t memory_budget = 0;
+  std::string spill_dir;
 };
 
 // GROUP BY over a stream, keyed state in memory. Output rows are the group keys followed by the
@@ -52,6 +57,9 @@ class HashAggregateOperator final : public Operator {
   // Rows that arrived for a window the watermark had already closed (dropped, counted).
   uint64_t late_rows() const { return late_rows_; }
   size_t num_windows() const { return tables_.size(); }
+  // Groups moved to RocksDB over the run, and held there now.
+  uint64_t spilled_groups() const { return spill_ ? spill_->spilled_total() : 0; }
+  uint64_t cold_groups() const { return spill_ ? spill_->entries() : 0; }
   size_t MemoryUsage() const;
 
  private:
@@ -60,6 +68,14 @@ class HashAggregateOperator final : public Operator {
                     EvalContext& context);
   // update / complete: the trigger's output.
   Status EmitTrigger(EvalContext& context);
+  // Over the memory budget: moves the largest table's groups to RocksDB.
+  Status SpillLargestTable(EvalContext& context);
+  // Emits a window's groups held in RocksDB, in chunks (only changed ones when `changed_only`);
+  // `drain` deletes them afterwards.
+  Status EmitCold(int64_t window, bool drain, bool changed_only, EvalContext& context);
+  // A group's spilled form: changed flag, then each aggregate's state.
+  std::string SpilledGroup(const GroupTable& table, uint32_t group) const;
+  Status LoadSpilledGroup(std::string_view value, GroupTable& table, uint32_t group);
 
   HashAggregateSpec spec_;
   std::vector<AggregateFunction> functions_;
@@ -71,6 +87,9 @@ class HashAggregateOperator final : public Operator {
   uint64_t late_rows_ = 0;
   bool changed_since_trigger_ = false;
   bool stopping_ = false;  // Finish keeps open windows: they are in the checkpoint
+  std::unique_ptr<RocksDbSpill> spill_;  // opened at the first spill
+  std::string spilled_;                  // scratch
+  uint64_t batches_since_budget_check_ = 0;
   // Scratch, per batch.
   std::string key_;
   std::vector<uint32_t> rows_;

@@ -403,7 +403,7 @@ std::string Pipeline::Summary() const {
       out += fmt::format(", {} replayed dead letters already delivered", task.records_already_delivered);
     }
     std::vector<const Operator*> stack = {task.root.get()};
-    uint64_t late = 0, duplicates = 0;
+    uint64_t late = 0, duplicates = 0, spilled = 0;
     bool late_dead_lettered = false;
     while (!stack.empty()) {
       const Operator* op = stack.back();
@@ -412,7 +412,10 @@ std::string Pipeline::Summary() const {
         late += f->late_rows();
         late_dead_lettered = late_dead_lettered || f->dead_letters();
       }
-      if (const auto* a = dynamic_cast<const HashAggregateOperator*>(op)) late += a->late_rows();
+      if (const auto* a = dynamic_cast<const HashAggregateOperator*>(op)) {
+        late += a->late_rows();
+        spilled += a->spilled_groups();
+      }
       if (const auto* r = dynamic_cast<const RankOperator*>(op)) {
         late += r->late_rows();
         duplicates += r->duplicates();
@@ -425,6 +428,7 @@ std::string Pipeline::Summary() const {
                          late_dead_lettered ? "dead-lettered" : "dropped");
     }
     if (duplicates) out += fmt::format(", {} duplicates removed", duplicates);
+    if (spilled) out += fmt::format(", {} groups moved to RocksDB above the state memory budget", spilled);
     out += "\n";
   }
   auto line = [&](std::string_view what, const SinkOperator& sink) {

@@ -1,5 +1,7 @@
 #include "plan/compiler.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -167,6 +169,9 @@ class ScriptPlanner {
   std::optional<OutputMode> output_mode_;
   int64_t trigger_interval_ms_ = -1;
   int64_t idle_timeout_ms_ = 0;
+  // SET 'state.memory-budget': an aggregation's state above it moves to RocksDB.
+  uint64_t state_memory_budget_ = uint64_t{1} << 30;
+  int spill_folders_ = 0;
 };
 
 Status ScriptPlanner::ApplySetting(const std::string& key, const std::string& value,
@@ -204,6 +209,10 @@ Status ScriptPlanner::ApplySetting(const std::string& key, const std::string& va
   } else if (key == "state.checkpoints.dir") {
     if (value.empty()) return fail("'state.checkpoints.dir' must name a folder");
     pipeline_options_.state_dir = value;
+  } else if (key == "state.memory-budget") {
+    auto bytes = parsed.GetBytes(key, 0);
+    if (!bytes.ok()) return fail(bytes.status().message());
+    state_memory_budget_ = *bytes;
   } else if (key == "output-mode") {
     auto mode = ParseOutputMode(value);
     if (!mode) return fail("'output-mode' must be 'append', 'update' or 'complete'");
@@ -224,7 +233,7 @@ Status ScriptPlanner::ApplySetting(const std::string& key, const std::string& va
         "(or 'execution.checkpointing.interval'), 'pipeline.max-batch-records', "
         "'pipeline.poll-timeout', 'pipeline.restart-attempts', 'pipeline.restart-delay', "
         "'output-mode', 'trigger.interval', 'table.exec.source.idle-timeout', "
-        "'state.checkpoints.dir'",
+        "'state.checkpoints.dir', 'state.memory-budget'",
         key));
   }
   return Status::OK();
@@ -1168,9 +1177,9 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
     if (mode != OutputMode::kAppend && !sink.takes_updates) {
       return source_.Error(
           at, fmt::format("this aggregation's results change as rows arrive ({} mode), but {} "
-                          "takes appended rows only: declare a PRIMARY KEY on it (upserts), write "
-                          "to Kafka or the console, or use event-time windows with a WATERMARK "
-                          "for append mode",
+                          "takes appended rows only: write to a table that upserts (PostgreSQL "
+                          "or SQLite with a PRIMARY KEY), Kafka or the console, or use event-time "
+                          "windows with a WATERMARK for append mode",
                           OutputModeName(mode), sink.label));
     }
     plan.spec.mode = mode;
@@ -1179,6 +1188,10 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
                                    : -1;
     plan.spec.trigger_interval_ms =
         trigger_interval_ms_ > 0 ? trigger_interval_ms_ : pipeline_options_.commit_interval_ms;
+    plan.spec.memory_budget = state_memory_budget_;
+    plan.spec.spill_dir = (std::filesystem::path(pipeline_options_.state_dir) / pipeline_name_ /
+                           fmt::format("rocksdb-{}-{}", getpid(), ++spill_folders_))
+                              .string();
     if (session) {
       if (!closes_windows || mode != OutputMode::kAppend) {
         return source_.Error(sink.at, "session windows emit each session once, when the "
@@ -1417,11 +1430,16 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
   ++queries_;
   SinkTraits traits;
   const TableDefinition* target = nullptr;
+  std::unique_ptr<Sink> sink;
   if (insert) {
     SLUICE_ASSIGN_OR_RETURN(target, Lookup(insert->table, insert->location));
+    ConnectorOptions sink_options = target->connector_options;
+    sink_options.set_pipeline_name(pipeline_name_);
+    auto made = options_.registry->MakeSink(target->connector, sink_options, target->write_schema);
+    if (!made.ok()) return source_.Error(insert->location, made.status().message());
+    sink = std::move(*made);
     traits.label = fmt::format("'{}'", target->name);
-    traits.takes_updates = !target->ddl->primary_key.empty() || target->connector == "print" ||
-                           target->connector == "kafka";
+    traits.takes_updates = sink->accepts_updates();
     traits.at = insert->location;
   } else {
     traits.at = select.location;
@@ -1435,7 +1453,6 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
   ResumeFilterOperator* resume = rel.resume;
   auto append = [&rel](std::unique_ptr<Operator> op) { rel.Append(std::move(op)); };
   Schema sink_schema;
-  std::unique_ptr<Sink> sink;
   std::string sink_name;
   if (insert) {
     std::string key = Lower(target->name);
@@ -1499,12 +1516,6 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
     }
     expressions = std::move(ordered);
     sink_schema = target_schema;
-    ConnectorOptions sink_options = target->connector_options;
-    sink_options.set_pipeline_name(pipeline_name_);
-    auto made = options_.registry->MakeSink(target->connector, sink_options,
-                                            target_schema);
-    if (!made.ok()) return source_.Error(insert->location, made.status().message());
-    sink = std::move(*made);
     sink_name = target->name;
     if (aggregating && sink->exactly_once()) {
       return source_.Error(

@@ -7,9 +7,10 @@ GroupTable::GroupTable(const std::vector<AggregateFunction>& functions)
   for (const auto& f : functions) states_.push_back(f.make_states());
 }
 
-uint32_t GroupTable::FindOrAdd(std::string_view key) {
+uint32_t GroupTable::FindOrAdd(std::string_view key, bool* inserted) {
   auto it = index_.find(key);
-  if (it != index_.end()) return it->second;
+  *inserted = it == index_.end();
+  if (!*inserted) return it->second;
   uint32_t group = static_cast<uint32_t>(keys_.size());
   std::string_view stored = key_bytes_.Add(key);
   index_.emplace(stored, group);

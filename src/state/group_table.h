@@ -20,7 +20,12 @@ class GroupTable {
   explicit GroupTable(const std::vector<AggregateFunction>& functions);
 
   // The id of `key`'s group, created (with empty states) if new.
-  uint32_t FindOrAdd(std::string_view key);
+  uint32_t FindOrAdd(std::string_view key) {
+    bool inserted;
+    return FindOrAdd(key, &inserted);
+  }
+  // The same, telling whether the group is new.
+  uint32_t FindOrAdd(std::string_view key, bool* inserted);
   size_t num_groups() const { return keys_.size(); }
   std::string_view key(uint32_t group) const { return keys_[group]; }
   AggregateStates& states(size_t aggregate) { return *states_[aggregate]; }

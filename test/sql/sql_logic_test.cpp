@@ -96,11 +96,15 @@ class TestOutputSink final : public Sink {
   Status Close() override { return Status::OK(); }
   std::string Describe() const override { return "test-output(" + table_ + ")"; }
   uint64_t rows_written() const override { return rows_; }
+  // A table with a PRIMARY KEY stands for an upsert sink: it takes an aggregation's updates.
+  bool accepts_updates() const override { return upserts_; }
+  void set_upserts(bool upserts) { upserts_ = upserts; }
 
  private:
   std::string table_;
   TestWorld* world_;
   uint64_t rows_ = 0;
+  bool upserts_ = true;
 };
 
 struct Block {
@@ -161,9 +165,11 @@ TEST_P(SqlLogicTest, Passes) {
                                             -> Result<std::unique_ptr<Source>> {
     return std::unique_ptr<Source>(new TestInputSource(o.table_name(), &world));
   });
-  registry.RegisterSink("test-output", [&world](const ConnectorOptions& o, const Schema&)
+  registry.RegisterSink("test-output", [&world](const ConnectorOptions& o, const Schema& schema)
                                            -> Result<std::unique_ptr<Sink>> {
-    return std::unique_ptr<Sink>(new TestOutputSink(o.table_name(), &world));
+    auto sink = std::make_unique<TestOutputSink>(o.table_name(), &world);
+    sink->set_upserts(!schema.primary_key().empty());
+    return std::unique_ptr<Sink>(std::move(sink));
   });
   CompileOptions options;
   options.registry = &registry;

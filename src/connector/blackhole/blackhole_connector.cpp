@@ -17,6 +17,7 @@ class BlackholeSink final : public Sink {
   Status Close() override { return Status::OK(); }
   std::string Describe() const override { return "blackhole (rows are counted, then dropped)"; }
   uint64_t rows_written() const override { return rows_; }
+  bool accepts_updates() const override { return true; }
 
  private:
   uint64_t rows_ = 0;

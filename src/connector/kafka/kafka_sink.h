@@ -43,6 +43,7 @@ class KafkaSink final : public Sink {
   uint64_t rows_written() const override { return rows_written_; }
 
   bool exactly_once() const override { return guarantee_ == "exactly-once"; }
+  bool accepts_updates() const override { return true; }
   Status CommitWithProgress(const SourceOffsets& next_offsets) override;
   Result<SourceOffsets> RecoverProgress(const std::vector<std::string>& origins) override;
 

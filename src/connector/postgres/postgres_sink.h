@@ -51,6 +51,7 @@ class PostgresSink final : public Sink {
   Result<uint64_t> ReplaySpilled() override;
 
   bool exactly_once() const override { return exactly_once_; }
+  bool accepts_updates() const override { return !schema_.primary_key().empty(); }
   Status CommitWithProgress(const SourceOffsets& next_offsets) override;
   Status StartCommitWithProgress(const SourceOffsets& next_offsets) override;
   bool commits_in_background() const override { return true; }

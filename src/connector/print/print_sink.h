@@ -48,6 +48,7 @@ class PrintSink final : public Sink {
   Status Close() override;
   std::string Describe() const override;
   uint64_t rows_written() const override { return rows_written_; }
+  bool accepts_updates() const override { return true; }
 
  private:
   PrintSink() = default;

@@ -42,6 +42,7 @@ class SqliteSink final : public Sink {
   Status Close() override;
   std::string Describe() const override;
   uint64_t rows_written() const override { return rows_written_; }
+  bool accepts_updates() const override { return !schema_.primary_key().empty(); }
 
   // The CREATE TABLE statement the sink issues (public for tests and `explain`).
   std::string CreateTableSql() const;
