@@ -92,6 +92,7 @@ Status RankOperator::Push(const Batch& batch, EvalContext& context) {
     Candidate candidate{sort_key_, sequence_++, {}};
     for (size_t c = 0; c < batch.num_columns(); ++c) EncodeValue(batch.column(c), row, candidate.row);
     Offer(rows, std::move(candidate));
+    if (spec_.updating && changed_set_.emplace(key_, true).second) changed_.push_back(key_);
   }
   return Status::OK();
 }
@@ -178,6 +179,31 @@ Status RankOperator::OnWatermark(int64_t watermark, EvalContext& context) {
   return Operator::OnWatermark(watermark, context);
 }
 
+Status RankOperator::EmitChanged(EvalContext& context) {
+  if (changed_.empty()) return Status::OK();
+  Partitions subset;
+  const Partitions& all = windows_[INT64_MIN];
+  for (const auto& key : changed_) {
+    auto it = all.find(key);
+    if (it != all.end()) subset.emplace(key, it->second);
+  }
+  changed_.clear();
+  changed_set_.clear();
+  return EmitWindow(subset, context);
+}
+
+Status RankOperator::OnTick(EvalContext& context) {
+  if (spec_.updating) {
+    const int64_t now = context.now_micros;
+    if (last_trigger_us_ == 0) last_trigger_us_ = now;
+    if (now - last_trigger_us_ >= spec_.trigger_interval_ms * 1000) {
+      last_trigger_us_ = now;
+      SLUICE_RETURN_NOT_OK(EmitChanged(context));
+    }
+  }
+  return Operator::OnTick(context);
+}
+
 void RankOperator::PrepareStop() {
   stopping_ = true;
   Operator::PrepareStop();
@@ -189,8 +215,12 @@ Status RankOperator::Finish() {
     context.now_micros = std::chrono::duration_cast<std::chrono::microseconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
-    for (auto& [end, partitions] : windows_) SLUICE_RETURN_NOT_OK(EmitWindow(partitions, context));
-    windows_.clear();
+    if (spec_.updating) {
+      SLUICE_RETURN_NOT_OK(EmitChanged(context));
+    } else {
+      for (auto& [end, partitions] : windows_) SLUICE_RETURN_NOT_OK(EmitWindow(partitions, context));
+      windows_.clear();
+    }
   }
   return Operator::Finish();
 }
@@ -203,6 +233,8 @@ Status RankOperator::SnapshotState(std::string& out) const {
     WriteBytes(out, key);
     WriteRaw(out, time);
   }
+  WriteRaw(out, static_cast<uint64_t>(changed_.size()));
+  for (const auto& key : changed_) WriteBytes(out, key);
   WriteRaw(out, static_cast<uint64_t>(windows_.size()));
   for (const auto& [end, partitions] : windows_) {
     WriteRaw(out, end);
@@ -230,6 +262,14 @@ Status RankOperator::RestoreState(std::string_view in) {
     if (!ReadBytes(in, &key) || !ReadRaw(in, &time)) return damaged;
     seen_.emplace(std::string(key), time);
     if (time != INT64_MIN) expiry_.emplace(time + spec_.retention_us, std::string(key));
+  }
+  uint64_t changed = 0;
+  if (!ReadRaw(in, &changed)) return damaged;
+  for (uint64_t i = 0; i < changed; ++i) {
+    std::string_view key;
+    if (!ReadBytes(in, &key)) return damaged;
+    changed_.emplace_back(key);
+    changed_set_.emplace(std::string(key), true);
   }
   if (!ReadRaw(in, &windows)) return damaged;
   for (uint64_t w = 0; w < windows; ++w) {
@@ -263,7 +303,10 @@ std::string RankOperator::Describe() const {
   }
   return fmt::format("Top-{} {}{}", spec_.limit, spec_.text,
                      spec_.window_end_key >= 0 ? " per window, emitted when the watermark passes its end"
-                                               : "");
+                     : spec_.updating
+                         ? fmt::format(", changed partitions emitted every {} ms (update mode)",
+                                       spec_.trigger_interval_ms)
+                         : "");
 }
 
 }  // namespace sluice

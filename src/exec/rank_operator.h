@@ -27,6 +27,10 @@ struct RankSpec {
   // once; keys are forgotten once the watermark passes their time. Its order key is the time.
   bool deduplicate = false;
   int64_t retention_us = 0;  // deduplication: keys live until watermark > time + retention
+  // Top-N over a whole stream (ROW_NUMBER only): per trigger, the partitions whose top N
+  // changed come out whole, for a sink that upserts by (partition keys, rank).
+  bool updating = false;
+  int64_t trigger_interval_ms = 1000;
   Schema output_schema;  // the input's columns, then the rank (BIGINT)
   std::string text;      // for explain
 };
@@ -40,6 +44,7 @@ class RankOperator final : public Operator {
 
   Status Push(const Batch& batch, EvalContext& context) override;
   Status OnWatermark(int64_t watermark, EvalContext& context) override;
+  Status OnTick(EvalContext& context) override;
   Status Finish() override;
   void PrepareStop() override;
   std::string Describe() const override;
@@ -65,6 +70,8 @@ class RankOperator final : public Operator {
   // Would a row with this sort key rank within the limit?
   bool Admits(const std::vector<Candidate>& rows, std::string_view sort_key) const;
   Status EmitWindow(const Partitions& partitions, EvalContext& context);
+  // Updating Top-N: the partitions that changed since the last trigger.
+  Status EmitChanged(EvalContext& context);
 
   RankSpec spec_;
   std::map<int64_t, Partitions> windows_;  // by window end (INT64_MIN without windows)
@@ -77,6 +84,9 @@ class RankOperator final : public Operator {
   uint64_t duplicates_ = 0;
   bool stopping_ = false;
   std::string key_, sort_key_;
+  std::vector<std::string> changed_;  // updating Top-N: keys whose rows changed, once each
+  absl::flat_hash_map<std::string, bool> changed_set_;
+  int64_t last_trigger_us_ = 0;
 };
 
 }  // namespace sluice

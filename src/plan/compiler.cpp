@@ -1330,12 +1330,26 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
                        spec.limit == 1 && spec.order_keys.size() == 1 && !spec.descending[0] &&
                        order_ref && rel.rowtime >= 0 && order_ref->index() == rel.rowtime;
     if (spec.window_end_key < 0 && !spec.deduplicate) {
-      return Unsupported(
-          e.location,
-          "Top-N over a whole stream (its result would change forever); rank within event-time "
-          "windows (PARTITION BY window_start, window_end of a TUMBLE/HOP over a WATERMARK "
-          "column), or keep the first row per key with ROW_NUMBER() OVER (PARTITION BY key "
-          "ORDER BY <watermark column>) = 1");
+      // Top-N over a whole stream: its ranks change for ever, so it emits updates.
+      if (spec.function != RankFunction::kRowNumber) {
+        return Unsupported(e.location,
+                           fmt::format("{}() over a whole stream (ties would make the number of "
+                                       "rows per partition change); use ROW_NUMBER(), or rank "
+                                       "within event-time windows (PARTITION BY window_start, "
+                                       "window_end)",
+                                       e.name));
+      }
+      if (!sink.takes_updates) {
+        return source_.Error(
+            sink.at, fmt::format("a Top-N over a whole stream changes as rows arrive (update "
+                                 "mode), but {} takes appended rows only: write to a table that "
+                                 "upserts by the partition keys and the rank, Kafka or the "
+                                 "console, or rank within event-time windows",
+                                 sink.label));
+      }
+      spec.updating = true;
+      spec.trigger_interval_ms =
+          trigger_interval_ms_ > 0 ? trigger_interval_ms_ : pipeline_options_.commit_interval_ms;
     }
     // Spark's dropDuplicatesWithinWatermark: a key is remembered until the watermark passes
     // its time plus the watermark's delay.
