@@ -143,7 +143,9 @@ for q in "${queries[@]}"; do
   fi
   make_sql "$q" "$connector" "$work/$q.sql"
   printf '   %s ... ' "$q"
-  if ! "$SLUICE_BIN" "${run_args[@]}" "$work/$q.sql" >"$work/$q.log" 2>&1; then
+  # A fresh state folder per run: a checkpoint left by an earlier run would resume after it.
+  if ! "$SLUICE_BIN" "${run_args[@]}" "$work/$q.sql" --set "state.checkpoints.dir=$work/state-$q" \
+      >"$work/$q.log" 2>&1; then
     echo "failed:"
     sed 's/^/     /' "$work/$q.log" >&2
     exit 1

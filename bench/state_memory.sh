@@ -77,7 +77,7 @@ echo "== $events nexmark events, 10 s tumbling window, MOD(price, 1000000) keys,
 echo "   $SLUICE_BIN; expect $windows window(s) x ~1,000,000 keys; sampling VmRSS every second"
 
 start=$EPOCHREALTIME
-"$SLUICE_BIN" run "$work/state_memory.sql" >"$work/run.log" 2>&1 &
+"$SLUICE_BIN" run "$work/state_memory.sql" --set "state.checkpoints.dir=$work/state" >"$work/run.log" 2>&1 &
 pid=$!
 # One "seconds-since-start rss-kB hwm-kB" line per sample, while the process lives.
 : >"$work/samples"

@@ -177,8 +177,12 @@ Status Pipeline::RestoreState(std::vector<SourceOffsets>& resume_points) {
           "'pipeline.name'",
           state_store_->dir().string(), snapshot->operators[i].id, id);
     }
-    SLUICE_RETURN_NOT_OK(op->RestoreState(snapshot->operators[i].bytes)
-                             .WithContext("restoring the state of '" + id + "'"));
+    Status restored = op->RestoreState(snapshot->operators[i].bytes);
+    if (!restored.ok()) {
+      return Status::Invalid("restoring the state of '{}' from {}: {}; move that folder away to "
+                             "start this pipeline without its state",
+                             id, state_store_->dir().string(), restored.message());
+    }
   }
   // Queries with state skip what the snapshot already covers; the sources re-read from there.
   for (auto& task : sources_) {

@@ -13,7 +13,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kMagic = "SLUICE-STATE-1\n";
+constexpr std::string_view kMagic = "SLUICE-STATE-2\n";
 constexpr std::string_view kCommitted = "state.snapshot";
 constexpr std::string_view kPending = "state.snapshot.pending";
 
@@ -77,6 +77,11 @@ Result<StateSnapshot> StateSnapshotStore::Decode(std::string_view bytes) {
     return Status::Invalid("the state snapshot is damaged ({})", why);
   };
   if (bytes.size() < kMagic.size() + 8 || bytes.substr(0, kMagic.size()) != kMagic) {
+    if (bytes.starts_with(kMagic.substr(0, kMagic.size() - 2))) {
+      return Status::Invalid("the state snapshot was written by another version of sluice (format "
+                             "'{}', this one reads '{}')",
+                             bytes.substr(0, bytes.find('\n')), kMagic.substr(0, kMagic.size() - 1));
+    }
     return corrupt("not a sluice state snapshot");
   }
   uint64_t checksum;
