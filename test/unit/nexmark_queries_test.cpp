@@ -11,6 +11,7 @@
 
 #include "connector/datagen/scenario_generator.h"
 #include "function/cast.h"
+#include "capture_sink.h"
 #include "plan/compiler.h"
 
 namespace sluice {
@@ -32,30 +33,6 @@ void ReplaceAll(std::string& text, const std::string& from, const std::string& t
   }
 }
 
-class CaptureSink final : public Sink {
- public:
-  explicit CaptureSink(std::vector<std::vector<std::string>>* rows) : rows_(rows) {}
-  Status Open() override { return Status::OK(); }
-  Status Write(const Batch& batch) override {
-    for (size_t i = 0; i < batch.num_live_rows(); ++i) {
-      size_t row = batch.selection()[i];
-      std::vector<std::string> cells;
-      for (size_t c = 0; c < batch.num_columns(); ++c) {
-        cells.push_back(batch.column(c).IsNull(row) ? "NULL" : CastToText(batch.column(c), row));
-      }
-      rows_->push_back(std::move(cells));
-    }
-    return Status::OK();
-  }
-  Status Commit() override { return Status::OK(); }
-  Status Close() override { return Status::OK(); }
-  std::string Describe() const override { return "capture"; }
-  uint64_t rows_written() const override { return rows_->size(); }
-  bool accepts_updates() const override { return true; }
-
- private:
-  std::vector<std::vector<std::string>>* rows_;
-};
 
 // Runs bench/nexmark/<query>.sql over kEvents generated events; the sink's rows as text.
 std::vector<std::vector<std::string>> RunQuery(const std::string& query) {

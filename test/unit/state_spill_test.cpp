@@ -8,39 +8,12 @@
 
 #include "exec/hash_aggregate_operator.h"
 #include "function/cast.h"
+#include "capture_sink.h"
 #include "plan/compiler.h"
 
 namespace sluice {
 namespace {
 
-// Keeps the rows it is given as text; the last row per first column when `upsert`.
-class CaptureSink final : public Sink {
- public:
-  CaptureSink(std::vector<std::string>* rows, std::map<std::string, std::string>* last)
-      : rows_(rows), last_(last) {}
-  Status Open() override { return Status::OK(); }
-  Status Write(const Batch& batch) override {
-    for (size_t i = 0; i < batch.num_live_rows(); ++i) {
-      size_t row = batch.selection()[i];
-      std::string key = CastToText(batch.column(0), row), text;
-      for (size_t c = 0; c < batch.num_columns(); ++c) {
-        text += (c ? "|" : "") + (batch.column(c).IsNull(row) ? "NULL" : CastToText(batch.column(c), row));
-      }
-      rows_->push_back(text);
-      (*last_)[key] = text;
-    }
-    return Status::OK();
-  }
-  Status Commit() override { return Status::OK(); }
-  Status Close() override { return Status::OK(); }
-  std::string Describe() const override { return "capture"; }
-  uint64_t rows_written() const override { return rows_->size(); }
-  bool accepts_updates() const override { return true; }
-
- private:
-  std::vector<std::string>* rows_;
-  std::map<std::string, std::string>* last_;
-};
 
 uint64_t SpilledGroups(const Operator& op) {
   uint64_t n = 0;
@@ -50,8 +23,9 @@ uint64_t SpilledGroups(const Operator& op) {
 }
 
 struct RunResult {
-  std::vector<std::string> rows;
-  std::map<std::string, std::string> last;
+  std::vector<std::vector<std::string>> cells;
+  std::vector<std::string> rows;             // "a|b|c"
+  std::map<std::string, std::string> last;   // the last row per first column
   uint64_t spilled = 0;
 };
 
@@ -60,7 +34,7 @@ RunResult RunWithBudget(const std::string& query, const std::string& budget) {
   ConnectorRegistry registry = ConnectorRegistry::Builtin();
   registry.RegisterSink("capture", [&result](const ConnectorOptions&, const Schema&)
                                        -> Result<std::unique_ptr<Sink>> {
-    return std::unique_ptr<Sink>(new CaptureSink(&result.rows, &result.last));
+    return std::unique_ptr<Sink>(new CaptureSink(&result.cells));
   });
   CompileOptions options;
   options.registry = &registry;
@@ -85,6 +59,12 @@ WITH ('connector' = 'capture');
   if (s.ok()) s = pipeline.Run(stop);
   EXPECT_TRUE(s.ok()) << s.message();
   for (const auto& task : pipeline.sources()) result.spilled += SpilledGroups(*task.root);
+  for (const auto& cells : result.cells) {
+    std::string text;
+    for (size_t c = 0; c < cells.size(); ++c) text += (c ? "|" : "") + cells[c];
+    result.rows.push_back(text);
+    result.last[cells[0]] = text;
+  }
   return result;
 }
 
