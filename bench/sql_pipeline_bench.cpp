@@ -54,21 +54,6 @@ class ReplaySource final : public Source {
   size_t sent_ = 0;
 };
 
-class CountingSink final : public Sink {
- public:
-  Status Open() override { return Status::OK(); }
-  Status Write(const Batch& batch) override {
-    rows_ += batch.num_live_rows();
-    return Status::OK();
-  }
-  Status Commit() override { return Status::OK(); }
-  Status Close() override { return Status::OK(); }
-  std::string Describe() const override { return "count"; }
-  uint64_t rows_written() const override { return rows_; }
-
- private:
-  uint64_t rows_ = 0;
-};
 
 void RunScript(benchmark::State& state, const std::string& scenario, const std::string& sql) {
   std::vector<std::string> records = Generate(scenario);
@@ -76,10 +61,6 @@ void RunScript(benchmark::State& state, const std::string& scenario, const std::
   registry.RegisterSource("replay", [&](const ConnectorOptions&, const Schema&)
                                         -> Result<std::unique_ptr<Source>> {
     return std::unique_ptr<Source>(new ReplaySource(&records));
-  });
-  registry.RegisterSink("count", [](const ConnectorOptions&, const Schema&)
-                                     -> Result<std::unique_ptr<Sink>> {
-    return std::unique_ptr<Sink>(new CountingSink());
   });
   CompileOptions options;
   options.registry = &registry;
@@ -113,7 +94,7 @@ void BM_CashbackSql(benchmark::State& state) {
       `timestamp` TIMESTAMP NOT NULL, product_id STRING, amount INT, merchant_id STRING)
       WITH ('connector' = 'replay');
     CREATE TABLE eligible (customer_id STRING, amount INT, cashback DECIMAL(10, 2),
-      merchant_id STRING, `timestamp` TIMESTAMP) WITH ('connector' = 'count');
+      merchant_id STRING, `timestamp` TIMESTAMP) WITH ('connector' = 'blackhole');
     INSERT INTO eligible
     SELECT customer_id, amount, ROUND(amount * 0.15, 2), merchant_id, `timestamp`
     FROM cashback WHERE amount > 500 AND merchant_id IN ('merch_1', 'merch_3');
@@ -135,7 +116,7 @@ void BM_FinanceUnnestSql(benchmark::State& state) {
       customer_feedback BOOLEAN, discount_applied BOOLEAN
     ) WITH ('connector' = 'replay');
     CREATE TABLE items (transaction_id STRING, account_number STRING, product_name STRING,
-      quantity INT, unit_price DOUBLE, shipping_method STRING) WITH ('connector' = 'count');
+      quantity INT, unit_price DOUBLE, shipping_method STRING) WITH ('connector' = 'blackhole');
     INSERT INTO items
     SELECT f.transaction_id, f.account_number, item.product_name, item.quantity,
            item.unit_price, f.shipping_info.shipping_method
