@@ -14,12 +14,13 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "common/stop_request.h"
 #include "plan/compiler.h"
 
 namespace sluice::cli {
 namespace {
 
-std::atomic<bool> stop_requested{false};
+std::atomic<bool>& stop_requested = StopRequestedFlag();
 
 void OnInterrupt(int) {
   if (stop_requested.exchange(true)) {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/stop_request.h"
 #include "function/cast.h"
 #include "vector/take.h"
 
@@ -49,7 +50,10 @@ Status LookupJoinOperator::Load(const std::vector<std::string>& keys) {
     }
     spdlog::warn("lookup join: {} is unavailable ({}); retrying in {} ms", spec_.table->Describe(),
                  rows.status().message(), backoff_ms);
-    std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms));
+    if (!SleepUnlessStopped(std::chrono::milliseconds(backoff_ms))) {
+      // Stopping: the rows of this batch are not committed and will be read again.
+      return Status::Unavailable("lookup join: stopped while {} is unavailable", spec_.table->Describe());
+    }
     backoff_ms = std::min<int64_t>(backoff_ms * 2, 2000);
   }
 }

@@ -1,5 +1,7 @@
 #include "connector/postgres/postgres_sink.h"
 
+#include "common/stop_request.h"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -136,7 +138,7 @@ Status PostgresSink::Open() {
     Status s = EnsureTables();
     if (s.ok()) break;
     if (s.code() != StatusCode::kUnavailable || Clock::now() >= deadline) return s;
-    std::this_thread::sleep_for(backoff);
+    if (!SleepUnlessStopped(backoff)) return s;
     backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
   }
   spill_waiting_ = spill_ && !spill_->empty();
@@ -227,7 +229,12 @@ Status PostgresSink::Deliver(std::string data, uint64_t rows, const SourceOffset
         // Full: wait for the server (the source pauses meanwhile) instead of dropping rows.
         spdlog::warn("sink '{}': spill folder {} is full ({} bytes); waiting for PostgreSQL",
                      table_, spill_dir_, spill_->bytes());
-        std::this_thread::sleep_for(backoff);
+        if (!SleepUnlessStopped(backoff)) {
+          // Stopping: these rows are not committed, so the source reads them again next run.
+          return Status::Unavailable("sink '{}': stopped while the spill folder {} is full and "
+                                     "PostgreSQL is down; uncommitted rows will be read again",
+                                     table_, spill_dir_);
+        }
         backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
         next_drain_attempt_ = {};
         SLUICE_RETURN_NOT_OK(DrainSpill());
@@ -255,18 +262,21 @@ Status PostgresSink::Deliver(std::string data, uint64_t rows, const SourceOffset
                    retry_timeout_ms_);
       warned = true;
     }
-    if (Clock::now() >= deadline) {
+    // A stop does not wait out the retry period: the rows go to the spill folder now.
+    if (Clock::now() >= deadline || StopRequested()) {
       if (!spill_) {
         return Status::Unavailable("{} (gave up after {} ms; 'sink.spill' is off)", s.message(),
                                    retry_timeout_ms_);
       }
       rows_spilled_ += rows;
-      spdlog::warn("sink '{}': PostgreSQL still down after {} ms: spilling {} rows to {}", table_,
-                   retry_timeout_ms_, rows, spill_dir_);
+      spdlog::warn("sink '{}': PostgreSQL still down{}: spilling {} rows to {}", table_,
+                   StopRequested() ? " and the pipeline is stopping"
+                                   : fmt::format(" after {} ms", retry_timeout_ms_),
+                   rows, spill_dir_);
       next_drain_attempt_ = Clock::now() + std::chrono::seconds(1);
       return spill_->Append(data, rows, progress ? *progress : none);
     }
-    std::this_thread::sleep_for(backoff);
+    SleepUnlessStopped(backoff);
     backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
   }
 }
