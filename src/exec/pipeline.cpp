@@ -95,7 +95,7 @@ Status Pipeline::Recover() {
     progress.emplace_back(sink, std::move(recovered));
   }
   std::vector<SourceOffsets> state_points;
-  SLUICE_RETURN_NOT_OK(RestoreState(state_points));
+  SLUICE_RETURN_NOT_OK(RestoreState(progress, state_points));
   for (auto& point : state_points) progress.emplace_back(nullptr, std::move(point));
   if (progress.empty()) return Status::OK();
 
@@ -144,7 +144,9 @@ Status Pipeline::Recover() {
   return Status::OK();
 }
 
-Status Pipeline::RestoreState(std::vector<SourceOffsets>& resume_points) {
+Status Pipeline::RestoreState(
+    const std::vector<std::pair<SinkOperator*, SourceOffsets>>& sink_progress,
+    std::vector<SourceOffsets>& resume_points) {
   stateful_.clear();
   bool seekable = true;
   for (auto& task : sources_) {
@@ -160,6 +162,38 @@ Status Pipeline::RestoreState(std::vector<SourceOffsets>& resume_points) {
   if (stateful_.empty() || !seekable) return Status::OK();
   state_store_ = std::make_unique<StateSnapshotStore>(std::filesystem::path(options_.state_dir) / name_);
   SLUICE_ASSIGN_OR_RETURN(std::optional<StateSnapshot> snapshot, state_store_->LoadCommitted());
+  // An exactly-once sink behind stateful operators commits its rows with the positions of the
+  // checkpoint whose snapshot is pending until the sink is through: if it got through and the
+  // process died before the snapshot was committed, the pending one is the state that matches.
+  std::vector<SinkOperator*> stateful_sinks;
+  for (auto& task : sources_) {
+    std::vector<ResumeFilterOperator*> heads;
+    CollectStatefulQueryHeads(*task.root, heads);
+    for (auto* head : heads) CollectSinks(*head, stateful_sinks);
+  }
+  for (auto* sink : stateful_sinks) {
+    if (!sink->exactly_once()) continue;
+    const SourceOffsets* committed = nullptr;
+    for (const auto& [s, offsets] : sink_progress) {
+      if (s == sink) committed = &offsets;
+    }
+    if (!committed || committed->empty()) continue;
+    if (snapshot && snapshot->positions == *committed) break;
+    SLUICE_ASSIGN_OR_RETURN(std::optional<StateSnapshot> pending, state_store_->LoadPending());
+    if (pending && pending->positions == *committed) {
+      spdlog::info("sink '{}' committed checkpoint {} before the process stopped: its state "
+                   "snapshot takes effect now",
+                   sink->table_name(), pending->checkpoint);
+      SLUICE_RETURN_NOT_OK(state_store_->PromotePending());
+      snapshot = std::move(pending);
+      break;
+    }
+    return Status::Invalid(
+        "sink '{}' has committed results of positions that no state snapshot in {} matches "
+        "(was the state folder removed, or the table filled by another run?): empty the sink "
+        "table or topic, or restore the state folder",
+        sink->table_name(), state_store_->dir().string());
+  }
   if (!snapshot) return Status::OK();
   if (snapshot->operators.size() != stateful_.size()) {
     return Status::Invalid(

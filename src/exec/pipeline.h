@@ -98,7 +98,10 @@ class Pipeline {
   Status FinishAll(bool stopped);
   // Stateful operators: finds them, restores the committed snapshot (adding its positions to
   // `resume_points`), and checkpoints their state with the sinks.
-  Status RestoreState(std::vector<SourceOffsets>& resume_points);
+  // `sink_progress`: what each exactly-once sink has committed (a sink behind stateful operators
+  // picks the snapshot that matches it).
+  Status RestoreState(const std::vector<std::pair<SinkOperator*, SourceOffsets>>& sink_progress,
+                      std::vector<SourceOffsets>& resume_points);
   Status PrepareStateSnapshot();
   Status CommitStateSnapshot();
 

@@ -172,6 +172,7 @@ class ScriptPlanner {
   // SET 'state.memory-budget': an aggregation's state above it moves to RocksDB.
   uint64_t state_memory_budget_ = uint64_t{1} << 30;
   int spill_folders_ = 0;
+  int stateful_exactly_once_sinks_ = 0;
 };
 
 Status ScriptPlanner::ApplySetting(const std::string& key, const std::string& value,
@@ -1532,13 +1533,17 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
     sink_schema = target_schema;
     sink_name = target->name;
     if (aggregating && sink->exactly_once()) {
-      return source_.Error(
-          insert->location,
-          fmt::format("INSERT INTO {}: exactly-once delivery of an aggregation's results needs "
-                      "its state in the checkpoints, which this version does not do yet; use "
-                      "'sink.delivery-guarantee' = 'at-least-once' (with a PRIMARY KEY, "
-                      "repeated results overwrite themselves)",
-                      target->name));
+      // Its commits and the state snapshots pair up one to one; two such sinks could commit a
+      // checkpoint one without the other.
+      if (stateful_exactly_once_sinks_++ > 0) {
+        return source_.Error(
+            insert->location,
+            fmt::format("INSERT INTO {}: only one exactly-once sink per pipeline may follow "
+                        "stateful queries (aggregations, windows, joins); make the others "
+                        "'sink.delivery-guarantee' = 'at-least-once' or run them as another "
+                        "pipeline",
+                        target->name));
+      }
     }
   } else {
     for (size_t i = 0; i < expressions.size(); ++i) {

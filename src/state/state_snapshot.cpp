@@ -132,6 +132,18 @@ Status StateSnapshotStore::Commit() {
   return SyncDirectory(dir_).WithContext("state");
 }
 
+Result<std::optional<StateSnapshot>> StateSnapshotStore::LoadPending() const {
+  const fs::path path = dir_ / kPending;
+  if (!fs::exists(path)) return std::optional<StateSnapshot>{};
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto snapshot = Decode(text.str());
+  // A pending snapshot cut short by a crash is simply not one: the committed one applies.
+  if (!snapshot.ok()) return std::optional<StateSnapshot>{};
+  return std::optional<StateSnapshot>(std::move(*snapshot));
+}
+
 Result<std::optional<StateSnapshot>> StateSnapshotStore::LoadCommitted() const {
   const fs::path path = dir_ / kCommitted;
   if (!fs::exists(path)) return std::optional<StateSnapshot>{};

@@ -38,6 +38,14 @@ class StateSnapshotStore {
   Status Commit();
   // The committed snapshot, or nothing when the pipeline has none yet.
   Result<std::optional<StateSnapshot>> LoadCommitted() const;
+  // A snapshot prepared but not committed when the process died: an exactly-once sink may have
+  // committed its checkpoint just before, and then this is the state that matches it.
+  Result<std::optional<StateSnapshot>> LoadPending() const;
+  // Makes the pending snapshot the committed one.
+  Status PromotePending() {
+    prepared_ = true;
+    return Commit();
+  }
 
   static std::string Encode(const StateSnapshot& snapshot);
   static Result<StateSnapshot> Decode(std::string_view bytes);

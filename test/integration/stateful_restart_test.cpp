@@ -105,5 +105,95 @@ GROUP BY window_start, window_end, customer_id;
   if (!::testing::Test::HasFailure()) fs::remove_all(dir);
 }
 
+// The same kills with the results going to a Kafka topic exactly-once: each checkpoint's window
+// results and the state snapshot pair up, so the topic (read_committed) holds every window once.
+TEST(StatefulRestart, ExactlyOnceTopicOfWindowsHasEachWindowOnce) {
+  const std::string suffix = UniqueSuffix();
+  fs::path dir = fs::temp_directory_path() / ("sluice_stateful_eos_" + suffix);
+  fs::create_directories(dir);
+  const std::string topic = "stateful_eos_in_" + suffix;
+  const std::string out_topic = "stateful_eos_out_" + suffix;
+  const std::string sql = R"(
+SET 'pipeline.name' = 'stateful_eos_)" + suffix + R"(';
+SET 'execution.checkpointing.interval' = '300 ms';
+SET 'state.checkpoints.dir' = ')" + (dir / "state").string() + R"(';
+CREATE TABLE cashback (
+  transaction_id STRING, customer_id STRING NOT NULL, `timestamp` TIMESTAMP NOT NULL,
+  product_id STRING, amount INT, merchant_id STRING,
+  WATERMARK FOR `timestamp` AS `timestamp` - INTERVAL '2' SECOND
+) WITH (
+  'connector' = 'kafka', 'topic' = ')" + topic + R"(',
+  'properties.bootstrap.servers' = ')" + KafkaBootstrap() + R"(',
+  'scan.startup.mode' = 'earliest-offset', 'format' = 'json', 'errors' = 'skip'
+);
+CREATE TABLE per_second (window_start TIMESTAMP, customer_id STRING, n BIGINT, total BIGINT) WITH (
+  'connector' = 'kafka', 'topic' = ')" + out_topic + R"(',
+  'properties.bootstrap.servers' = ')" + KafkaBootstrap() + R"(',
+  'sink.delivery-guarantee' = 'exactly-once'
+);
+INSERT INTO per_second
+SELECT window_start, customer_id, count(*), sum(amount)
+FROM TABLE(TUMBLE(TABLE cashback, DESCRIPTOR(`timestamp`), INTERVAL '1' SECOND))
+GROUP BY window_start, window_end, customer_id;
+)";
+  std::ofstream(dir / "windows.sql") << sql;
+  const fs::path log = dir / "sluice.log";
+  ChildProcess producer(std::string(SLUICE_BINARY) + " produce --quiet --scenario cashback --topic " +
+                            topic + " --bootstrap-servers " + KafkaBootstrap() +
+                            " --count 150000 --rate 15000 --bad-fraction 0.01 --seed 22",
+                        dir, dir / "produce.log");
+  std::mt19937 rng(20261125);
+  std::uniform_int_distribution<int> pause_ms(500, 2000);
+  for (int i = 0; i < 8; ++i) {
+    ChildProcess sluice(std::string(SLUICE_BINARY) + " run windows.sql", dir, log);
+    std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms(rng)));
+    ASSERT_TRUE(sluice.Running()) << "sluice exited by itself:\n" << ReadText(log);
+    sluice.Signal(SIGKILL);
+    EXPECT_EQ(sluice.Wait(), 128 + SIGKILL);
+  }
+  ASSERT_EQ(producer.Wait(), 0) << ReadText(dir / "produce.log");
+  ASSERT_EQ(RunCommand(std::string(SLUICE_BINARY) + " run --bounded windows.sql", dir, log), 0)
+      << ReadText(log);
+
+  std::map<std::string, std::pair<int64_t, int64_t>> expected;
+  simdjson::dom::parser parser;
+  for (const auto& r : ReadTopic(topic)) {
+    if (ClassifyCashback(parser, r.value).malformed) continue;
+    simdjson::dom::element doc;
+    ASSERT_EQ(parser.parse(r.value).get(doc), simdjson::SUCCESS);
+    std::string_view ts, customer;
+    int64_t amount = 0;
+    ASSERT_EQ(doc["timestamp"].get_string().get(ts), simdjson::SUCCESS);
+    ASSERT_EQ(doc["customer_id"].get_string().get(customer), simdjson::SUCCESS);
+    ASSERT_EQ(doc["amount"].get_int64().get(amount), simdjson::SUCCESS);
+    auto& [n, total] = expected[std::string(ts) + "|" + std::string(customer)];
+    ++n;
+    total += amount;
+  }
+  std::vector<std::string> want, got;
+  for (const auto& [key, value] : expected) {
+    want.push_back(key + "|" + std::to_string(value.first) + "|" + std::to_string(value.second));
+  }
+  for (const auto& r : ReadTopic(out_topic)) {
+    simdjson::dom::element doc;
+    ASSERT_EQ(parser.parse(r.value).get(doc), simdjson::SUCCESS) << r.value;
+    std::string_view start, customer;
+    int64_t n = 0, total = 0;
+    ASSERT_EQ(doc["window_start"].get_string().get(start), simdjson::SUCCESS) << r.value;
+    ASSERT_EQ(doc["customer_id"].get_string().get(customer), simdjson::SUCCESS);
+    ASSERT_EQ(doc["n"].get_int64().get(n), simdjson::SUCCESS);
+    ASSERT_EQ(doc["total"].get_int64().get(total), simdjson::SUCCESS);
+    std::string when(start.substr(0, 19));
+    if (when.size() > 10 && when[10] == 'T') when[10] = ' ';  // ISO-8601 in JSON
+    got.push_back(when + "|" + std::string(customer) + "|" +
+                  std::to_string(n) + "|" + std::to_string(total));
+  }
+  std::sort(want.begin(), want.end());
+  std::sort(got.begin(), got.end());
+  ASSERT_GT(want.size(), 40u);
+  ExpectSameRows(got, want, "windows on the exactly-once topic");
+  if (!::testing::Test::HasFailure()) fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace sluice::testing
