@@ -16,16 +16,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-TEST(StatefulRestart, KilledWindowedAggregationCountsEveryEventOnce) {
-  const std::string suffix = UniqueSuffix();
-  fs::path dir = fs::temp_directory_path() / ("sluice_stateful_" + suffix);
-  fs::create_directories(dir);
-  const std::string topic = "stateful_in_" + suffix;
-  const std::string table = "per_second_" + suffix;
-  const std::string sql = R"(
-SET 'pipeline.name' = 'stateful_)" + suffix + R"(';
-SET 'execution.checkpointing.interval' = '300 ms';
-SET 'state.checkpoints.dir' = ')" + (dir / "state").string() + R"(';
+// The cashback table with a watermark, read from `topic`.
+std::string CashbackSource(const std::string& topic) {
+  return R"(
 CREATE TABLE cashback (
   transaction_id STRING, customer_id STRING NOT NULL, `timestamp` TIMESTAMP NOT NULL,
   product_id STRING, amount INT, merchant_id STRING,
@@ -35,24 +28,19 @@ CREATE TABLE cashback (
   'properties.bootstrap.servers' = ')" + KafkaBootstrap() + R"(',
   'scan.startup.mode' = 'earliest-offset', 'format' = 'json', 'errors' = 'skip'
 );
-CREATE TABLE )" + table + R"( (
-  window_start TIMESTAMP, customer_id STRING, n BIGINT, total BIGINT,
-  PRIMARY KEY (window_start, customer_id) NOT ENFORCED
-) WITH ('connector' = 'postgres', 'url' = ')" + PostgresDsn() + R"(');
-INSERT INTO )" + table + R"(
-SELECT window_start, customer_id, count(*), sum(amount)
-FROM TABLE(TUMBLE(TABLE cashback, DESCRIPTOR(`timestamp`), INTERVAL '1' SECOND))
-GROUP BY window_start, window_end, customer_id;
 )";
-  std::ofstream(dir / "windows.sql") << sql;
-  const fs::path log = dir / "sluice.log";
+}
 
-  // 150,000 events at 15,000/s: 10 s of event time, 1-second windows per customer.
+// Produces 150,000 events at 15,000/s while `sluice run windows.sql` is killed eight times at
+// random moments, then finishes the input with a bounded run.
+void RunKilledRepeatedly(const fs::path& dir, const std::string& topic, int seed) {
+  const fs::path log = dir / "sluice.log";
   ChildProcess producer(std::string(SLUICE_BINARY) + " produce --quiet --scenario cashback --topic " +
                             topic + " --bootstrap-servers " + KafkaBootstrap() +
-                            " --count 150000 --rate 15000 --bad-fraction 0.01 --seed 21",
+                            " --count 150000 --rate 15000 --bad-fraction 0.01 --seed " +
+                            std::to_string(seed),
                         dir, dir / "produce.log");
-  std::mt19937 rng(20261124);
+  std::mt19937 rng(20261124 + seed);
   std::uniform_int_distribution<int> pause_ms(500, 2000);
   for (int i = 0; i < 8; ++i) {
     ChildProcess sluice(std::string(SLUICE_BINARY) + " run windows.sql", dir, log);
@@ -65,27 +53,22 @@ GROUP BY window_start, window_end, customer_id;
   // The end of the input closes the last windows.
   ASSERT_EQ(RunCommand(std::string(SLUICE_BINARY) + " run --bounded windows.sql", dir, log), 0)
       << ReadText(log);
-  const std::string text = ReadText(log);
-  std::regex restored(R"(restored the state of \d+ operators from checkpoint (\d+))");
-  std::set<std::string> checkpoints;
-  for (std::sregex_iterator it(text.begin(), text.end(), restored), end; it != end; ++it) {
-    checkpoints.insert((*it)[1]);
-  }
-  EXPECT_GE(checkpoints.size(), 5u) << "restarts resumed from checkpoints that kept moving:\n"
-                                    << text;
+}
 
-  // Expected: per second of `timestamp` and customer, the count and sum of valid events.
+// Per second of `timestamp` and customer, the count and sum of the topic's valid events, as
+// "YYYY-MM-DD HH:MM:SS|customer|n|sum", sorted.
+std::vector<std::string> ExpectedWindows(const std::string& topic) {
   std::map<std::string, std::pair<int64_t, int64_t>> expected;
   simdjson::dom::parser parser;
   for (const auto& r : ReadTopic(topic)) {
     if (ClassifyCashback(parser, r.value).malformed) continue;
     simdjson::dom::element doc;
-    ASSERT_EQ(parser.parse(r.value).get(doc), simdjson::SUCCESS);
     std::string_view ts, customer;
     int64_t amount = 0;
-    ASSERT_EQ(doc["timestamp"].get_string().get(ts), simdjson::SUCCESS);
-    ASSERT_EQ(doc["customer_id"].get_string().get(customer), simdjson::SUCCESS);
-    ASSERT_EQ(doc["amount"].get_int64().get(amount), simdjson::SUCCESS);
+    EXPECT_EQ(parser.parse(r.value).get(doc), simdjson::SUCCESS);
+    EXPECT_EQ(doc["timestamp"].get_string().get(ts), simdjson::SUCCESS);
+    EXPECT_EQ(doc["customer_id"].get_string().get(customer), simdjson::SUCCESS);
+    EXPECT_EQ(doc["amount"].get_int64().get(amount), simdjson::SUCCESS);
     auto& [n, total] = expected[std::string(ts) + "|" + std::string(customer)];
     ++n;
     total += amount;
@@ -94,7 +77,41 @@ GROUP BY window_start, window_end, customer_id;
   for (const auto& [key, value] : expected) {
     want.push_back(key + "|" + std::to_string(value.first) + "|" + std::to_string(value.second));
   }
-  std::vector<std::string> got;
+  return want;
+}
+
+TEST(StatefulRestart, KilledWindowedAggregationCountsEveryEventOnce) {
+  const std::string suffix = UniqueSuffix();
+  fs::path dir = fs::temp_directory_path() / ("sluice_stateful_" + suffix);
+  fs::create_directories(dir);
+  const std::string topic = "stateful_in_" + suffix;
+  const std::string table = "per_second_" + suffix;
+  const std::string sql = R"(
+SET 'pipeline.name' = 'stateful_)" + suffix + R"(';
+SET 'execution.checkpointing.interval' = '300 ms';
+SET 'state.checkpoints.dir' = ')" + (dir / "state").string() + R"(';
+)" + CashbackSource(topic) + R"(
+CREATE TABLE )" + table + R"( (
+  window_start TIMESTAMP, customer_id STRING, n BIGINT, total BIGINT,
+  PRIMARY KEY (window_start, customer_id) NOT ENFORCED
+) WITH ('connector' = 'postgres', 'url' = ')" + PostgresDsn() + R"(');
+INSERT INTO )" + table + R"(
+SELECT window_start, customer_id, count(*), sum(amount)
+FROM TABLE(TUMBLE(TABLE cashback, DESCRIPTOR(`timestamp`), INTERVAL '1' SECOND))
+GROUP BY window_start, window_end, customer_id;
+)";
+  std::ofstream(dir / "windows.sql") << sql;
+  RunKilledRepeatedly(dir, topic, 21);
+  if (::testing::Test::HasFatalFailure()) return;
+  const std::string text = ReadText(dir / "sluice.log");
+  std::regex restored(R"(restored the state of \d+ operators from checkpoint (\d+))");
+  std::set<std::string> checkpoints;
+  for (std::sregex_iterator it(text.begin(), text.end(), restored), end; it != end; ++it) {
+    checkpoints.insert((*it)[1]);
+  }
+  EXPECT_GE(checkpoints.size(), 5u) << "restarts resumed from checkpoints that kept moving:\n"
+                                    << text;
+  std::vector<std::string> want = ExpectedWindows(topic), got;
   for (const auto& row : PgQuery("SELECT to_char(window_start, 'YYYY-MM-DD HH24:MI:SS'), customer_id, n, "
                                  "total FROM " + table + " ORDER BY 1, 2")) {
     got.push_back(row[0] + "|" + row[1] + "|" + row[2] + "|" + row[3]);
@@ -104,6 +121,7 @@ GROUP BY window_start, window_end, customer_id;
   ExpectSameRows(got, want, "per-second windows");
   if (!::testing::Test::HasFailure()) fs::remove_all(dir);
 }
+
 
 // The same kills with the results going to a Kafka topic exactly-once: each checkpoint's window
 // results and the state snapshot pair up, so the topic (read_committed) holds every window once.
@@ -117,15 +135,7 @@ TEST(StatefulRestart, ExactlyOnceTopicOfWindowsHasEachWindowOnce) {
 SET 'pipeline.name' = 'stateful_eos_)" + suffix + R"(';
 SET 'execution.checkpointing.interval' = '300 ms';
 SET 'state.checkpoints.dir' = ')" + (dir / "state").string() + R"(';
-CREATE TABLE cashback (
-  transaction_id STRING, customer_id STRING NOT NULL, `timestamp` TIMESTAMP NOT NULL,
-  product_id STRING, amount INT, merchant_id STRING,
-  WATERMARK FOR `timestamp` AS `timestamp` - INTERVAL '2' SECOND
-) WITH (
-  'connector' = 'kafka', 'topic' = ')" + topic + R"(',
-  'properties.bootstrap.servers' = ')" + KafkaBootstrap() + R"(',
-  'scan.startup.mode' = 'earliest-offset', 'format' = 'json', 'errors' = 'skip'
-);
+)" + CashbackSource(topic) + R"(
 CREATE TABLE per_second (window_start TIMESTAMP, customer_id STRING, n BIGINT, total BIGINT) WITH (
   'connector' = 'kafka', 'topic' = ')" + out_topic + R"(',
   'properties.bootstrap.servers' = ')" + KafkaBootstrap() + R"(',
@@ -137,43 +147,10 @@ FROM TABLE(TUMBLE(TABLE cashback, DESCRIPTOR(`timestamp`), INTERVAL '1' SECOND))
 GROUP BY window_start, window_end, customer_id;
 )";
   std::ofstream(dir / "windows.sql") << sql;
-  const fs::path log = dir / "sluice.log";
-  ChildProcess producer(std::string(SLUICE_BINARY) + " produce --quiet --scenario cashback --topic " +
-                            topic + " --bootstrap-servers " + KafkaBootstrap() +
-                            " --count 150000 --rate 15000 --bad-fraction 0.01 --seed 22",
-                        dir, dir / "produce.log");
-  std::mt19937 rng(20261125);
-  std::uniform_int_distribution<int> pause_ms(500, 2000);
-  for (int i = 0; i < 8; ++i) {
-    ChildProcess sluice(std::string(SLUICE_BINARY) + " run windows.sql", dir, log);
-    std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms(rng)));
-    ASSERT_TRUE(sluice.Running()) << "sluice exited by itself:\n" << ReadText(log);
-    sluice.Signal(SIGKILL);
-    EXPECT_EQ(sluice.Wait(), 128 + SIGKILL);
-  }
-  ASSERT_EQ(producer.Wait(), 0) << ReadText(dir / "produce.log");
-  ASSERT_EQ(RunCommand(std::string(SLUICE_BINARY) + " run --bounded windows.sql", dir, log), 0)
-      << ReadText(log);
-
-  std::map<std::string, std::pair<int64_t, int64_t>> expected;
+  RunKilledRepeatedly(dir, topic, 22);
+  if (::testing::Test::HasFatalFailure()) return;
   simdjson::dom::parser parser;
-  for (const auto& r : ReadTopic(topic)) {
-    if (ClassifyCashback(parser, r.value).malformed) continue;
-    simdjson::dom::element doc;
-    ASSERT_EQ(parser.parse(r.value).get(doc), simdjson::SUCCESS);
-    std::string_view ts, customer;
-    int64_t amount = 0;
-    ASSERT_EQ(doc["timestamp"].get_string().get(ts), simdjson::SUCCESS);
-    ASSERT_EQ(doc["customer_id"].get_string().get(customer), simdjson::SUCCESS);
-    ASSERT_EQ(doc["amount"].get_int64().get(amount), simdjson::SUCCESS);
-    auto& [n, total] = expected[std::string(ts) + "|" + std::string(customer)];
-    ++n;
-    total += amount;
-  }
-  std::vector<std::string> want, got;
-  for (const auto& [key, value] : expected) {
-    want.push_back(key + "|" + std::to_string(value.first) + "|" + std::to_string(value.second));
-  }
+  std::vector<std::string> want = ExpectedWindows(topic), got;
   for (const auto& r : ReadTopic(out_topic)) {
     simdjson::dom::element doc;
     ASSERT_EQ(parser.parse(r.value).get(doc), simdjson::SUCCESS) << r.value;
@@ -188,7 +165,6 @@ GROUP BY window_start, window_end, customer_id;
     got.push_back(when + "|" + std::string(customer) + "|" +
                   std::to_string(n) + "|" + std::to_string(total));
   }
-  std::sort(want.begin(), want.end());
   std::sort(got.begin(), got.end());
   ASSERT_GT(want.size(), 40u);
   ExpectSameRows(got, want, "windows on the exactly-once topic");
