@@ -227,6 +227,7 @@ Status Pipeline::RestoreState(
     for (auto* head : heads) head->SetResume(it->second);
   }
   state_checkpoint_ = snapshot->checkpoint;
+  restored_positions_ = snapshot->positions;
   spdlog::info("restored the state of {} operator{} from checkpoint {} in {}", stateful_.size(),
                stateful_.size() == 1 ? "" : "s", state_checkpoint_, state_store_->dir().string());
   resume_points.push_back(std::move(snapshot->positions));
@@ -237,7 +238,10 @@ Status Pipeline::PrepareStateSnapshot() {
   if (!state_store_) return Status::OK();
   StateSnapshot snapshot;
   snapshot.checkpoint = ++state_checkpoint_;
+  // The state covers at least what the restored snapshot covered, even while the sources
+  // replay older records for another sink (the stateful queries skip those).
   snapshot.positions = positions_;
+  MergeMax(snapshot.positions, restored_positions_);
   for (const auto& [id, op] : stateful_) {
     StateSnapshot::OperatorState state;
     state.id = id;

@@ -122,6 +122,7 @@ class Pipeline {
   std::vector<std::pair<std::string, Operator*>> stateful_;
   std::unique_ptr<StateSnapshotStore> state_store_;  // null: state lives in memory only
   int64_t state_checkpoint_ = 0;
+  SourceOffsets restored_positions_;  // of the snapshot restored at start
 };
 
 }  // namespace sluice
