@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "connector/raw_record.h"
@@ -34,6 +35,9 @@ class Source {
   // offsets refer to (the topic); empty for sources that cannot seek.
   virtual std::string origin() const { return {}; }
   virtual void ResumeFrom(const PartitionOffsets& /*next_offsets*/) {}
+  // The partitions this source reads now (Kafka: its assignment), so event time waits for each
+  // of them, records or not; empty when the source has no partitions to tell.
+  virtual std::vector<int32_t> Partitions() const { return {}; }
   // One line for `sluice explain`: "datagen(scenario=cashback, count=1000, seed=7)".
   virtual std::string Describe() const = 0;
 };

@@ -287,6 +287,8 @@ Status Pipeline::PollOnce(SourceTask& task, EvalContext& context, bool* got_reco
   context.raw = &raw;
   context.record_of_row = &record_of_row;
   context.batch_id = batch_id_;
+  source_partitions_ = task.source->Partitions();
+  context.source_partitions = &source_partitions_;
   if (!dead.empty()) {
     const DeadLetter& first = dead.front();
     switch (task.errors) {
@@ -417,7 +419,10 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
       SLUICE_RETURN_NOT_OK(PollOnce(task, context, &got));
       // Processing-time work downstream: triggers, idle partitions.
       context.now_micros = NowMicros();
+      source_partitions_ = task.source->Partitions();
+      context.source_partitions = &source_partitions_;
       SLUICE_RETURN_NOT_OK(task.root->OnTick(context));
+      context.source_partitions = nullptr;
     }
     if (!any_active) return FinishAll(/*stopped=*/false);
     SLUICE_RETURN_NOT_OK(CompleteCheckpointIfDone());

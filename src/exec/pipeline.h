@@ -115,6 +115,7 @@ class Pipeline {
   // only): what exactly-once sinks commit as their progress.
   SourceOffsets positions_;
   RecordPositions row_positions_;  // scratch, per decoded batch
+  std::vector<int32_t> source_partitions_;  // scratch: the polled source's partitions
   bool any_exactly_once_ = false;
   bool checkpoint_in_flight_ = false;
   std::vector<PartitionOffsets> checkpoint_positions_;  // per source, at StartCheckpoint

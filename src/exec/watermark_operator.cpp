@@ -1,5 +1,6 @@
 #include "exec/watermark_operator.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -38,6 +39,20 @@ Status WatermarkOperator::Push(const Batch& batch, EvalContext& context) {
 }
 
 Status WatermarkOperator::Advance(EvalContext& context) {
+  // A partition the source reads but that delivered nothing yet holds event time back too
+  // (until it idles out): its first records may be older than the others'.
+  if (context.source_partitions && !context.source_partitions->empty()) {
+    // Partitions no longer read (a rebalance took them) stop counting.
+    std::erase_if(partitions_, [&](const auto& entry) {
+      const auto& assigned = *context.source_partitions;
+      return std::find(assigned.begin(), assigned.end(), entry.first) == assigned.end();
+    });
+    for (int32_t p : *context.source_partitions) {
+      if (partitions_.find(p) == partitions_.end()) {
+        partitions_[p] = PartitionTime{INT64_MIN, context.now_micros};
+      }
+    }
+  }
   int64_t lowest = INT64_MAX;
   for (const auto& [partition, time] : partitions_) {
     bool idle = idle_timeout_us_ > 0 && context.now_micros - time.last_record_us >= idle_timeout_us_;

@@ -24,6 +24,8 @@ struct EvalContext {
   const RawBatch* raw = nullptr;
   const std::vector<uint32_t>* record_of_row = nullptr;
   int64_t batch_id = 0;  // the checkpoint epoch rows are written in
+  // The partitions the current source reads (event time waits for each); null when unknown.
+  const std::vector<int32_t>* source_partitions = nullptr;
 };
 
 // A bound, typed expression. Evaluate computes a whole column at once over the batch's live

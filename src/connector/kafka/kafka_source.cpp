@@ -101,9 +101,12 @@ void KafkaSource::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
     for (int i = 0; i < partitions->cnt; ++i) {
       self->next_offsets_.erase(partitions->elems[i].partition);
     }
+    self->assigned_.clear();
     rd_kafka_assign(rk, nullptr);
     return;
   }
+  self->assigned_.clear();
+  for (int i = 0; i < partitions->cnt; ++i) self->assigned_.push_back(partitions->elems[i].partition);
   // Resume from the group's committed offsets; the startup mode applies where there are none.
   rd_kafka_committed(rk, partitions, 10000);
   PartitionList by_time;

@@ -44,6 +44,7 @@ class KafkaSource final : public Source {
   std::string Describe() const override;
   std::string origin() const override { return topic_; }
   void ResumeFrom(const PartitionOffsets& next_offsets) override { resume_from_ = next_offsets; }
+  std::vector<int32_t> Partitions() const override { return assigned_; }
 
  private:
   KafkaSource() = default;
@@ -67,6 +68,7 @@ class KafkaSource final : public Source {
   std::string headers_json_;                  // scratch
   PartitionOffsets specific_offsets_;         // 'specific-offsets' startup
   PartitionOffsets resume_from_;             // exactly-once sinks' progress: wins on assignment
+  std::vector<int32_t> assigned_;            // the current assignment
   bool closed_ = false;
 };
 
