@@ -25,6 +25,22 @@ bool RankOperator::Admits(const std::vector<Candidate>& rows, std::string_view s
   return spec_.function == RankFunction::kRowNumber ? c < 0 : c <= 0;
 }
 
+std::vector<int64_t> RankOperator::Ranks(const std::vector<Candidate>& rows) const {
+  std::vector<int64_t> ranks;
+  ranks.reserve(rows.size());
+  int64_t rank = 0, dense = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i == 0 || rows[i].sort_key != rows[i - 1].sort_key) {  // ties share a rank
+      rank = static_cast<int64_t>(i) + 1;
+      ++dense;
+    }
+    ranks.push_back(spec_.function == RankFunction::kRowNumber ? static_cast<int64_t>(i) + 1
+                    : spec_.function == RankFunction::kRank    ? rank
+                                                               : dense);
+  }
+  return ranks;
+}
+
 void RankOperator::Offer(std::vector<Candidate>& rows, Candidate candidate) {
   auto at = std::upper_bound(rows.begin(), rows.end(), candidate, [](const Candidate& a, const Candidate& b) {
     int c = a.sort_key.compare(b.sort_key);
@@ -32,16 +48,9 @@ void RankOperator::Offer(std::vector<Candidate>& rows, Candidate candidate) {
   });
   rows.insert(at, std::move(candidate));
   // Cut what no longer ranks within the limit.
-  int64_t rank = 0, dense = 0;
+  const std::vector<int64_t> ranks = Ranks(rows);
   for (size_t i = 0; i < rows.size(); ++i) {
-    bool tie = i > 0 && rows[i].sort_key == rows[i - 1].sort_key;
-    if (!tie) {
-      rank = static_cast<int64_t>(i) + 1;
-      ++dense;
-    }
-    int64_t value = spec_.function == RankFunction::kRowNumber ? static_cast<int64_t>(i) + 1
-                    : spec_.function == RankFunction::kRank    ? rank
-                                                               : dense;
+    const int64_t value = ranks[i];
     if (value > spec_.limit) {
       rows.resize(i);
       break;
@@ -141,20 +150,13 @@ Status RankOperator::EmitWindow(const Partitions& partitions, EvalContext& conte
   std::sort(ordered.begin(), ordered.end(), [](auto* a, auto* b) { return a->first < b->first; });
   for (const auto* entry : ordered) {
     const std::vector<Candidate>& rows = entry->second;
-    int64_t rank = 0, dense = 0;
+    const std::vector<int64_t> ranks = Ranks(rows);
     for (size_t i = 0; i < rows.size(); ++i) {
-      bool tie = i > 0 && rows[i].sort_key == rows[i - 1].sort_key;
-      if (!tie) {
-        rank = static_cast<int64_t>(i) + 1;
-        ++dense;
-      }
       std::string_view in = rows[i].row;
       for (size_t c = 0; c + 1 < columns.size(); ++c) {
         if (!DecodeValue(in, *columns[c])) return Status::Internal("rank: corrupt row");
       }
-      rank_column.Append(spec_.function == RankFunction::kRowNumber ? static_cast<int64_t>(i) + 1
-                         : spec_.function == RankFunction::kRank    ? rank
-                                                                    : dense);
+      rank_column.Append(ranks[i]);
       ++rows_out;
     }
   }

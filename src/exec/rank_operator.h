@@ -67,6 +67,8 @@ class RankOperator final : public Operator {
                          const Vector& time, EvalContext& context);
   // Inserts a candidate keeping the list sorted and cut to the rows ranked within the limit.
   void Offer(std::vector<Candidate>& rows, Candidate candidate);
+  // The rank of each of `rows` (sorted) by the spec's function.
+  std::vector<int64_t> Ranks(const std::vector<Candidate>& rows) const;
   // Would a row with this sort key rank within the limit?
   bool Admits(const std::vector<Candidate>& rows, std::string_view sort_key) const;
   Status EmitWindow(const Partitions& partitions, EvalContext& context);

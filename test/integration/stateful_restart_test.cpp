@@ -81,6 +81,28 @@ std::vector<std::string> ExpectedWindows(const std::string& topic) {
   return want;
 }
 
+// The window rows on `topic` (JSON from the Kafka sink) in ExpectedWindows' form, sorted.
+std::vector<std::string> WindowsOnTopic(const std::string& topic) {
+  std::vector<std::string> got;
+  simdjson::dom::parser parser;
+  for (const auto& r : ReadTopic(topic)) {
+    simdjson::dom::element doc;
+    std::string_view start, customer;
+    int64_t n = 0, total = 0;
+    EXPECT_EQ(parser.parse(r.value).get(doc), simdjson::SUCCESS) << r.value;
+    EXPECT_EQ(doc["window_start"].get_string().get(start), simdjson::SUCCESS) << r.value;
+    EXPECT_EQ(doc["customer_id"].get_string().get(customer), simdjson::SUCCESS) << r.value;
+    EXPECT_EQ(doc["n"].get_int64().get(n), simdjson::SUCCESS) << r.value;
+    EXPECT_EQ(doc["total"].get_int64().get(total), simdjson::SUCCESS) << r.value;
+    std::string when(start.substr(0, 19));
+    if (when.size() > 10 && when[10] == 'T') when[10] = ' ';  // ISO-8601 in JSON
+    got.push_back(when + "|" + std::string(customer) + "|" + std::to_string(n) + "|" +
+                  std::to_string(total));
+  }
+  std::sort(got.begin(), got.end());
+  return got;
+}
+
 TEST(StatefulRestart, KilledWindowedAggregationCountsEveryEventOnce) {
   const std::string suffix = UniqueSuffix();
   fs::path dir = fs::temp_directory_path() / ("sluice_stateful_" + suffix);
@@ -112,7 +134,8 @@ GROUP BY window_start, window_end, customer_id;
   }
   EXPECT_GE(checkpoints.size(), 5u) << "restarts resumed from checkpoints that kept moving:\n"
                                     << text;
-  std::vector<std::string> want = ExpectedWindows(topic), got;
+  const std::vector<std::string> want = ExpectedWindows(topic);
+  std::vector<std::string> got;
   for (const auto& row : PgQuery("SELECT to_char(window_start, 'YYYY-MM-DD HH24:MI:SS'), customer_id, n, "
                                  "total FROM " + table + " ORDER BY 1, 2")) {
     got.push_back(row[0] + "|" + row[1] + "|" + row[2] + "|" + row[3]);
@@ -150,23 +173,7 @@ GROUP BY window_start, window_end, customer_id;
   std::ofstream(dir / "windows.sql") << sql;
   RunKilledRepeatedly(dir, topic, 22);
   if (::testing::Test::HasFatalFailure()) return;
-  simdjson::dom::parser parser;
-  std::vector<std::string> want = ExpectedWindows(topic), got;
-  for (const auto& r : ReadTopic(out_topic)) {
-    simdjson::dom::element doc;
-    ASSERT_EQ(parser.parse(r.value).get(doc), simdjson::SUCCESS) << r.value;
-    std::string_view start, customer;
-    int64_t n = 0, total = 0;
-    ASSERT_EQ(doc["window_start"].get_string().get(start), simdjson::SUCCESS) << r.value;
-    ASSERT_EQ(doc["customer_id"].get_string().get(customer), simdjson::SUCCESS);
-    ASSERT_EQ(doc["n"].get_int64().get(n), simdjson::SUCCESS);
-    ASSERT_EQ(doc["total"].get_int64().get(total), simdjson::SUCCESS);
-    std::string when(start.substr(0, 19));
-    if (when.size() > 10 && when[10] == 'T') when[10] = ' ';  // ISO-8601 in JSON
-    got.push_back(when + "|" + std::string(customer) + "|" +
-                  std::to_string(n) + "|" + std::to_string(total));
-  }
-  std::sort(got.begin(), got.end());
+  const std::vector<std::string> want = ExpectedWindows(topic), got = WindowsOnTopic(out_topic);
   ASSERT_GT(want.size(), 40u);
   ExpectSameRows(got, want, "windows on the exactly-once topic");
   if (!::testing::Test::HasFailure()) fs::remove_all(dir);
@@ -226,22 +233,7 @@ GROUP BY window_start, window_end, customer_id;
   std::sort(got_rows.begin(), got_rows.end());
   ExpectSameRows(got_rows, want_rows, "payments in PostgreSQL");
 
-  std::vector<std::string> want = ExpectedWindows(topic), got;
-  for (const auto& r : ReadTopic(out_topic)) {
-    simdjson::dom::element doc;
-    std::string_view start, customer;
-    int64_t n = 0, total = 0;
-    ASSERT_EQ(parser.parse(r.value).get(doc), simdjson::SUCCESS) << r.value;
-    ASSERT_EQ(doc["window_start"].get_string().get(start), simdjson::SUCCESS) << r.value;
-    ASSERT_EQ(doc["customer_id"].get_string().get(customer), simdjson::SUCCESS);
-    ASSERT_EQ(doc["n"].get_int64().get(n), simdjson::SUCCESS);
-    ASSERT_EQ(doc["total"].get_int64().get(total), simdjson::SUCCESS);
-    std::string when(start.substr(0, 19));
-    if (when.size() > 10 && when[10] == 'T') when[10] = ' ';
-    got.push_back(when + "|" + std::string(customer) + "|" + std::to_string(n) + "|" +
-                  std::to_string(total));
-  }
-  std::sort(got.begin(), got.end());
+  const std::vector<std::string> want = ExpectedWindows(topic), got = WindowsOnTopic(out_topic);
   ExpectSameRows(got, want, "windows on the exactly-once topic");
   if (!::testing::Test::HasFailure()) fs::remove_all(dir);
 }
