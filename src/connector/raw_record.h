@@ -23,9 +23,12 @@ struct RawRecord {
   std::string_view headers;
 };
 
-// A batch of raw records whose bytes live in one arena.
+// A batch of raw records whose bytes live in one arena. At least kReadAhead readable bytes
+// follow every key and value, so JSON is parsed where it lies (JsonDecoder::DecodePaddedRow).
 class RawBatch {
  public:
+  static constexpr size_t kReadAhead = 64;
+
   std::string_view origin() const { return origin_; }
   void set_origin(std::string origin) { origin_ = std::move(origin); }
 
@@ -48,7 +51,7 @@ class RawBatch {
 
  private:
   std::string origin_;
-  StringArena arena_;
+  StringArena arena_{64 * 1024, kReadAhead};
   std::vector<RawRecord> records_;
 };
 

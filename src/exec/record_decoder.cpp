@@ -89,7 +89,8 @@ Result<Batch> RecordDecoder::Decode(const RawBatch& in, std::vector<DeadLetter>&
       decoded.push_back(static_cast<uint32_t>(i));
       continue;
     }
-    Status s = json_->DecodeRow(r.value, physical);
+    static_assert(RawBatch::kReadAhead >= JsonDecoder::kJsonReadAhead);
+    Status s = json_->DecodePaddedRow(r.value, physical);
     if (s.ok()) {
       decoded.push_back(static_cast<uint32_t>(i));
     } else {

@@ -82,6 +82,7 @@ class RowDecoder {
   struct KeySlot {
     std::string key;
     int index;  // the field, or -1 for a key that is skipped
+    bool plain;  // no backslash or quote in the key: its raw JSON bytes are the key itself
   };
   // Per object schema (its field list): the keys in the order the last record had them.
   std::unordered_map<const Field*, std::vector<KeySlot>> key_memo_;
@@ -206,18 +207,22 @@ class RowDecoder {
     for (auto entry : object) {
       od::field field;
       if (auto error = std::move(entry).get(field)) return NotJson(error);
-      std::string_view key;
-      if (auto error = field.unescaped_key().get(key)) return NotJson(error);
       // Records of one producer list their keys in the same order: remember, per position, the
       // key seen there last time and what it resolved to (a field, or skipped), so a key costs
-      // one comparison instead of a search — the search of a skipped key scans every field.
+      // one comparison of its raw bytes instead of unescaping and a search — the search of a
+      // skipped key scans every field. Only a remembered key without a backslash or a quote is
+      // compared raw: then a match ends at the real closing quote.
       int index;
-      if (position < memo.size() && memo[position].key == key) {
+      if (position < memo.size() && memo[position].plain &&
+          field.key().unsafe_is_equal(memo[position].key)) {
         index = memo[position].index;
       } else {
+        std::string_view key;
+        if (auto error = field.unescaped_key().get(key)) return NotJson(error);
         index = FindField(fields, key, hint);
         if (position >= memo.size()) memo.resize(position + 1);
-        memo[position] = KeySlot{std::string(key), index};
+        memo[position] = KeySlot{std::string(key), index,
+                                 key.find_first_of("\\\"") == std::string_view::npos};
       }
       ++position;
       if (index < 0) continue;  // unknown fields are skipped, as in Spark
@@ -343,9 +348,18 @@ Status JsonDecoder::DecodeRow(std::string_view document, Batch& out) {
     buffer.resize(document.size() + simdjson::SIMDJSON_PADDING);
   }
   std::memcpy(buffer.data(), document.data(), document.size());
+  return Parse({buffer.data(), document.size()}, buffer.size(), out);
+}
 
+Status JsonDecoder::DecodePaddedRow(std::string_view document, Batch& out) {
+  static_assert(kJsonReadAhead >= simdjson::SIMDJSON_PADDING);
+  if (document.empty()) return Status::Invalid("not valid JSON: the message is empty");
+  return Parse(document, document.size() + kJsonReadAhead, out);
+}
+
+Status JsonDecoder::Parse(std::string_view document, size_t allocated, Batch& out) {
   od::document doc;
-  if (auto error = impl_->parser.iterate(buffer.data(), document.size(), buffer.size()).get(doc)) {
+  if (auto error = impl_->parser.iterate(document.data(), document.size(), allocated).get(doc)) {
     return NotJson(error);
   }
   od::object object;

@@ -35,8 +35,16 @@ class JsonDecoder {
   // Appends `document` as one row of `out`, whose columns must match the schema. On error
   // returns the reason (kInvalidArgument) and leaves `out` unchanged.
   Status DecodeRow(std::string_view document, Batch& out);
+  // The same without copying: at least kJsonReadAhead readable bytes (of any value) must follow
+  // `document`, as they do after a RawBatch's values.
+  Status DecodePaddedRow(std::string_view document, Batch& out);
+
+  // How far past a document's end the parser may read (simdjson's padding).
+  static constexpr size_t kJsonReadAhead = 64;
 
  private:
+  Status Parse(std::string_view document, size_t allocated, Batch& out);
+
   struct Impl;
   Schema schema_;
   std::unique_ptr<Impl> impl_;

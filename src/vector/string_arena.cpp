@@ -9,7 +9,9 @@ char* StringArena::Allocate(size_t size) {
   if (chunks_.empty() || chunks_.back().capacity - chunks_.back().used < size) {
     // Values larger than a chunk get a chunk of their own.
     size_t capacity = std::max(chunk_size_, size);
-    chunks_.push_back(Chunk{std::make_unique_for_overwrite<char[]>(capacity), capacity, 0});
+    // The padding lies beyond `capacity`: allocated and readable, never handed out.
+    chunks_.push_back(
+        Chunk{std::make_unique_for_overwrite<char[]>(capacity + tail_padding_), capacity, 0});
   }
   Chunk& chunk = chunks_.back();
   char* out = chunk.data.get() + chunk.used;

@@ -12,7 +12,10 @@ namespace sluice {
 // the arena's lifetime (chunks never move).
 class StringArena {
  public:
-  explicit StringArena(size_t chunk_size = 64 * 1024) : chunk_size_(chunk_size) {}
+  // `tail_padding` readable bytes follow every value (the next value's, or a chunk's spare end),
+  // so a parser that reads ahead of a value's end, as simdjson does, can work in place.
+  explicit StringArena(size_t chunk_size = 64 * 1024, size_t tail_padding = 0)
+      : chunk_size_(chunk_size), tail_padding_(tail_padding) {}
   StringArena(const StringArena&) = delete;
   StringArena& operator=(const StringArena&) = delete;
   // Moving keeps every view valid: the chunks themselves do not move.
@@ -32,6 +35,7 @@ class StringArena {
     size_t used;
   };
   size_t chunk_size_;
+  size_t tail_padding_;
   size_t bytes_used_ = 0;
   std::vector<Chunk> chunks_;
 };

@@ -151,6 +151,31 @@ TEST_F(JsonDecoderTest, EscapesAreUnescaped) {
   EXPECT_EQ(batch_.column(5).Get<std::string_view>(0), "m");
 }
 
+// Keys are remembered per position and compared raw; escaped spellings of a remembered key, and
+// keys that themselves hold a backslash or a quote, must still resolve to the right field.
+TEST_F(JsonDecoderTest, RememberedKeysMatchEscapedSpellings) {
+  Use(Schema({{"ab", DataType::Int32(), true},
+              {"a\\", DataType::Int32(), true},
+              {"a\"b", DataType::Int32(), true}}));
+  ASSERT_TRUE(Decode(R"({"ab":1})").ok());
+  ASSERT_TRUE(Decode(R"({"a\u0062":2})").ok());  // "ab" spelled with an escape
+  ASSERT_TRUE(Decode(R"({"a\\":3})").ok());      // the key a\ at the remembered position
+  ASSERT_TRUE(Decode(R"({"a\"b":4})").ok());     // raw bytes a\" begin like a\ followed by "
+  ASSERT_TRUE(Decode(R"({"ab":5})").ok());
+  ASSERT_EQ(batch_.num_rows(), 5u);
+  const int32_t expected[5][3] = {{1, 0, 0}, {2, 0, 0}, {0, 3, 0}, {0, 0, 4}, {5, 0, 0}};
+  for (size_t row = 0; row < 5; ++row) {
+    for (size_t c = 0; c < 3; ++c) {
+      if (expected[row][c] == 0) {
+        EXPECT_TRUE(batch_.column(c).IsNull(row)) << row << " " << c;
+      } else {
+        ASSERT_FALSE(batch_.column(c).IsNull(row)) << row << " " << c;
+        EXPECT_EQ(batch_.column(c).Get<int32_t>(row), expected[row][c]) << row << " " << c;
+      }
+    }
+  }
+}
+
 TEST_F(JsonDecoderTest, RepeatedKeyLastOneWins) {
   Use(CashbackSchema());
   ASSERT_TRUE(Decode(R"({"customer_id":"first","timestamp":"2024-01-01 00:00:00",)"

@@ -34,6 +34,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <vector>
 
 #include "connector/datagen/scenario_support.h"
 
@@ -142,18 +143,17 @@ size_t AppendRandomString(std::string& out, Rng& r, uint64_t max_length, char sp
   return out.size() - start;
 }
 
-// Appends exactly `length` lowercase letters.
+// Appends exactly `length` lowercase letters, eight from each draw (a byte scaled to 0..25).
 void AppendExactString(std::string& out, Rng& r, int64_t length) {
-  uint64_t bits = 0;
-  int left = 0;
-  for (int64_t i = 0; i < length; ++i) {
-    if (left == 0) {
-      bits = r.Next();
-      left = 13;  // 26^13 < 2^64
+  if (length <= 0) return;
+  const size_t start = out.size();
+  out.resize(start + static_cast<size_t>(length));
+  char* p = out.data() + start;
+  for (int64_t i = 0; i < length;) {
+    uint64_t bits = r.Next();
+    for (int k = 0; k < 8 && i < length; ++k, ++i, bits >>= 8) {
+      p[i] = static_cast<char>('a' + (((bits & 0xff) * 26) >> 8));
     }
-    out.push_back(static_cast<char>('a' + bits % 26));
-    bits /= 26;
-    --left;
   }
 }
 
@@ -351,19 +351,27 @@ class NexmarkScenario final : public ScenarioGenerator {
       s.append("channel-");
       AppendInt(s, static_cast<int64_t>(channel));
       s.append(R"(","url":")");
-      // The same url for every bid of the channel: drawn from a stream of its own.
-      Rng url_rng(Rng::Mix(channel_seed_ + channel));
-      AppendBaseUrl(s, url_rng);
-      if (url_rng.Below(10) > 0) {
-        s.append("&channel_id=");
-        AppendInt(s, static_cast<int64_t>(ReverseBits(static_cast<uint32_t>(channel))));
-      }
+      s.append(ChannelUrl(channel));
     }
     s.append(R"(","dateTime":")");
     s.append(time_);
     s.append(R"(","extra":")");
     AppendExtra(s, r, 8 * 4, kAvgBidBytes);
     s.append("\"}");
+  }
+
+  // The same url for every bid of a channel, drawn from a stream of its own; made once.
+  const std::string& ChannelUrl(uint64_t channel) {
+    std::string& url = channel_urls_[channel];
+    if (url.empty()) {
+      Rng url_rng(Rng::Mix(channel_seed_ + channel));
+      AppendBaseUrl(url, url_rng);
+      if (url_rng.Below(10) > 0) {
+        url.append("&channel_id=");
+        AppendInt(url, static_cast<int64_t>(ReverseBits(static_cast<uint32_t>(channel))));
+      }
+    }
+    return url;
   }
 
   // 'YYYY-MM-DD HH:MM:SS.mmm' of Unix milliseconds, UTC.
@@ -379,6 +387,7 @@ class NexmarkScenario final : public ScenarioGenerator {
   uint64_t channel_seed_;
   int64_t horizon_ms_ = 0;
   std::string hot_urls_[std::size(kHotChannels)];
+  std::vector<std::string> channel_urls_ = std::vector<std::string>(kChannels);
   std::string time_;  // the event time, formatted
   DateText event_dates_;
   DateText expire_dates_;
