@@ -25,6 +25,13 @@ class AggregateStates {
   // Folds row rows[i] of the argument columns into group groups[i], for i < n.
   virtual void Update(const std::vector<const Vector*>& args, const uint32_t* rows,
                       const uint32_t* groups, size_t n) = 0;
+  // Takes rows back out: row rows[i] was folded into group groups[i] before and is now
+  // withdrawn (the input is the changing result of another aggregation). Only called when the
+  // function is `retractable`.
+  virtual void Retract(const std::vector<const Vector*>& args, const uint32_t* rows,
+                       const uint32_t* groups, size_t n) {
+    (void)args, (void)rows, (void)groups, (void)n;
+  }
   // Appends the result of each of `groups` to `out` (a vector of the call's result type).
   virtual void Finalize(const uint32_t* groups, size_t n, Vector& out) const = 0;
   // A group's state as bytes, for checkpoints, and back.
@@ -41,6 +48,8 @@ struct AggregateFunction {
   // The leading arguments that are fed to the states, and the types they are cast to first;
   // later arguments are constant parameters (approx_count_distinct's rsd).
   std::vector<DataType> input_types;
+  // Whether its states can take rows back out (AggregateStates::Retract): count, sum, avg.
+  bool retractable = false;
   // Creates empty states for a new group table.
   std::function<std::unique_ptr<AggregateStates>()> make_states;
 };

@@ -58,6 +58,7 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
     f.result_type = DataType::Int64();
     if (args.empty()) {  // count(*)
       f.make_states = [] { return aggregate::MakeCountStates(true); };
+      f.retractable = true;
       return f;
     }
     f.input_types = args;
@@ -72,6 +73,7 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
     }
     if (args.size() != 1) return Status::Invalid("count() takes * or one argument (or DISTINCT a, b)");
     f.make_states = [] { return aggregate::MakeCountStates(false); };
+    f.retractable = true;
     return f;
   }
   if (name == "sum" || name == "avg" || name == "mean") {
@@ -95,6 +97,7 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
                           : DataType::Float64();
       f.make_states = [input, result = f.result_type] { return aggregate::MakeAvgStates(input, result); };
     }
+    f.retractable = true;
     return f;
   }
   if (name == "min" || name == "max" || name == "first" || name == "first_value" ||

@@ -26,6 +26,11 @@ class CountStates final : public AggregateStates {
     }
     for (size_t i = 0; i < n; ++i) counts_[groups[i]] += x.IsValid(rows[i]) ? 1 : 0;
   }
+  void Retract(const std::vector<const Vector*>& args, const uint32_t* rows, const uint32_t* groups,
+               size_t n) override {
+    const Vector* x = count_star_ ? nullptr : args[0];
+    for (size_t i = 0; i < n; ++i) counts_[groups[i]] -= !x || x->IsValid(rows[i]) ? 1 : 0;
+  }
   void Finalize(const uint32_t* groups, size_t n, Vector& out) const override {
     for (size_t i = 0; i < n; ++i) out.Append(counts_[groups[i]]);
   }

@@ -10,14 +10,15 @@ namespace {
 // Decimal sums of many rows outgrow 64 bits before the division brings them back.
 __extension__ typedef __int128 Int128;
 
-// sum over integers (and decimals' unscaled values) in int64, or doubles; NULL when a group saw
-// no non-null value. Integer overflow wraps, as Spark's non-ANSI sum of BIGINT does.
+// sum over integers (and decimals' unscaled values) in int64, or doubles; NULL when a group holds
+// no non-null value (counted, so that retracting the last one brings NULL back). Integer overflow
+// wraps, as Spark's non-ANSI sum of BIGINT does.
 template <typename T>
 class SumStates final : public AggregateStates {
  public:
   void Resize(size_t count) override {
     sums_.resize(count, T{});
-    seen_.resize(count, 0);
+    values_.resize(count, 0);
   }
   void Update(const std::vector<const Vector*>& args, const uint32_t* rows, const uint32_t* groups,
               size_t n) override {
@@ -29,12 +30,25 @@ class SumStates final : public AggregateStates {
         sums_[g] = static_cast<int64_t>(static_cast<uint64_t>(sums_[g]) +
                                         static_cast<uint64_t>(ReadInteger(x, row)));
       }
-      seen_[g] = 1;
+      ++values_[g];
+    });
+  }
+  void Retract(const std::vector<const Vector*>& args, const uint32_t* rows, const uint32_t* groups,
+               size_t n) override {
+    const Vector& x = *args[0];
+    ForEachValid(x, rows, groups, n, [&](uint32_t row, uint32_t g) {
+      if constexpr (std::is_same_v<T, double>) {
+        sums_[g] -= x.data<double>()[row];
+      } else {
+        sums_[g] = static_cast<int64_t>(static_cast<uint64_t>(sums_[g]) -
+                                        static_cast<uint64_t>(ReadInteger(x, row)));
+      }
+      if (--values_[g] == 0) sums_[g] = T{};  // no drift left behind by doubles
     });
   }
   void Finalize(const uint32_t* groups, size_t n, Vector& out) const override {
     for (size_t i = 0; i < n; ++i) {
-      if (!seen_[groups[i]]) {
+      if (values_[groups[i]] <= 0) {
         out.AppendNull();
       } else {
         out.Append(sums_[groups[i]]);
@@ -43,19 +57,16 @@ class SumStates final : public AggregateStates {
   }
   void Serialize(uint32_t group, std::string& out) const override {
     WriteRaw(out, sums_[group]);
-    out.push_back(static_cast<char>(seen_[group]));
+    WriteRaw(out, values_[group]);
   }
   bool Deserialize(uint32_t group, std::string_view& in) override {
-    if (!ReadRaw(in, &sums_[group]) || in.empty()) return false;
-    seen_[group] = static_cast<uint8_t>(in[0]);
-    in.remove_prefix(1);
-    return true;
+    return ReadRaw(in, &sums_[group]) && ReadRaw(in, &values_[group]);
   }
-  size_t MemoryUsage() const override { return sums_.capacity() * sizeof(T) + seen_.capacity(); }
+  size_t MemoryUsage() const override { return sums_.capacity() * sizeof(T) + values_.capacity() * 8; }
 
  private:
   std::vector<T> sums_;
-  std::vector<uint8_t> seen_;
+  std::vector<int64_t> values_;  // non-null values summed
 };
 
 // avg: the sum (int64 for integers, 128 bits for decimals, double for doubles) and the count.
@@ -69,21 +80,16 @@ class AvgStates final : public AggregateStates {
   }
   void Update(const std::vector<const Vector*>& args, const uint32_t* rows, const uint32_t* groups,
               size_t n) override {
-    const Vector& x = *args[0];
-    const bool doubles = x.type().id() == TypeId::kFloat64;
-    ForEachValid(x, rows, groups, n, [&](uint32_t row, uint32_t g) {
-      if constexpr (std::is_same_v<Sum, double>) {
-        sums_[g] += doubles ? x.data<double>()[row] : static_cast<double>(ReadInteger(x, row));
-      } else {
-        sums_[g] += ReadInteger(x, row);
-      }
-      ++counts_[g];
-    });
+    Fold(*args[0], rows, groups, n, 1);
+  }
+  void Retract(const std::vector<const Vector*>& args, const uint32_t* rows, const uint32_t* groups,
+               size_t n) override {
+    Fold(*args[0], rows, groups, n, -1);
   }
   void Finalize(const uint32_t* groups, size_t n, Vector& out) const override {
     for (size_t i = 0; i < n; ++i) {
       const uint32_t g = groups[i];
-      if (counts_[g] == 0) {
+      if (counts_[g] <= 0) {
         out.AppendNull();
         continue;
       }
@@ -111,6 +117,20 @@ class AvgStates final : public AggregateStates {
   size_t MemoryUsage() const override { return sums_.capacity() * sizeof(Sum) + counts_.capacity() * 8; }
 
  private:
+  // Adds (sign 1) or takes back out (sign -1) the rows' non-null values.
+  void Fold(const Vector& x, const uint32_t* rows, const uint32_t* groups, size_t n, int sign) {
+    const bool doubles = x.type().id() == TypeId::kFloat64;
+    ForEachValid(x, rows, groups, n, [&](uint32_t row, uint32_t g) {
+      if constexpr (std::is_same_v<Sum, double>) {
+        sums_[g] += sign * (doubles ? x.data<double>()[row] : static_cast<double>(ReadInteger(x, row)));
+      } else {
+        sums_[g] += sign * ReadInteger(x, row);
+      }
+      counts_[g] += sign;
+      if (counts_[g] == 0) sums_[g] = Sum{};  // no drift left behind by doubles
+    });
+  }
+
   int input_scale_;
   DataType result_;
   std::vector<Sum> sums_;

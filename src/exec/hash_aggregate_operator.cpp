@@ -1,6 +1,7 @@
 #include "exec/hash_aggregate_operator.h"
 
 #include <chrono>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -29,6 +30,28 @@ std::vector<uint32_t> AllGroups(const GroupTable& table) {
 
 HashAggregateOperator::HashAggregateOperator(HashAggregateSpec spec) : spec_(std::move(spec)) {
   for (const auto& a : spec_.aggregates) functions_.push_back(a.function);
+  if (spec_.retract_column >= 0) {
+    row_count_ = static_cast<int>(functions_.size());
+    AggregateFunction rows;
+    rows.name = "count";
+    rows.result_type = DataType::Int64();
+    rows.retractable = true;
+    rows.make_states = [] { return aggregate::MakeCountStates(true); };
+    functions_.push_back(std::move(rows));
+  }
+}
+
+Status HashAggregateOperator::EmitRetractions() {
+  for (const auto& a : spec_.aggregates) {
+    if (!IsEncodableType(a.function.result_type)) {
+      return Status::NotImplemented("{} gives {}, which an aggregation around it cannot take back "
+                                    "when it changes",
+                                    a.text, a.function.result_type.ToString());
+    }
+  }
+  if (!spec_.retract_output) return Status::Internal("this aggregation has no '$retract' column");
+  emit_retractions_ = true;
+  return Status::OK();
 }
 
 Status HashAggregateOperator::Push(const Batch& batch, EvalContext& context) {
@@ -57,7 +80,13 @@ Status HashAggregateOperator::Push(const Batch& batch, EvalContext& context) {
     GroupTable* table;
     std::vector<uint32_t> rows;
     std::vector<uint32_t> groups;
+    std::vector<uint32_t> retracted_rows;  // rows withdrawing earlier ones
+    std::vector<uint32_t> retracted_groups;
   };
+  const uint8_t* retracts =
+      spec_.retract_column >= 0
+          ? batch.column(static_cast<size_t>(spec_.retract_column)).data<uint8_t>()
+          : nullptr;
   std::vector<Part> parts;
   const bool windowed = spec_.window_end_key >= 0;
   const bool drops_late = windowed && spec_.mode != OutputMode::kComplete;
@@ -83,7 +112,7 @@ Status HashAggregateOperator::Push(const Batch& batch, EvalContext& context) {
       if (!part) {
         auto& table = tables_[end];
         if (!table) table = std::make_unique<GroupTable>(functions_);
-        parts.push_back(Part{end, table.get(), {}, {}});
+        parts.push_back(Part{end, table.get(), {}, {}, {}, {}});
         part = &parts.back();
       }
     }
@@ -96,16 +125,29 @@ Status HashAggregateOperator::Push(const Batch& batch, EvalContext& context) {
       if (found) SLUICE_RETURN_NOT_OK(LoadSpilledGroup(spilled_, *part->table, group));
     }
     if (track_changes) part->table->MarkChanged(group);
-    part->rows.push_back(row);
-    part->groups.push_back(group);
+    if (retracts && retracts[row]) {
+      part->retracted_rows.push_back(row);
+      part->retracted_groups.push_back(group);
+    } else {
+      part->rows.push_back(row);
+      part->groups.push_back(group);
+    }
   }
+  const std::vector<const Vector*> no_inputs;
   for (auto& p : parts) {
-    for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
-      p.table->states(a).Update(input_ptrs[a], p.rows.data(), p.groups.data(), p.rows.size());
+    for (size_t a = 0; a < functions_.size(); ++a) {
+      const auto& args = a < input_ptrs.size() ? input_ptrs[a] : no_inputs;
+      AggregateStates& states = p.table->states(a);
+      states.Update(args, p.rows.data(), p.groups.data(), p.rows.size());
+      if (!p.retracted_rows.empty()) {
+        states.Retract(args, p.retracted_rows.data(), p.retracted_groups.data(),
+                       p.retracted_rows.size());
+      }
     }
   }
   if (!parts.empty()) changed_since_trigger_ = true;
-  if (spec_.memory_budget > 0 && ++batches_since_budget_check_ >= 32) {
+  // (Groups that remember their emitted row stay in memory.)
+  if (spec_.memory_budget > 0 && !emit_retractions_ && ++batches_since_budget_check_ >= 32) {
     batches_since_budget_check_ = 0;
     while (MemoryUsage() > spec_.memory_budget && !tables_.empty()) {
       size_t before = MemoryUsage();
@@ -171,27 +213,75 @@ Status HashAggregateOperator::EmitCold(int64_t window, bool drain, bool changed_
   return flush();
 }
 
-Status HashAggregateOperator::EmitGroups(const GroupTable& table,
-                                         const std::vector<uint32_t>& groups,
+Status HashAggregateOperator::EmitGroups(GroupTable& table, const std::vector<uint32_t>& groups,
                                          EvalContext& context) {
   if (groups.empty()) return Status::OK();
-  std::vector<VectorPtr> columns;
   const size_t num_keys = spec_.keys.size();
-  for (size_t c = 0; c < spec_.output_schema.size(); ++c) {
-    auto v = std::make_shared<Vector>(spec_.output_schema.field(c).type);
-    v->Reserve(groups.size());
-    columns.push_back(std::move(v));
+  const size_t num_aggregates = spec_.aggregates.size();
+  // Which groups withdraw their previous row, and which give a row now: not a group whose rows
+  // were all withdrawn (it has none), except to an upsert sink in update mode, which would keep
+  // the stale row otherwise.
+  std::vector<uint32_t> withdrawn;
+  std::vector<uint32_t> current;
+  Vector rows(DataType::Int64());
+  if (row_count_ >= 0) {
+    table.states(static_cast<size_t>(row_count_)).Finalize(groups.data(), groups.size(), rows);
   }
-  for (uint32_t g : groups) {
-    std::string_view in = table.key(g);
-    for (size_t k = 0; k < num_keys; ++k) {
-      if (!DecodeValue(in, *columns[k])) return Status::Internal("corrupt group key");
+  for (size_t i = 0; i < groups.size(); ++i) {
+    const uint32_t g = groups[i];
+    if (emit_retractions_ && !table.emitted(g).empty()) withdrawn.push_back(g);
+    const bool empty = row_count_ >= 0 && rows.data<int64_t>()[i] <= 0;
+    if (!empty || (spec_.mode == OutputMode::kUpdate && !emit_retractions_)) {
+      current.push_back(g);
+    } else if (emit_retractions_) {
+      table.emitted(g).clear();
     }
   }
-  for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
-    table.states(a).Finalize(groups.data(), groups.size(), *columns[num_keys + a]);
+  const size_t n = withdrawn.size() + current.size();
+  if (n == 0) return Status::OK();
+  std::vector<VectorPtr> columns;
+  for (size_t c = 0; c < spec_.output_schema.size(); ++c) {
+    auto v = std::make_shared<Vector>(spec_.output_schema.field(c).type);
+    v->Reserve(n);
+    columns.push_back(std::move(v));
   }
-  Batch out(std::move(columns), groups.size());
+  const Status corrupt = Status::Internal("corrupt aggregation state");
+  auto append_keys = [&](uint32_t g) {
+    std::string_view in = table.key(g);
+    for (size_t k = 0; k < num_keys; ++k) {
+      if (!DecodeValue(in, *columns[k])) return false;
+    }
+    return true;
+  };
+  // The withdrawn rows first, as they were emitted.
+  for (uint32_t g : withdrawn) {
+    if (!append_keys(g)) return corrupt;
+    std::string_view in = table.emitted(g);
+    in.remove_prefix(1);  // the marker
+    for (size_t a = 0; a < num_aggregates; ++a) {
+      if (!DecodeValue(in, *columns[num_keys + a])) return corrupt;
+    }
+  }
+  for (uint32_t g : current) {
+    if (!append_keys(g)) return corrupt;
+  }
+  for (size_t a = 0; a < num_aggregates; ++a) {
+    table.states(a).Finalize(current.data(), current.size(), *columns[num_keys + a]);
+  }
+  if (spec_.retract_output) {
+    Vector& flags = *columns.back();
+    for (size_t i = 0; i < n; ++i) flags.Append(static_cast<uint8_t>(i < withdrawn.size()));
+  }
+  if (emit_retractions_) {
+    for (size_t i = 0; i < current.size(); ++i) {
+      std::string& emitted = table.emitted(current[i]);
+      emitted.assign(1, '\1');  // a marker: a group without aggregates emitted something too
+      for (size_t a = 0; a < num_aggregates; ++a) {
+        EncodeValue(*columns[num_keys + a], withdrawn.size() + i, emitted);
+      }
+    }
+  }
+  Batch out(std::move(columns), n);
   return Emit(out, context);
 }
 
@@ -270,7 +360,8 @@ Status HashAggregateOperator::Finish() {
 }
 
 // Layout: watermark, then per group table its window end, its group count and per group the
-// key, the changed flag and every aggregate's state.
+// key, the changed flag, every aggregate's state (the hidden row count last) and, when it emits
+// retractions, the row it emitted last.
 Status HashAggregateOperator::SnapshotState(std::string& out) const {
   using aggregate::WriteBytes;
   using aggregate::WriteRaw;
@@ -292,6 +383,7 @@ Status HashAggregateOperator::SnapshotState(std::string& out) const {
       WriteBytes(out, table->key(g));
       WriteRaw(out, static_cast<uint8_t>(table->changed(g)));
       for (size_t a = 0; a < functions_.size(); ++a) table->states(a).Serialize(g, out);
+      if (emit_retractions_) WriteBytes(out, std::as_const(*table).emitted(g));
     }
     if (cold > 0) {
       SLUICE_RETURN_NOT_OK(spill_->Scan(end, [&](std::string_view key, std::string_view value) {
@@ -327,6 +419,11 @@ Status HashAggregateOperator::RestoreState(std::string_view in) {
       for (size_t a = 0; a < functions_.size(); ++a) {
         if (!table->states(a).Deserialize(g, in)) return damaged;
       }
+      if (emit_retractions_) {
+        std::string_view emitted;
+        if (!ReadBytes(in, &emitted)) return damaged;
+        table->emitted(g).assign(emitted);
+      }
     }
     tables_[end] = std::move(table);
   }
@@ -355,6 +452,8 @@ std::string HashAggregateOperator::Describe() const {
   if (spec_.mode != OutputMode::kAppend) {
     out += fmt::format(", trigger every {} ms", spec_.trigger_interval_ms);
   }
+  if (spec_.retract_column >= 0) out += ", input rows may withdraw earlier ones";
+  if (emit_retractions_) out += ", a changed group withdraws its previous row";
   return out;
 }
 

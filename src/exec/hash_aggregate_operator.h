@@ -31,7 +31,13 @@ struct HashAggregateSpec {
   OutputMode mode = OutputMode::kAppend;
   // update / complete: how often results are emitted (processing time).
   int64_t trigger_interval_ms = 1000;
-  Schema output_schema;  // the keys, then the aggregates
+  Schema output_schema;  // the keys, the aggregates, then '$retract' with `retract_output`
+  // update / complete: the output ends with a BOOLEAN column '$retract', true on a row that
+  // withdraws one emitted before (only once EmitRetractions() was called; false until then).
+  bool retract_output = false;
+  // The input column (BOOLEAN) that marks a row withdrawing one the input sent before (the input
+  // is another aggregation's changing result), or -1. Every aggregate must be retractable.
+  int retract_column = -1;
   // Above this many bytes of state (0: no limit), the largest window's groups move to RocksDB
   // in `spill_dir`, and come back when a row touches them or the window fires.
   size_t memory_budget = 0;
@@ -43,6 +49,11 @@ struct HashAggregateSpec {
 class HashAggregateOperator final : public Operator {
  public:
   explicit HashAggregateOperator(HashAggregateSpec spec);
+
+  // Another aggregation reads this one's results: a group that changes first withdraws its
+  // previous row ('$retract' true), then sends the new one. Before the state is restored.
+  // Fails when a result type cannot be kept for withdrawing (a ROW or ARRAY).
+  Status EmitRetractions();
 
   Status Push(const Batch& batch, EvalContext& context) override;
   Status OnWatermark(int64_t watermark, EvalContext& context) override;
@@ -64,7 +75,7 @@ class HashAggregateOperator final : public Operator {
 
  private:
   // Sends rows for `groups` of `table` downstream.
-  Status EmitGroups(const GroupTable& table, const std::vector<uint32_t>& groups,
+  Status EmitGroups(GroupTable& table, const std::vector<uint32_t>& groups,
                     EvalContext& context);
   // update / complete: the trigger's output.
   Status EmitTrigger(EvalContext& context);
@@ -78,7 +89,11 @@ class HashAggregateOperator final : public Operator {
   Status LoadSpilledGroup(std::string_view value, GroupTable& table, uint32_t group);
 
   HashAggregateSpec spec_;
-  std::vector<AggregateFunction> functions_;
+  std::vector<AggregateFunction> functions_;  // the aggregates, then the hidden row count
+  // With retractions in the input: functions_[row_count_] counts a group's rows, and a group
+  // whose rows were all withdrawn gives no row. -1 otherwise.
+  int row_count_ = -1;
+  bool emit_retractions_ = false;
   // By window end (INT64_MIN for an aggregation without windows), ascending, so closing
   // windows is taking from the front.
   std::map<int64_t, std::unique_ptr<GroupTable>> tables_;

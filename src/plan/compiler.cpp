@@ -92,6 +92,12 @@ struct Relation {
   int window_end = -1;       // a window-end column that the watermark closes
   ResumeFilterOperator* resume = nullptr;
   bool stateful = false;
+  // The rows are a changing result (an aggregation in update/complete mode, an updating
+  // Top-N): a later row for a key replaces an earlier one. When `changelog` is set, that
+  // aggregation can instead withdraw its earlier rows, marked in column `retract_column`.
+  bool updating = false;
+  int retract_column = -1;
+  HashAggregateOperator* changelog = nullptr;
   std::vector<int> lookup_used;  // columns lookup-join keys read
   // Chains of other inputs (the right sides of joins), each hung under its own source.
   std::vector<std::pair<SourceEntry*, std::unique_ptr<Operator>>> other_heads;
@@ -616,6 +622,11 @@ Status ScriptPlanner::PlanStreamJoin(const sql::SelectStatement& select, const s
                                             "in a view or subquery)");
   }
   for (const Relation* side : {&left, &right}) {
+    if (side->updating) {
+      return Unsupported(join.location, fmt::format("a join with the changing results of an "
+                                                    "aggregation or ranking ('{}')",
+                                                    side->label));
+    }
     for (const auto& c : side->scope.columns()) {
       if (c.type.IsNested()) {
         return Unsupported(join.location, fmt::format("joining rows with the {} column '{}' (select "
@@ -788,6 +799,15 @@ Result<Relation> ScriptPlanner::ProjectSubquery(Relation inner, const std::strin
   rel.on_source = false;
   rel.source_rows = inner.source_rows;
   rel.stateful = inner.stateful;
+  rel.updating = inner.updating;
+  rel.changelog = inner.changelog;
+  if (inner.retract_column >= 0) {
+    // The marks of withdrawn rows go along, for an aggregation around this query.
+    rel.retract_column = static_cast<int>(inner.outputs.size());
+    inner.outputs.push_back(std::make_shared<ColumnReference>(inner.retract_column, "$retract",
+                                                              DataType::Boolean()));
+    inner.output_names.push_back("$retract");
+  }
   Schema schema;
   for (size_t i = 0; i < inner.outputs.size(); ++i) {
     const ExpressionPtr& e = inner.outputs[i];
@@ -873,6 +893,21 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
                                         "window(ts, '10 minutes')");
     }
     spark_window = g.get();
+  }
+  if (rel.updating) {
+    // The rows are another query's changing results: only filters, projections and (with
+    // retractable aggregates) aggregations can follow them.
+    const char* what = window_tvf || spark_window ? "windows over"
+                       : !select.joins.empty()    ? "a join with"
+                                                  : nullptr;
+    for (const auto& item : select.items) {
+      if (!what && item.expression->has_over) what = "a ranking over";
+    }
+    if (what) {
+      return Unsupported(from.location, fmt::format("{} the changing results of an aggregation "
+                                                    "or ranking ('{}')",
+                                                    what, rel.label));
+    }
   }
   const bool session = (window_tvf && window_tvf->function_name == "session") ||
                        (spark_window && spark_window->name == "session_window");
@@ -1155,6 +1190,28 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
     }
     AggregationPlan plan = std::move(*planned);
     for (auto& [text, column] : substitutions) plan.substitutions.emplace(text, column);
+    if (rel.updating) {
+      // An aggregation of another's changing results: each change withdraws the old row and
+      // adds the new one, so every aggregate has to be able to take a row back out.
+      if (!rel.changelog) {
+        return Unsupported(select.location, fmt::format("an aggregation over the changing results "
+                                                        "of a Top-N ranking ('{}')",
+                                                        rel.label));
+      }
+      for (const auto& call : plan.spec.aggregates) {
+        if (!call.function.retractable) {
+          return source_.Error(
+              select.location,
+              fmt::format("{} over the changing results of another aggregation ('{}') is not "
+                          "supported: a changed result withdraws its old row, which {}() cannot "
+                          "take back out (count, sum and avg can)",
+                          call.text, rel.label, call.function.name));
+        }
+      }
+      Status retracting = rel.changelog->EmitRetractions();
+      if (!retracting.ok()) return source_.Error(select.location, retracting.message());
+      plan.spec.retract_column = rel.retract_column;
+    }
     used_columns.insert(used_columns.end(), plan.used_columns.begin(), plan.used_columns.end());
 
     // The output mode: asked for with SET 'output-mode', else the natural one for the query
@@ -1184,6 +1241,13 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
                           OutputModeName(mode), sink.label));
     }
     plan.spec.mode = mode;
+    const bool changing = mode != OutputMode::kAppend && !session;
+    if (changing) {
+      // Where rows withdrawn for an aggregation around this one are marked (see Relation).
+      plan.spec.retract_output = true;
+      plan.spec.output_schema.Add(Field{"$retract", DataType::Boolean(), false});
+      plan.output_scope.Add(ScopeColumn{"", "$retract", DataType::Boolean(), false});
+    }
     plan.spec.window_end_key = closes_windows || (window_end_key >= 0 && mode == OutputMode::kComplete)
                                    ? window_end_key
                                    : -1;
@@ -1212,10 +1276,14 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
       session_spec.aggregate = std::move(plan.spec);
       append(std::make_unique<SessionAggregateOperator>(std::move(session_spec)));
     } else {
-      append(std::make_unique<HashAggregateOperator>(std::move(plan.spec)));
+      auto aggregate = std::make_unique<HashAggregateOperator>(std::move(plan.spec));
+      rel.changelog = changing ? aggregate.get() : nullptr;
+      append(std::move(aggregate));
     }
     grouped_input = scope;
     scope = std::move(plan.output_scope);
+    rel.updating = changing;
+    rel.retract_column = changing ? static_cast<int>(scope.size()) - 1 : -1;
     // Results are new rows: event time is now the closed windows' end, if any.
     rel.rowtime = -1;
     rel.window_end = closes_windows ? window_end_key : -1;
@@ -1349,6 +1417,9 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
                                  sink.label));
       }
       spec.updating = true;
+      rel.updating = true;
+      rel.changelog = nullptr;
+      rel.retract_column = -1;
       spec.trigger_interval_ms =
           trigger_interval_ms_ > 0 ? trigger_interval_ms_ : pipeline_options_.commit_interval_ms;
     }
@@ -1401,6 +1472,7 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
         const ScopeColumn& c = scope.columns()[i];
         if (!e.parts.empty() && !SameIdentifier(c.qualifier, e.parts[0])) continue;
         if (static_cast<int>(i) == rank_column) continue;
+        if (c.name.starts_with('$')) continue;  // planner-internal ($retract, $window_end)
         expressions.push_back(std::make_shared<ColumnReference>(static_cast<int>(i), c.name, c.type));
         names.push_back(c.name);
         locations.push_back(e.location);

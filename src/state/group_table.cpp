@@ -33,6 +33,7 @@ size_t GroupTable::MemoryUsage() const {
   size_t bytes = key_bytes_.bytes_used() + index_.capacity() * (sizeof(std::string_view) + 8) +
                  keys_.capacity() * sizeof(std::string_view) + changed_.capacity();
   for (const auto& s : states_) bytes += s->MemoryUsage();
+  for (const auto& e : emitted_) bytes += sizeof(std::string) + (e.size() > 15 ? e.capacity() : 0);
   return bytes;
 }
 

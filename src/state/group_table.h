@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -42,6 +43,16 @@ class GroupTable {
   bool has_changes() const { return !changed_list_.empty(); }
   bool changed(uint32_t group) const { return changed_[group] != 0; }
 
+  // The aggregate values last emitted for a group (encoded; empty: none yet), kept by an
+  // aggregation that withdraws them when the group changes.
+  std::string& emitted(uint32_t group) {
+    if (emitted_.size() <= group) emitted_.resize(keys_.size());
+    return emitted_[group];
+  }
+  std::string_view emitted(uint32_t group) const {
+    return group < emitted_.size() ? std::string_view(emitted_[group]) : std::string_view();
+  }
+
   size_t MemoryUsage() const;
 
  private:
@@ -51,6 +62,7 @@ class GroupTable {
   std::vector<std::unique_ptr<AggregateStates>> states_;
   std::vector<uint8_t> changed_;
   std::vector<uint32_t> changed_list_;
+  std::vector<std::string> emitted_;
   size_t capacity_ = 0;  // groups the states have room for
 };
 

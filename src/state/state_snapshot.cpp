@@ -13,7 +13,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kMagic = "SLUICE-STATE-2\n";
+constexpr std::string_view kMagic = "SLUICE-STATE-3\n";
 constexpr std::string_view kCommitted = "state.snapshot";
 constexpr std::string_view kPending = "state.snapshot.pending";
 
