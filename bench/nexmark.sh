@@ -6,7 +6,11 @@
 # ${NEXMARK_SINK} filled in; the sink is always 'blackhole', so the figure is reading, decoding
 # and the query, not writing.
 #
-#   datagen (default)  the nexmark scenario generated in-process (seed 1), every query file
+#   datagen (default)  the nexmark scenario generated in-process (seed 1), every query file;
+#                      rows filled in directly ('encoding' = 'none'), as Flink's Nexmark source
+#                      makes them, so no JSON is written or parsed
+#   --json             datagen, but each event made as JSON text and decoded by the pipeline, as
+#                      it would be from Kafka
 #   --kafka            N events produced once to a fresh topic of the local stack (one
 #                      partition, seed 1), then each query (default q5 and q7) read as JSON with
 #                      `sluice run --bounded`; needs `scripts/stack up kafka`
@@ -19,12 +23,14 @@ NEXMARK="$ROOT/bench/nexmark"
 
 usage() {
   cat <<'EOF'
-usage: bench/nexmark.sh [--events N] [--kafka] [query...]
+usage: bench/nexmark.sh [--events N] [--json | --kafka] [query...]
 
 Runs Nexmark queries (bench/nexmark/q*.sql) on sluice into a blackhole sink and prints events per
 CPU-second of the sluice process next to Flink's published per-core figure.
 
   --events N   events to generate (default 10,000,000 with datagen, 2,000,000 with --kafka)
+  --json       with datagen: make each event as JSON and decode it (default: fill the columns
+               directly, as Flink's Nexmark source does)
   --kafka      produce the events to a Kafka topic of the local stack once, then read it with
                `sluice run --bounded` (default queries q5 q7); needs `scripts/stack up kafka`
   query        q0, q5, ... or 0, 5, ... (default: every bench/nexmark/q*.sql with datagen)
@@ -37,12 +43,14 @@ EOF
 
 events=
 kafka=0
+json=0
 queries=()
 while (($#)); do
   case $1 in
     --events) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; events=$2; shift 2 ;;
     --events=*) events=${1#--events=}; shift ;;
     --kafka) kafka=1; shift ;;
+    --json) json=1; shift ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
     *) queries+=("q${1#q}"); shift ;;
@@ -129,7 +137,7 @@ if ((kafka)); then
   source_name=kafka
   run_args=(run --bounded)
 else
-  source_name=datagen
+  if ((json)); then source_name=datagen-json; else source_name=datagen; fi
   run_args=(run)
 fi
 
@@ -139,7 +147,9 @@ for q in "${queries[@]}"; do
   if ((kafka)); then
     connector="'connector' = 'kafka', 'topic' = '$topic', 'properties.bootstrap.servers' = '$bootstrap', 'properties.group.id' = 'nexmark_bench_$$_$q', 'scan.startup.mode' = 'earliest-offset', 'format' = 'json'"
   else
-    connector="'connector' = 'datagen', 'scenario' = 'nexmark', 'number-of-rows' = '$events', 'seed' = '1'"
+    encoding=none
+    ((json)) && encoding=json
+    connector="'connector' = 'datagen', 'scenario' = 'nexmark', 'number-of-rows' = '$events', 'seed' = '1', 'encoding' = '$encoding'"
   fi
   make_sql "$q" "$connector" "$work/$q.sql"
   printf '   %s ... ' "$q"
@@ -162,7 +172,7 @@ done
 echo
 # Thousands separators for the integer columns.
 group() { LC_ALL=C awk -v n="$1" 'BEGIN { if (n !~ /^[0-9]+$/) { print n; exit } s = ""; while (length(n) > 3) { s = "," substr(n, length(n) - 2) s; n = substr(n, 1, length(n) - 3) } print n s }'; }
-fmt='%-5s  %-7s  %12s  %12s  %8s  %8s  %14s  %14s  %7s\n'
+fmt='%-5s  %-12s  %12s  %12s  %8s  %8s  %14s  %14s  %7s\n'
 # shellcheck disable=SC2059
 printf "$fmt" query source events "rows out" "wall s" CPU-s "events/CPU-s" "Flink/core" ratio
 for r in "${rows[@]}"; do

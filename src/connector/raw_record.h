@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "vector/batch.h"
 #include "vector/string_arena.h"
 
 namespace sluice {
@@ -44,6 +45,11 @@ class RawBatch {
   // Attaches headers (JSON object text) to the record added last.
   void SetLastHeaders(std::string_view headers) { records_.back().headers = arena_.Add(headers); }
 
+  // Rows the source filled in itself (Source::FillColumns), one per record, in the decoder's
+  // physical layout; the records then carry positions, times and keys, no values.
+  void SetFilled(Batch rows) { filled_ = std::move(rows); has_filled_ = true; }
+  const Batch* filled() const { return has_filled_ ? &filled_ : nullptr; }
+
   size_t size() const { return records_.size(); }
   bool empty() const { return records_.empty(); }
   const RawRecord& operator[](size_t i) const { return records_[i]; }
@@ -53,6 +59,8 @@ class RawBatch {
   std::string origin_;
   StringArena arena_{64 * 1024, kReadAhead};
   std::vector<RawRecord> records_;
+  Batch filled_;
+  bool has_filled_ = false;
 };
 
 }  // namespace sluice

@@ -7,6 +7,7 @@
 #include "common/result.h"
 #include "connector/raw_record.h"
 #include "connector/source_offsets.h"
+#include "types/schema.h"
 
 namespace sluice {
 
@@ -38,6 +39,13 @@ class Source {
   // The partitions this source reads now (Kafka: its assignment), so event time waits for each
   // of them, records or not; empty when the source has no partitions to tell.
   virtual std::vector<int32_t> Partitions() const { return {}; }
+  // Whether the source fills `physical` (the columns the JSON decoder would) itself, in
+  // RawBatch::SetFilled, instead of delivering bytes: datagen with 'encoding' = 'none'. Called
+  // once, before Open; an error says why it cannot although asked to.
+  virtual Result<bool> FillColumns(const Schema& physical) {
+    (void)physical;
+    return false;
+  }
   // One line for `sluice explain`: "datagen(scenario=cashback, count=1000, seed=7)".
   virtual std::string Describe() const = 0;
 };

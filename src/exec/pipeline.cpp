@@ -73,8 +73,11 @@ Status Pipeline::Open() {
   for (auto* sink : sinks_) SLUICE_RETURN_NOT_OK(sink->Open());
   for (auto& w : dead_letter_writers_) SLUICE_RETURN_NOT_OK(w->Open());
   for (auto& task : sources_) {
-    SLUICE_RETURN_NOT_OK(
-        task.source->Open().WithContext("opening source '" + task.table_name + "'"));
+    const std::string context = "opening source '" + task.table_name + "'";
+    if (const Schema* columns = task.decoder->json_schema()) {
+      SLUICE_RETURN_NOT_OK(task.source->FillColumns(*columns).status().WithContext(context));
+    }
+    SLUICE_RETURN_NOT_OK(task.source->Open().WithContext(context));
   }
   return Recover();
 }

@@ -37,6 +37,8 @@ class RecordDecoder {
   // placeholders nothing reads. Pruning is what keeps wide records cheap (Spark prunes JSON
   // columns the same way); a type error in a pruned field then goes unnoticed, as it would there.
   void Prune(const std::vector<bool>& needed);
+  // The columns JSON decoding fills (after pruning); null when the format is not JSON.
+  const Schema* json_schema() const { return json_ ? &physical_schema_ : nullptr; }
   // The declared columns that are decoded, for explain: "a, b, c".
   std::string DecodedColumns() const;
   // Appends the decoded rows of `in` to a new batch; bad records go to `dead_letters`. When

@@ -714,7 +714,7 @@ TEST(DatagenSource, DefaultStartTimeIsNow) {
 TEST(DatagenSource, OptionErrorsNameTheTableAndTheOption) {
   EXPECT_EQ(MakeError({{"scenario", "cashback"}, {"rows-per-sec", "10"}}),
             "table 'orders': unknown option 'rows-per-sec' for connector 'datagen'; known "
-            "options: bad-fraction, format, number-of-rows, rows-per-second, scenario, seed, "
+            "options: bad-fraction, encoding, format, number-of-rows, rows-per-second, scenario, seed, "
             "start-time, json.*");
   EXPECT_EQ(MakeError({{"number-of-rows", "10"}}),
             "table 'orders': option 'scenario' is required for connector 'datagen'; one of "
@@ -740,6 +740,37 @@ TEST(DatagenSource, OptionErrorsNameTheTableAndTheOption) {
   EXPECT_EQ(MakeError({{"scenario", "cashback"}, {"start-time", "yesterday"}}),
             "table 'orders': option 'start-time' expects a timestamp 'YYYY-MM-DD HH:MM:SS' (UTC), "
             "found 'yesterday'");
+}
+
+// 'encoding' = 'none' (filling columns without JSON) is for nexmark without malformed records,
+// over columns that are nexmark fields; otherwise a clear error, before anything is read.
+TEST(DatagenSource, FillingColumnsDirectlyIsRefusedWhereItCannotWork) {
+  const Schema bids({{"bid", DataType::Struct({{"price", DataType::Int64(), true}}), true}});
+  auto fill = [&](std::map<std::string, std::string> options, const Schema& schema) {
+    options.emplace("encoding", "none");
+    auto s = MakeSource(std::move(options));
+    EXPECT_TRUE(s.ok());
+    return (*s)->FillColumns(schema);
+  };
+  auto ok = fill({{"scenario", "nexmark"}}, bids);
+  ASSERT_TRUE(ok.ok());
+  EXPECT_TRUE(*ok);
+  auto json = MakeSource({{"scenario", "nexmark"}});
+  ASSERT_TRUE(json.ok());
+  EXPECT_FALSE(*(*json)->FillColumns(bids));  // the default: JSON, decoded by the pipeline
+
+  EXPECT_EQ(fill({{"scenario", "cashback"}}, bids).status().message(),
+            "table 'orders': 'encoding' = 'none' fills the columns directly, which the cashback "
+            "scenario cannot (only nexmark can); use 'encoding' = 'json'");
+  EXPECT_EQ(fill({{"scenario", "nexmark"}, {"bad-fraction", "0.1"}}, bids).status().message(),
+            "table 'orders': 'encoding' = 'none' fills the columns directly, which the nexmark "
+            "scenario cannot do with malformed records ('bad-fraction'); use 'encoding' = 'json'");
+  const Schema wrong_type({{"bid", DataType::Struct({{"price", DataType::Float64(), true}}), true}});
+  EXPECT_FALSE(fill({{"scenario", "nexmark"}}, wrong_type).ok());
+  const Schema unknown({{"auction_count", DataType::Int64(), true}});
+  EXPECT_FALSE(fill({{"scenario", "nexmark"}}, unknown).ok());
+  EXPECT_EQ(MakeError({{"scenario", "nexmark"}, {"encoding", "avro"}}).substr(0, 30),
+            "table 'orders': option 'encodi");
 }
 
 }  // namespace

@@ -27,7 +27,7 @@ int64_t NowMs() {
 Result<std::unique_ptr<Source>> DatagenSource::Make(const ConnectorOptions& options) {
   SLUICE_RETURN_NOT_OK(options.CheckKnown("datagen",
                                           {"scenario", "number-of-rows", "rows-per-second", "seed",
-                                           "bad-fraction", "start-time", "format"},
+                                           "bad-fraction", "start-time", "format", "encoding"},
                                           {"json."}));
   std::unique_ptr<DatagenSource> s(new DatagenSource());
   s->table_ = options.table_name();
@@ -40,6 +40,9 @@ Result<std::unique_ptr<Source>> DatagenSource::Make(const ConnectorOptions& opti
         fmt::join(scenarios, "', '"));
   }
   SLUICE_ASSIGN_OR_RETURN(std::string scenario, options.GetEnum("scenario", "", scenarios));
+  Result<std::string> encoding = options.GetEnum("encoding", "json", {"json", "none"});
+  if (!encoding.ok()) return encoding.status();
+  s->encode_json_ = encoding.value() != "none";
 
   if (options.Has("number-of-rows")) {
     SLUICE_ASSIGN_OR_RETURN(int64_t rows, options.GetInt("number-of-rows", 0));
@@ -99,6 +102,23 @@ Result<std::unique_ptr<Source>> DatagenSource::Make(const ConnectorOptions& opti
   return std::unique_ptr<Source>(std::move(s));
 }
 
+Result<bool> DatagenSource::FillColumns(const Schema& physical) {
+  if (encode_json_) return false;
+  if (!generator_->BindColumns(physical)) {
+    return Status::Invalid(
+        "table '{}': 'encoding' = 'none' fills the columns directly, which the {} scenario {}; "
+        "use 'encoding' = 'json'",
+        table_, generator_->scenario(),
+        generator_->scenario() != "nexmark" ? "cannot (only nexmark can)"
+        : config_.bad_fraction > 0
+            ? "cannot do with malformed records ('bad-fraction')"
+            : "cannot do for these columns (each must be a field of the nexmark event, with "
+              "the type of Flink's Nexmark table)");
+  }
+  filled_schema_ = physical;
+  return true;
+}
+
 Status DatagenSource::Open() {
   opened_ = true;
   last_refill_ = Clock::now();
@@ -136,6 +156,20 @@ Result<bool> DatagenSource::Poll(RawBatch& out, size_t max_records,
     tokens_ -= static_cast<double>(n);
   }
 
+  if (filled_schema_) {
+    Batch rows = Batch::Empty(*filled_schema_);
+    std::vector<VectorPtr>& columns = rows.columns();
+    for (auto& column : columns) column->Reserve(n);
+    for (uint64_t i = 0; i < n; ++i) {
+      const int64_t offset = static_cast<int64_t>(generator_->sequence());
+      generator_->NextColumns(columns, record_);
+      out.AddWithKey(record_.key, {}, record_.event_time_ms, 0, offset);
+    }
+    rows.set_num_rows(n);
+    out.SetFilled(std::move(rows));
+    delivered_ += static_cast<int64_t>(n);
+    return !(number_of_rows_ && delivered_ >= *number_of_rows_);
+  }
   for (uint64_t i = 0; i < n; ++i) {
     const int64_t offset = static_cast<int64_t>(generator_->sequence());
     generator_->Next(record_);
@@ -166,6 +200,7 @@ std::string DatagenSource::Describe() const {
   }
   fmt::format_to(std::back_inserter(out), ", seed={}, bad-fraction={}",
                  static_cast<int64_t>(config_.seed), config_.bad_fraction);
+  if (!encode_json_) out += ", encoding=none";
   if (start_time_text_) {
     fmt::format_to(std::back_inserter(out), ", start-time={}", *start_time_text_);
   }

@@ -22,6 +22,9 @@ namespace sluice {
 //   'seed'            PRNG seed (default 0); the same seed and start-time give the same records
 //   'bad-fraction'    fraction of malformed records in [0, 1] (default 0)
 //   'start-time'      event time of the first record, 'YYYY-MM-DD HH:MM:SS' UTC (default: now)
+//   'encoding'        'json' (default): records are JSON text the pipeline decodes, as from Kafka;
+//                     'none': the columns are filled in directly, no JSON made or parsed (as
+//                     Flink's Nexmark source makes rows) — nexmark only, no bad records
 // 'format' and 'json.*' are accepted and ignored: the pipeline decodes.
 //
 // Records: origin "datagen:<scenario>", partition 0, offset = 0-based sequence number,
@@ -30,6 +33,7 @@ class DatagenSource final : public Source {
  public:
   static Result<std::unique_ptr<Source>> Make(const ConnectorOptions& options);
 
+  Result<bool> FillColumns(const Schema& physical) override;
   Status Open() override;
   Result<bool> Poll(RawBatch& out, size_t max_records, std::chrono::milliseconds timeout) override;
   Status Close() override;
@@ -50,6 +54,8 @@ class DatagenSource final : public Source {
   GeneratorConfig config_;
   std::unique_ptr<ScenarioGenerator> generator_;
   GeneratedRecord record_;
+  bool encode_json_ = true;
+  std::optional<Schema> filled_schema_;  // FillColumns accepted: the columns Poll fills
   int64_t delivered_ = 0;
   bool opened_ = false;
 

@@ -33,7 +33,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <iterator>
+#include <span>
 #include <vector>
 
 #include "connector/datagen/scenario_support.h"
@@ -78,6 +80,7 @@ constexpr std::string_view kHotChannels[] = {"Google", "Facebook", "Baidu", "App
 // Seeds of the url streams, apart from the content and malformed streams.
 constexpr uint64_t kHotUrlStream = 0x4e58'4d4b'0000'0003ULL;
 constexpr uint64_t kChannelUrlStream = 0x4e58'4d4b'0000'0004ULL;
+constexpr uint64_t kExtraStream = 0x4e58'4d4b'0000'0005ULL;
 
 // The last person id (base 0) generated at or before event n.
 int64_t LastPersonId(int64_t n) {
@@ -143,29 +146,27 @@ size_t AppendRandomString(std::string& out, Rng& r, uint64_t max_length, char sp
   return out.size() - start;
 }
 
-// Appends exactly `length` lowercase letters, eight from each draw (a byte scaled to 0..25).
-void AppendExactString(std::string& out, Rng& r, int64_t length) {
-  if (length <= 0) return;
-  const size_t start = out.size();
-  out.resize(start + static_cast<size_t>(length));
-  char* p = out.data() + start;
-  for (int64_t i = 0; i < length;) {
-    uint64_t bits = r.Next();
-    for (int k = 0; k < 8 && i < length; ++k, ++i, bits >>= 8) {
-      p[i] = static_cast<char>('a' + (((bits & 0xff) * 26) >> 8));
-    }
+// Fills `out` with `length` lowercase letters drawn from `seed` alone (a splitmix64 stream),
+// eight from each draw: each byte scaled to 0..25, in 16-bit lanes of one multiplication.
+void FillLetters(char* out, size_t length, uint64_t seed) {
+  constexpr uint64_t kLowBytes = 0x00ff00ff00ff00ffULL;
+  for (size_t i = 0; i < length; i += 8) {
+    const uint64_t x = Rng::SplitMix64(seed);
+    const uint64_t even = (((x & kLowBytes) * 26) >> 8) & kLowBytes;
+    const uint64_t odd = ((((x >> 8) & kLowBytes) * 26) >> 8) & kLowBytes;
+    const uint64_t letters = (even | (odd << 8)) + 0x6161616161616161ULL;  // + 'a'
+    std::memcpy(out + i, &letters, std::min<size_t>(8, length - i));
   }
 }
 
-// Padding so that current_size plus its length averages desired_average: uniform within 20% of
-// the difference; nothing when the event is already that large.
-void AppendExtra(std::string& out, Rng& r, int64_t current_size, int64_t desired_average) {
-  if (current_size > desired_average) return;
+// The length of the padding that brings an event of `current_size` to `desired_average` on
+// average: uniform within 20% of the difference; 0 when the event is already that large.
+int64_t ExtraLength(Rng& r, int64_t current_size, int64_t desired_average) {
+  if (current_size > desired_average) return 0;
   int64_t want = desired_average - current_size;
   int64_t delta = static_cast<int64_t>(std::llround(static_cast<double>(want) * 0.2));
-  int64_t size = want - delta + (delta == 0 ? 0 : static_cast<int64_t>(r.Below(
-                                                      static_cast<uint64_t>(2 * delta))));
-  AppendExactString(out, r, size);
+  return want - delta +
+         (delta == 0 ? 0 : static_cast<int64_t>(r.Below(static_cast<uint64_t>(2 * delta))));
 }
 
 // "https://www.nexmark.com/<a>/<b>/<c>/item.htm?query=1", each part up to 4 characters of
@@ -188,11 +189,80 @@ uint32_t ReverseBits(uint32_t v) {
   return result;
 }
 
+// One event's content, drawn once and then written as JSON or into columns.
+struct Event {
+  int type = 0;  // 0 person, 1 auction, 2 bid
+  int64_t time_ms = 0;
+  // person
+  int64_t person_id = 0;
+  std::string name, email, credit_card;
+  std::string_view city, state;
+  // auction
+  int64_t auction_id = 0, initial_bid = 0, reserve = 0, expires_ms = 0, seller = 0, category = 0;
+  std::string item_name, description;
+  // bid
+  int64_t auction = 0, bidder = 0, price = 0;
+  std::string channel;
+  std::string_view url;
+  // every kind: 'extra', letters of this length drawn from this seed (made only where written)
+  int64_t extra_length = 0;
+  uint64_t extra_seed = 0;
+};
+
+void AppendExtra(const Event& e, Vector& out) {
+  char* letters = out.arena().Allocate(static_cast<size_t>(e.extra_length));
+  FillLetters(letters, static_cast<size_t>(e.extra_length), e.extra_seed);
+  out.Append(std::string_view(letters, static_cast<size_t>(e.extra_length)));
+}
+
+// Where a column of the bound schema comes from: an event field (of the event, or of its
+// person / auction / bid object) with its type.
+struct FieldSource {
+  std::string_view name;
+  TypeId type;
+  void (*append)(const Event& e, Vector& out);
+};
+
+void AppendTime(Vector& out, int64_t ms) { out.Append<int64_t>(ms * 1000); }
+
+constexpr FieldSource kPersonFields[] = {
+    {"id", TypeId::kInt64, [](const Event& e, Vector& v) { v.Append(e.person_id); }},
+    {"name", TypeId::kString, [](const Event& e, Vector& v) { v.AppendString(e.name); }},
+    {"emailAddress", TypeId::kString, [](const Event& e, Vector& v) { v.AppendString(e.email); }},
+    {"creditCard", TypeId::kString, [](const Event& e, Vector& v) { v.AppendString(e.credit_card); }},
+    {"city", TypeId::kString, [](const Event& e, Vector& v) { v.AppendString(e.city); }},
+    {"state", TypeId::kString, [](const Event& e, Vector& v) { v.AppendString(e.state); }},
+    {"dateTime", TypeId::kTimestamp, [](const Event& e, Vector& v) { AppendTime(v, e.time_ms); }},
+    {"extra", TypeId::kString, AppendExtra},
+};
+constexpr FieldSource kAuctionFields[] = {
+    {"id", TypeId::kInt64, [](const Event& e, Vector& v) { v.Append(e.auction_id); }},
+    {"itemName", TypeId::kString, [](const Event& e, Vector& v) { v.AppendString(e.item_name); }},
+    {"description", TypeId::kString, [](const Event& e, Vector& v) { v.AppendString(e.description); }},
+    {"initialBid", TypeId::kInt64, [](const Event& e, Vector& v) { v.Append(e.initial_bid); }},
+    {"reserve", TypeId::kInt64, [](const Event& e, Vector& v) { v.Append(e.reserve); }},
+    {"dateTime", TypeId::kTimestamp, [](const Event& e, Vector& v) { AppendTime(v, e.time_ms); }},
+    {"expires", TypeId::kTimestamp, [](const Event& e, Vector& v) { AppendTime(v, e.expires_ms); }},
+    {"seller", TypeId::kInt64, [](const Event& e, Vector& v) { v.Append(e.seller); }},
+    {"category", TypeId::kInt64, [](const Event& e, Vector& v) { v.Append(e.category); }},
+    {"extra", TypeId::kString, AppendExtra},
+};
+constexpr FieldSource kBidFields[] = {
+    {"auction", TypeId::kInt64, [](const Event& e, Vector& v) { v.Append(e.auction); }},
+    {"bidder", TypeId::kInt64, [](const Event& e, Vector& v) { v.Append(e.bidder); }},
+    {"price", TypeId::kInt64, [](const Event& e, Vector& v) { v.Append(e.price); }},
+    {"channel", TypeId::kString, [](const Event& e, Vector& v) { v.AppendString(e.channel); }},
+    {"url", TypeId::kString, [](const Event& e, Vector& v) { v.AppendString(e.url); }},
+    {"dateTime", TypeId::kTimestamp, [](const Event& e, Vector& v) { AppendTime(v, e.time_ms); }},
+    {"extra", TypeId::kString, AppendExtra},
+};
+
 class NexmarkScenario final : public ScenarioGenerator {
  public:
   explicit NexmarkScenario(const GeneratorConfig& config)
       : ScenarioGenerator("nexmark", config),
-        channel_seed_(Rng::Mix(config.seed) ^ kChannelUrlStream) {
+        channel_seed_(Rng::Mix(config.seed) ^ kChannelUrlStream),
+        extra_seed_(Rng::Mix(config.seed) ^ kExtraStream) {
     Rng url_rng(Rng::Mix(config.seed) ^ kHotUrlStream);
     for (std::string& url : hot_urls_) AppendBaseUrl(url, url_rng);
     // Event time that kNumInFlightAuctions more auctions take.
@@ -201,163 +271,248 @@ class NexmarkScenario final : public ScenarioGenerator {
     horizon_ms_ = events_for_auctions * config.event_interval_us / 1000;
   }
 
+  bool BindColumns(const Schema& schema) override {
+    if (config().bad_fraction > 0) return false;
+    columns_.clear();
+    for (const Field& f : schema.fields()) {
+      BoundColumn column;
+      if (f.name == "event_type" && (f.type.id() == TypeId::kInt32 || f.type.id() == TypeId::kInt64)) {
+        column.kind = BoundColumn::kEventType;
+      } else if (f.name == "dateTime" && f.type.id() == TypeId::kTimestamp) {
+        column.kind = BoundColumn::kTime;
+      } else if (f.type.id() == TypeId::kStruct &&
+                 (f.name == "person" || f.name == "auction" || f.name == "bid")) {
+        column.kind = BoundColumn::kObject;
+        column.event_type = f.name == "person" ? 0 : f.name == "auction" ? 1 : 2;
+        using Fields = std::span<const FieldSource>;
+        const Fields fields = column.event_type == 0   ? Fields(kPersonFields)
+                              : column.event_type == 1 ? Fields(kAuctionFields)
+                                                       : Fields(kBidFields);
+        for (const Field& child : f.type.fields()) {
+          const FieldSource* found = nullptr;
+          for (const FieldSource& source : fields) {
+            if (source.name == child.name && source.type == child.type.id()) found = &source;
+          }
+          if (!found) return false;
+          column.children.push_back(found);
+        }
+      } else {
+        return false;
+      }
+      columns_.push_back(std::move(column));
+    }
+    return true;
+  }
+
  private:
   void Generate(const Context& ctx, Rng* bad, GeneratedRecord& out) override {
-    const int64_t n = static_cast<int64_t>(ctx.sequence);
-    const int64_t kind = n % kTotalProportion;
-    std::string& s = out.value;
-
-    time_.clear();
-    AppendMillisTimestamp(time_, event_dates_, ctx.event_time_ms);
-
-    if (kind < kPersonProportion) {
-      s.append(R"({"event_type":0,"person":)");
-      AppendPerson(s, n, out.key);
-      s.append(R"(,"auction":null,"bid":null)");
-    } else if (kind < kPersonProportion + kAuctionProportion) {
-      s.append(R"({"event_type":1,"person":null,"auction":)");
-      AppendAuction(s, n, ctx.event_time_ms, out.key);
-      s.append(R"(,"bid":null)");
-    } else {
-      s.append(R"({"event_type":2,"person":null,"auction":null,"bid":)");
-      AppendBid(s, n, out.key);
-    }
-    s.append(R"(,"dateTime":")");
-    s.append(time_);
-    s.append("\"}");
+    Draw(ctx, out.key);
+    WriteJson(out.value);
     out.has_key = true;
-
     if (bad) CorruptToNotJson(*bad, out);
   }
 
-  void AppendPerson(std::string& s, int64_t n, std::string& key) {
-    Rng& r = rng();
-    const int64_t id = LastPersonId(n) + kFirstPersonId;
-    AppendInt(key, id);
-    int64_t size = 8;
-    s.append(R"({"id":)");
-    AppendInt(s, id);
-    s.append(R"(,"name":")");
-    const std::string_view first = r.Pick(kEventFirstNames);
-    const std::string_view last = r.Pick(kEventLastNames);
-    s.append(first);
-    s.push_back(' ');
-    s.append(last);
-    size += static_cast<int64_t>(first.size() + 1 + last.size());
-    s.append(R"(","emailAddress":")");
-    size += static_cast<int64_t>(AppendRandomString(s, r, 7));
-    s.push_back('@');
-    size += static_cast<int64_t>(AppendRandomString(s, r, 5));
-    s.append(".com");
-    size += 5;
-    s.append(R"(","creditCard":")");
-    for (int i = 0; i < 4; ++i) {
-      if (i) s.push_back(' ');
-      unsigned group = static_cast<unsigned>(r.Below(10'000));
-      Append2(s, group / 100);
-      Append2(s, group % 100);
+  void GenerateColumns(const Context& ctx, std::vector<VectorPtr>& columns,
+                       GeneratedRecord& out) override {
+    Draw(ctx, out.key);
+    out.has_key = true;
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      const BoundColumn& column = columns_[c];
+      Vector& v = *columns[c];
+      switch (column.kind) {
+        case BoundColumn::kEventType:
+          if (v.type().id() == TypeId::kInt32) {
+            v.Append<int32_t>(event_.type);
+          } else {
+            v.Append<int64_t>(event_.type);
+          }
+          break;
+        case BoundColumn::kTime: AppendTime(v, event_.time_ms); break;
+        case BoundColumn::kObject:
+          if (column.event_type != event_.type) {
+            v.AppendNull();
+            break;
+          }
+          for (size_t i = 0; i < column.children.size(); ++i) {
+            column.children[i]->append(event_, v.child(i));
+          }
+          v.Resize(v.size() + 1);  // the children hold the row; this makes it visible
+          break;
+      }
     }
-    size += 19;
-    s.append(R"(","city":")");
-    const std::string_view city = r.Pick(kUsCities);
-    s.append(city);
-    s.append(R"(","state":")");
-    const std::string_view state = r.Pick(kUsStates);
-    s.append(state);
-    size += static_cast<int64_t>(city.size() + state.size());
-    s.append(R"(","dateTime":")");
-    s.append(time_);
-    s.append(R"(","extra":")");
-    AppendExtra(s, r, size, kAvgPersonBytes);
-    s.append("\"}");
   }
 
-  void AppendAuction(std::string& s, int64_t n, int64_t event_time_ms, std::string& key) {
-    Rng& r = rng();
-    const int64_t id = LastAuctionId(n) + kFirstAuctionId;
-    AppendInt(key, id);
-    int64_t seller;
-    if (r.Below(kHotSellersRatio) > 0) {
-      seller = LastPersonId(n) / kHotBlock * kHotBlock;
+  // Draws event ctx.sequence into event_; the key (person or auction id) into `key`.
+  void Draw(const Context& ctx, std::string& key) {
+    const int64_t n = static_cast<int64_t>(ctx.sequence);
+    const int64_t kind = n % kTotalProportion;
+    event_.time_ms = ctx.event_time_ms;
+    // The padding's letters come from a stream of their own per event, so they are made only
+    // where written and never shift the draws of other events.
+    event_.extra_seed = Rng::Mix(extra_seed_ + ctx.sequence);
+    if (kind < kPersonProportion) {
+      DrawPerson(n, key);
+    } else if (kind < kPersonProportion + kAuctionProportion) {
+      DrawAuction(n, ctx.event_time_ms, key);
     } else {
-      seller = RecentPersonId(r, n);
+      DrawBid(n, key);
     }
-    seller += kFirstPersonId;
-    const int64_t category = kFirstCategoryId + static_cast<int64_t>(r.Below(kNumCategories));
-    const int64_t initial_bid = NextPrice(r);
+  }
+
+  void DrawPerson(int64_t n, std::string& key) {
+    Rng& r = rng();
+    Event& e = event_;
+    e.type = 0;
+    e.person_id = LastPersonId(n) + kFirstPersonId;
+    AppendInt(key, e.person_id);
+    const std::string_view first = r.Pick(kEventFirstNames);
+    const std::string_view last = r.Pick(kEventLastNames);
+    e.name.assign(first);
+    e.name.push_back(' ');
+    e.name.append(last);
+    e.email.clear();
+    AppendRandomString(e.email, r, 7);
+    e.email.push_back('@');
+    AppendRandomString(e.email, r, 5);
+    e.email.append(".com");
+    e.credit_card.clear();
+    for (int i = 0; i < 4; ++i) {
+      if (i) e.credit_card.push_back(' ');
+      unsigned group = static_cast<unsigned>(r.Below(10'000));
+      Append2(e.credit_card, group / 100);
+      Append2(e.credit_card, group % 100);
+    }
+    e.city = r.Pick(kUsCities);
+    e.state = r.Pick(kUsStates);
+    const int64_t size = 8 + static_cast<int64_t>(e.name.size() + e.email.size() + 19 +
+                                                  e.city.size() + e.state.size());
+    e.extra_length = ExtraLength(r, size, kAvgPersonBytes);
+  }
+
+  void DrawAuction(int64_t n, int64_t event_time_ms, std::string& key) {
+    Rng& r = rng();
+    Event& e = event_;
+    e.type = 1;
+    e.auction_id = LastAuctionId(n) + kFirstAuctionId;
+    AppendInt(key, e.auction_id);
+    if (r.Below(kHotSellersRatio) > 0) {
+      e.seller = LastPersonId(n) / kHotBlock * kHotBlock;
+    } else {
+      e.seller = RecentPersonId(r, n);
+    }
+    e.seller += kFirstPersonId;
+    e.category = kFirstCategoryId + static_cast<int64_t>(r.Below(kNumCategories));
+    e.initial_bid = NextPrice(r);
     const int64_t length_ms =
         1000 + static_cast<int64_t>(r.Below(static_cast<uint64_t>(std::max<int64_t>(
                    2 * horizon_ms_, 1))));
+    e.expires_ms = event_time_ms + length_ms;
+    e.item_name.clear();
+    AppendRandomString(e.item_name, r, 20);
+    e.description.clear();
+    AppendRandomString(e.description, r, 100);
+    e.reserve = e.initial_bid + NextPrice(r);
+    const int64_t size = 8 + 8 * 5 + static_cast<int64_t>(e.item_name.size() + e.description.size());
+    e.extra_length = ExtraLength(r, size, kAvgAuctionBytes);
+  }
 
-    s.append(R"({"id":)");
-    AppendInt(s, id);
-    s.append(R"(,"itemName":")");
-    int64_t size = 8 + 8 * 5;
-    size += static_cast<int64_t>(AppendRandomString(s, r, 20));
-    s.append(R"(","description":")");
-    size += static_cast<int64_t>(AppendRandomString(s, r, 100));
-    const int64_t reserve = initial_bid + NextPrice(r);
-    s.append(R"(","initialBid":)");
-    AppendInt(s, initial_bid);
-    s.append(R"(,"reserve":)");
-    AppendInt(s, reserve);
-    s.append(R"(,"dateTime":")");
-    s.append(time_);
-    s.append(R"(","expires":")");
-    AppendMillisTimestamp(s, expire_dates_, event_time_ms + length_ms);
-    s.append(R"(","seller":)");
-    AppendInt(s, seller);
-    s.append(R"(,"category":)");
-    AppendInt(s, category);
-    s.append(R"(,"extra":")");
-    AppendExtra(s, r, size, kAvgAuctionBytes);
+  void DrawBid(int64_t n, std::string& key) {
+    Rng& r = rng();
+    Event& e = event_;
+    e.type = 2;
+    if (r.Below(kHotAuctionRatio) > 0) {
+      e.auction = LastAuctionId(n) / kHotBlock * kHotBlock;
+    } else {
+      e.auction = RecentAuctionId(r, n);
+    }
+    e.auction += kFirstAuctionId;
+    AppendInt(key, e.auction);
+    if (r.Below(kHotBiddersRatio) > 0) {
+      const int64_t last = LastPersonId(n);
+      e.bidder = std::min(last / kHotBlock * kHotBlock + 1, last);
+    } else {
+      e.bidder = RecentPersonId(r, n);
+    }
+    e.bidder += kFirstPersonId;
+    e.price = NextPrice(r);
+    e.channel.clear();
+    if (r.Below(2) > 0) {
+      const size_t i = static_cast<size_t>(r.Below(std::size(kHotChannels)));
+      e.channel.append(kHotChannels[i]);
+      e.url = hot_urls_[i];
+    } else {
+      const uint64_t channel = r.Below(kChannels);
+      e.channel.append("channel-");
+      AppendInt(e.channel, static_cast<int64_t>(channel));
+      e.url = ChannelUrl(channel);
+    }
+    e.extra_length = ExtraLength(r, 8 * 4, kAvgBidBytes);
+  }
+
+  // event_ as Flink's Nexmark JSON (see the top of this file).
+  void WriteJson(std::string& s) {
+    const Event& e = event_;
+    time_.clear();
+    AppendMillisTimestamp(time_, event_dates_, e.time_ms);
+    if (e.type == 0) {
+      s.append(R"({"event_type":0,"person":{"id":)");
+      AppendInt(s, e.person_id);
+      AppendStringField(s, R"(,"name":")", e.name);
+      AppendStringField(s, R"(","emailAddress":")", e.email);
+      AppendStringField(s, R"(","creditCard":")", e.credit_card);
+      AppendStringField(s, R"(","city":")", e.city);
+      AppendStringField(s, R"(","state":")", e.state);
+      AppendStringField(s, R"(","dateTime":")", time_);
+      s.append(R"(","extra":")");
+      AppendExtraText(s, e);
+      s.append(R"("},"auction":null,"bid":null)");
+    } else if (e.type == 1) {
+      s.append(R"({"event_type":1,"person":null,"auction":{"id":)");
+      AppendInt(s, e.auction_id);
+      AppendStringField(s, R"(,"itemName":")", e.item_name);
+      AppendStringField(s, R"(","description":")", e.description);
+      s.append(R"(","initialBid":)");
+      AppendInt(s, e.initial_bid);
+      s.append(R"(,"reserve":)");
+      AppendInt(s, e.reserve);
+      AppendStringField(s, R"(,"dateTime":")", time_);
+      s.append(R"(","expires":")");
+      AppendMillisTimestamp(s, expire_dates_, e.expires_ms);
+      s.append(R"(","seller":)");
+      AppendInt(s, e.seller);
+      s.append(R"(,"category":)");
+      AppendInt(s, e.category);
+      s.append(R"(,"extra":")");
+      AppendExtraText(s, e);
+      s.append(R"("},"bid":null)");
+    } else {
+      s.append(R"({"event_type":2,"person":null,"auction":null,"bid":{"auction":)");
+      AppendInt(s, e.auction);
+      s.append(R"(,"bidder":)");
+      AppendInt(s, e.bidder);
+      s.append(R"(,"price":)");
+      AppendInt(s, e.price);
+      AppendStringField(s, R"(,"channel":")", e.channel);
+      AppendStringField(s, R"(","url":")", e.url);
+      AppendStringField(s, R"(","dateTime":")", time_);
+      s.append(R"(","extra":")");
+      AppendExtraText(s, e);
+      s.append(R"("})");
+    }
+    AppendStringField(s, R"(,"dateTime":")", time_);
     s.append("\"}");
   }
 
-  void AppendBid(std::string& s, int64_t n, std::string& key) {
-    Rng& r = rng();
-    int64_t auction;
-    if (r.Below(kHotAuctionRatio) > 0) {
-      auction = LastAuctionId(n) / kHotBlock * kHotBlock;
-    } else {
-      auction = RecentAuctionId(r, n);
-    }
-    auction += kFirstAuctionId;
-    AppendInt(key, auction);
-    int64_t bidder;
-    if (r.Below(kHotBiddersRatio) > 0) {
-      const int64_t last = LastPersonId(n);
-      bidder = std::min(last / kHotBlock * kHotBlock + 1, last);
-    } else {
-      bidder = RecentPersonId(r, n);
-    }
-    bidder += kFirstPersonId;
-    const int64_t price = NextPrice(r);
+  static void AppendExtraText(std::string& s, const Event& e) {
+    const size_t at = s.size();
+    s.resize(at + static_cast<size_t>(e.extra_length));
+    FillLetters(s.data() + at, static_cast<size_t>(e.extra_length), e.extra_seed);
+  }
 
-    s.append(R"({"auction":)");
-    AppendInt(s, auction);
-    s.append(R"(,"bidder":)");
-    AppendInt(s, bidder);
-    s.append(R"(,"price":)");
-    AppendInt(s, price);
-    s.append(R"(,"channel":")");
-    if (r.Below(2) > 0) {
-      const size_t i = static_cast<size_t>(r.Below(std::size(kHotChannels)));
-      s.append(kHotChannels[i]);
-      s.append(R"(","url":")");
-      s.append(hot_urls_[i]);
-    } else {
-      const uint64_t channel = r.Below(kChannels);
-      s.append("channel-");
-      AppendInt(s, static_cast<int64_t>(channel));
-      s.append(R"(","url":")");
-      s.append(ChannelUrl(channel));
-    }
-    s.append(R"(","dateTime":")");
-    s.append(time_);
-    s.append(R"(","extra":")");
-    AppendExtra(s, r, 8 * 4, kAvgBidBytes);
-    s.append("\"}");
+  // `prefix` then `text` (which never needs escaping: letters, digits, ' ', '@', '.', '/').
+  static void AppendStringField(std::string& s, std::string_view prefix, std::string_view text) {
+    s.append(prefix);
+    s.append(text);
   }
 
   // The same url for every bid of a channel, drawn from a stream of its own; made once.
@@ -384,13 +539,24 @@ class NexmarkScenario final : public ScenarioGenerator {
     Append2(out, millis % 100);
   }
 
+  // A column of the bound schema: event_type, dateTime, or one of the objects with the fields
+  // its ROW type lists.
+  struct BoundColumn {
+    enum Kind { kEventType, kTime, kObject } kind = kEventType;
+    int event_type = 0;  // kObject: the kind of event that has this object
+    std::vector<const FieldSource*> children;
+  };
+
   uint64_t channel_seed_;
+  uint64_t extra_seed_;
   int64_t horizon_ms_ = 0;
   std::string hot_urls_[std::size(kHotChannels)];
   std::vector<std::string> channel_urls_ = std::vector<std::string>(kChannels);
+  Event event_;
   std::string time_;  // the event time, formatted
   DateText event_dates_;
   DateText expire_dates_;
+  std::vector<BoundColumn> columns_;
 };
 
 }  // namespace

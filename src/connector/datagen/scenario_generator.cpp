@@ -70,7 +70,7 @@ ScenarioGenerator::ScenarioGenerator(std::string_view scenario, const GeneratorC
       rng_(datagen::Rng::Mix(config.seed) ^ kContentStream),
       bad_rng_(datagen::Rng::Mix(config.seed) ^ kBadStream) {}
 
-void ScenarioGenerator::Next(GeneratedRecord& out) {
+ScenarioGenerator::Context ScenarioGenerator::Start(GeneratedRecord& out) {
   out.key.clear();
   out.has_key = false;
   out.value.clear();
@@ -81,10 +81,20 @@ void ScenarioGenerator::Next(GeneratedRecord& out) {
   const int64_t jitter = interval > 1 ? static_cast<int64_t>(rng_.Below(interval)) : 0;
   const int64_t offset_us = static_cast<int64_t>(sequence_) * interval + jitter;
   out.event_time_ms = config_.base_time_ms + offset_us / 1000;
+  return Context{sequence_, out.event_time_ms};
+}
 
+void ScenarioGenerator::Next(GeneratedRecord& out) {
+  const Context ctx = Start(out);
   const bool bad = config_.bad_fraction > 0 && bad_rng_.Chance(config_.bad_fraction);
-  Generate(Context{sequence_, out.event_time_ms}, bad ? &bad_rng_ : nullptr, out);
+  Generate(ctx, bad ? &bad_rng_ : nullptr, out);
   out.malformed = bad;
+  ++sequence_;
+}
+
+void ScenarioGenerator::NextColumns(std::vector<VectorPtr>& columns, GeneratedRecord& out) {
+  const Context ctx = Start(out);
+  GenerateColumns(ctx, columns, out);
   ++sequence_;
 }
 

@@ -8,6 +8,8 @@
 
 #include "common/result.h"
 #include "connector/datagen/random.h"
+#include "types/schema.h"
+#include "vector/vector.h"
 
 namespace sluice {
 
@@ -68,6 +70,18 @@ class ScenarioGenerator {
   // Overwrites `out` with the next record, reusing the capacity of its strings.
   void Next(GeneratedRecord& out);
 
+  // Records straight into columns, without JSON (as Flink's Nexmark source makes rows): binds
+  // `schema`, the columns a query reads, laid out as the JSON decoder would fill them. False
+  // when the scenario cannot (only nexmark can), when a column is not one of its fields with
+  // that type, or when malformed records are asked for: then use Next.
+  virtual bool BindColumns(const Schema& schema) {
+    (void)schema;
+    return false;
+  }
+  // After BindColumns: appends the next record to `columns` (one per schema field) and sets
+  // out's key and event time as Next would; out.value stays empty.
+  void NextColumns(std::vector<VectorPtr>& columns, GeneratedRecord& out);
+
   std::string_view scenario() const { return scenario_; }
   const GeneratorConfig& config() const { return config_; }
   // How many records Next has produced: the sequence number of the next one.
@@ -85,6 +99,11 @@ class ScenarioGenerator {
   // rng(). When `bad` is set the record must come out malformed: the scenario draws from *bad how,
   // after drawing the valid content from rng() as usual, and sets out.malformed_kind.
   virtual void Generate(const Context& ctx, datagen::Rng* bad, GeneratedRecord& out) = 0;
+  // The same into the bound columns (see BindColumns).
+  virtual void GenerateColumns(const Context& ctx, std::vector<VectorPtr>& columns,
+                               GeneratedRecord& out) {
+    (void)ctx, (void)columns, (void)out;
+  }
 
   // Turns the valid JSON document in out.value into one that is not JSON: truncated at a random
   // point, or replaced by plain text. Sets out.malformed_kind.
@@ -93,6 +112,9 @@ class ScenarioGenerator {
   datagen::Rng& rng() { return rng_; }
 
  private:
+  // Clears `out` and draws the next record's event time.
+  Context Start(GeneratedRecord& out);
+
   std::string_view scenario_;
   GeneratorConfig config_;
   datagen::Rng rng_;
