@@ -430,13 +430,15 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
     if (!any_active) return FinishAll(/*stopped=*/false);
     SLUICE_RETURN_NOT_OK(CompleteCheckpointIfDone());
     if (SteadyMs() - last_commit >= options_.commit_interval_ms && !checkpoint_in_flight_) {
+      // Checkpoints start an interval apart, however long each takes: a row waits at most the
+      // interval plus one commit before it is visible exactly-once.
+      last_commit = SteadyMs();
       if (any_exactly_once_) {
         // Rows and positions commit together, so this one waits for the sinks.
         SLUICE_RETURN_NOT_OK(CommitAll());
       } else {
         SLUICE_RETURN_NOT_OK(StartCheckpoint());
       }
-      last_commit = SteadyMs();
     }
   }
   return FinishAll(/*stopped=*/true);

@@ -199,6 +199,26 @@ inline void ExpectSameRows(const std::vector<std::string>& got, const std::vecto
       << " unexpected or duplicated (of " << want.size() << " expected)" << report;
 }
 
+// At-least-once: every wanted row at least as often as wanted (none lost), nothing else; repeats
+// of wanted rows are allowed. Both sorted.
+inline void ExpectNoRowLost(const std::vector<std::string>& got, const std::vector<std::string>& want,
+                            const std::string& what) {
+  std::vector<std::string> missing, extra;
+  std::set_difference(want.begin(), want.end(), got.begin(), got.end(), std::back_inserter(missing));
+  std::set_difference(got.begin(), got.end(), want.begin(), want.end(), std::back_inserter(extra));
+  std::vector<std::string> unexpected;
+  for (const auto& row : extra) {
+    if (!std::binary_search(want.begin(), want.end(), row)) unexpected.push_back(row);
+  }
+  std::string report;
+  for (size_t i = 0; i < missing.size() && i < 10; ++i) report += "\n  missing: " + missing[i];
+  for (size_t i = 0; i < unexpected.size() && i < 10; ++i) report += "\n  unexpected: " + unexpected[i];
+  EXPECT_TRUE(missing.empty() && unexpected.empty())
+      << what << ": " << missing.size() << " rows missing, " << unexpected.size()
+      << " unexpected (of " << want.size() << " expected; " << extra.size() - unexpected.size()
+      << " repeats allowed)" << report;
+}
+
 inline void ReplaceAll(std::string& text, const std::string& from, const std::string& to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
     text.replace(at, from.size(), to);

@@ -118,14 +118,27 @@ Result<std::unique_ptr<Sink>> KafkaSink::Make(const ConnectorOptions& options,
 KafkaSink::~KafkaSink() { (void)Close(); }
 
 void KafkaSink::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
-  if (!message->err) return;
   auto* self = static_cast<KafkaSink*>(opaque);
+  const uint64_t sequence = reinterpret_cast<uintptr_t>(message->_private);
+  if (sequence >= self->reported_below_ && sequence - self->reported_below_ < self->reported_.size()) {
+    self->reported_[sequence - self->reported_below_] = 1;
+    while (!self->reported_.empty() && self->reported_.front()) {
+      self->reported_.pop_front();
+      ++self->reported_below_;
+    }
+  }
+  if (!message->err) return;
   if (self->failed_++ == 0) self->first_failure_ = rd_kafka_err2str(message->err);
 }
 
 Status KafkaSink::Open() {
   std::map<std::string, std::string> overrides{{"enable.idempotence", "true"}};
   if (guarantee_ == "none") overrides = {{"acks", "1"}};
+  // A row waits at most 1 ms for others to share its request (librdkafka's default is 5 ms):
+  // latency in milliseconds; under load, requests fill up by size before that anyway.
+  if (!properties_.count("linger.ms") && !properties_.count("queue.buffering.max.ms")) {
+    overrides["linger.ms"] = "1";
+  }
   if (exactly_once()) {
     overrides["transactional.id"] = transactional_id_;
     overrides["transaction.timeout.ms"] = std::to_string(kTransactionTimeoutMs);
@@ -155,8 +168,13 @@ Status KafkaSink::Produce(std::string_view key, bool has_key, std::string_view v
   while (true) {
     int rc = rd_kafka_produce(topic_handle_, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
                               const_cast<char*>(value.data()), value.size(),
-                              has_key ? key.data() : nullptr, has_key ? key.size() : 0, nullptr);
-    if (rc == 0) return Status::OK();
+                              has_key ? key.data() : nullptr, has_key ? key.size() : 0,
+                              reinterpret_cast<void*>(static_cast<uintptr_t>(next_sequence_)));
+    if (rc == 0) {
+      ++next_sequence_;
+      reported_.push_back(0);
+      return Status::OK();
+    }
     rd_kafka_resp_err_t e = rd_kafka_last_error();
     if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       rd_kafka_poll(producer_.get(), 10);  // the local queue drains as the broker acknowledges
@@ -225,6 +243,21 @@ Status KafkaSink::Commit() {
   SLUICE_RETURN_NOT_OK(Flush());
   unflushed_ = 0;
   return Status::OK();
+}
+
+Status KafkaSink::StartCommit() {
+  if (!producer_ || exactly_once()) return Commit();
+  commit_target_ = next_sequence_;
+  unflushed_ = 0;
+  rd_kafka_poll(producer_.get(), 0);
+  return DeliveryFailure();
+}
+
+Result<bool> KafkaSink::CommitDone() {
+  if (!producer_ || exactly_once() || guarantee_ == "none") return true;
+  rd_kafka_poll(producer_.get(), 0);  // serves delivery reports
+  SLUICE_RETURN_NOT_OK(DeliveryFailure());
+  return reported_below_ >= commit_target_;
 }
 
 Status KafkaSink::CommitWithProgress(const SourceOffsets& next_offsets) {

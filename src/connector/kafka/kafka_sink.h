@@ -1,5 +1,6 @@
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -24,8 +25,9 @@ namespace sluice {
 //   'key.fields'                      columns forming the message key, separated by ';': one
 //                                     column gives its text, several a JSON object; default
 //                                     no key (partitions chosen by librdkafka)
-//   'sink.delivery-guarantee'         'at-least-once' (default): a commit waits until the
-//                                     broker has every message; 'exactly-once': Kafka
+//   'sink.delivery-guarantee'         'at-least-once' (default): a checkpoint completes once the
+//                                     broker has acknowledged every message before it (the
+//                                     pipeline goes on meanwhile); 'exactly-once': Kafka
 //                                     transactions, the source offsets committed inside them
 //                                     (readers use isolation.level=read_committed); 'none'
 //   'sink.transactional-id-prefix'    exactly-once: the transactional.id and the consumer group
@@ -45,6 +47,10 @@ class KafkaSink final : public Sink {
   bool exactly_once() const override { return guarantee_ == "exactly-once"; }
   bool accepts_updates() const override { return true; }
   Status CommitWithProgress(const SourceOffsets& next_offsets) override;
+  // At-least-once: a checkpoint notes the last message produced and is done once the broker
+  // has acknowledged every message up to it; the pipeline keeps producing meanwhile.
+  Status StartCommit() override;
+  Result<bool> CommitDone() override;
   Result<SourceOffsets> RecoverProgress(const std::vector<std::string>& origins) override;
 
  private:
@@ -75,6 +81,12 @@ class KafkaSink final : public Sink {
   uint64_t rows_written_ = 0;
   uint64_t failed_ = 0;
   std::string first_failure_;
+  // Every message carries its sequence number; delivery reports (in any order across
+  // partitions) mark them, and `reported_below_` is the first not yet reported.
+  uint64_t next_sequence_ = 0;
+  uint64_t reported_below_ = 0;
+  std::deque<uint8_t> reported_;  // from reported_below_ on: reported yet?
+  uint64_t commit_target_ = 0;    // StartCommit: messages below this must be reported
   std::string value_, key_;  // scratch
 };
 
