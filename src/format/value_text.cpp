@@ -16,15 +16,40 @@ void AppendInt(Int value, std::string& out) {
   out.append(buf, end);
 }
 
-// Appends `value` as exactly `width` digits, zero-padded (value >= 0).
-void AppendPadded(int64_t value, int width, std::string& out) {
-  char buf[24];
-  int i = width;
-  while (i > 0) {
-    buf[--i] = static_cast<char>('0' + value % 10);
+// Writes `value` as exactly `width` digits at `at` (value >= 0); returns the end.
+char* PutPadded(char* at, int64_t value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    at[i] = static_cast<char>('0' + value % 10);
     value /= 10;
   }
-  out.append(buf, static_cast<size_t>(width));
+  return at + width;
+}
+
+// 'YYYY-MM-DD' (years beyond 9999 or before 0 take their sign and digits) at `at`.
+char* PutDate(char* at, int32_t days) {
+  int year;
+  unsigned month, day;
+  CivilFromDays(days, &year, &month, &day);
+  if (year < 0) {
+    *at++ = '-';
+    year = -year;
+  }
+  int width = 4;
+  for (int64_t rest = year / 10000; rest > 0; rest /= 10) ++width;
+  at = PutPadded(at, year, width);
+  *at++ = '-';
+  at = PutPadded(at, month, 2);
+  *at++ = '-';
+  return PutPadded(at, day, 2);
+}
+
+// 'HH:mm:ss' of the seconds within a day at `at`.
+char* PutTime(char* at, int64_t seconds) {
+  at = PutPadded(at, seconds / 3600, 2);
+  *at++ = ':';
+  at = PutPadded(at, seconds / 60 % 60, 2);
+  *at++ = ':';
+  return PutPadded(at, seconds % 60, 2);
 }
 
 void AppendHex(uint8_t byte, std::string& out) {
@@ -35,12 +60,8 @@ void AppendHex(uint8_t byte, std::string& out) {
 
 // Time of day (micros within a day) as HH:mm:ss, plus .ffffff with trailing zeros dropped.
 void AppendTimeOfDay(int64_t micros, std::string& out) {
-  const int64_t seconds = micros / kMicrosPerSecond;
-  AppendPadded(seconds / 3600, 2, out);
-  out.push_back(':');
-  AppendPadded(seconds / 60 % 60, 2, out);
-  out.push_back(':');
-  AppendPadded(seconds % 60, 2, out);
+  char buf[16];
+  char* end = PutTime(buf, micros / kMicrosPerSecond);
   int64_t fraction = micros % kMicrosPerSecond;
   if (fraction != 0) {
     int digits = 6;
@@ -48,9 +69,10 @@ void AppendTimeOfDay(int64_t micros, std::string& out) {
       fraction /= 10;
       --digits;
     }
-    out.push_back('.');
-    AppendPadded(fraction, digits, out);
+    *end++ = '.';
+    end = PutPadded(end, fraction, digits);
   }
+  out.append(buf, end);
 }
 
 void AppendNested(const Vector& v, size_t row, std::string& out) {
@@ -149,18 +171,8 @@ void AppendDecimalText(int64_t unscaled, int scale, std::string& out) {
 }
 
 void AppendDateText(int32_t days, std::string& out) {
-  int year;
-  unsigned month, day;
-  CivilFromDays(days, &year, &month, &day);
-  if (year < 0) {
-    out.push_back('-');
-    year = -year;
-  }
-  AppendPadded(year, 4, out);
-  out.push_back('-');
-  AppendPadded(month, 2, out);
-  out.push_back('-');
-  AppendPadded(day, 2, out);
+  char buf[16];
+  out.append(buf, PutDate(buf, days));
 }
 
 void AppendTimestampText(int64_t micros, std::string& out) {
@@ -173,17 +185,14 @@ void AppendTimestampText(int64_t micros, std::string& out) {
 void AppendTimestampIsoText(int64_t micros, std::string& out) {
   const int64_t days = FloorDiv(micros, kMicrosPerDay);
   const int64_t in_day = micros - days * kMicrosPerDay;
-  AppendDateText(static_cast<int32_t>(days), out);
-  out.push_back('T');
-  const int64_t seconds = in_day / kMicrosPerSecond;
-  AppendPadded(seconds / 3600, 2, out);
-  out.push_back(':');
-  AppendPadded(seconds / 60 % 60, 2, out);
-  out.push_back(':');
-  AppendPadded(seconds % 60, 2, out);
-  out.push_back('.');
-  AppendPadded(in_day % kMicrosPerSecond / 1000, 3, out);
-  out.push_back('Z');
+  char buf[40];
+  char* end = PutDate(buf, static_cast<int32_t>(days));
+  *end++ = 'T';
+  end = PutTime(end, in_day / kMicrosPerSecond);
+  *end++ = '.';
+  end = PutPadded(end, in_day % kMicrosPerSecond / 1000, 3);
+  *end++ = 'Z';
+  out.append(buf, end);
 }
 
 void AppendIntervalText(int64_t micros, std::string& out) {

@@ -89,6 +89,18 @@ TEST(ValueTextTest, TimestampsBeforeTheEpoch) {
   EXPECT_EQ(out, "1969-12-31 00:00:00");
 }
 
+TEST(ValueTextTest, DatesOutsideFourDigitYearsKeepEveryDigit) {
+  std::string out;
+  AppendDateText(2932897, out);  // 10000-01-01: 2932897 days after 1970-01-01
+  EXPECT_EQ(out, "10000-01-01");
+  out.clear();
+  AppendDateText(-719528, out);  // 0000-01-01
+  EXPECT_EQ(out, "0000-01-01");
+  out.clear();
+  AppendDateText(-719529, out);  // the day before: year -1 (1 BC)
+  EXPECT_EQ(out, "-0001-12-31");
+}
+
 TEST(ValueTextTest, IsoTimestampsAsSparkToJsonWritesThem) {
   std::string out;
   AppendTimestampIsoText(*ParseTimestamp("2024-03-01 12:30:45.123456"), out);
