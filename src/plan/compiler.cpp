@@ -17,6 +17,7 @@
 #include "exec/hash_aggregate_operator.h"
 #include "exec/join_operator.h"
 #include "exec/lookup_join_operator.h"
+#include "exec/over_aggregate_operator.h"
 #include "exec/late_row_filter_operator.h"
 #include "exec/watermark_operator.h"
 #include "exec/window_assign_operator.h"
@@ -97,6 +98,9 @@ struct Relation {
   // aggregation can instead withdraw its earlier rows, marked in column `retract_column`.
   bool updating = false;
   int retract_column = -1;
+  // Columns that bound every row's event time from above (a join on `b.ts <= a.expires`): a
+  // GROUP BY on one of them is final, like a window's end, once the watermark passes it.
+  std::vector<int> closing_columns;
   HashAggregateOperator* changelog = nullptr;
   std::vector<int> lookup_used;  // columns lookup-join keys read
   // Chains of other inputs (the right sides of joins), each hung under its own source.
@@ -653,6 +657,7 @@ Status ScriptPlanner::PlanStreamJoin(const sql::SelectStatement& select, const s
   ExpressionBinder on_left(source_, left_scope, registry_);
   ExpressionBinder on_right(source_, right.scope, registry_);
   std::optional<int64_t> lower, upper;  // bounds on left time - right time
+  std::vector<int> closing_columns;     // see Relation::closing_columns
   std::vector<std::pair<int, int>> key_columns;  // column references among the keys
   auto as_column = [](const ExpressionPtr& e) {
     const auto* ref = dynamic_cast<const ColumnReference*>(e.get());
@@ -685,10 +690,17 @@ Status ScriptPlanner::PlanStreamJoin(const sql::SelectStatement& select, const s
     auto bound = [&](const sql::ParsedExpr& a, const std::string& op, const sql::ParsedExpr& b) {
       auto ta = TimeTerm(a, merged), tb = TimeTerm(b, merged);
       if (!ta || !tb || left.rowtime < 0 || right.rowtime < 0) return;
+      // An event time at most another time column: that column closes the joined rows.
+      auto is_rowtime = [&](int c) { return c == left.rowtime || c == left_width + right.rowtime; };
+      const bool less = op == "<" || op == "<=";
+      const auto& [time, other] = less ? std::pair(*ta, *tb) : std::pair(*tb, *ta);
+      if (is_rowtime(time.first) && !is_rowtime(other.first) && other.second - time.second <= 0 &&
+          merged.columns()[static_cast<size_t>(other.first)].type.id() == TypeId::kTimestamp) {
+        closing_columns.push_back(other.first);
+      }
       const bool a_left = ta->first == left.rowtime && tb->first == left_width + right.rowtime;
       const bool a_right = ta->first == left_width + right.rowtime && tb->first == left.rowtime;
       if (!a_left && !a_right) return;
-      const bool less = op == "<" || op == "<=";
       if (a_left) {  // L + oa op R + ob  <=>  L - R op ob - oa
         (less ? upper : lower) = tb->second - ta->second;
       } else {       // R + oa op L + ob  <=>  L - R (reversed op) oa - ob
@@ -752,6 +764,7 @@ Status ScriptPlanner::PlanStreamJoin(const sql::SelectStatement& select, const s
   left.on_source = false;
   left.source_rows = false;
   left.stateful = true;
+  left.closing_columns = window_join ? std::vector<int>{} : std::move(closing_columns);
   if (window_join) left.rowtime = -1;
   return Status::OK();
 }
@@ -1167,6 +1180,17 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
       }
       keys.push_back(std::move(key));
     }
+    // A key that bounds every row's event time (see Relation::closing_columns) closes its
+    // groups as a window's end does.
+    bool closing_key = false;
+    for (size_t k = 0; k < keys.size() && window_end_key < 0 && !window_tvf && !spark_window; ++k) {
+      const auto* ref = dynamic_cast<const ColumnReference*>(keys[k].bound.get());
+      if (ref && std::find(rel.closing_columns.begin(), rel.closing_columns.end(), ref->index()) !=
+                     rel.closing_columns.end()) {
+        window_end_key = static_cast<int>(k);
+        closing_key = true;
+      }
+    }
     if (window_tvf && window_end_key < 0) {
       return source_.Error(select.group_by.empty() ? select.location : select.group_by[0]->location,
                            fmt::format("an aggregation over {}() groups by its windows: add "
@@ -1216,7 +1240,7 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
 
     // The output mode: asked for with SET 'output-mode', else the natural one for the query
     // and its sink.
-    const bool closes_windows = event_time && window_end_key >= 0;
+    const bool closes_windows = (event_time || closing_key) && window_end_key >= 0;
     OutputMode mode = output_mode_ ? *output_mode_
                       : closes_windows ? OutputMode::kAppend
                                        : OutputMode::kUpdate;
@@ -1333,10 +1357,12 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
   for (const auto& item : select.items) {
     const sql::ParsedExpr& e = *item.expression;
     if (e.kind != sql::ExprKind::kFunction || !e.has_over) continue;
+    if (IsAggregateName(e.name)) continue;  // an OVER aggregate: planned below
     if (e.name != "row_number" && e.name != "rank" && e.name != "dense_rank") {
       return source_.Error(e.location, fmt::format("{}() OVER (...) is not supported: OVER takes "
                                                    "the ranking functions ROW_NUMBER, RANK and "
-                                                   "DENSE_RANK, for Top-N and deduplication",
+                                                   "DENSE_RANK, for Top-N and deduplication, and "
+                                                   "count, sum, avg, min and max",
                                                    e.name));
     }
     if (rank_item) return source_.Error(e.location, "only one ranking function per SELECT");
@@ -1437,6 +1463,105 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
     rel.stateful = true;
   }
 
+  // count / sum / avg / min / max OVER (PARTITION BY ... ORDER BY t ROWS BETWEEN n PRECEDING
+  // AND CURRENT ROW): over each row's partition's last rows, in the order of t.
+  std::vector<const sql::SelectItem*> over_items;
+  for (const auto& item : select.items) {
+    const sql::ParsedExpr& e = *item.expression;
+    if (e.kind == sql::ExprKind::kFunction && e.has_over && IsAggregateName(e.name)) {
+      over_items.push_back(&item);
+    }
+  }
+  if (!over_items.empty()) {
+    const sql::ParsedExpr& first = *over_items[0]->expression;
+    if (aggregating || rank_item) {
+      return source_.Error(first.location, "an OVER aggregate goes in a query around the "
+                                           "aggregation or ranking, not in the same SELECT");
+    }
+    auto window_of = [](const sql::ParsedExpr& e) {
+      std::string text = e.ToString();
+      return text.substr(text.find(" OVER ("));
+    };
+    for (const auto* item : over_items) {
+      if (window_of(*item->expression) != window_of(first)) {
+        return Unsupported(item->expression->location,
+                           "OVER aggregates with different windows in one SELECT");
+      }
+    }
+    ExpressionBinder binder(source_, scope, registry_);
+    OverAggregateSpec spec;
+    spec.preceding = first.has_rows_frame ? first.rows_preceding : -1;
+    if (spec.preceding > 100000) {
+      return source_.Error(first.location, "at most 100000 PRECEDING rows in an OVER frame");
+    }
+    const ColumnReference* order = nullptr;
+    if (first.over_order_by.size() == 1 && !first.over_descending[0]) {
+      SLUICE_ASSIGN_OR_RETURN(ExpressionPtr key, binder.Bind(*first.over_order_by[0]));
+      order = dynamic_cast<const ColumnReference*>(key.get());
+      if (order && order->index() != rel.window_end) order = nullptr;
+    }
+    if (!order) {
+      return source_.Error(
+          first.location,
+          "an OVER aggregate orders by the end of windows (or groups) the watermark closes, "
+          "ascending: their rows arrive in that order, e.g. ORDER BY window_end over the "
+          "results of a windowed aggregation");
+    }
+    for (const auto& p : first.partition_by) {
+      SLUICE_ASSIGN_OR_RETURN(ExpressionPtr key, binder.Bind(*p));
+      if (key->type().IsNested()) return source_.Error(p->location, "cannot partition by a ROW or ARRAY");
+      key->CollectColumns(used_columns);
+      spec.partition_keys.push_back(std::move(key));
+    }
+    for (const auto& c : scope.columns()) spec.output_schema.Add(Field{c.name, c.type, true});
+    for (const auto* item : over_items) {
+      const sql::ParsedExpr& e = *item->expression;
+      OverCall call;
+      call.text = e.ToString();
+      const bool star = e.children.size() == 1 && e.children[0]->kind == sql::ExprKind::kStar;
+      if (e.distinct || (e.children.size() != 1 && !(e.name == "count" && star))) {
+        return source_.Error(e.location, fmt::format("{}() OVER (...) takes one argument", e.name));
+      }
+      if (!star) {
+        SLUICE_ASSIGN_OR_RETURN(call.argument, binder.Bind(*e.children[0]));
+        call.argument->CollectColumns(used_columns);
+        const TypeId t = call.argument->type().id();
+        if (t != TypeId::kInt64 && t != TypeId::kInt32 && t != TypeId::kFloat64) {
+          return source_.Error(e.children[0]->location,
+                               fmt::format("{}() OVER (...) takes INT, BIGINT or DOUBLE, not {} "
+                                           "(CAST it)",
+                                           e.name, call.argument->type().ToString()));
+        }
+      } else if (e.name != "count") {
+        return source_.Error(e.location, fmt::format("{}(*) is not a function", e.name));
+      }
+      const DataType input = call.argument ? call.argument->type() : DataType::Int64();
+      if (e.name == "count") {
+        call.function = OverCall::Function::kCount;
+        call.result_type = DataType::Int64();
+      } else if (e.name == "sum") {
+        call.function = OverCall::Function::kSum;
+        call.result_type = input.id() == TypeId::kInt32 ? DataType::Int64() : input;
+      } else if (e.name == "avg" || e.name == "mean") {
+        call.function = OverCall::Function::kAvg;
+        call.result_type = DataType::Float64();
+      } else if (e.name == "min" || e.name == "max") {
+        call.function = e.name == "min" ? OverCall::Function::kMin : OverCall::Function::kMax;
+        call.result_type = input;
+      } else {
+        return Unsupported(e.location, fmt::format("{}() OVER (...)", e.name));
+      }
+      const std::string name = item->alias.empty() ? call.text : item->alias;
+      spec.output_schema.Add(Field{name, call.result_type, true});
+      rank_substitutions.emplace(e.ToString(), static_cast<int>(scope.size()));
+      scope.Add(ScopeColumn{"", name, call.result_type, true});
+      spec.calls.push_back(std::move(call));
+    }
+    append(std::make_unique<OverAggregateOperator>(std::move(spec)));
+    rel.source_rows = false;
+    rel.stateful = true;
+  }
+
   // Spark's explode() as a SELECT item: unnest after the filter, then read the element column.
   int explode_column = -1;
   const sql::SelectItem* explode_item = nullptr;
@@ -1457,7 +1582,7 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
   // The SELECT list, `*` expanded.
   ExpressionBinder binder(source_, scope, registry_);
   if (aggregating) binder.SetGroupedContext(&substitutions, &grouped_input);
-  if (rank_item) binder.SetGroupedContext(&rank_substitutions, nullptr);
+  if (rank_item || !over_items.empty()) binder.SetGroupedContext(&rank_substitutions, nullptr);
   std::vector<ExpressionPtr> expressions;
   std::vector<std::string> names;
   std::vector<SourceLocation> locations;

@@ -64,6 +64,9 @@ struct ParsedExpr {
   std::vector<ParsedExprPtr> partition_by;
   std::vector<ParsedExprPtr> over_order_by;
   std::vector<bool> over_descending;  // per ORDER BY item
+  // ROWS BETWEEN <n> PRECEDING AND CURRENT ROW: n (-1 for UNBOUNDED PRECEDING); absent: none.
+  bool has_rows_frame = false;
+  int64_t rows_preceding = -1;
 
   // A one-line SQL rendering for explain output and messages: "round(amount * 0.15, 2)".
   std::string ToString() const;

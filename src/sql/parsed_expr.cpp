@@ -144,6 +144,11 @@ std::string ParsedExpr::ToString() const {
           over += (i == 0 ? std::string(over.empty() ? "" : " ") + "ORDER BY " : ", ") +
                   over_order_by[i]->ToString() + (over_descending[i] ? " DESC" : "");
         }
+        if (has_rows_frame) {
+          over += (over.empty() ? "" : " ") + std::string("ROWS BETWEEN ") +
+                  (rows_preceding < 0 ? std::string("UNBOUNDED") : std::to_string(rows_preceding)) +
+                  " PRECEDING AND CURRENT ROW";
+        }
         call += " OVER (" + over + ")";
       }
       return call;

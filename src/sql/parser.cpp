@@ -1,6 +1,7 @@
 #include "sql/parser.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -970,6 +971,27 @@ class Parser {
           if (!descending) MatchKeyword("ASC");
           e->over_descending.push_back(descending);
         } while (Match(TokenKind::kComma));
+      }
+      if (MatchKeyword("ROWS")) {
+        // ROWS BETWEEN (UNBOUNDED | n) PRECEDING AND CURRENT ROW
+        e->has_rows_frame = true;
+        SLUICE_RETURN_NOT_OK(ExpectKeyword("BETWEEN"));
+        if (!MatchKeyword("UNBOUNDED")) {
+          const Token& n = Peek();
+          if (n.kind != TokenKind::kInteger) {
+            return ErrorAt(n, "expected UNBOUNDED or a number of rows after ROWS BETWEEN");
+          }
+          const std::string& text = n.text;
+          auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), e->rows_preceding);
+          if (ec != std::errc() || end != text.data() + text.size()) {
+            return ErrorAt(n, "the number of preceding rows is too large");
+          }
+          Advance();
+        }
+        SLUICE_RETURN_NOT_OK(ExpectKeyword("PRECEDING"));
+        SLUICE_RETURN_NOT_OK(ExpectKeyword("AND"));
+        SLUICE_RETURN_NOT_OK(ExpectKeyword("CURRENT"));
+        SLUICE_RETURN_NOT_OK(ExpectKeyword("ROW"));
       }
       SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')' to close OVER (...)"));
     }

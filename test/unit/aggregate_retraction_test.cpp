@@ -7,28 +7,11 @@
 
 #include "exec/hash_aggregate_operator.h"
 #include "expr/column_reference.h"
+#include "operator_test_support.h"
 
 namespace sluice {
 namespace {
 
-// Collects what reaches it as "key value retract" lines.
-class Collect final : public Operator {
- public:
-  explicit Collect(std::vector<std::string>* lines) : lines_(lines) {}
-  Status Push(const Batch& batch, EvalContext&) override {
-    for (size_t i = 0; i < batch.num_live_rows(); ++i) {
-      const uint32_t row = batch.selection()[i];
-      lines_->push_back(std::string(batch.column(0).Get<std::string_view>(row)) + " " +
-                        std::to_string(batch.column(1).Get<int64_t>(row)) + " " +
-                        (batch.column(2).Get<uint8_t>(row) ? "withdrawn" : "new"));
-    }
-    return Status::OK();
-  }
-  std::string Describe() const override { return "Collect"; }
-
- private:
-  std::vector<std::string>* lines_;
-};
 
 // sum(v) by k in update mode, every millisecond, emitting retractions.
 std::unique_ptr<HashAggregateOperator> SumByKey(std::vector<std::string>* lines) {
@@ -46,26 +29,22 @@ std::unique_ptr<HashAggregateOperator> SumByKey(std::vector<std::string>* lines)
                                {"$retract", DataType::Boolean(), false}});
   auto op = std::make_unique<HashAggregateOperator>(std::move(spec));
   EXPECT_TRUE(op->EmitRetractions().ok());
-  op->AddOutput(std::make_unique<Collect>(lines));
+  op->AddOutput(std::make_unique<test::CollectLines>(
+      lines, [](const Batch& batch, uint32_t row) {
+        return std::string(batch.column(0).Get<std::string_view>(row)) + " " +
+               std::to_string(batch.column(1).Get<int64_t>(row)) + " " +
+               (batch.column(2).Get<uint8_t>(row) ? "withdrawn" : "new");
+      }));
   return op;
 }
 
-Batch Rows(const std::vector<std::pair<std::string, int64_t>>& rows) {
-  auto k = std::make_shared<Vector>(DataType::String());
-  auto v = std::make_shared<Vector>(DataType::Int64());
-  for (const auto& [key, value] : rows) {
-    k->AppendString(key);
-    v->Append(value);
-  }
-  return Batch({k, v}, rows.size());
-}
 
 // Pushes `rows`, then fires the trigger.
 void PushAndTrigger(HashAggregateOperator& op, const std::vector<std::pair<std::string, int64_t>>& rows,
                     int64_t& now) {
   EvalContext context;
   context.now_micros = now;
-  ASSERT_TRUE(op.Push(Rows(rows), context).ok());
+  ASSERT_TRUE(op.Push(test::KeyValueRows(rows), context).ok());
   ASSERT_TRUE(op.OnTick(context).ok());  // starts the interval
   now += 5000;
   context.now_micros = now;

@@ -4,6 +4,8 @@
 #include <simdjson.h>
 
 #include <atomic>
+#include <deque>
+#include <tuple>
 #include <fstream>
 #include <map>
 #include <set>
@@ -232,6 +234,45 @@ SELECT event_type, to_json(person), to_json(auction), to_json(bid), dateTime FRO
   ASSERT_EQ(json.size(), static_cast<size_t>(kEvents));
   EXPECT_EQ(none, json);
   for (const char* q : {"q0", "q4", "q7"}) EXPECT_EQ(RunQuery(q, {}, "none"), RunQuery(q)) << q;
+}
+
+TEST(NexmarkQueries, Q6AverageOfEachSellersLastTenClosedAuctions) {
+  Events events = Generated();
+  std::map<int64_t, const Auction*> auction;
+  for (const auto& a : events.auctions) auction[a.id] = &a;
+  // Per auction: its final price, and the index of its first bid in range (the order in which
+  // auctions closing in the same millisecond come out).
+  struct Closed {
+    int64_t price = 0;
+    size_t first_bid = 0;
+  };
+  std::map<int64_t, Closed> closed;
+  for (size_t i = 0; i < events.bids.size(); ++i) {
+    const Bid& b = events.bids[i];
+    auto it = auction.find(b.auction);
+    if (it == auction.end() || b.time_ms < it->second->time_ms || b.time_ms > it->second->expires_ms) continue;
+    auto [c, fresh] = closed.emplace(b.auction, Closed{b.price, i});
+    if (!fresh) c->second.price = std::max(c->second.price, b.price);
+  }
+  std::vector<std::tuple<int64_t, size_t, int64_t>> order;  // expires, first bid, auction
+  for (const auto& [id, c] : closed) order.emplace_back(auction[id]->expires_ms, c.first_bid, id);
+  std::sort(order.begin(), order.end());
+  std::map<int64_t, std::deque<int64_t>> last;  // seller -> the last 11 final prices
+  std::vector<std::string> want;
+  for (const auto& [expires, first_bid, id] : order) {
+    std::deque<int64_t>& prices = last[auction[id]->seller];
+    prices.push_back(closed[id].price);
+    if (prices.size() > 11) prices.pop_front();  // 10 PRECEDING AND CURRENT ROW
+    int64_t sum = 0;
+    for (int64_t p : prices) sum += p;
+    Vector avg(DataType::Float64());
+    avg.Append(static_cast<double>(sum) / static_cast<double>(prices.size()));
+    want.push_back(std::to_string(auction[id]->seller) + "|" + CastToText(avg, 0));
+  }
+  std::vector<std::string> got;
+  for (const auto& r : RunQuery("q6")) got.push_back(r[0] + "|" + r[1]);
+  EXPECT_GT(want.size(), 1000u);
+  EXPECT_EQ(got, want);
 }
 
 TEST(NexmarkQueries, Q8NewUsersWhoSellInTheirFirstWindow) {
