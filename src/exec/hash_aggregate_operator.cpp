@@ -322,6 +322,7 @@ Status HashAggregateOperator::EmitTrigger(EvalContext& context) {
     }
   }
   changed_since_trigger_ = false;
+  context.commit_requested = true;
   return Status::OK();
 }
 

@@ -412,6 +412,7 @@ Status Pipeline::FinishAll(bool stopped) {
 Status Pipeline::Run(const std::atomic<bool>& stop) {
   EvalContext context;
   int64_t last_commit = SteadyMs();
+  bool trigger_fired = false;
   while (!stop.load(std::memory_order_relaxed)) {
     bool any_active = false;
     for (auto& task : sources_) {
@@ -427,12 +428,17 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
       SLUICE_RETURN_NOT_OK(task.root->OnTick(context));
       context.source_partitions = nullptr;
     }
+    // A trigger's result commits on its own (kept until no checkpoint is in flight).
+    trigger_fired = trigger_fired || context.commit_requested;
+    context.commit_requested = false;
     if (!any_active) return FinishAll(/*stopped=*/false);
     SLUICE_RETURN_NOT_OK(CompleteCheckpointIfDone());
-    if (SteadyMs() - last_commit >= options_.commit_interval_ms && !checkpoint_in_flight_) {
+    if ((trigger_fired || SteadyMs() - last_commit >= options_.commit_interval_ms) &&
+        !checkpoint_in_flight_) {
       // Checkpoints start an interval apart, however long each takes: a row waits at most the
       // interval plus one commit before it is visible exactly-once.
       last_commit = SteadyMs();
+      trigger_fired = false;
       if (any_exactly_once_) {
         // Rows and positions commit together, so this one waits for the sinks.
         SLUICE_RETURN_NOT_OK(CommitAll());
