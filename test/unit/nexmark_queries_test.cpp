@@ -187,22 +187,35 @@ TEST(NexmarkQueries, Q3LocalItemSuggestion) {
   EXPECT_EQ(got, want);
 }
 
-TEST(NexmarkQueries, Q4AverageWinningPricePerCategory) {
-  Events events = Generated();
-  // The winning price of each auction: its highest bid made while it was open.
-  std::map<int64_t, const Auction*> auction;
+// The auctions by id, and per auction that got a bid while it was open its final (highest)
+// price and the index of its first such bid (the order in which auctions closing in the same
+// millisecond come out of sluice).
+struct Winning {
+  int64_t price = 0;
+  size_t first_bid = 0;
+};
+std::map<int64_t, Winning> WinningBids(const Events& events,
+                                       std::map<int64_t, const Auction*>& auction) {
   for (const auto& a : events.auctions) auction[a.id] = &a;
-  std::map<int64_t, int64_t> winning;  // auction id -> price
-  for (const Bid& b : events.bids) {
+  std::map<int64_t, Winning> winning;
+  for (size_t i = 0; i < events.bids.size(); ++i) {
+    const Bid& b = events.bids[i];
     auto it = auction.find(b.auction);
     if (it == auction.end() || b.time_ms < it->second->time_ms || b.time_ms > it->second->expires_ms) continue;
-    auto [w, fresh] = winning.emplace(b.auction, b.price);
-    if (!fresh) w->second = std::max(w->second, b.price);
+    auto [w, fresh] = winning.emplace(b.auction, Winning{b.price, i});
+    if (!fresh) w->second.price = std::max(w->second.price, b.price);
   }
+  return winning;
+}
+
+TEST(NexmarkQueries, Q4AverageWinningPricePerCategory) {
+  Events events = Generated();
+  std::map<int64_t, const Auction*> auction;
+  const std::map<int64_t, Winning> winning = WinningBids(events, auction);
   std::map<int64_t, std::pair<int64_t, int64_t>> per_category;  // sum, count
-  for (const auto& [id, price] : winning) {
+  for (const auto& [id, w] : winning) {
     auto& [sum, count] = per_category[auction[id]->category];
-    sum += price;
+    sum += w.price;
     ++count;
   }
   std::map<std::string, std::string> want, got;
@@ -246,21 +259,7 @@ SELECT event_type, to_json(person), to_json(auction), to_json(bid), dateTime FRO
 TEST(NexmarkQueries, Q6AverageOfEachSellersLastTenClosedAuctions) {
   Events events = Generated();
   std::map<int64_t, const Auction*> auction;
-  for (const auto& a : events.auctions) auction[a.id] = &a;
-  // Per auction: its final price, and the index of its first bid in range (the order in which
-  // auctions closing in the same millisecond come out).
-  struct Closed {
-    int64_t price = 0;
-    size_t first_bid = 0;
-  };
-  std::map<int64_t, Closed> closed;
-  for (size_t i = 0; i < events.bids.size(); ++i) {
-    const Bid& b = events.bids[i];
-    auto it = auction.find(b.auction);
-    if (it == auction.end() || b.time_ms < it->second->time_ms || b.time_ms > it->second->expires_ms) continue;
-    auto [c, fresh] = closed.emplace(b.auction, Closed{b.price, i});
-    if (!fresh) c->second.price = std::max(c->second.price, b.price);
-  }
+  const std::map<int64_t, Winning> closed = WinningBids(events, auction);
   std::vector<std::tuple<int64_t, size_t, int64_t>> order;  // expires, first bid, auction
   for (const auto& [id, c] : closed) order.emplace_back(auction[id]->expires_ms, c.first_bid, id);
   std::sort(order.begin(), order.end());
@@ -268,7 +267,7 @@ TEST(NexmarkQueries, Q6AverageOfEachSellersLastTenClosedAuctions) {
   std::vector<std::string> want;
   for (const auto& [expires, first_bid, id] : order) {
     std::deque<int64_t>& prices = last[auction[id]->seller];
-    prices.push_back(closed[id].price);
+    prices.push_back(closed.at(id).price);
     if (prices.size() > 11) prices.pop_front();  // 10 PRECEDING AND CURRENT ROW
     int64_t sum = 0;
     for (int64_t p : prices) sum += p;
