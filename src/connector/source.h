@@ -46,6 +46,9 @@ class Source {
     (void)physical;
     return false;
   }
+  // The metadata columns the table declares ('timestamp', 'headers', ...), told once before
+  // Open, so a source can skip work nobody reads (Kafka parses headers only when asked).
+  virtual void DeclareMetadata(const std::vector<std::string>& keys) { (void)keys; }
   // One line for `sluice explain`: "datagen(scenario=cashback, count=1000, seed=7)".
   virtual std::string Describe() const = 0;
 };

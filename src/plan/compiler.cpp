@@ -330,6 +330,11 @@ Result<SourceEntry*> ScriptPlanner::SourceFor(const TableDefinition& table, Sour
   }
   auto source = options_.registry->MakeSource(table.connector, source_options, scan_schema);
   if (!source.ok()) return source_.Error(at, source.status().message());
+  std::vector<std::string> metadata_keys;
+  for (const auto& c : table.scan_columns) {
+    if (!c.metadata_key.empty()) metadata_keys.push_back(c.metadata_key);
+  }
+  (*source)->DeclareMetadata(metadata_keys);
   auto decoder = RecordDecoder::Make(table.scan_columns, table.format);
   if (!decoder.ok()) return source_.Error(at, fmt::format("table '{}': {}", table.name,
                                                           decoder.status().message()));

@@ -14,9 +14,11 @@
 #include <thread>
 #include <vector>
 
-#include "stack_env.h"
+#include "pipeline_harness.h"
 
 namespace {
+
+using sluice::testing::CreateTopic;
 
 using Clock = std::chrono::steady_clock;
 
@@ -44,27 +46,6 @@ std::string UniqueTopic() {
   std::random_device rd;
   return "stack_probe_" + std::to_string(std::chrono::system_clock::now().time_since_epoch().count()) +
          "_" + std::to_string(rd() % 100000);
-}
-
-void CreateTopic(rd_kafka_t* rk, const std::string& topic, int partitions) {
-  char err[512];
-  rd_kafka_NewTopic_t* new_topic =
-      rd_kafka_NewTopic_new(topic.c_str(), partitions, 1, err, sizeof err);
-  ASSERT_NE(new_topic, nullptr) << err;
-  rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
-  rd_kafka_CreateTopics(rk, &new_topic, 1, nullptr, queue);
-  rd_kafka_event_t* event = rd_kafka_queue_poll(queue, 30000);
-  ASSERT_NE(event, nullptr) << "CreateTopics timed out: is Kafka up? (scripts/stack up)";
-  const rd_kafka_CreateTopics_result_t* result = rd_kafka_event_CreateTopics_result(event);
-  ASSERT_NE(result, nullptr) << rd_kafka_event_error_string(event);
-  size_t count = 0;
-  const rd_kafka_topic_result_t** topics = rd_kafka_CreateTopics_result_topics(result, &count);
-  ASSERT_EQ(count, 1u);
-  EXPECT_EQ(rd_kafka_topic_result_error(topics[0]), RD_KAFKA_RESP_ERR_NO_ERROR)
-      << rd_kafka_topic_result_error_string(topics[0]);
-  rd_kafka_event_destroy(event);
-  rd_kafka_NewTopic_destroy(new_topic);
-  rd_kafka_queue_destroy(queue);
 }
 
 void DeleteTopic(rd_kafka_t* rk, const std::string& topic) {

@@ -225,4 +225,26 @@ inline void ReplaceAll(std::string& text, const std::string& from, const std::st
   }
 }
 
+// Creates `topic` with `partitions` partitions (replication 1) through the admin API.
+inline void CreateTopic(rd_kafka_t* rk, const std::string& topic, int partitions) {
+  char err[512];
+  rd_kafka_NewTopic_t* new_topic =
+      rd_kafka_NewTopic_new(topic.c_str(), partitions, 1, err, sizeof err);
+  ASSERT_NE(new_topic, nullptr) << err;
+  rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
+  rd_kafka_CreateTopics(rk, &new_topic, 1, nullptr, queue);
+  rd_kafka_event_t* event = rd_kafka_queue_poll(queue, 30000);
+  ASSERT_NE(event, nullptr) << "CreateTopics timed out: is Kafka up? (scripts/stack up)";
+  const rd_kafka_CreateTopics_result_t* result = rd_kafka_event_CreateTopics_result(event);
+  ASSERT_NE(result, nullptr) << rd_kafka_event_error_string(event);
+  size_t count = 0;
+  const rd_kafka_topic_result_t** topics = rd_kafka_CreateTopics_result_topics(result, &count);
+  ASSERT_EQ(count, 1u);
+  EXPECT_EQ(rd_kafka_topic_result_error(topics[0]), RD_KAFKA_RESP_ERR_NO_ERROR)
+      << rd_kafka_topic_result_error_string(topics[0]);
+  rd_kafka_event_destroy(event);
+  rd_kafka_NewTopic_destroy(new_topic);
+  rd_kafka_queue_destroy(queue);
+}
+
 }  // namespace sluice::testing

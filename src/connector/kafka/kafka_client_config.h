@@ -21,6 +21,11 @@ struct RdKafkaDeleter {
 };
 using RdKafkaHandle = std::unique_ptr<rd_kafka_t, RdKafkaDeleter>;
 
+struct RdKafkaQueueDeleter {
+  void operator()(rd_kafka_queue_t* queue) const { rd_kafka_queue_destroy(queue); }
+};
+using RdKafkaQueue = std::unique_ptr<rd_kafka_queue_t, RdKafkaQueueDeleter>;
+
 // Builds a librdkafka configuration from 'properties.*' options (prefix already removed) plus
 // sluice's own settings, which come last and win. An invalid property is an error naming the
 // table and the property — never its value when the key looks like a secret.

@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include <fmt/format.h>
@@ -139,6 +141,11 @@ Status KafkaSink::Open() {
   if (!properties_.count("linger.ms") && !properties_.count("queue.buffering.max.ms")) {
     overrides["linger.ms"] = "1";
   }
+  if (!properties_.count("partitioner")) {
+    // The Java client's partitioner (murmur2 of the key), so a key lands in the partition Spark,
+    // Flink or Kafka Streams would put it in; keyless messages spread at random.
+    overrides["partitioner"] = "murmur2_random";
+  }
   if (exactly_once()) {
     overrides["transactional.id"] = transactional_id_;
     overrides["transaction.timeout.ms"] = std::to_string(kTransactionTimeoutMs);
@@ -151,6 +158,12 @@ Status KafkaSink::Open() {
   if (!producer_) return Status::Invalid("table '{}': Kafka producer: {}", table_, err);
   conf.release();
   topic_handle_ = rd_kafka_topic_new(producer_.get(), topic_.c_str(), nullptr);
+  char limit[32];
+  size_t limit_size = sizeof limit;
+  if (rd_kafka_conf_get(rd_kafka_conf(producer_.get()), "queue.buffering.max.messages", limit,
+                        &limit_size) == RD_KAFKA_CONF_OK) {
+    max_queued_messages_ = std::max<int64_t>(std::atoll(limit), kProduceBatch);
+  }
   if (exactly_once()) {
     // Fences an earlier instance with the same transactional.id and aborts what it left open.
     SLUICE_RETURN_NOT_OK(Transactional(producer_.get(), table_, "init_transactions", [&] {
@@ -164,17 +177,12 @@ Status KafkaSink::Open() {
   return Status::OK();
 }
 
-Status KafkaSink::Produce(std::string_view key, bool has_key, std::string_view value) {
+Status KafkaSink::ProduceOne(rd_kafka_message_t& message) {
   while (true) {
     int rc = rd_kafka_produce(topic_handle_, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
-                              const_cast<char*>(value.data()), value.size(),
-                              has_key ? key.data() : nullptr, has_key ? key.size() : 0,
-                              reinterpret_cast<void*>(static_cast<uintptr_t>(next_sequence_)));
-    if (rc == 0) {
-      ++next_sequence_;
-      reported_.push_back(0);
-      return Status::OK();
-    }
+                              message.payload, message.len, message.key, message.key_len,
+                              message._private);
+    if (rc == 0) return Status::OK();
     rd_kafka_resp_err_t e = rd_kafka_last_error();
     if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       rd_kafka_poll(producer_.get(), 10);  // the local queue drains as the broker acknowledges
@@ -185,31 +193,74 @@ Status KafkaSink::Produce(std::string_view key, bool has_key, std::string_view v
   }
 }
 
+Status KafkaSink::ProduceBatch(size_t count) {
+  // Room for the whole batch first, so the batch call does not fail half way on a full queue
+  // (messages retried one by one after it could land behind later ones).
+  while (rd_kafka_outq_len(producer_.get()) + static_cast<int64_t>(count) > max_queued_messages_) {
+    rd_kafka_poll(producer_.get(), 10);
+  }
+  reported_.insert(reported_.end(), count, 0);
+  next_sequence_ += count;
+  int enqueued = rd_kafka_produce_batch(topic_handle_, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+                                        messages_.data(), static_cast<int>(count));
+  if (static_cast<size_t>(enqueued) == count) return Status::OK();
+  for (size_t i = 0; i < count; ++i) {
+    if (messages_[i].err) SLUICE_RETURN_NOT_OK(ProduceOne(messages_[i]));
+  }
+  return Status::OK();
+}
+
 Status KafkaSink::Write(const Batch& batch) {
   const size_t live = batch.num_live_rows();
   const SelectionVector& selection = batch.selection();
   std::vector<const Vector*> key_columns;
   for (int c : key_columns_) key_columns.push_back(&batch.column(static_cast<size_t>(c)));
+  // Every row is encoded into one buffer first; the messages point into it and librdkafka
+  // copies them when they are enqueued, a batch at a time (one lock and one clock read each).
+  values_.clear();
+  keys_.clear();
+  value_ends_.resize(live);
+  key_ends_.resize(live);
+  has_key_.resize(live);
   for (size_t i = 0; i < live; ++i) {
     uint32_t row = selection[i];
-    value_.clear();
     if (raw_) {
-      if (!batch.column(0).IsNull(row)) value_.assign(batch.column(0).Get<std::string_view>(row));
+      if (!batch.column(0).IsNull(row)) values_.append(batch.column(0).Get<std::string_view>(row));
     } else {
-      json_->AppendRow(batch, row, value_);
+      json_->AppendRow(batch, row, values_);
     }
+    value_ends_[i] = values_.size();
     bool has_key = !key_columns_.empty();
-    key_.clear();
     if (key_columns_.size() == 1) {
       if (key_columns[0]->IsNull(row)) {
         has_key = false;
       } else {
-        AppendValueText(*key_columns[0], row, key_);
+        AppendValueText(*key_columns[0], row, keys_);
       }
     } else if (has_key) {
-      key_json_->AppendRow(key_columns, row, key_);
+      key_json_->AppendRow(key_columns, row, keys_);
     }
-    SLUICE_RETURN_NOT_OK(Produce(key_, has_key, value_));
+    key_ends_[i] = keys_.size();
+    has_key_[i] = has_key;
+  }
+  size_t value_start = 0, key_start = 0;
+  for (size_t first = 0; first < live; first += kProduceBatch) {
+    const size_t count = std::min(kProduceBatch, live - first);
+    messages_.assign(count, rd_kafka_message_t{});
+    for (size_t j = 0; j < count; ++j) {
+      const size_t i = first + j;
+      rd_kafka_message_t& m = messages_[j];
+      m.payload = values_.data() + value_start;
+      m.len = value_ends_[i] - value_start;
+      if (has_key_[i]) {
+        m.key = keys_.data() + key_start;
+        m.key_len = key_ends_[i] - key_start;
+      }
+      m._private = reinterpret_cast<void*>(static_cast<uintptr_t>(next_sequence_ + j));
+      value_start = value_ends_[i];
+      key_start = key_ends_[i];
+    }
+    SLUICE_RETURN_NOT_OK(ProduceBatch(count));
   }
   rows_written_ += live;
   unflushed_ += live;

@@ -56,7 +56,10 @@ class KafkaSink final : public Sink {
  private:
   KafkaSink() = default;
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
-  Status Produce(std::string_view key, bool has_key, std::string_view value);
+  // Enqueues messages_[0, count) (sequence numbers from next_sequence_ on).
+  Status ProduceBatch(size_t count);
+  // One message, waiting while the local queue is full.
+  Status ProduceOne(rd_kafka_message_t& message);
   Status Flush();
   Status DeliveryFailure();
 
@@ -87,7 +90,14 @@ class KafkaSink final : public Sink {
   uint64_t reported_below_ = 0;
   std::deque<uint8_t> reported_;  // from reported_below_ on: reported yet?
   uint64_t commit_target_ = 0;    // StartCommit: messages below this must be reported
-  std::string value_, key_;  // scratch
+  int64_t max_queued_messages_ = 100000;  // the producer's queue.buffering.max.messages
+  // Scratch for Write: encoded values and keys back to back, where each row's ends, and the
+  // messages handed to librdkafka.
+  std::string values_, keys_;
+  std::vector<size_t> value_ends_, key_ends_;
+  std::vector<uint8_t> has_key_;
+  std::vector<rd_kafka_message_t> messages_;
+  static constexpr size_t kProduceBatch = 1024;
 };
 
 }  // namespace sluice

@@ -17,6 +17,8 @@ namespace sluice {
 // Options (Flink's names):
 //   'topic'                          required
 //   'properties.bootstrap.servers'   required; every 'properties.*' goes to librdkafka
+//   'properties.queued.min.messages' default 1000000 (librdkafka: 100000, which reads a backlog
+//                                    in bursts: a full queue is looked at again once a second)
 //   'properties.group.id'            default 'sluice-<pipeline>-<table>'
 //   'scan.startup.mode'              where to start when the group has no committed offset:
 //                                    'group-offsets' (default; falls back to earliest),
@@ -28,7 +30,7 @@ namespace sluice {
 //   'scan.bounded.mode'              'unbounded' (default) or 'latest-offset': stop at the end
 //                                    offsets seen at start (a batch run over a topic)
 // Metadata columns: timestamp, partition, offset, topic, key, and headers (a JSON object of the
-// record's headers, values as text; NULL when it has none).
+// record's headers, values as text; NULL when it has none; parsed only when declared).
 // A group that has committed offsets resumes from them: progress is committed at each
 // checkpoint, after every sink has committed (at-least-once).
 class KafkaSource final : public Source {
@@ -45,11 +47,15 @@ class KafkaSource final : public Source {
   std::string origin() const override { return topic_; }
   void ResumeFrom(const PartitionOffsets& next_offsets) override { resume_from_ = next_offsets; }
   std::vector<int32_t> Partitions() const override { return assigned_; }
+  void DeclareMetadata(const std::vector<std::string>& keys) override;
 
  private:
   KafkaSource() = default;
   Status ComputeEndOffsets();
   bool ReachedEnd() const;
+  // Appends one consumed message to `out` (or notes a partition's end) and destroys it.
+  Status Take(rd_kafka_message_t* msg, RawBatch& out);
+  int64_t& NextOffset(int32_t partition);
   static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                           rd_kafka_topic_partition_list_t* partitions, void* opaque);
 
@@ -62,7 +68,11 @@ class KafkaSource final : public Source {
   bool bounded_ = false;
   std::map<std::string, std::string> properties_;
   RdKafkaHandle consumer_;
+  RdKafkaQueue queue_;  // the consumer's queue, read in batches; released before the consumer
   std::map<int32_t, int64_t> next_offsets_;  // per partition: offset after the last one read
+  int64_t* last_next_offset_ = nullptr;       // next_offsets_[last_partition_], or null
+  int32_t last_partition_ = 0;
+  bool read_headers_ = false;                 // a 'headers' metadata column is declared
   std::map<int32_t, int64_t> committed_;     // what the last checkpoint committed
   std::map<int32_t, int64_t> end_offsets_;   // bounded mode: stop here
   std::string headers_json_;                  // scratch
@@ -70,6 +80,7 @@ class KafkaSource final : public Source {
   PartitionOffsets resume_from_;             // exactly-once sinks' progress: wins on assignment
   std::vector<int32_t> assigned_;            // the current assignment
   bool closed_ = false;
+  static constexpr size_t kConsumeBatch = 512;
 };
 
 }  // namespace sluice
