@@ -3,19 +3,23 @@
 # (scripts/stack): Kafka -> JSON decode -> filter -> PostgreSQL + Kafka, dead letters to
 # PostgreSQL, for both delivery guarantees.
 #
-#   throughput  N events produced beforehand, then `sluice run --bounded`: events per CPU-second
-#               of the sluice process (user + system time, as sluice reports it)
+#   throughput  N events produced beforehand, then `sluice run --bounded`, RUNS times for each
+#               guarantee (interleaved, each run a fresh consumer group and progress): events per
+#               CPU-second of the sluice process (user + system time, as sluice reports it), each
+#               run and the median. Kafka, PostgreSQL and sluice share the machine's cores, so
+#               single runs vary by 20% or more; compare medians.
 #   latency     events produced at R/s for S seconds while the pipeline streams; latency_probe
 #               reads the output topic (read_committed) and reports percentiles of
 #               (time a row is readable) - (Kafka timestamp of its input record)
 #
-#   bench/cashback_kafka.sh [events=1000000] [rate=20000] [seconds=20]
+#   bench/cashback_kafka.sh [events=1000000] [rate=20000] [seconds=20] [runs=5]   (runs=0: latency only)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 EVENTS=${1:-1000000}
 RATE=${2:-20000}
 SECONDS_=${3:-20}
-sluice="$ROOT/build/release/src/sluice"
+RUNS=${4:-5}
+sluice=${SLUICE_BIN:-$ROOT/build/release/src/sluice}  # SLUICE_BIN: compare another build
 probe="$ROOT/build/release/bench/latency_probe"
 [[ -x $sluice && -x $probe ]] || { echo "build first: scripts/build release" >&2; exit 1; }
 "$ROOT/scripts/stack" up >/dev/null
@@ -63,12 +67,21 @@ for guarantee in at-least-once exactly-once; do
   grep "records per CPU-second" "$work/$name.log" | sed 's/^/               sluice: /'
 done
 
-echo "== throughput: $EVENTS events, 1% malformed, produced beforehand"
+[[ $RUNS -gt 0 ]] || exit 0
+echo "== throughput: $EVENTS events, 1% malformed, produced beforehand; $RUNS runs each"
 "$sluice" produce --scenario cashback --topic "bench_in_$id" --count "$EVENTS" --bad-fraction 0.01 --quiet
-for guarantee in at-least-once exactly-once; do
-  name="bench_${guarantee//-/_}_$id"
-  make_sql "$name" "$guarantee" "bench_in_$id"
-  printf '%-14s ' "$guarantee"
-  "$sluice" run --bounded "$work/$name.sql" 2>&1 | grep "records per CPU-second"
+declare -A per_run
+for run in $(seq 1 "$RUNS"); do
+  for guarantee in at-least-once exactly-once; do
+    name="bench_${guarantee//-/_}_${id}_$run"
+    make_sql "$name" "$guarantee" "bench_in_$id"
+    line=$("$sluice" run --bounded "$work/$name.sql" 2>&1 | grep "records per CPU-second")
+    printf '%-14s run %d: %s\n' "$guarantee" "$run" "$line"
+    per_run[$guarantee]+="$(sed -E 's/.*: ([0-9]+) records per CPU-second.*/\1/' <<<"$line") "
+  done
 done
-
+for guarantee in at-least-once exactly-once; do
+  # shellcheck disable=SC2086
+  median=$(printf '%s\n' ${per_run[$guarantee]} | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
+  printf '%-14s median %s records per CPU-second over %d runs\n' "$guarantee" "$median" "$RUNS"
+done
