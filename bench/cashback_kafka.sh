@@ -47,6 +47,14 @@ make_sql() {  # name guarantee input_topic
       "$ROOT/examples/cashback.sql" >"$work/$name.sql"
 }
 
+# A run's tables are dropped once it is done: PostgreSQL would otherwise analyze and vacuum
+# hundreds of thousands of fresh rows while the next run is measured.
+drop_tables() {  # name
+  psql "$SLUICE_PG_DSN" -q -X -c \
+    "DROP TABLE IF EXISTS ${1}_eligible, ${1}_errors; DELETE FROM sluice_progress WHERE pipeline = '$1'" \
+    >/dev/null 2>&1 || true
+}
+
 # Latency first: the throughput run leaves the broker and PostgreSQL busy (log flushes,
 # autovacuum of a million fresh rows) for a while, which would show up as latency.
 echo "== latency: $RATE events/s for $SECONDS_ s"
@@ -65,6 +73,7 @@ for guarantee in at-least-once exactly-once; do
   kill -INT "$pid"; wait "$pid" || true
   printf '%-14s %s\n' "$guarantee" "$(cat "$work/$name.probe")"
   grep "records per CPU-second" "$work/$name.log" | sed 's/^/               sluice: /'
+  drop_tables "$name"
 done
 
 [[ $RUNS -gt 0 ]] || exit 0
@@ -77,6 +86,7 @@ for run in $(seq 1 "$RUNS"); do
     make_sql "$name" "$guarantee" "bench_in_$id"
     line=$("$sluice" run --bounded "$work/$name.sql" 2>&1 | grep "records per CPU-second")
     printf '%-14s run %d: %s\n' "$guarantee" "$run" "$line"
+    drop_tables "$name"
     per_run[$guarantee]+="$(sed -E 's/.*: ([0-9]+) records per CPU-second.*/\1/' <<<"$line") "
   done
 done
