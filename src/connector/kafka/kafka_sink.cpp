@@ -162,7 +162,7 @@ Status KafkaSink::Open() {
   size_t limit_size = sizeof limit;
   if (rd_kafka_conf_get(rd_kafka_conf(producer_.get()), "queue.buffering.max.messages", limit,
                         &limit_size) == RD_KAFKA_CONF_OK) {
-    max_queued_messages_ = std::max<int64_t>(std::atoll(limit), kProduceBatch);
+    max_queued_messages_ = std::max<int64_t>(std::atoll(limit), 1);
   }
   if (exactly_once()) {
     // Fences an earlier instance with the same transactional.id and aborts what it left open.
@@ -194,8 +194,9 @@ Status KafkaSink::ProduceOne(rd_kafka_message_t& message) {
 }
 
 Status KafkaSink::ProduceBatch(size_t count) {
-  // Room for the whole batch first, so the batch call does not fail half way on a full queue
-  // (messages retried one by one after it could land behind later ones).
+  // Room for the whole batch first, so the batch call does not fail half way on a full queue:
+  // a message retried after it could land behind later ones of its key. (Only a queue limited
+  // by 'queue.buffering.max.kbytes' below a batch's size could still fail part way.)
   while (rd_kafka_outq_len(producer_.get()) + static_cast<int64_t>(count) > max_queued_messages_) {
     rd_kafka_poll(producer_.get(), 10);
   }
@@ -244,8 +245,10 @@ Status KafkaSink::Write(const Batch& batch) {
     has_key_[i] = has_key;
   }
   size_t value_start = 0, key_start = 0;
-  for (size_t first = 0; first < live; first += kProduceBatch) {
-    const size_t count = std::min(kProduceBatch, live - first);
+  // A batch never exceeds the producer's queue, so waiting for room below always ends.
+  const size_t batch_size = std::min(kProduceBatch, static_cast<size_t>(max_queued_messages_));
+  for (size_t first = 0; first < live; first += batch_size) {
+    const size_t count = std::min(batch_size, live - first);
     messages_.assign(count, rd_kafka_message_t{});
     for (size_t j = 0; j < count; ++j) {
       const size_t i = first + j;

@@ -30,6 +30,8 @@ namespace sluice {
 //                                     pipeline goes on meanwhile); 'exactly-once': Kafka
 //                                     transactions, the source offsets committed inside them
 //                                     (readers use isolation.level=read_committed); 'none'
+//   'properties.partitioner'          default 'murmur2_random': keys partitioned as the Java
+//                                     client does
 //   'sink.transactional-id-prefix'    exactly-once: the transactional.id and the consumer group
 //                                     its progress is kept in; default 'sluice-<pipeline>-<table>'
 class KafkaSink final : public Sink {
