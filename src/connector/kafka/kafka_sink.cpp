@@ -220,9 +220,7 @@ Status KafkaSink::Write(const Batch& batch) {
   // copies them when they are enqueued, a batch at a time (one lock and one clock read each).
   values_.clear();
   keys_.clear();
-  value_ends_.resize(live);
-  key_ends_.resize(live);
-  has_key_.resize(live);
+  row_ends_.resize(live);
   for (size_t i = 0; i < live; ++i) {
     uint32_t row = selection[i];
     if (raw_) {
@@ -230,7 +228,6 @@ Status KafkaSink::Write(const Batch& batch) {
     } else {
       json_->AppendRow(batch, row, values_);
     }
-    value_ends_[i] = values_.size();
     bool has_key = !key_columns_.empty();
     if (key_columns_.size() == 1) {
       if (key_columns[0]->IsNull(row)) {
@@ -241,8 +238,7 @@ Status KafkaSink::Write(const Batch& batch) {
     } else if (has_key) {
       key_json_->AppendRow(key_columns, row, keys_);
     }
-    key_ends_[i] = keys_.size();
-    has_key_[i] = has_key;
+    row_ends_[i] = {values_.size(), keys_.size(), has_key};
   }
   size_t value_start = 0, key_start = 0;
   // A batch never exceeds the producer's queue, so waiting for room below always ends.
@@ -253,15 +249,16 @@ Status KafkaSink::Write(const Batch& batch) {
     for (size_t j = 0; j < count; ++j) {
       const size_t i = first + j;
       rd_kafka_message_t& m = messages_[j];
+      const RowEnd& end = row_ends_[i];
       m.payload = values_.data() + value_start;
-      m.len = value_ends_[i] - value_start;
-      if (has_key_[i]) {
+      m.len = end.value - value_start;
+      if (end.has_key) {
         m.key = keys_.data() + key_start;
-        m.key_len = key_ends_[i] - key_start;
+        m.key_len = end.key - key_start;
       }
       m._private = reinterpret_cast<void*>(static_cast<uintptr_t>(next_sequence_ + j));
-      value_start = value_ends_[i];
-      key_start = key_ends_[i];
+      value_start = end.value;
+      key_start = end.key;
     }
     SLUICE_RETURN_NOT_OK(ProduceBatch(count));
   }

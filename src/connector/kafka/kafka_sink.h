@@ -95,9 +95,13 @@ class KafkaSink final : public Sink {
   int64_t max_queued_messages_ = 100000;  // the producer's queue.buffering.max.messages
   // Scratch for Write: encoded values and keys back to back, where each row's ends, and the
   // messages handed to librdkafka.
+  struct RowEnd {
+    size_t value = 0;
+    size_t key = 0;
+    bool has_key = false;
+  };
   std::string values_, keys_;
-  std::vector<size_t> value_ends_, key_ends_;
-  std::vector<uint8_t> has_key_;
+  std::vector<RowEnd> row_ends_;
   std::vector<rd_kafka_message_t> messages_;
   static constexpr size_t kProduceBatch = 1024;
 };

@@ -239,7 +239,7 @@ Result<bool> KafkaSource::Poll(RawBatch& out, size_t max_records,
   // a full batch. What is queued behind it is then taken in batches, one lock and one clock
   // read per batch instead of per message (rebalance events on the queue are served by both).
   rd_kafka_message_t* first = rd_kafka_consumer_poll(consumer_.get(), static_cast<int>(timeout.count()));
-  if (first) SLUICE_RETURN_NOT_OK(Take(first, out));
+  if (first) SLUICE_RETURN_NOT_OK(AppendMessage(first, out));
   rd_kafka_message_t* messages[kConsumeBatch];
   while (first && out.size() < max_records) {
     size_t want = std::min(kConsumeBatch, max_records - out.size());
@@ -248,7 +248,7 @@ Result<bool> KafkaSource::Poll(RawBatch& out, size_t max_records,
     Status status;
     for (ssize_t i = 0; i < n; ++i) {
       if (status.ok()) {
-        status = Take(messages[i], out);
+        status = AppendMessage(messages[i], out);
       } else {
         rd_kafka_message_destroy(messages[i]);
       }
@@ -258,7 +258,7 @@ Result<bool> KafkaSource::Poll(RawBatch& out, size_t max_records,
   return !(bounded_ && ReachedEnd());
 }
 
-Status KafkaSource::Take(rd_kafka_message_t* msg, RawBatch& out) {
+Status KafkaSource::AppendMessage(rd_kafka_message_t* msg, RawBatch& out) {
   std::unique_ptr<rd_kafka_message_t, void (*)(rd_kafka_message_t*)> guard(
       msg, rd_kafka_message_destroy);
   if (msg->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {

@@ -54,7 +54,7 @@ class KafkaSource final : public Source {
   Status ComputeEndOffsets();
   bool ReachedEnd() const;
   // Appends one consumed message to `out` (or notes a partition's end) and destroys it.
-  Status Take(rd_kafka_message_t* msg, RawBatch& out);
+  Status AppendMessage(rd_kafka_message_t* msg, RawBatch& out);
   int64_t& NextOffset(int32_t partition);
   static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                           rd_kafka_topic_partition_list_t* partitions, void* opaque);
