@@ -109,8 +109,10 @@ void RegisterScriptCommands(CLI::App& app) {
       records += read;
       const PipelineOptions& options = pipeline.options();
       if (status.ok() || stop_requested || !status.IsRetryable()) break;
-      // Progress since the last failure means the cause was passing: start counting afresh.
-      if (read > 0) restarts = 0;
+      // A checkpoint since the last failure means the cause was passing: start counting
+      // afresh. Reading records is not enough: a record that fails every attempt is read again
+      // by each one.
+      if (pipeline.batch_id() > 0) restarts = 0;
       if (restarts >= options.restart_attempts) {
         status = status.WithContext(
             fmt::format("giving up after {} restarts ('pipeline.restart-attempts')", restarts));

@@ -7,6 +7,7 @@ std::string_view StatusCodeName(StatusCode code) {
     case StatusCode::kOk: return "OK";
     case StatusCode::kInvalidArgument: return "Invalid argument";
     case StatusCode::kParseError: return "Parse error";
+    case StatusCode::kDataError: return "Data error";
     case StatusCode::kNotFound: return "Not found";
     case StatusCode::kAlreadyExists: return "Already exists";
     case StatusCode::kIOError: return "IO error";

@@ -14,6 +14,7 @@ enum class StatusCode : unsigned char {
   kOk = 0,
   kInvalidArgument,  // user input is wrong: a SQL file, an option, a record
   kParseError,       // a document or statement could not be parsed
+  kDataError,        // a record the pipeline cannot take and is told to fail on ('errors' = 'fail')
   kNotFound,
   kAlreadyExists,
   kIOError,          // a local file or socket failed
@@ -42,6 +43,10 @@ class [[nodiscard]] Status {
   template <typename... Args>
   static Status ParseError(fmt::format_string<Args...> f, Args&&... args) {
     return {StatusCode::kParseError, fmt::format(f, std::forward<Args>(args)...)};
+  }
+  template <typename... Args>
+  static Status DataError(fmt::format_string<Args...> f, Args&&... args) {
+    return {StatusCode::kDataError, fmt::format(f, std::forward<Args>(args)...)};
   }
   template <typename... Args>
   static Status NotFound(fmt::format_string<Args...> f, Args&&... args) {

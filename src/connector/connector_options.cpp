@@ -115,6 +115,34 @@ Result<uint64_t> ConnectorOptions::GetBytes(std::string_view key, uint64_t fallb
   return static_cast<uint64_t>(bytes);
 }
 
+Result<int64_t> ConnectorOptions::GetPositiveInt(std::string_view key, int64_t fallback) const {
+  SLUICE_ASSIGN_OR_RETURN(int64_t n, GetInt(key, fallback));
+  if (n <= 0) {
+    return Status::Invalid("table '{}': option '{}' must be a positive number, found '{}'",
+                           table_, key, GetString(key, ""));
+  }
+  return n;
+}
+
+Result<uint64_t> ConnectorOptions::GetPositiveBytes(std::string_view key, uint64_t fallback) const {
+  SLUICE_ASSIGN_OR_RETURN(uint64_t n, GetBytes(key, fallback));
+  if (n == 0) {
+    return Status::Invalid("table '{}': option '{}' must be a size above 0, found '{}'", table_,
+                           key, GetString(key, ""));
+  }
+  return n;
+}
+
+Result<int64_t> ConnectorOptions::GetPositiveDurationMs(std::string_view key,
+                                                        int64_t fallback_ms) const {
+  SLUICE_ASSIGN_OR_RETURN(int64_t ms, GetDurationMs(key, fallback_ms));
+  if (ms <= 0) {
+    return Status::Invalid("table '{}': option '{}' must be a duration above 0, found '{}'",
+                           table_, key, GetString(key, ""));
+  }
+  return ms;
+}
+
 Status ConnectorOptions::CheckKnown(std::string_view connector, const std::set<std::string>& known,
                                     const std::vector<std::string>& prefixes) const {
   for (const auto& [key, value] : options_) {

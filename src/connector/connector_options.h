@@ -37,6 +37,10 @@ class ConnectorOptions {
   Result<int64_t> GetDurationMs(std::string_view key, int64_t fallback_ms) const;
   // A size such as '512 MB', '1 GiB', '64 kb' or plain bytes; in bytes.
   Result<uint64_t> GetBytes(std::string_view key, uint64_t fallback) const;
+  // The same, refusing 0 and negative values (counts, sizes and intervals that must be > 0).
+  Result<int64_t> GetPositiveInt(std::string_view key, int64_t fallback) const;
+  Result<uint64_t> GetPositiveBytes(std::string_view key, uint64_t fallback) const;
+  Result<int64_t> GetPositiveDurationMs(std::string_view key, int64_t fallback_ms) const;
 
   // The pipeline the table belongs to (SET 'pipeline.name'), for sinks that record progress.
   const std::string& pipeline_name() const { return pipeline_; }

@@ -6,6 +6,7 @@
 #include "common/result.h"
 #include "common/status.h"
 #include "connector/source_offsets.h"
+#include "connector/value_limits.h"
 #include "types/schema.h"
 #include "vector/batch.h"
 
@@ -20,6 +21,10 @@ class Sink {
   virtual ~Sink() = default;
 
   virtual Status Open() = 0;
+  // Rows among the live ones of `batch` that this sink cannot store (text its target cannot
+  // hold, a value out of its range, a record above its size limit), each with the column and
+  // the reason. The caller leaves them out of Write and dead-letters them. Default: none.
+  virtual void FindUnwritableRows(const Batch& /*batch*/, std::vector<RowReject>& /*out*/) {}
   virtual Status Write(const Batch& batch) = 0;
   virtual Status Commit() = 0;
   virtual Status Close() = 0;

@@ -5,6 +5,10 @@
 
 namespace sluice {
 
+// What to do with a record that does not decode, or a row a sink cannot store ('errors' option
+// of the source table it came from).
+enum class ErrorPolicy { kFail, kSkip, kDeadLetter };
+
 // A record that could not become a row, with everything needed to find and replay it.
 struct DeadLetter {
   std::string value;   // the raw bytes, as received

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "connector/value_limits.h"
 #include "function/cast.h"
 #include "types/timestamp.h"
 
@@ -50,16 +51,30 @@ Status DeadLetterWriter::Write(const std::vector<DeadLetter>& letters, int64_t b
     if (n == "offset" || n == "batch_id") natural = DataType::Int64();
     if (n == "event_timestamp" || n == "error_time") natural = DataType::Timestamp();
     auto v = std::make_shared<Vector>(natural);
+    // Raw bytes go into a BYTES column as they are; into text, bytes that are not UTF-8 (and
+    // NUL) are written as \xNN, so a record that is not text still reaches the table.
+    const bool as_text = f.type.id() == TypeId::kString;
+    auto text = [&](const std::string& raw) {
+      as_text ? v->AppendString(EscapeUnstorableText(raw)) : v->AppendString(raw);
+    };
     for (const DeadLetter& d : letters) {
-      if (n == "value") v->AppendString(d.value);
-      else if (n == "key") d.key.empty() ? v->AppendNull() : v->AppendString(d.key);
-      else if (n == "reason") v->AppendString(d.reason);
+      if (n == "value") text(d.value);
+      else if (n == "key") d.key.empty() ? v->AppendNull() : text(d.key);
+      else if (n == "reason") text(d.reason);
       else if (n == "topic") v->AppendString(d.origin);
       else if (n == "pipeline") v->AppendString(pipeline_);
       else if (n == "partition") v->Append<int32_t>(d.partition);
       else if (n == "offset") v->Append<int64_t>(d.offset);
       else if (n == "batch_id") v->Append<int64_t>(batch_id);
-      else if (n == "event_timestamp") v->Append<int64_t>(d.timestamp_ms * 1000);
+      else if (n == "event_timestamp") {
+        // A producer may set any time; one no sink can store is left out rather than failing.
+        const int64_t micros = d.timestamp_ms * 1000;
+        if (d.timestamp_ms < kMinTimestampMicros / 1000 || d.timestamp_ms > kMaxTimestampMicros / 1000) {
+          v->AppendNull();
+        } else {
+          v->Append<int64_t>(micros);
+        }
+      }
       else if (n == "error_time") v->Append<int64_t>(now);
     }
     if (natural != f.type) {

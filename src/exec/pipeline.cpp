@@ -296,7 +296,7 @@ Status Pipeline::PollOnce(SourceTask& task, EvalContext& context, bool* got_reco
     const DeadLetter& first = dead.front();
     switch (task.errors) {
       case ErrorPolicy::kFail:
-        return Status::Invalid(
+        return Status::DataError(
             "source '{}': record at {} partition {} offset {} is malformed: {} (set "
             "'errors' = 'dead-letter' or 'skip' on the table to keep going)",
             task.table_name, first.origin, first.partition, first.offset, first.reason);

@@ -18,9 +18,6 @@
 
 namespace sluice {
 
-// What to do with a record that does not decode ('errors' option of a source table).
-enum class ErrorPolicy { kFail, kSkip, kDeadLetter };
-
 // One source table read once, decoded, and fanned out to the operator chains of every INSERT
 // that reads it.
 struct SourceTask {

@@ -1,12 +1,166 @@
 #include "exec/sink_operator.h"
 
+#include <fmt/format.h>
+
+#include "connector/raw_record.h"
+#include "exec/dead_letter_writer.h"
 #include "exec/resume_filter_operator.h"
+#include "format/json_encoder.h"
+#include "function/cast.h"
 
 namespace sluice {
 
-Status SinkOperator::Push(const Batch& batch, EvalContext&) {
+SinkOperator::SinkOperator(std::string table_name, std::unique_ptr<Sink> sink)
+    : table_(std::move(table_name)), sink_(std::move(sink)) {}
+
+SinkOperator::~SinkOperator() = default;
+
+void SinkOperator::set_insert_casts(std::vector<InsertCast> casts, Schema schema) {
+  insert_casts_ = std::move(casts);
+  insert_schema_ = std::move(schema);
+}
+
+Status SinkOperator::Push(const Batch& batch, EvalContext& context) {
   CountIn(batch);
-  return sink_->Write(batch).WithContext("writing to sink '" + table_ + "'");
+  rejects_.clear();
+  if (insert_casts_.empty()) {
+    sink_->FindUnwritableRows(batch, rejects_);
+    if (rejects_.empty()) {
+      return sink_->Write(batch).WithContext("writing to sink '" + table_ + "'");
+    }
+    Batch narrowed = batch;
+    SLUICE_RETURN_NOT_OK(Reject(narrowed, context));
+    return sink_->Write(narrowed).WithContext("writing to sink '" + table_ + "'");
+  }
+  SLUICE_ASSIGN_OR_RETURN(Batch converted, ApplyInsertCasts(batch, context));
+  sink_->FindUnwritableRows(converted, rejects_);
+  if (!rejects_.empty()) SLUICE_RETURN_NOT_OK(Reject(converted, context));
+  return sink_->Write(converted).WithContext("writing to sink '" + table_ + "'");
+}
+
+Result<Batch> SinkOperator::ApplyInsertCasts(const Batch& batch, EvalContext& context) {
+  std::vector<VectorPtr> columns = batch.columns_copy();
+  const SelectionVector& selection = batch.selection();
+  const size_t live = batch.num_live_rows();
+  for (const InsertCast& cast : insert_casts_) {
+    const size_t c = cast.column;
+    const VectorPtr in = columns[c];
+    const DataType& to = cast.to;
+    if (in->type() == to) continue;
+    auto out = std::make_shared<Vector>(to);
+    KernelContext kernel{selection, batch.num_rows(), context};
+    SLUICE_RETURN_NOT_OK(CastVector(*in, to, kernel, *out));
+    // Spark would store NULL; a value never disappears silently here.
+    for (size_t i = 0; i < live; ++i) {
+      const uint32_t row = selection[i];
+      if (in->IsNull(row) || !out->IsNull(row)) continue;
+      rejects_.push_back({row, insert_schema_.field(c).name,
+                          fmt::format("{} {} does not fit the column's type {} (CAST it in the "
+                                      "query to get NULL instead)",
+                                      in->type().ToString(), CastToText(*in, row),
+                                      to.ToString())});
+    }
+    columns[c] = std::move(out);
+  }
+  Batch out(std::move(columns), batch.num_rows());
+  out.set_selection(selection);
+  return out;
+}
+
+Status SinkOperator::Reject(Batch& batch, EvalContext& context) {
+  NormalizeRejects(rejects_);
+  const RejectPolicy& policy = reject_policy_;
+  const bool have_records = policy.rows_are_records && context.raw && context.record_of_row;
+  auto record_of = [&](uint32_t row) -> const RawRecord* {
+    if (!have_records || row >= context.record_of_row->size()) return nullptr;
+    return &(*context.raw)[(*context.record_of_row)[row]];
+  };
+  auto reason_of = [&](const RowReject& r) {
+    return fmt::format("sink '{}' cannot store column '{}': {}", table_, r.column, r.reason);
+  };
+  switch (policy.policy) {
+    case ErrorPolicy::kFail: {
+      const RowReject& first = rejects_.front();
+      const RawRecord* record = record_of(first.row);
+      std::string where =
+          record ? fmt::format(" (record at {} partition {} offset {})", context.raw->origin(),
+                               record->partition, record->offset)
+                 : std::string();
+      if (policy.source_table.empty()) return Status::DataError("{}{}", reason_of(first), where);
+      return Status::DataError(
+          "{}{}; set 'errors' = 'dead-letter' or 'skip' on table '{}' to keep going",
+          reason_of(first), where, policy.source_table);
+    }
+    case ErrorPolicy::kSkip:
+      break;
+    case ErrorPolicy::kDeadLetter: {
+      std::vector<DeadLetter> letters;
+      letters.reserve(rejects_.size());
+      for (const RowReject& r : rejects_) {
+        DeadLetter letter;
+        if (const RawRecord* record = record_of(r.row)) {
+          letter.value = std::string(record->value);
+          letter.key = std::string(record->key);
+          letter.origin = std::string(context.raw->origin());
+          letter.partition = record->partition;
+          letter.offset = record->offset;
+          letter.timestamp_ms = record->timestamp_ms;
+        } else {
+          // A computed row (after an aggregation or a join) has no one record: keep the row.
+          if (!row_json_) row_json_ = std::make_unique<JsonEncoder>(insert_schema_);
+          if (insert_schema_.size() == batch.num_columns()) {
+            row_json_->AppendRow(batch, r.row, letter.value);
+          }
+          letter.origin = policy.source_table;
+          letter.partition = -1;
+          letter.offset = -1;
+        }
+        letter.reason = reason_of(r);
+        letters.push_back(std::move(letter));
+      }
+      // After a restart, leave out the replayed ones an exactly-once table already holds.
+      const SinkOperator& target = policy.dead_letters->sink();
+      std::erase_if(letters, [&](const DeadLetter& d) {
+        return d.offset >= 0 && target.AlreadyHas(d.origin, d.partition, d.offset);
+      });
+      SLUICE_RETURN_NOT_OK(policy.dead_letters->Write(letters, context.batch_id, context));
+      break;
+    }
+  }
+  rows_rejected_ += rejects_.size();
+  // Both lists ascend: keep the live rows that were not rejected.
+  std::vector<uint32_t> keep;
+  const size_t live = batch.num_live_rows();
+  keep.reserve(live);
+  size_t next = 0;
+  for (size_t i = 0; i < live; ++i) {
+    const uint32_t row = batch.selection()[i];
+    while (next < rejects_.size() && rejects_[next].row < row) ++next;
+    if (next < rejects_.size() && rejects_[next].row == row) continue;
+    keep.push_back(row);
+  }
+  batch.set_selection(SelectionVector::Of(std::move(keep)));
+  return Status::OK();
+}
+
+std::string SinkOperator::Describe() const {
+  std::string out = "Sink " + table_ + ": " + sink_->Describe();
+  for (const InsertCast& cast : insert_casts_) {
+    out += fmt::format("; {} converted to {} (values that do not fit are rejected)",
+                       insert_schema_.field(cast.column).name, cast.to.ToString());
+  }
+  return out;
+}
+
+std::string SinkOperator::counters() const {
+  std::string text = sink_->Counters();
+  if (rows_rejected_ > 0) {
+    std::string rejected = fmt::format(
+        "{} rows it cannot store {}", rows_rejected_,
+        reject_policy_.policy == ErrorPolicy::kDeadLetter ? "dead-lettered" : "skipped");
+    text = text.empty() ? rejected : rejected + ", " + text;
+  }
+  return text;
 }
 
 Status SinkOperator::Commit() {

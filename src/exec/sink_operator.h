@@ -2,33 +2,63 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "connector/sink.h"
 #include "connector/source_offsets.h"
+#include "exec/dead_letter.h"
 #include "exec/operator.h"
 
 namespace sluice {
 
+class DeadLetterWriter;
+class JsonEncoder;
 class ResumeFilterOperator;
 
-// The end of an INSERT: hands batches to a connector's Sink. For an exactly-once sink it also
-// carries the sink's committed progress: commits pass the pipeline's current source positions
-// (never below what the sink already holds), and after a restart the INSERT's resume filter
-// skips the replayed rows the sink has.
+// What becomes of a row the sink cannot store (a value outside what its target holds, or an
+// INSERT's implicit conversion that does not fit the column): the 'errors' policy of the source
+// table the row came from.
+struct RejectPolicy {
+  ErrorPolicy policy = ErrorPolicy::kFail;
+  DeadLetterWriter* dead_letters = nullptr;  // for kDeadLetter
+  std::string source_table;                  // for messages
+  // Row i of every batch is the source's decoded row i (no aggregation, join or explode in
+  // between): a rejected row's dead letter is its raw record with topic/partition/offset.
+  // Otherwise the dead letter holds the row itself as JSON.
+  bool rows_are_records = false;
+};
+
+// The end of an INSERT: hands batches to a connector's Sink. On the way it converts columns the
+// INSERT assigns implicitly to a narrower type (BIGINT into INT, a DECIMAL into a smaller one)
+// and leaves out rows the sink cannot store, which go where the RejectPolicy says. For an
+// exactly-once sink it also carries the sink's committed progress: commits pass the pipeline's
+// current source positions (never below what the sink already holds), and after a restart the
+// INSERT's resume filter skips the replayed rows the sink has.
 class SinkOperator final : public Operator {
  public:
-  SinkOperator(std::string table_name, std::unique_ptr<Sink> sink)
-      : table_(std::move(table_name)), sink_(std::move(sink)) {}
+  SinkOperator(std::string table_name, std::unique_ptr<Sink> sink);
+  ~SinkOperator() override;
 
   Status Open() { return sink_->Open().WithContext("opening sink '" + table_ + "'"); }
   Status Push(const Batch& batch, EvalContext& context) override;
   Status Commit() override;
   Status Finish() override;
-  std::string Describe() const override { return "Sink " + table_ + ": " + sink_->Describe(); }
+  std::string Describe() const override;
+
+  // A sink column that arrives in another type and is converted at the INSERT: a value that
+  // does not fit is rejected, not turned into NULL. `schema` is the sink's columns.
+  struct InsertCast {
+    size_t column;
+    DataType to;
+  };
+  void set_insert_casts(std::vector<InsertCast> casts, Schema schema);
+  void set_reject_policy(RejectPolicy policy) { reject_policy_ = std::move(policy); }
 
   const std::string& table_name() const { return table_; }
   uint64_t rows_written() const { return sink_->rows_written(); }
-  std::string counters() const { return sink_->Counters(); }
+  // Rows left out because the sink cannot store them (dead-lettered or skipped).
+  uint64_t rows_rejected() const { return rows_rejected_; }
+  std::string counters() const;
   Sink& sink() { return *sink_; }
   // A checkpoint in two steps, so sinks that deliver in the background commit concurrently:
   // Start (with the pipeline's positions for an exactly-once sink), then CommitDone until true.
@@ -47,8 +77,19 @@ class SinkOperator final : public Operator {
   bool AlreadyHas(const std::string& origin, int32_t partition, int64_t offset) const;
 
  private:
+  // Converts the columns with an insert cast; rows whose value does not fit become rejects.
+  Result<Batch> ApplyInsertCasts(const Batch& batch, EvalContext& context);
+  // Applies the reject policy to rejects_ and narrows `batch` to the rows that remain.
+  Status Reject(Batch& batch, EvalContext& context);
+
   std::string table_;
   std::unique_ptr<Sink> sink_;
+  std::vector<InsertCast> insert_casts_;
+  Schema insert_schema_;                               // the sink's columns, for messages
+  RejectPolicy reject_policy_;
+  std::vector<RowReject> rejects_;  // scratch, per batch
+  std::unique_ptr<JsonEncoder> row_json_;  // rejected rows as dead-letter values
+  uint64_t rows_rejected_ = 0;
   const SourceOffsets* positions_ = nullptr;
   ResumeFilterOperator* resume_filter_ = nullptr;
   SourceOffsets recovered_;

@@ -50,6 +50,40 @@ Status NotJson(simdjson::error_code error) {
   return Status::Invalid("not valid JSON: {}", simdjson::error_message(error));
 }
 
+// What a document that is not JSON starts with, said as the byte and where: "unexpected 'h' at
+// byte 0" rather than simdjson's "the JSON element does not have the requested type".
+Status NotJsonAt(std::string_view document, simdjson::error_code error) {
+  size_t at = 0;
+  while (at < document.size() && (document[at] == ' ' || document[at] == '\n' ||
+                                  document[at] == '\r' || document[at] == '\t')) {
+    ++at;
+  }
+  if (at == document.size()) return Status::Invalid("not JSON: the message is only whitespace");
+  std::string_view rest = document.substr(at);
+  if (rest.starts_with("\xEF\xBB\xBF")) {
+    return Status::Invalid(
+        "not JSON: a UTF-8 byte-order mark (EF BB BF) at byte {}, where a JSON object must start",
+        at);
+  }
+  const unsigned char c = static_cast<unsigned char>(rest[0]);
+  auto literal_ok = [&](std::string_view word) {
+    return rest.starts_with(word) &&
+           (rest.size() == word.size() || std::strchr(" \t\r\n,]}", rest[word.size()]) != nullptr);
+  };
+  bool plausible = c == '{' || c == '[' || c == '"' || c == '-' || (c >= '0' && c <= '9') ||
+                   (c == 't' && literal_ok("true")) || (c == 'f' && literal_ok("false")) ||
+                   (c == 'n' && literal_ok("null"));
+  if (plausible) return NotJson(error);
+  if (c >= 0x20 && c < 0x7f) {
+    size_t end = 0;
+    while (end < rest.size() && end < 16 && rest[end] != '\n' && rest[end] != '\r') ++end;
+    return Status::Invalid("not JSON: unexpected '{}'{} at byte {}, where a JSON object must start",
+                           rest.substr(0, end), end < rest.size() ? "..." : "", at);
+  }
+  return Status::Invalid("not JSON: unexpected byte 0x{:02X} at byte {}, where a JSON object must start",
+                         c, at);
+}
+
 std::string_view TrimRight(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' ||
                         s.back() == '\t')) {
@@ -153,6 +187,11 @@ class RowDecoder {
         auto days = ParseDate(text);
         if (!days) {
           return Status::Invalid("field '{}': expected a date like 'YYYY-MM-DD', found {}",
+                                 path.ToString(), Quote(text));
+        }
+        if (*days < kMinDateDays || *days > kMaxDateDays) {
+          return Status::Invalid("field '{}': {} is outside the DATE range 0001-01-01 to "
+                                 "9999-12-31",
                                  path.ToString(), Quote(text));
         }
         out.Append<int32_t>(*days);
@@ -291,9 +330,19 @@ class RowDecoder {
   Status DecodeTimestamp(od::value& value, od::json_type type, Vector& out,
                          const FieldPath& path) {
     if (type == od::json_type::number) {
+      // Seconds since the epoch, as Spark reads a number into a TIMESTAMP.
       double seconds;
       if (auto error = value.get_double().get(seconds)) return NotJson(error);
-      out.Append<int64_t>(static_cast<int64_t>(seconds * kMicrosPerSecond));
+      const double micros = seconds * static_cast<double>(kMicrosPerSecond);
+      // Compared as doubles first: converting an out-of-range double to int64 is undefined.
+      if (!(micros >= static_cast<double>(kMinTimestampMicros) &&
+            micros <= static_cast<double>(kMaxTimestampMicros))) {
+        return Status::Invalid(
+            "field '{}': {} seconds since 1970 is outside the TIMESTAMP range 0001-01-01 to "
+            "9999-12-31",
+            path.ToString(), TrimRight(value.raw_json_token()));
+      }
+      out.Append<int64_t>(static_cast<int64_t>(micros));
       return Status::OK();
     }
     std::string_view text;
@@ -305,6 +354,11 @@ class RowDecoder {
       return Status::Invalid(
           "field '{}': expected a timestamp like 'YYYY-MM-DD HH:MM:SS', found {}",
           path.ToString(), Quote(text));
+    }
+    if (*micros < kMinTimestampMicros || *micros > kMaxTimestampMicros) {
+      return Status::Invalid("field '{}': {} is outside the TIMESTAMP range 0001-01-01 to "
+                             "9999-12-31",
+                             path.ToString(), Quote(text));
     }
     out.Append<int64_t>(*micros);
     return Status::OK();
@@ -360,23 +414,34 @@ Status JsonDecoder::DecodePaddedRow(std::string_view document, Batch& out) {
 Status JsonDecoder::Parse(std::string_view document, size_t allocated, Batch& out) {
   od::document doc;
   if (auto error = impl_->parser.iterate(document.data(), document.size(), allocated).get(doc)) {
-    return NotJson(error);
+    return NotJsonAt(document, error);
   }
   od::object object;
   if (auto error = doc.get_object().get(object)) {
     od::json_type type;
-    if (error != simdjson::INCORRECT_TYPE || doc.type().get(type)) return NotJson(error);
+    if (error != simdjson::INCORRECT_TYPE || doc.type().get(type)) {
+      return NotJsonAt(document, error);
+    }
     // A scalar document: say it is not an object only if it is valid JSON at all.
     simdjson::error_code scalar_error = simdjson::SUCCESS;
     switch (type) {
       case od::json_type::string: scalar_error = doc.get_string().error(); break;
       case od::json_type::number: scalar_error = doc.get_double().error(); break;
       case od::json_type::boolean: scalar_error = doc.get_bool().error(); break;
-      case od::json_type::null: scalar_error = doc.is_null().error(); break;
-      default: break;
+      case od::json_type::null: {
+        bool is_null = false;
+        scalar_error = doc.is_null().get(is_null);
+        if (!scalar_error && !is_null) scalar_error = simdjson::N_ATOM_ERROR;
+        break;
+      }
+      case od::json_type::array:
+        return Status::Invalid("expected a JSON object, found an array");
+      case od::json_type::object: break;
     }
-    if (scalar_error) return NotJson(scalar_error);
-    return Status::Invalid("expected a JSON object, found {}", JsonTypeName(type));
+    if (!scalar_error && doc.current_location().error()) {  // nothing after the value
+      return Status::Invalid("expected a JSON object, found {}", JsonTypeName(type));
+    }
+    return NotJsonAt(document, scalar_error ? scalar_error : simdjson::TRAILING_CONTENT);
   }
   const size_t row = out.num_rows();
   Status status = impl_->rows.DecodeFields(object, schema_.fields(), nullptr, row,

@@ -461,6 +461,24 @@ bool AssignableWithoutCast(const DataType& from, const DataType& to) {
   return from_time && to_time;
 }
 
+// Whether an implicit conversion at an INSERT can meet a value that does not fit the column
+// (BIGINT into INT, DOUBLE into DECIMAL(10, 2)): such a value is rejected, never made NULL.
+bool ImplicitCastMayNotFit(const DataType& from, const DataType& to) {
+  if (from == to || !from.IsNumeric() || !to.IsNumeric()) return false;
+  switch (to.id()) {
+    case TypeId::kFloat64: return false;
+    case TypeId::kInt64: return from.id() != TypeId::kInt32;
+    case TypeId::kDecimal: {
+      const int digits = to.precision() - to.scale();  // before the point
+      if (from.id() == TypeId::kInt32) return digits < 10;
+      if (from.id() == TypeId::kInt64) return digits < 19;
+      if (from.id() == TypeId::kDecimal) return digits < from.precision() - from.scale();
+      return true;
+    }
+    default: return true;
+  }
+}
+
 // The column a ranking item of `subquery` delivers and the limit `where` puts on it:
 // `rn <= N`, `rn < N`, `rn = 1` (as a top-level AND term of the enclosing WHERE).
 std::optional<RankLimit> FindRankLimit(const sql::ParsedExpr* where, const sql::SelectStatement& subquery) {
@@ -579,7 +597,7 @@ Status ScriptPlanner::PlanLookupJoin(const sql::JoinClause& join, const TableDef
     SLUICE_ASSIGN_OR_RETURN(spec.condition, on_both.BindCondition(*join.condition, "ON"));
   }
   const ConnectorOptions& options = table.connector_options;
-  auto cache_rows = options.GetInt("lookup.cache.max-rows", 10000);
+  auto cache_rows = options.GetPositiveInt("lookup.cache.max-rows", 10000);
   auto cache_ttl = options.GetDurationMs("lookup.cache.ttl", 60000);
   auto retry = options.GetDurationMs("lookup.retry.timeout", 30000);
   for (const auto* r : {&cache_rows, &cache_ttl, &retry}) {
@@ -1671,6 +1689,7 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
   auto append = [&rel](std::unique_ptr<Operator> op) { rel.Append(std::move(op)); };
   Schema sink_schema;
   std::string sink_name;
+  std::vector<SinkOperator::InsertCast> insert_casts;
   if (insert) {
     std::string key = Lower(target->name);
     if (written_tables_.count(key)) {
@@ -1729,6 +1748,12 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
                         field.name, target->name, field.type.ToString(), e->type().ToString(),
                         e->ToString()));
       }
+      if (ImplicitCastMayNotFit(e->type(), field.type)) {
+        // Converted by the sink operator, which rejects a value that does not fit.
+        insert_casts.push_back({i, field.type});
+        ordered.push_back(std::move(e));
+        continue;
+      }
       ordered.push_back(CastIfNeeded(std::move(e), field.type));
     }
     expressions = std::move(ordered);
@@ -1759,8 +1784,21 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
     sink = std::move(*made);
   }
 
-  append(std::make_unique<ProjectOperator>(std::move(expressions), sink_schema));
+  std::vector<Field> projected_fields = sink_schema.fields();
+  for (const auto& cast : insert_casts) {
+    projected_fields[cast.column].type = expressions[cast.column]->type();
+  }
+  Schema projected(std::move(projected_fields));
+  append(std::make_unique<ProjectOperator>(std::move(expressions), projected));
   auto sink_operator = std::make_unique<SinkOperator>(sink_name, std::move(sink));
+  sink_operator->set_insert_casts(std::move(insert_casts), sink_schema);
+  const SourceTask& task = tasks_[entry->task_index];
+  RejectPolicy reject;
+  reject.policy = task.errors;
+  reject.dead_letters = task.dead_letters;
+  reject.source_table = task.table_name;
+  reject.rows_are_records = rel.source_rows;
+  sink_operator->set_reject_policy(std::move(reject));
   sink_operator->set_resume_filter(resume);
   sinks_.push_back(sink_operator.get());
   append(std::move(sink_operator));

@@ -11,6 +11,13 @@ namespace sluice {
 constexpr int64_t kMicrosPerSecond = 1'000'000;
 constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
 
+// The range every sink can store and Spark reads: 0001-01-01 00:00:00 to 9999-12-31
+// 23:59:59.999999 UTC. A source column declared TIMESTAMP/DATE takes only values inside it.
+constexpr int64_t kMinTimestampMicros = -62'135'596'800 * kMicrosPerSecond;
+constexpr int64_t kMaxTimestampMicros = 253'402'300'799 * kMicrosPerSecond + 999'999;
+constexpr int32_t kMinDateDays = -719'162;  // 0001-01-01
+constexpr int32_t kMaxDateDays = 2'932'896;  // 9999-12-31
+
 // Parses 'YYYY-MM-DD', 'YYYY-MM-DD HH:MM[:SS[.f{1,9}]]' or the ISO-8601 form with 'T', each with
 // an optional 'Z' or '±HH[:MM]' offset (no offset means UTC). Hot path: no allocation.
 std::optional<int64_t> ParseTimestamp(std::string_view text);

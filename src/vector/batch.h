@@ -31,6 +31,7 @@ class Batch {
   const Vector& column(size_t i) const { return *columns_[i]; }
   const VectorPtr& shared_column(size_t i) const { return columns_[i]; }
   std::vector<VectorPtr>& columns() { return columns_; }
+  std::vector<VectorPtr> columns_copy() const { return columns_; }
 
   const SelectionVector& selection() const { return selection_; }
   void set_selection(SelectionVector selection) { selection_ = std::move(selection); }

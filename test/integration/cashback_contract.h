@@ -17,7 +17,8 @@ inline bool IsValidTimestamp(const std::string& text) {
   int y = std::stoi(m[1]), mo = std::stoi(m[2]), d = std::stoi(m[3]);
   int h = std::stoi(m[4]), mi = std::stoi(m[5]), s = std::stoi(m[6]);
   static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (mo < 1 || mo > 12 || h > 23 || mi > 59 || s > 59 || d < 1) return false;
+  // Year 0 is outside the range every sink (and Spark) takes: 0001-01-01 to 9999-12-31.
+  if (y < 1 || mo < 1 || mo > 12 || h > 23 || mi > 59 || s > 59 || d < 1) return false;
   bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   return d <= kDays[mo - 1] + (mo == 2 && leap ? 1 : 0);
 }
@@ -27,6 +28,13 @@ struct CashbackVerdict {
   // For an eligible record: "customer|amount|cashback cents|merchant|timestamp".
   std::optional<std::string> eligible;
   std::string customer;
+  std::string merchant;
+  int64_t amount = 0;
+  // An eligible row a sink cannot store becomes a dead letter naming that sink and column:
+  // PostgreSQL text takes no NUL byte; a Kafka record is at most 1,000,000 bytes (the producer's
+  // message.max.bytes); cashback must fit DECIMAL(10, 2) in both (below 10^8).
+  std::optional<std::string> postgres_rejects;  // the column
+  std::optional<std::string> kafka_rejects;     // the column
 };
 
 // Not JSON, or customer_id/timestamp missing, null or unparsable, or a field of the wrong type:
@@ -52,11 +60,54 @@ inline CashbackVerdict ClassifyCashback(simdjson::dom::parser& parser, const std
   merchant = std::string(s);
   v.malformed = bad;
   v.customer = customer;
+  v.merchant = merchant;
+  v.amount = amount;
   if (!bad && amount > 500 && (merchant == "merch_1" || merchant == "merch_3")) {
     v.eligible = customer + "|" + std::to_string(amount) + "|" + std::to_string(amount * 15) +
                  "|" + merchant + "|" + timestamp;
+    const bool cashback_too_large = amount * 15 >= 10'000'000'000;  // cents
+    if (customer.find('\0') != std::string::npos) v.postgres_rejects = "customer_id";
+    else if (merchant.find('\0') != std::string::npos) v.postgres_rejects = "merchant_id";
+    else if (cashback_too_large) v.postgres_rejects = "cashback";
+    if (customer.size() > 1'000'000) v.kafka_rejects = "customer_id";
+    else if (cashback_too_large) v.kafka_rejects = "cashback";
   }
   return v;
+}
+
+// A dead letter's raw value as a text column holds it: bytes that are not UTF-8, and NUL, as
+// \xNN (written here without sluice's code: a plain decoder of RFC 3629's byte patterns).
+inline std::string AsStoredText(const std::string& raw) {
+  std::string out;
+  size_t i = 0;
+  auto u = [&](size_t k) { return static_cast<unsigned char>(raw[k]); };
+  auto cont = [&](size_t k) { return k < raw.size() && (u(k) & 0xC0) == 0x80; };
+  while (i < raw.size()) {
+    unsigned char c = u(i);
+    size_t n = 0;
+    if (c >= 0x01 && c <= 0x7F) n = 1;
+    else if (c >= 0xC2 && c <= 0xDF && cont(i + 1)) n = 2;
+    else if (c >= 0xE0 && c <= 0xEF && cont(i + 1) && cont(i + 2)) {
+      unsigned b = u(i + 1);
+      bool overlong = c == 0xE0 && b < 0xA0;
+      bool surrogate = c == 0xED && b >= 0xA0;
+      n = overlong || surrogate ? 0 : 3;
+    } else if (c >= 0xF0 && c <= 0xF4 && cont(i + 1) && cont(i + 2) && cont(i + 3)) {
+      unsigned b = u(i + 1);
+      n = (c == 0xF0 && b < 0x90) || (c == 0xF4 && b >= 0x90) ? 0 : 4;
+    }
+    if (n == 0) {
+      static const char kHex[] = "0123456789ABCDEF";
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+      ++i;
+    } else {
+      out.append(raw, i, n);
+      i += n;
+    }
+  }
+  return out;
 }
 
 }  // namespace sluice::testing

@@ -225,12 +225,18 @@ inline void ReplaceAll(std::string& text, const std::string& from, const std::st
   }
 }
 
-// Creates `topic` with `partitions` partitions (replication 1) through the admin API.
-inline void CreateTopic(rd_kafka_t* rk, const std::string& topic, int partitions) {
+// Creates `topic` with `partitions` partitions (replication 1) and topic `configs` (e.g.
+// max.message.bytes) through the admin API.
+inline void CreateTopic(rd_kafka_t* rk, const std::string& topic, int partitions,
+                        const std::map<std::string, std::string>& configs = {}) {
   char err[512];
   rd_kafka_NewTopic_t* new_topic =
       rd_kafka_NewTopic_new(topic.c_str(), partitions, 1, err, sizeof err);
   ASSERT_NE(new_topic, nullptr) << err;
+  for (const auto& [name, value] : configs) {
+    ASSERT_EQ(rd_kafka_NewTopic_set_config(new_topic, name.c_str(), value.c_str()),
+              RD_KAFKA_RESP_ERR_NO_ERROR);
+  }
   rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
   rd_kafka_CreateTopics(rk, &new_topic, 1, nullptr, queue);
   rd_kafka_event_t* event = rd_kafka_queue_poll(queue, 30000);

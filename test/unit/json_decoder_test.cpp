@@ -87,17 +87,57 @@ TEST_F(JsonDecoderTest, MalformedRecordsAreRejectedWithReasons) {
                  "field 'amount': expected an integer, found 12.5");
   ExpectRejected(R"({"customer_id":"c","timestamp":"2024-01-01 00:00:00","amount":3000000000})",
                  "field 'amount': 3000000000 does not fit in INT");
-  ExpectRejected("this is not json", "not valid JSON: *");
+  ExpectRejected("this is not json",
+                 "not JSON: unexpected 'this is not json' at byte 0, where a JSON object must "
+                 "start");
+  ExpectRejected("not json", "not JSON: unexpected 'not json' at byte 0, where a JSON object must start");
+  ExpectRejected("  hello world",
+                 "not JSON: unexpected 'hello world' at byte 2, where a JSON object must start");
+  ExpectRejected("\xEF\xBB\xBF{\"customer_id\":\"c\"}",
+                 "not JSON: a UTF-8 byte-order mark (EF BB BF) at byte 0, where a JSON object "
+                 "must start");
+  ExpectRejected(std::string_view("\0\0", 2), "not JSON: unexpected byte 0x00 at byte 0, where a JSON object must start");
+  ExpectRejected("nul", "not JSON: unexpected 'nul' at byte 0, where a JSON object must start");
+  ExpectRejected("null", "expected a JSON object, found null");
+  ExpectRejected("null x", "not valid JSON: *");
+  // Out of the TIMESTAMP range every sink and Spark take (0001-01-01 to 9999-12-31).
+  ExpectRejected(R"({"customer_id":"c","timestamp":"0000-01-01 00:00:00"})",
+                 "field 'timestamp': '0000-01-01 00:00:00' is outside the TIMESTAMP range "
+                 "0001-01-01 to 9999-12-31");
+  ExpectRejected(R"({"customer_id":"c","timestamp":1e300})",
+                 "field 'timestamp': 1e300 seconds since 1970 is outside the TIMESTAMP range "
+                 "0001-01-01 to 9999-12-31");
+  ExpectRejected(R"({"customer_id":"c","timestamp":-1e11})",
+                 "field 'timestamp': -1e11 seconds since 1970 is outside the TIMESTAMP range "
+                 "0001-01-01 to 9999-12-31");
+  ASSERT_TRUE(Decode(R"({"customer_id":"c","timestamp":-62135596800})").ok());  // 0001-01-01
+  ASSERT_TRUE(Decode(R"({"customer_id":"c","timestamp":"9999-12-31 23:59:59.999999"})").ok());
   ExpectRejected("{\"customer_id\":", "not valid JSON: *");
   ExpectRejected("", "not valid JSON: the message is empty");
   ExpectRejected("[1,2]", "expected a JSON object, found an array");
   ExpectRejected(R"("pizza")", "expected a JSON object, found a string");
   ExpectRejected(R"({"customer_id":"c","timestamp":"2024-01-01 00:00:00"} trailing)",
                  "not valid JSON: *");
-  EXPECT_EQ(batch_.num_rows(), 1u);
+  EXPECT_EQ(batch_.num_rows(), 3u);
   // The batch still decodes after the rejections.
   ASSERT_TRUE(Decode(R"({"customer_id":"cust_9","timestamp":"2024-01-01 00:00:01"})").ok());
-  EXPECT_EQ(batch_.column(1).Get<std::string_view>(1), "cust_9");
+  EXPECT_EQ(batch_.column(1).Get<std::string_view>(3), "cust_9");
+}
+
+// A key given twice: the last one wins (as in Spark), and every one must be valid, since a
+// record with a bad value is malformed however it ends.
+TEST_F(JsonDecoderTest, RepeatedKeysLastWinsAndEachMustBeValid) {
+  Use(CashbackSchema());
+  ASSERT_TRUE(Decode(R"({"customer_id":"c","timestamp":"2024-01-01 00:00:00","amount":600,"amount":700})").ok());
+  EXPECT_EQ(batch_.column(4).Get<int32_t>(0), 700);
+  ASSERT_TRUE(Decode(R"({"customer_id":"a","customer_id":"b","timestamp":"2024-01-01 00:00:00","amount":null,"amount":5})").ok());
+  EXPECT_EQ(batch_.column(1).Get<std::string_view>(1), "b");
+  EXPECT_EQ(batch_.column(4).Get<int32_t>(1), 5);
+  ExpectRejected(R"({"customer_id":"c","timestamp":"2024-01-01 00:00:00","amount":"x","amount":700})",
+                 "field 'amount': expected an integer, found a string");
+  ASSERT_TRUE(Decode(R"({"customer_id":"c","timestamp":"2024-01-01 00:00:00","amount":7,"amount":null})").ok());
+  EXPECT_TRUE(batch_.column(4).IsNull(2));
+  EXPECT_EQ(batch_.num_rows(), 3u);
 }
 
 TEST_F(JsonDecoderTest, TruncatedDocumentsAreRejected) {

@@ -130,7 +130,10 @@ void KafkaSink::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void*
     }
   }
   if (!message->err) return;
-  if (self->failed_++ == 0) self->first_failure_ = rd_kafka_err2str(message->err);
+  if (self->failed_++ == 0) {
+    self->first_failure_ = rd_kafka_err2str(message->err);
+    self->first_failure_code_ = message->err;
+  }
 }
 
 Status KafkaSink::Open() {
@@ -164,6 +167,11 @@ Status KafkaSink::Open() {
                         &limit_size) == RD_KAFKA_CONF_OK) {
     max_queued_messages_ = std::max<int64_t>(std::atoll(limit), 1);
   }
+  limit_size = sizeof limit;
+  if (rd_kafka_conf_get(rd_kafka_conf(producer_.get()), "message.max.bytes", limit,
+                        &limit_size) == RD_KAFKA_CONF_OK) {
+    max_message_bytes_ = std::max<int64_t>(std::atoll(limit), 1);
+  }
   if (exactly_once()) {
     // Fences an earlier instance with the same transactional.id and aborts what it left open.
     SLUICE_RETURN_NOT_OK(Transactional(producer_.get(), table_, "init_transactions", [&] {
@@ -188,6 +196,10 @@ Status KafkaSink::ProduceOne(rd_kafka_message_t& message) {
       rd_kafka_poll(producer_.get(), 10);  // the local queue drains as the broker acknowledges
       continue;
     }
+    if (e == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) {
+      return Status::DataError("sink '{}': producing to '{}': a record of {} bytes: {}", table_,
+                               topic_, message.len + message.key_len, rd_kafka_err2str(e));
+    }
     return Status::Unavailable("sink '{}': producing to '{}': {}", table_, topic_,
                                rd_kafka_err2str(e));
   }
@@ -209,6 +221,77 @@ Status KafkaSink::ProduceBatch(size_t count) {
     if (messages_[i].err) SLUICE_RETURN_NOT_OK(ProduceOne(messages_[i]));
   }
   return Status::OK();
+}
+
+namespace {
+
+// An upper bound of a value's bytes in JSON: every text byte may become a 6-byte escape, and
+// anything else takes at most 64 bytes (numbers, timestamps, punctuation).
+size_t JsonBytesBound(const Vector& v, size_t row) {
+  if (v.IsNull(row)) return 4;
+  switch (v.type().id()) {
+    case TypeId::kString:
+    case TypeId::kBytes: return 6 * v.Get<std::string_view>(row).size() + 2;
+    case TypeId::kStruct: {
+      size_t bytes = 2;
+      for (size_t i = 0; i < v.num_children(); ++i) {
+        bytes += JsonBytesBound(v.child(i), row) + v.type().fields()[i].name.size() + 4;
+      }
+      return bytes;
+    }
+    case TypeId::kList: {
+      size_t bytes = 2;
+      for (uint32_t i = v.offsets()[row]; i < v.offsets()[row + 1]; ++i) {
+        bytes += JsonBytesBound(v.list_child(), i) + 1;
+      }
+      return bytes;
+    }
+    default: return 64;
+  }
+}
+
+// Room left in a produce request for the record's own framing and headers.
+constexpr int64_t kRecordOverheadBytes = 512;
+
+}  // namespace
+
+void KafkaSink::FindUnwritableRows(const Batch& batch, std::vector<RowReject>& out) {
+  if (!raw_) {
+    static const ValueLimits kJsonLimits{.target = "a JSON record", .text_must_be_utf8 = true};
+    FindValuesOutsideLimits(schema_, batch, kJsonLimits, out);
+  }
+  const int64_t limit = max_message_bytes_ - kRecordOverheadBytes;
+  const size_t live = batch.num_live_rows();
+  for (size_t i = 0; i < live; ++i) {
+    const uint32_t row = batch.selection()[i];
+    // Cheap bound first (value and key); only a row that may be too large is encoded.
+    size_t bound = 2;
+    size_t largest = 0, largest_bytes = 0;
+    for (size_t c = 0; c < schema_.size(); ++c) {
+      size_t bytes = JsonBytesBound(batch.column(c), row) + schema_.field(c).name.size() + 4;
+      if (bytes > largest_bytes) {
+        largest_bytes = bytes;
+        largest = c;
+      }
+      bound += bytes;
+    }
+    for (int c : key_columns_) bound += JsonBytesBound(batch.column(static_cast<size_t>(c)), row);
+    if (static_cast<int64_t>(bound) <= limit) continue;
+    size_scratch_.clear();
+    if (raw_) {
+      if (!batch.column(0).IsNull(row)) size_scratch_ = batch.column(0).Get<std::string_view>(row);
+    } else {
+      json_->AppendRow(batch, row, size_scratch_);
+    }
+    for (int c : key_columns_) AppendValueText(batch.column(static_cast<size_t>(c)), row, size_scratch_);
+    if (static_cast<int64_t>(size_scratch_.size()) <= limit) continue;
+    out.push_back({row, schema_.field(largest).name,
+                   fmt::format("the Kafka record would be {} bytes, above the {} bytes the "
+                               "producer sends ('properties.message.max.bytes', minus {} for "
+                               "framing)",
+                               size_scratch_.size(), limit, kRecordOverheadBytes)});
+  }
+  NormalizeRejects(out);
 }
 
 Status KafkaSink::Write(const Batch& batch) {
@@ -270,8 +353,13 @@ Status KafkaSink::Write(const Batch& batch) {
 
 Status KafkaSink::DeliveryFailure() {
   if (failed_ == 0) return Status::OK();
-  return Status::Unavailable("sink '{}': {} message(s) to '{}' could not be delivered: {}", table_,
-                             failed_, topic_, first_failure_);
+  // A record the broker refuses for what it is (too large for the topic, an invalid record)
+  // fails the same way on every attempt: not worth a restart.
+  const bool permanent = first_failure_code_ == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE ||
+                         first_failure_code_ == RD_KAFKA_RESP_ERR_INVALID_RECORD;
+  return Status(permanent ? StatusCode::kDataError : StatusCode::kUnavailable,
+                fmt::format("sink '{}': {} message(s) to '{}' could not be delivered: {}", table_,
+                            failed_, topic_, first_failure_));
 }
 
 Status KafkaSink::Flush() {

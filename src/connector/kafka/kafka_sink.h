@@ -40,6 +40,9 @@ class KafkaSink final : public Sink {
   ~KafkaSink() override;
 
   Status Open() override;
+  // JSON: text that is not UTF-8. Any format: a record (value + key) above the producer's
+  // 'message.max.bytes' (librdkafka's default 1,000,000; the broker's limit is usually higher).
+  void FindUnwritableRows(const Batch& batch, std::vector<RowReject>& out) override;
   Status Write(const Batch& batch) override;
   Status Commit() override;
   Status Close() override;
@@ -86,6 +89,7 @@ class KafkaSink final : public Sink {
   uint64_t rows_written_ = 0;
   uint64_t failed_ = 0;
   std::string first_failure_;
+  rd_kafka_resp_err_t first_failure_code_ = RD_KAFKA_RESP_ERR_NO_ERROR;
   // Every message carries its sequence number; delivery reports (in any order across
   // partitions) mark them, and `reported_below_` is the first not yet reported.
   uint64_t next_sequence_ = 0;
@@ -93,6 +97,8 @@ class KafkaSink final : public Sink {
   std::deque<uint8_t> reported_;  // from reported_below_ on: reported yet?
   uint64_t commit_target_ = 0;    // StartCommit: messages below this must be reported
   int64_t max_queued_messages_ = 100000;  // the producer's queue.buffering.max.messages
+  int64_t max_message_bytes_ = 1000000;   // the producer's message.max.bytes
+  std::string size_scratch_;              // FindUnwritableRows: one row encoded
   // Scratch for Write: encoded values and keys back to back, where each row's ends, and the
   // messages handed to librdkafka.
   struct RowEnd {

@@ -2,7 +2,107 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+#include <set>
+
 namespace sluice {
+
+namespace {
+
+// The password written in a URI ('scheme://user:password@host') or a keyword string
+// ('password=...'), or empty.
+std::string PasswordIn(std::string_view url) {
+  size_t scheme = url.find("://");
+  if (scheme != std::string_view::npos) {
+    std::string_view rest = url.substr(scheme + 3);
+    size_t at = rest.rfind('@', rest.find('/'));
+    if (at == std::string_view::npos) return {};
+    std::string_view userinfo = rest.substr(0, at);
+    size_t colon = userinfo.find(':');
+    return colon == std::string_view::npos ? std::string() : std::string(userinfo.substr(colon + 1));
+  }
+  size_t key = url.find("password");
+  if (key == std::string_view::npos) return {};
+  size_t eq = url.find('=', key);
+  if (eq == std::string_view::npos) return {};
+  size_t begin = url.find_first_not_of(' ', eq + 1);
+  if (begin == std::string_view::npos) return {};
+  if (url[begin] == '\'') {
+    size_t end = url.find('\'', begin + 1);
+    return std::string(url.substr(begin + 1, end == std::string_view::npos ? end : end - begin - 1));
+  }
+  size_t end = url.find(' ', begin);
+  return std::string(url.substr(begin, end == std::string_view::npos ? end : end - begin));
+}
+
+// `text` with every occurrence of `secret` replaced by ***.
+std::string Scrub(std::string text, const std::string& secret) {
+  if (secret.empty()) return text;
+  for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3)) {
+    text.replace(at, secret.size(), "***");
+  }
+  return text;
+}
+
+// Settings libpq would only refuse when connecting, so that a typo is not retried for minutes
+// as if the server were down.
+Status CheckConninfoValues(const ConnectorOptions& options, const std::string& conninfo,
+                           const std::string& secret) {
+  char* error = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(conninfo.c_str(), &error);
+  if (parsed == nullptr) {
+    std::string message = error ? error : "out of memory";
+    if (error) PQfreemem(error);
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    return Status::Invalid("table '{}': option 'url' is not a valid PostgreSQL connection string: {}",
+                           options.table_name(), Scrub(message, secret));
+  }
+  Status status;
+  for (PQconninfoOption* o = parsed; o->keyword != nullptr && status.ok(); ++o) {
+    if (o->val == nullptr) continue;
+    const std::string keyword = o->keyword;
+    const std::string value = o->val;
+    if (keyword == "port") {
+      // One port, or one per host: 'host=a,b port=5432,5433'.
+      size_t start = 0;
+      while (status.ok() && start <= value.size()) {
+        size_t end = value.find(',', start);
+        if (end == std::string::npos) end = value.size();
+        std::string port = value.substr(start, end - start);
+        char* rest = nullptr;
+        long n = std::strtol(port.c_str(), &rest, 10);
+        if (!port.empty() && (rest == port.c_str() || *rest != '\0' || n < 1 || n > 65535)) {
+          status = Status::Invalid("table '{}': option 'url' has port '{}'; a port is a number "
+                                   "from 1 to 65535",
+                                   options.table_name(), port);
+        }
+        start = end + 1;
+      }
+    } else if (keyword == "sslmode") {
+      static const std::set<std::string> kModes = {"disable", "allow", "prefer", "require",
+                                                   "verify-ca", "verify-full"};
+      if (!kModes.count(value)) {
+        status = Status::Invalid("table '{}': option 'url' has sslmode '{}'; expected one of "
+                                 "disable, allow, prefer, require, verify-ca, verify-full",
+                                 options.table_name(), value);
+      }
+    } else if (keyword == "connect_timeout" || keyword == "keepalives_idle") {
+      char* rest = nullptr;
+      std::strtol(value.c_str(), &rest, 10);
+      if (rest == value.c_str() || *rest != '\0') {
+        status = Status::Invalid("table '{}': option 'url' has {} '{}'; expected a number of "
+                                 "seconds",
+                                 options.table_name(), keyword, value);
+      }
+    }
+  }
+  PQconninfoFree(parsed);
+  return status;
+}
+
+}  // namespace
+
+std::string RedactUrl(std::string_view url) { return Scrub(std::string(url), PasswordIn(url)); }
 
 Result<PostgresTarget> PostgresTarget::FromOptions(const ConnectorOptions& options) {
   PostgresTarget t;
@@ -13,12 +113,14 @@ Result<PostgresTarget> PostgresTarget::FromOptions(const ConnectorOptions& optio
     return Status::Invalid(
         "table '{}': option 'url' must look like 'postgresql://host:port/dbname' (or "
         "'jdbc:postgresql://...', or 'host=... dbname=...'), not '{}'",
-        options.table_name(), url);
+        options.table_name(), RedactUrl(url));
   }
+  if (!url.empty()) SLUICE_RETURN_NOT_OK(CheckConninfoValues(options, url, PasswordIn(url)));
+  t.url_password = PasswordIn(url);
   t.conninfo = url;
   t.user = options.GetString("username", "");
   t.password = options.GetString("password", "");
-  SLUICE_ASSIGN_OR_RETURN(int64_t timeout_ms, options.GetDurationMs("connect-timeout", 10000));
+  SLUICE_ASSIGN_OR_RETURN(int64_t timeout_ms, options.GetPositiveDurationMs("connect-timeout", 10000));
   t.connect_timeout_s = std::max<int>(1, static_cast<int>((timeout_ms + 999) / 1000));
   return t;
 }
@@ -75,6 +177,7 @@ Status PostgresConnection::Connect() {
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string message = conn_ ? PQerrorMessage(conn_) : "out of memory";
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    message = Scrub(Scrub(std::move(message), target_.password), target_.url_password);
     // A missing or wrong password does not get better by retrying.
     bool credentials = (conn_ && PQconnectionNeedsPassword(conn_)) ||
                        message.find("password authentication failed") != std::string::npos;

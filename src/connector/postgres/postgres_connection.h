@@ -23,12 +23,16 @@ struct PostgresTarget {
   std::string conninfo;  // without user and password
   std::string user;
   std::string password;
+  std::string url_password;  // the one inside 'url', only to keep it out of messages
   int connect_timeout_s = 10;
 
   static Result<PostgresTarget> FromOptions(const ConnectorOptions& options);
   // "user@host:port/dbname" for messages, as libpq resolved it; never the password.
   std::string Describe(PGconn* conn) const;
 };
+
+// A connection url or keyword string with its password replaced by ***, for messages.
+std::string RedactUrl(std::string_view url);
 
 struct PgResultDeleter {
   void operator()(PGresult* r) const { PQclear(r); }

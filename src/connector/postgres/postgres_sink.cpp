@@ -1,6 +1,7 @@
 #include "connector/postgres/postgres_sink.h"
 
 #include "common/stop_request.h"
+#include "types/timestamp.h"
 
 #include <spdlog/spdlog.h>
 
@@ -45,13 +46,16 @@ Result<std::unique_ptr<Sink>> PostgresSink::Make(const ConnectorOptions& options
                           options.GetEnum("sink.delivery-guarantee", "at-least-once",
                                           {"at-least-once", "exactly-once"}));
   s->exactly_once_ = guarantee == "exactly-once";
-  SLUICE_ASSIGN_OR_RETURN(s->flush_rows_, options.GetInt("sink.buffer-flush.max-rows", 5000));
+  SLUICE_ASSIGN_OR_RETURN(s->flush_rows_,
+                          options.GetPositiveInt("sink.buffer-flush.max-rows", 5000));
+  SLUICE_ASSIGN_OR_RETURN(s->flush_interval_ms_,
+                          options.GetPositiveDurationMs("sink.buffer-flush.interval", 200));
   SLUICE_ASSIGN_OR_RETURN(s->retry_timeout_ms_, options.GetDurationMs("sink.retry.timeout", 10000));
   SLUICE_ASSIGN_OR_RETURN(s->spill_enabled_, options.GetBool("sink.spill", true));
   s->spill_dir_ = options.GetString(
       "sink.spill.dir", fmt::format(".sluice/spill/{}/{}", s->pipeline_, s->table_));
   SLUICE_ASSIGN_OR_RETURN(s->spill_max_bytes_,
-                          options.GetBytes("sink.spill.max-bytes", uint64_t{1} << 30));
+                          options.GetPositiveBytes("sink.spill.max-bytes", uint64_t{1} << 30));
   if (schema.size() == 0) return Status::Invalid("table '{}' has no columns", s->table_);
   s->encoder_ = std::make_unique<CopyTextEncoder>(schema);
 
@@ -142,10 +146,24 @@ Status PostgresSink::Open() {
     backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
   }
   spill_waiting_ = spill_ && !spill_->empty();
+  rows_in_spill_ = spill_ ? spill_->rows() : 0;
   // Up to 16 flushes (about 3 s of at-least-once writes) may wait: a commit the server is slow
   // to fsync does not hold up the pipeline, and memory stays bounded.
   delivery_ = std::make_unique<DeliveryThread>(16);
   return Status::OK();
+}
+
+void PostgresSink::FindUnwritableRows(const Batch& batch, std::vector<RowReject>& out) {
+  // text and jsonb take UTF-8 without NUL; sluice writes years 1 to 9999 (PostgreSQL's own
+  // range is wider, but its text input needs 'BC' below year 1).
+  static const ValueLimits kLimits{.target = "PostgreSQL",
+                                   .text_must_be_utf8 = true,
+                                   .text_may_contain_nul = false,
+                                   .min_timestamp_micros = kMinTimestampMicros,
+                                   .max_timestamp_micros = kMaxTimestampMicros,
+                                   .min_date_days = kMinDateDays,
+                                   .max_date_days = kMaxDateDays};
+  FindValuesOutsideLimits(schema_, batch, kLimits, out);
 }
 
 Status PostgresSink::Write(const Batch& batch) {
@@ -171,6 +189,7 @@ Status PostgresSink::SubmitPending(std::optional<SourceOffsets> progress) {
       [this, data = std::exchange(pending_, {}), rows, progress = std::move(progress)]() mutable {
         Status s = Deliver(std::move(data), rows, progress ? &*progress : nullptr);
         spill_waiting_ = spill_ && !spill_->empty();
+        rows_in_spill_ = spill_ ? spill_->rows() : 0;
         return s;
       });
 }
@@ -411,7 +430,9 @@ Result<uint64_t> PostgresSink::ReplaySpilled() {
   if (!spill_ || !delivery_) return uint64_t{0};
   SLUICE_RETURN_NOT_OK(delivery_->Submit([this] {
     next_drain_attempt_ = {};
-    return DrainSpill();
+    Status s = DrainSpill();
+    rows_in_spill_ = spill_->rows();
+    return s;
   }));
   SLUICE_RETURN_NOT_OK(delivery_->WaitIdle());
   return spill_->rows();
@@ -421,8 +442,8 @@ std::string PostgresSink::Counters() const {
   if (rows_spilled_ == 0 && rows_replayed_ == 0 && !spill_waiting_) return {};
   std::string text =
       fmt::format("{} rows spilled, {} replayed", rows_spilled_.load(), rows_replayed_.load());
-  if (spill_waiting_ && spill_) {  // read once the pipeline has stopped: the thread is idle
-    text += fmt::format(", {} rows still in {}", spill_->rows(), spill_dir_);
+  if (spill_waiting_ && spill_) {
+    text += fmt::format(", {} rows still in {}", rows_in_spill_.load(), spill_dir_);
   }
   return text;
 }

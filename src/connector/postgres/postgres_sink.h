@@ -40,6 +40,8 @@ class PostgresSink final : public Sink {
   static Result<std::unique_ptr<Sink>> Make(const ConnectorOptions& options, const Schema& schema);
 
   Status Open() override;
+  // Text with NUL or bytes that are not UTF-8, timestamps and dates outside 0001..9999.
+  void FindUnwritableRows(const Batch& batch, std::vector<RowReject>& out) override;
   Status Write(const Batch& batch) override;
   Status Commit() override;
   Status StartCommit() override;
@@ -106,6 +108,7 @@ class PostgresSink final : public Sink {
   std::atomic<uint64_t> rows_spilled_{0};
   std::atomic<uint64_t> rows_replayed_{0};
   std::atomic<bool> spill_waiting_{false};  // the spill folder holds batches
+  std::atomic<uint64_t> rows_in_spill_{0};   // set by the delivery thread, read by Counters
   // Everything after Open that talks to the server or the spill folder runs here; declared
   // last so it stops (running what is queued) before the members it uses go away.
   std::unique_ptr<DeliveryThread> delivery_;

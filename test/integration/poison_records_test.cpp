@@ -1,0 +1,129 @@
+// Poison records through examples/cashback.sql on the real stack: records the decoder refuses
+// (bytes that are not UTF-8, NUL bytes, timestamps out of range) and rows a sink cannot store
+// (a NUL in PostgreSQL text, a Kafka record above message.max.bytes, a cashback that does not
+// fit DECIMAL(10, 2)) each reach the error table with a reason that names the sink and column;
+// every other row arrives exactly once, and the pipeline never stops for them.
+#include <gtest/gtest.h>
+
+#include "cashback_run.h"
+
+namespace sluice::testing {
+namespace {
+
+// Produces `values` to `topic`, first creating it (3 partitions, records of up to 16 MB) when
+// `create` is set.
+void ProduceRaw(const std::string& topic, const std::vector<std::string>& values,
+                bool create = true) {
+  char err[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  for (auto [k, v] : {std::pair{"bootstrap.servers", KafkaBootstrap()},
+                      std::pair{"message.max.bytes", std::string("16777216")},
+                      std::pair{"log_level", std::string("3")}}) {
+    ASSERT_EQ(rd_kafka_conf_set(conf, k, v.c_str(), err, sizeof err), RD_KAFKA_CONF_OK) << err;
+  }
+  rd_kafka_t* producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+  ASSERT_NE(producer, nullptr) << err;
+
+  if (create) CreateTopic(producer, topic, 3, {{"max.message.bytes", "16777216"}});
+
+  for (const auto& value : values) {
+    rd_kafka_resp_err_t e = rd_kafka_producev(
+        producer, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_END);
+    ASSERT_EQ(e, RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_err2str(e);
+    rd_kafka_poll(producer, 0);
+  }
+  ASSERT_EQ(rd_kafka_flush(producer, 60000), RD_KAFKA_RESP_ERR_NO_ERROR);
+  rd_kafka_destroy(producer);
+}
+
+std::string Payment(const std::string& customer_json, const std::string& timestamp_json,
+                    const std::string& amount_json, const std::string& merchant = "merch_1") {
+  return R"({"transaction_id":"poison","customer_id":)" + customer_json + R"(,"timestamp":)" +
+         timestamp_json + R"(,"product_id":"prod_1","amount":)" + amount_json +
+         R"(,"merchant_id":")" + merchant + R"("})";
+}
+
+TEST(PoisonRecords, EachReachesTheErrorTableAndEveryOtherRowArrivesOnce) {
+  CashbackRun run;
+  const std::string ok_time = R"("2024-05-01 10:00:00")";
+  std::vector<std::string> poison = {
+      // The decoder refuses these.
+      Payment("\"c\xff\"", ok_time, "700"),                   // not UTF-8
+      std::string("\0\0", 2),                                // NUL bytes, not JSON
+      "\xEF\xBB\xBF" + Payment("\"cust_1\"", ok_time, "700"),  // a byte-order mark
+      "hello world",
+      Payment("\"cust_1\"", R"("0000-01-01 00:00:00")", "700"),  // year 0
+      Payment("\"cust_1\"", "1e300", "700"),                     // seconds past any range
+      Payment("\"cust_1\"", "-1e11", "700"),
+      // Valid records whose row a sink cannot store.
+      Payment(R"("c\u0000d")", ok_time, "700"),              // NUL: not in PostgreSQL text
+      Payment("\"" + std::string(5 << 20, 'x') + "\"", ok_time, "800"),  // 5 MB: not in Kafka
+      Payment("\"cust_2\"", ok_time, "700000000"),          // cashback 105000000.00
+      Payment("\"cust_3\"", ok_time, "666666667", "merch_3"),  // cashback 100000000.05
+      // Still fine: the largest cashback DECIMAL(10, 2) holds, 99999999.90.
+      Payment("\"cust_4\"", ok_time, "666666666"),
+  };
+  ProduceRaw(run.in_topic(), poison);
+  ASSERT_EQ(RunCommand(run.ProduceCommand(20000, 0, 31), run.dir(), run.log()), 0)
+      << ReadText(run.log());
+  ProduceRaw(run.in_topic(), poison, /*create=*/false);  // again, between ordinary records
+  ASSERT_EQ(RunCommand(run.ProduceCommand(5000, 0, 32), run.dir(), run.log()), 0)
+      << ReadText(run.log());
+
+  run.Finish();
+  run.ExpectExactOutput();
+  const std::string log = ReadText(run.log());
+  // Each sink says how many rows it could not store (NUL, cashback x2 in PostgreSQL; 5 MB,
+  // cashback x2 on the topic: 3 per copy of the poison records, 2 copies).
+  EXPECT_NE(log.find("sink " + run.eligible_table() + ": "), std::string::npos) << log;
+  EXPECT_NE(log.find("6 rows it cannot store dead-lettered"), std::string::npos) << log;
+
+  // The reasons say what was wrong, where.
+  auto reasons = PgQuery("SELECT DISTINCT reason FROM " + run.errors_table() + " ORDER BY 1");
+  std::string all;
+  for (const auto& r : reasons) all += r[0] + "\n";
+  for (const std::string& expected :
+       {std::string("not JSON: unexpected 'hello world' at byte 0"),
+        std::string("not JSON: a UTF-8 byte-order mark (EF BB BF) at byte 0"),
+        std::string("field 'timestamp': '0000-01-01 00:00:00' is outside the TIMESTAMP range"),
+        std::string("field 'timestamp': 1e300 seconds since 1970 is outside the TIMESTAMP range"),
+        "sink '" + run.eligible_table() +
+            "' cannot store column 'customer_id': text with a NUL byte at byte 1, which "
+            "PostgreSQL cannot store",
+        std::string("sink 'eligible_customers_topic' cannot store column 'customer_id': the "
+                    "Kafka record would be "),
+        "sink '" + run.eligible_table() +
+            "' cannot store column 'cashback': DECIMAL(14,2) 105000000.00 does not fit the "
+            "column's type DECIMAL(10,2)"}) {
+    EXPECT_NE(all.find(expected), std::string::npos) << "no reason like: " << expected << "\nin:\n"
+                                                     << all;
+  }
+}
+
+// With 'errors' = 'fail', a row a sink cannot store stops the run at once with exit code 1
+// (a runtime failure, not a mistake in the file) and says which record, sink and column.
+TEST(PoisonRecords, FailPolicyStopsWithTheRecordSinkAndColumn) {
+  CashbackRun run;
+  ProduceRaw(run.in_topic(), {Payment(R"("c\u0000d")", R"("2024-05-01 10:00:00")", "700")});
+  std::string sql = ReadText(run.dir() / "bounded.sql");
+  ReplaceAll(sql, "'errors' = 'dead-letter',", "'errors' = 'fail'");
+  sql = std::regex_replace(sql, std::regex(R"(\n\s*'errors.table' = '[^']*')"), "");
+  std::ofstream(run.dir() / "fail.sql") << sql;
+  const auto started = std::chrono::steady_clock::now();
+  int code = RunCommand(std::string(SLUICE_BINARY) + " run " + (run.dir() / "fail.sql").string(),
+                        run.dir(), run.log());
+  const std::string log = ReadText(run.log());
+  EXPECT_EQ(code, 1) << log;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(60))
+      << "a data error is not retried: " << log;
+  EXPECT_EQ(log.find("restarting"), std::string::npos) << log;
+  EXPECT_NE(log.find("sink '" + run.eligible_table() +
+                     "' cannot store column 'customer_id': text with a NUL byte at byte 1"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("(record at " + run.in_topic() + " partition "), std::string::npos) << log;
+}
+
+}  // namespace
+}  // namespace sluice::testing
