@@ -11,9 +11,11 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
 #include <thread>
 
 #include "cli/commands.h"
+#include "common/process_lock.h"
 #include "common/stop_request.h"
 #include "plan/compiler.h"
 
@@ -21,15 +23,6 @@ namespace sluice::cli {
 namespace {
 
 std::atomic<bool>& stop_requested = StopRequestedFlag();
-
-void OnInterrupt(int) {
-  if (stop_requested.exchange(true)) {
-    // A second Ctrl-C: the user wants out now.
-    static const char kMessage[] = "\nsluice: interrupted twice, exiting without a clean stop\n";
-    [[maybe_unused]] auto n = write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
-    _exit(130);
-  }
-}
 
 struct ScriptArgs {
   std::string file;
@@ -92,16 +85,24 @@ void RegisterScriptCommands(CLI::App& app) {
   run->callback([] {
     auto compiled = Compile(run_args);
     if (!compiled.ok()) return SetExitCode(ReportError(compiled.status()));
-    std::signal(SIGINT, OnInterrupt);
-    std::signal(SIGTERM, OnInterrupt);
+    InstallStopSignalHandlers();
+    // One process per pipeline and working folder: its spill and state folders are here.
+    const PipelineOptions& first_options = (*compiled)->pipeline().options();
+    auto lock = ProcessLock::Acquire(
+        (std::filesystem::path(first_options.state_dir) / ((*compiled)->pipeline().name() + ".lock"))
+            .string(),
+        fmt::format("pipeline '{}'", (*compiled)->pipeline().name()));
+    if (!lock.ok()) return SetExitCode(ReportError(lock.status()));
     auto started = std::chrono::steady_clock::now();
     uint64_t records = 0;
     int restarts = 0;
+    bool ever_opened = false;
     Status status;
     while (true) {
       Pipeline& pipeline = (*compiled)->pipeline();
       status = pipeline.Open();
       bool opened = status.ok();
+      ever_opened = ever_opened || opened;
       if (opened) status = pipeline.Run(stop_requested);
       if (opened) fmt::print(stderr, "{}", pipeline.Summary());
       uint64_t read = 0;
@@ -109,6 +110,15 @@ void RegisterScriptCommands(CLI::App& app) {
       records += read;
       const PipelineOptions& options = pipeline.options();
       if (status.ok() || stop_requested || !status.IsRetryable()) break;
+      // A pipeline that never got its sources and sinks open gives up once the start-up
+      // timeout has passed, however many restarts are left.
+      const auto waited = std::chrono::steady_clock::now() - started;
+      if (!ever_opened && waited >= std::chrono::milliseconds(options.startup_timeout_ms)) {
+        status = status.WithContext(fmt::format(
+            "the pipeline did not start within {} s ('pipeline.startup-timeout')",
+            options.startup_timeout_ms / 1000));
+        break;
+      }
       // A checkpoint since the last failure means the cause was passing: start counting
       // afresh. Reading records is not enough: a record that fails every attempt is read again
       // by each one.
@@ -122,8 +132,9 @@ void RegisterScriptCommands(CLI::App& app) {
       spdlog::warn("pipeline failed: {}; restarting from the last checkpoint in {} ms "
                    "(restart {} of {})",
                    status.message(), options.restart_delay_ms, restarts, options.restart_attempts);
+      const int64_t delay_ms = options.restart_delay_ms;
       (*compiled).reset();  // closes every connection before the new instance opens its own
-      std::this_thread::sleep_for(std::chrono::milliseconds(options.restart_delay_ms));
+      SleepUnlessStopped(std::chrono::milliseconds(delay_ms));
       if (stop_requested) break;
       compiled = Compile(run_args);
       if (!compiled.ok()) return SetExitCode(ReportError(compiled.status()));
@@ -133,6 +144,12 @@ void RegisterScriptCommands(CLI::App& app) {
     double cpu = ProcessCpuSeconds();
     fmt::print(stderr, "{} records in {:.2f} s ({:.2f} CPU-s of sluice: {:.0f} records per CPU-second)\n",
                records, seconds, cpu, cpu > 0 ? static_cast<double>(records) / cpu : 0.0);
+    if (stop_requested && !ever_opened) {
+      // Stopped while waiting for a service at start: nothing was read, nothing to commit.
+      fmt::print(stderr, "stopped by request before the pipeline started{}\n",
+                 status.ok() ? "" : " (" + status.message() + ")");
+      return;
+    }
     if (!status.ok()) return SetExitCode(ReportError(status));
     if (stop_requested) fmt::print(stderr, "stopped by request; every sink committed\n");
   });

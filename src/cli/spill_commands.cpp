@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "common/process_lock.h"
+#include "common/stop_request.h"
 #include "connector/spill/spill_store.h"
 #include "plan/compiler.h"
 
@@ -65,7 +67,16 @@ int Replay(const std::string& file) {
     fmt::print(stderr, "{}\n", compiled.status().message());
     return 2;
   }
+  InstallStopSignalHandlers();  // a stop ends the replay between two batches
   Pipeline& pipeline = (*compiled)->pipeline();
+  // A running pipeline replays its spill by itself: two replays at once would deliver twice.
+  auto lock = ProcessLock::Acquire(
+      (std::filesystem::path(pipeline.options().state_dir) / (pipeline.name() + ".lock")).string(),
+      fmt::format("pipeline '{}'", pipeline.name()));
+  if (!lock.ok()) {
+    fmt::print(stderr, "{}\n", lock.status().message());
+    return 1;
+  }
   std::vector<SinkOperator*> sinks = pipeline.sinks();
   for (const auto& w : pipeline.dead_letter_writers()) sinks.push_back(&w->sink());
   int failures = 0;
@@ -81,8 +92,9 @@ int Replay(const std::string& file) {
       fmt::print(stderr, "{}: {}\n", sink->table_name(), left.status().message());
       ++failures;
     } else if (*left > 0) {
-      fmt::print("{}: {} rows still spilled (the database did not take them; see the log)\n",
-                 sink->table_name(), *left);
+      fmt::print("{}: {} rows still spilled ({})\n", sink->table_name(), *left,
+                 StopRequested() ? "stopped by request; replay again to deliver them"
+                                 : "the database did not take them; see the log");
       ++failures;
     } else {
       std::string counters = sink->counters();

@@ -1,6 +1,9 @@
 #include "common/stop_request.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <csignal>
 #include <thread>
 
 namespace sluice {
@@ -8,6 +11,23 @@ namespace sluice {
 std::atomic<bool>& StopRequestedFlag() {
   static std::atomic<bool> flag{false};
   return flag;
+}
+
+namespace {
+
+void OnStopSignal(int) {
+  if (StopRequestedFlag().exchange(true)) {
+    static const char kMessage[] = "\nsluice: interrupted twice, exiting without a clean stop\n";
+    [[maybe_unused]] auto n = write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+    _exit(130);
+  }
+}
+
+}  // namespace
+
+void InstallStopSignalHandlers() {
+  std::signal(SIGINT, OnStopSignal);
+  std::signal(SIGTERM, OnStopSignal);
 }
 
 bool SleepUnlessStopped(std::chrono::milliseconds duration) {

@@ -12,6 +12,10 @@ namespace sluice {
 std::atomic<bool>& StopRequestedFlag();
 inline bool StopRequested() { return StopRequestedFlag().load(std::memory_order_relaxed); }
 
+// Makes SIGINT and SIGTERM request a stop (the flag above); a second one exits at once with
+// code 130, for a user who does not want to wait for the clean stop.
+void InstallStopSignalHandlers();
+
 // Sleeps for `duration`, in short steps; returns false early when a stop is requested.
 bool SleepUnlessStopped(std::chrono::milliseconds duration);
 

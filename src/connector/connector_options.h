@@ -45,6 +45,10 @@ class ConnectorOptions {
   // The pipeline the table belongs to (SET 'pipeline.name'), for sinks that record progress.
   const std::string& pipeline_name() const { return pipeline_; }
   void set_pipeline_name(std::string name) { pipeline_ = std::move(name); }
+  // SET 'pipeline.startup-timeout': how long a connector may wait for its service at start
+  // (brokers that do not answer, a transaction coordinator that is not there).
+  int64_t startup_timeout_ms() const { return startup_timeout_ms_; }
+  void set_startup_timeout_ms(int64_t ms) { startup_timeout_ms_ = ms; }
 
   // Every option not in `known` and not under one of `prefixes` (e.g. "properties.") is an
   // error that lists the known options, catching typos before a pipeline runs.
@@ -57,6 +61,7 @@ class ConnectorOptions {
  private:
   std::string table_;
   std::string pipeline_;
+  int64_t startup_timeout_ms_ = 60'000;
   std::map<std::string, std::string> options_;
 };
 

@@ -46,6 +46,9 @@ struct PipelineOptions {
   // restart resumes from the last checkpoint. A run that has made progress resets the count.
   int restart_attempts = 10;
   int64_t restart_delay_ms = 2000;
+  // A pipeline that has not started (every source and sink open) this long after the first
+  // attempt is given up, however many restarts are left ('pipeline.startup-timeout').
+  int64_t startup_timeout_ms = 60'000;
   // Where stateful queries checkpoint their state ('state.checkpoints.dir'): a folder per
   // pipeline under it.
   std::string state_dir = ".sluice/state";

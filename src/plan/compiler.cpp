@@ -163,6 +163,7 @@ class ScriptPlanner {
   const FunctionRegistry& registry_;
 
   std::string pipeline_name_;
+  int64_t startup_timeout_ms_ = 60'000;  // SET 'pipeline.startup-timeout'
   PipelineOptions pipeline_options_;
   std::map<std::string, TableDefinition> tables_;  // by lower-case name
   std::map<std::string, const sql::CreateView*> views_;  // by lower-case name
@@ -209,6 +210,12 @@ Status ScriptPlanner::ApplySetting(const std::string& key, const std::string& va
     if (!n.ok()) return fail(n.status().message());
     if (*n < 0 || *n > 1'000'000) return fail(fmt::format("'{}' must be 0..1000000", key));
     pipeline_options_.restart_attempts = static_cast<int>(*n);
+  } else if (key == "pipeline.startup-timeout") {
+    auto ms = parsed.GetDurationMs(key, 0);
+    if (!ms.ok()) return fail(ms.status().message());
+    if (*ms <= 0) return fail("'pipeline.startup-timeout' must be a positive duration");
+    startup_timeout_ms_ = *ms;
+    pipeline_options_.startup_timeout_ms = *ms;
   } else if (key == "pipeline.restart-delay") {
     auto ms = parsed.GetDurationMs(key, 0);
     if (!ms.ok()) return fail(ms.status().message());
@@ -243,6 +250,7 @@ Status ScriptPlanner::ApplySetting(const std::string& key, const std::string& va
         "unknown setting '{}': known settings are 'pipeline.name', 'pipeline.commit-interval' "
         "(or 'execution.checkpointing.interval'), 'pipeline.max-batch-records', "
         "'pipeline.poll-timeout', 'pipeline.restart-attempts', 'pipeline.restart-delay', "
+        "'pipeline.startup-timeout', "
         "'output-mode', 'trigger.interval', 'table.exec.source.idle-timeout', "
         "'state.checkpoints.dir', 'state.memory-budget'",
         key));
@@ -296,6 +304,7 @@ Result<DeadLetterWriter*> ScriptPlanner::DeadLettersFor(const TableDefinition& t
                           Lookup(table.errors_table, option->value_location));
   ConnectorOptions sink_options = target->connector_options;
   sink_options.set_pipeline_name(pipeline_name_);
+  sink_options.set_startup_timeout_ms(startup_timeout_ms_);
   auto sink = options_.registry->MakeSink(target->connector, sink_options,
                                           target->write_schema);
   if (!sink.ok()) return source_.Error(option->value_location, sink.status().message());
@@ -328,6 +337,7 @@ Result<SourceEntry*> ScriptPlanner::SourceFor(const TableDefinition& table, Sour
     source_options = ConnectorOptions(source_options.table_name(), std::move(all));
     source_options.set_pipeline_name(pipeline_name_);
   }
+  source_options.set_startup_timeout_ms(startup_timeout_ms_);
   auto source = options_.registry->MakeSource(table.connector, source_options, scan_schema);
   if (!source.ok()) return source_.Error(at, source.status().message());
   std::vector<std::string> metadata_keys;
@@ -1670,6 +1680,7 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
     SLUICE_ASSIGN_OR_RETURN(target, Lookup(insert->table, insert->location));
     ConnectorOptions sink_options = target->connector_options;
     sink_options.set_pipeline_name(pipeline_name_);
+    sink_options.set_startup_timeout_ms(startup_timeout_ms_);
     auto made = options_.registry->MakeSink(target->connector, sink_options, target->write_schema);
     if (!made.ok()) return source_.Error(insert->location, made.status().message());
     sink = std::move(*made);

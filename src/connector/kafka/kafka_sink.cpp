@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "common/stop_request.h"
 #include "format/value_text.h"
 
 namespace sluice {
@@ -28,24 +30,79 @@ struct PartitionListDeleter {
 };
 using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
 
-// Runs a transactional call, retrying what librdkafka calls retriable (a broker restarting).
-// An error that needs the transaction aborted aborts it and returns Aborted: the rows of that
-// transaction are gone from Kafka, so the pipeline must replay from its last checkpoint.
+using Clock = std::chrono::steady_clock;
+
+// After a stop is requested, a commit still gets this long (the clean stop's last commit),
+// then gives up: the rows it held are read again by the next run. Start-up gets none.
+constexpr auto kStopGrace = std::chrono::seconds(5);
+constexpr auto kNoStopGrace = std::chrono::seconds(0);
+
+// The coordinator moving or loading (a broker just started, a leader election): the client
+// finds it again by itself, so such errors are retried without a warning.
+bool CoordinatorMoving(rd_kafka_resp_err_t code) {
+  return code == RD_KAFKA_RESP_ERR_NOT_COORDINATOR ||
+         code == RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS ||
+         code == RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE;
+}
+
+// Another process initialised the same transactional.id: this one may not write any more.
+Status Fenced(const std::string& table, const std::string& transactional_id,
+              std::string_view message) {
+  return Status::AlreadyExists(
+      "sink '{}': another instance of this pipeline took over Kafka transactional id '{}' ({}); "
+      "one pipeline runs as one process for now (scale-out through consumer groups is planned): "
+      "stop the other instance, or give this one another 'pipeline.name'",
+      table, transactional_id, message);
+}
+
+// Runs a transactional call in slices of at most a second (`call` takes the slice's timeout
+// in ms), retrying what librdkafka calls retriable (a broker restarting, a coordinator moving)
+// until `deadline`; a stop request cuts the wait to kStopGrace. An error that needs the
+// transaction aborted aborts it and returns TryAgain: the rows of that transaction are gone
+// from Kafka, so the pipeline must replay from its last checkpoint.
 template <typename Call>
-Status Transactional(rd_kafka_t* rk, const std::string& table, std::string_view what, Call call) {
+Status Transactional(rd_kafka_t* rk, const std::string& table, const std::string& transactional_id,
+                     std::string_view what, Clock::time_point deadline, Call call,
+                     std::chrono::seconds stop_grace = kStopGrace) {
   auto backoff = std::chrono::milliseconds(100);
-  for (int attempt = 0;; ++attempt) {
-    KafkaError error(call());
-    if (!error) return Status::OK();
+  std::optional<Clock::time_point> stop_deadline;
+  bool warned = false;
+  for (;;) {
+    if (StopRequested() && !stop_deadline) stop_deadline = Clock::now() + stop_grace;
+    const Clock::time_point until = stop_deadline ? std::min(deadline, *stop_deadline) : deadline;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+    const int slice_ms = static_cast<int>(std::clamp<int64_t>(left.count(), 100, 1000));
+    KafkaError error(call(slice_ms));
+    if (!error) {
+      if (warned) spdlog::info("sink '{}': Kafka {} went through", table, what);
+      return Status::OK();
+    }
+    const rd_kafka_resp_err_t code = rd_kafka_error_code(error.get());
     std::string message = rd_kafka_error_string(error.get());
-    if (rd_kafka_error_is_retriable(error.get()) && attempt < 30) {
-      if (attempt == 0) spdlog::warn("sink '{}': Kafka {}: {}; retrying", table, what, message);
-      std::this_thread::sleep_for(backoff);
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
+    if (code == RD_KAFKA_RESP_ERR__FENCED || code == RD_KAFKA_RESP_ERR_PRODUCER_FENCED ||
+        code == RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH) {
+      return Fenced(table, transactional_id, message);
+    }
+    if (rd_kafka_error_is_retriable(error.get())) {
+      if (Clock::now() >= until) {
+        return Status::Unavailable(
+            "sink '{}': Kafka {} did not go through{}: {}", table, what,
+            stop_deadline ? " before the stop" : " in time ('pipeline.startup-timeout' at start)",
+            message);
+      }
+      if (!warned && !CoordinatorMoving(code)) {
+        spdlog::warn("sink '{}': Kafka {}: {}; retrying", table, what, message);
+        warned = true;
+      }
+      if (code != RD_KAFKA_RESP_ERR__TIMED_OUT) {
+        // A timeout already waited its slice; anything else waits a little before trying again.
+        SleepUnlessStopped(backoff);
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
+      }
       continue;
     }
     if (rd_kafka_error_txn_requires_abort(error.get())) {
-      KafkaError abort(rd_kafka_abort_transaction(rk, kTransactionTimeoutMs));
+      KafkaError abort(rd_kafka_abort_transaction(rk, 5000));
       return Status(StatusCode::kTryAgain,
                     fmt::format("sink '{}': Kafka transaction aborted at {}: {}", table, what,
                                 message));
@@ -111,6 +168,7 @@ Result<std::unique_ptr<Sink>> KafkaSink::Make(const ConnectorOptions& options,
                           options.GetEnum("sink.delivery-guarantee", "at-least-once",
                                           {"at-least-once", "exactly-once", "none"}));
   std::string pipeline = options.pipeline_name().empty() ? "sluice" : options.pipeline_name();
+  s->startup_timeout_ms_ = options.startup_timeout_ms();
   s->transactional_id_ = options.GetString("sink.transactional-id-prefix",
                                            fmt::format("sluice-{}-{}", pipeline, s->table_));
   SLUICE_ASSIGN_OR_RETURN(RdKafkaConf conf, MakeKafkaConf(s->table_, s->properties_, {}));
@@ -174,12 +232,25 @@ Status KafkaSink::Open() {
   }
   if (exactly_once()) {
     // Fences an earlier instance with the same transactional.id and aborts what it left open.
-    SLUICE_RETURN_NOT_OK(Transactional(producer_.get(), table_, "init_transactions", [&] {
-      return rd_kafka_init_transactions(producer_.get(), kTransactionTimeoutMs);
-    }));
-    SLUICE_RETURN_NOT_OK(Transactional(producer_.get(), table_, "begin_transaction", [&] {
-      return rd_kafka_begin_transaction(producer_.get());
-    }));
+    // Bounded by 'pipeline.startup-timeout': brokers that do not answer (a wrong address,
+    // SASL against a plaintext listener) are an error, not an endless wait.
+    const auto deadline = Clock::now() + std::chrono::milliseconds(startup_timeout_ms_);
+    Status init = Transactional(
+        producer_.get(), table_, transactional_id_, "init_transactions", deadline,
+        [&](int timeout_ms) { return rd_kafka_init_transactions(producer_.get(), timeout_ms); },
+        kNoStopGrace);
+    if (init.code() == StatusCode::kUnavailable) {
+      return Status::Unavailable(
+          "Kafka at {} did not set up transactions for '{}' {} (is the broker up, and the "
+          "address and security settings right?): {}",
+          bootstrap_, transactional_id_,
+          StopRequested() ? "before the stop"
+                          : fmt::format("within {} s ('pipeline.startup-timeout')",
+                                        startup_timeout_ms_ / 1000),
+          init.message());
+    }
+    SLUICE_RETURN_NOT_OK(init);
+    SLUICE_RETURN_NOT_OK(BeginTransaction());
     in_transaction_ = true;
   }
   return Status::OK();
@@ -193,6 +264,7 @@ Status KafkaSink::ProduceOne(rd_kafka_message_t& message) {
     if (rc == 0) return Status::OK();
     rd_kafka_resp_err_t e = rd_kafka_last_error();
     if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      if (StopRequested()) return StoppedWhileQueueFull();
       rd_kafka_poll(producer_.get(), 10);  // the local queue drains as the broker acknowledges
       continue;
     }
@@ -210,6 +282,7 @@ Status KafkaSink::ProduceBatch(size_t count) {
   // a message retried after it could land behind later ones of its key. (Only a queue limited
   // by 'queue.buffering.max.kbytes' below a batch's size could still fail part way.)
   while (rd_kafka_outq_len(producer_.get()) + static_cast<int64_t>(count) > max_queued_messages_) {
+    if (StopRequested()) return StoppedWhileQueueFull();
     rd_kafka_poll(producer_.get(), 10);
   }
   reported_.insert(reported_.end(), count, 0);
@@ -362,10 +435,22 @@ Status KafkaSink::DeliveryFailure() {
                             failed_, topic_, first_failure_));
 }
 
+Status KafkaSink::StoppedWhileQueueFull() {
+  return Status::Unavailable("sink '{}': stopped while the broker is not taking messages ({} "
+                             "waiting); rows not acknowledged are read again by the next run",
+                             table_, rd_kafka_outq_len(producer_.get()));
+}
+
 Status KafkaSink::Flush() {
   // Waits for every acknowledgement; the idempotent producer retries through broker restarts
-  // for up to delivery.timeout.ms, after which a message counts as failed.
+  // for up to delivery.timeout.ms, after which a message counts as failed. A stop waits
+  // kStopGrace at most: what is not acknowledged then is not committed, so it is read again.
+  std::optional<Clock::time_point> stop_deadline;
   while (rd_kafka_outq_len(producer_.get()) > 0) {
+    if (StopRequested()) {
+      if (!stop_deadline) stop_deadline = Clock::now() + kStopGrace;
+      if (Clock::now() >= *stop_deadline) return StoppedWhileQueueFull();
+    }
     rd_kafka_resp_err_t e = rd_kafka_flush(producer_.get(), 1000);
     if (e && e != RD_KAFKA_RESP_ERR__TIMED_OUT) {
       return Status::Unavailable("sink '{}': flushing '{}': {}", table_, topic_, rd_kafka_err2str(e));
@@ -404,6 +489,8 @@ Status KafkaSink::CommitWithProgress(const SourceOffsets& next_offsets) {
   if (unflushed_ == 0 && has_committed_progress_ && next_offsets == committed_progress_) {
     return Status::OK();
   }
+  // The transaction must be through within its own timeout, or the broker aborts it anyway.
+  const auto deadline = Clock::now() + std::chrono::milliseconds(kTransactionTimeoutMs);
   PartitionList offsets(rd_kafka_topic_partition_list_new(0));
   for (const auto& [origin, partitions] : next_offsets) {
     for (const auto& [partition, offset] : partitions) {
@@ -413,24 +500,31 @@ Status KafkaSink::CommitWithProgress(const SourceOffsets& next_offsets) {
   if (offsets->cnt > 0) {
     rd_kafka_consumer_group_metadata_t* group =
         rd_kafka_consumer_group_metadata_new(transactional_id_.c_str());
-    Status s = Transactional(producer_.get(), table_, "send_offsets_to_transaction", [&] {
-      return rd_kafka_send_offsets_to_transaction(producer_.get(), offsets.get(), group,
-                                                  kTransactionTimeoutMs);
-    });
+    Status s = Transactional(
+        producer_.get(), table_, transactional_id_, "send_offsets_to_transaction", deadline,
+        [&](int timeout_ms) {
+          return rd_kafka_send_offsets_to_transaction(producer_.get(), offsets.get(), group,
+                                                      timeout_ms);
+        });
     rd_kafka_consumer_group_metadata_destroy(group);
     SLUICE_RETURN_NOT_OK(s);
   }
-  SLUICE_RETURN_NOT_OK(Transactional(producer_.get(), table_, "commit_transaction", [&] {
-    return rd_kafka_commit_transaction(producer_.get(), kTransactionTimeoutMs);
-  }));
+  SLUICE_RETURN_NOT_OK(Transactional(
+      producer_.get(), table_, transactional_id_, "commit_transaction", deadline,
+      [&](int timeout_ms) { return rd_kafka_commit_transaction(producer_.get(), timeout_ms); }));
   in_transaction_ = false;
   SLUICE_RETURN_NOT_OK(DeliveryFailure());
   unflushed_ = 0;
   committed_progress_ = next_offsets;
   has_committed_progress_ = true;
-  SLUICE_RETURN_NOT_OK(Transactional(producer_.get(), table_, "begin_transaction", [&] {
-    return rd_kafka_begin_transaction(producer_.get());
-  }));
+  return BeginTransaction();
+}
+
+Status KafkaSink::BeginTransaction() {
+  SLUICE_RETURN_NOT_OK(Transactional(
+      producer_.get(), table_, transactional_id_, "begin_transaction",
+      Clock::now() + std::chrono::milliseconds(kTransactionTimeoutMs),
+      [&](int) { return rd_kafka_begin_transaction(producer_.get()); }));
   in_transaction_ = true;
   return Status::OK();
 }
@@ -463,7 +557,16 @@ Result<SourceOffsets> KafkaSink::RecoverProgress(const std::vector<std::string>&
     }
     rd_kafka_metadata_destroy(metadata);
   }
-  rd_kafka_resp_err_t e = rd_kafka_committed(consumer.get(), wanted.get(), 30000);
+  // A broker that just started answers "not coordinator" for a while: wait for it quietly.
+  const auto deadline = Clock::now() + std::chrono::milliseconds(startup_timeout_ms_);
+  rd_kafka_resp_err_t e;
+  while (true) {
+    e = rd_kafka_committed(consumer.get(), wanted.get(), 10000);
+    if (!(CoordinatorMoving(e) || e == RD_KAFKA_RESP_ERR__TIMED_OUT) || Clock::now() >= deadline ||
+        !SleepUnlessStopped(std::chrono::milliseconds(200))) {
+      break;
+    }
+  }
   rd_kafka_consumer_close(consumer.get());
   if (e) {
     return Status::Unavailable("table '{}': reading the progress of group '{}': {}", table_,
@@ -483,7 +586,9 @@ Status KafkaSink::Close() {
   Status s = Status::OK();
   if (in_transaction_) {
     // Whatever was not committed at a checkpoint is replayed after a restart.
-    KafkaError abort(rd_kafka_abort_transaction(producer_.get(), kTransactionTimeoutMs));
+    // Bounded: an unreachable broker must not hold up the stop (the broker aborts an
+    // abandoned transaction by itself after transaction.timeout.ms).
+    KafkaError abort(rd_kafka_abort_transaction(producer_.get(), StopRequested() ? 2000 : 10000));
     in_transaction_ = false;
   } else if (guarantee_ != "none") {
     s = Flush();

@@ -66,6 +66,8 @@ class KafkaSink final : public Sink {
   // One message, waiting while the local queue is full.
   Status ProduceOne(rd_kafka_message_t& message);
   Status Flush();
+  Status BeginTransaction();
+  Status StoppedWhileQueueFull();
   Status DeliveryFailure();
 
   std::string table_;
@@ -73,6 +75,7 @@ class KafkaSink final : public Sink {
   std::string bootstrap_;
   std::string guarantee_;
   std::string transactional_id_;
+  int64_t startup_timeout_ms_ = 60000;  // 'pipeline.startup-timeout': init_transactions
   bool raw_ = false;
   std::map<std::string, std::string> properties_;
   Schema schema_;

@@ -1,5 +1,7 @@
 #include "connector/kafka/kafka_source.h"
 
+#include "common/stop_request.h"
+
 #include "format/json_encoder.h"
 
 #include <spdlog/spdlog.h>
@@ -110,7 +112,25 @@ void KafkaSource::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
   self->assigned_.clear();
   for (int i = 0; i < partitions->cnt; ++i) self->assigned_.push_back(partitions->elems[i].partition);
   // Resume from the group's committed offsets; the startup mode applies where there are none.
-  rd_kafka_committed(rk, partitions, 10000);
+  // A coordinator that is moving answers again shortly; anything else ends the run (Poll
+  // returns it) rather than starting the partitions from the startup mode by mistake.
+  rd_kafka_resp_err_t committed = RD_KAFKA_RESP_ERR__TIMED_OUT;
+  for (int attempt = 0; attempt < 6 && !StopRequested(); ++attempt) {
+    committed = rd_kafka_committed(rk, partitions, 10000);
+    if (committed != RD_KAFKA_RESP_ERR_NOT_COORDINATOR &&
+        committed != RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS &&
+        committed != RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE &&
+        committed != RD_KAFKA_RESP_ERR__TIMED_OUT) {
+      break;
+    }
+    SleepUnlessStopped(std::chrono::milliseconds(500));
+  }
+  if (committed) {
+    self->rebalance_error_ = Status::Unavailable(
+        "table '{}': reading the committed offsets of group '{}' for '{}': {}", self->table_,
+        self->group_, self->topic_, rd_kafka_err2str(committed));
+    return;
+  }
   PartitionList by_time;
   for (int i = 0; i < partitions->cnt; ++i) {
     auto& p = partitions->elems[i];
@@ -136,7 +156,13 @@ void KafkaSource::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
     }
   }
   if (by_time) {
-    rd_kafka_offsets_for_times(rk, by_time.get(), 10000);
+    rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(rk, by_time.get(), 10000);
+    if (e) {
+      self->rebalance_error_ = Status::Unavailable(
+          "table '{}': finding the offsets of '{}' at 'scan.startup.timestamp-millis': {}",
+          self->table_, self->topic_, rd_kafka_err2str(e));
+      return;
+    }
     for (int i = 0; i < by_time->cnt; ++i) {
       auto* p = rd_kafka_topic_partition_list_find(partitions, by_time->elems[i].topic,
                                                    by_time->elems[i].partition);
@@ -234,6 +260,7 @@ bool KafkaSource::ReachedEnd() const {
 Result<bool> KafkaSource::Poll(RawBatch& out, size_t max_records,
                                std::chrono::milliseconds timeout) {
   out.set_origin(topic_);
+  SLUICE_RETURN_NOT_OK(rebalance_error_);
   if (!queue_) queue_.reset(rd_kafka_queue_get_consumer(consumer_.get()));
   // The first message is waited for on its own: a batch call would wait the whole timeout for
   // a full batch. What is queued behind it is then taken in batches, one lock and one clock
@@ -267,12 +294,31 @@ Status KafkaSource::AppendMessage(rd_kafka_message_t* msg, RawBatch& out) {
     return Status::OK();
   }
   if (msg->err) {
-    if (rd_kafka_fatal_error(consumer_.get(), nullptr, 0) ||
-        msg->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
+    char fatal[512] = "";
+    const rd_kafka_resp_err_t fatal_code = rd_kafka_fatal_error(consumer_.get(), fatal, sizeof fatal);
+    if (fatal_code == RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID) {
+      // Another process joined the group as this pipeline's member (same group.instance.id):
+      // restarting would only fence it back, in turn, forever.
+      return Status::AlreadyExists(
+          "table '{}': another instance of this pipeline took over its partitions of '{}' "
+          "(consumer group '{}': {}); one pipeline runs as one process for now (scale-out "
+          "through consumer groups is planned): stop the other instance, or give this one "
+          "another 'properties.group.instance.id'",
+          table_, topic_, group_, fatal);
+    }
+    if (fatal_code || msg->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
         msg->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
       return Status::Unavailable("table '{}': Kafka: {}", table_, rd_kafka_message_errstr(msg));
     }
-    // Transient (broker restarting, network): librdkafka reconnects by itself.
+    // Transient (broker restarting, network): librdkafka reconnects by itself. Said once per
+    // kind of error and minute, not per message.
+    const auto now = std::chrono::steady_clock::now();
+    if (msg->err != last_logged_error_ || now - last_logged_at_ > std::chrono::minutes(1)) {
+      spdlog::warn("source '{}': Kafka: {} (the client reconnects by itself)", table_,
+                   rd_kafka_message_errstr(msg));
+      last_logged_error_ = msg->err;
+      last_logged_at_ = now;
+    }
     return Status::OK();
   }
   rd_kafka_timestamp_type_t ts_type;

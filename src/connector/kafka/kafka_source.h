@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -79,6 +80,11 @@ class KafkaSource final : public Source {
   PartitionOffsets specific_offsets_;         // 'specific-offsets' startup
   PartitionOffsets resume_from_;             // exactly-once sinks' progress: wins on assignment
   std::vector<int32_t> assigned_;            // the current assignment
+  // A failure inside the rebalance callback (the group's offsets could not be read), returned
+  // by the next Poll: starting those partitions anywhere else could skip or repeat records.
+  Status rebalance_error_;
+  rd_kafka_resp_err_t last_logged_error_ = RD_KAFKA_RESP_ERR_NO_ERROR;
+  std::chrono::steady_clock::time_point last_logged_at_{};
   bool closed_ = false;
   static constexpr size_t kConsumeBatch = 512;
 };

@@ -302,7 +302,8 @@ Status PostgresSink::Deliver(std::string data, uint64_t rows, const SourceOffset
 
 Status PostgresSink::DrainSpill() {
   if (Clock::now() < next_drain_attempt_) return Status::OK();
-  while (!spill_->empty()) {
+  // A stop ends the replay between two batches; the rest stays spilled, in order.
+  while (!spill_->empty() && !StopRequested()) {
     const SpillSegment& front = spill_->segments().front();
     bool done = false;
     if (exactly_once_ && !front.progress.empty()) {
