@@ -31,13 +31,19 @@ Status LookupJoinOperator::Load(const std::vector<std::string>& keys) {
       ++lookups_;
       const int64_t now = SteadyMs();
       for (const auto& key : keys) {
-        auto [it, inserted] = cache_.insert_or_assign(key, CacheEntry{{}, now});
-        if (inserted) cache_order_.push_back(key);
+        auto [it, inserted] = cache_.try_emplace(key);
+        CacheEntry& entry = it->second;
+        entry.rows.clear();
+        entry.loaded_ms = now;
+        if (inserted) {
+          entry.order = cache_order_.insert(cache_order_.end(), key);
+        } else {
+          cache_order_.splice(cache_order_.end(), cache_order_, entry.order);  // refreshed
+        }
       }
-      for (auto& row : *rows) cache_[row.key].rows.push_back(std::move(row));
-      while (cache_.size() > spec_.cache_max_rows && !cache_order_.empty()) {
-        cache_.erase(cache_order_.front());
-        cache_order_.pop_front();
+      for (auto& row : *rows) {
+        auto it = cache_.find(row.key);
+        if (it != cache_.end()) it->second.rows.push_back(std::move(row));
       }
       return Status::OK();
     }
@@ -100,7 +106,10 @@ Status LookupJoinOperator::Push(const Batch& batch, EvalContext& context) {
       matches.push_back(nullptr);
     }
   }
-  if (rows.empty()) return Status::OK();
+  if (rows.empty()) {
+    EvictOverflow();
+    return Status::OK();
+  }
   std::vector<VectorPtr> columns;
   for (size_t c = 0; c < batch.num_columns(); ++c) columns.push_back(Take(batch.column(c), rows));
   for (size_t c = 0; c < spec_.table_schema.size(); ++c) {
@@ -130,6 +139,8 @@ Status LookupJoinOperator::Push(const Batch& batch, EvalContext& context) {
     }
     columns.push_back(std::move(typed));
   }
+  matches.clear();  // they point into the cache
+  EvictOverflow();
   Batch out(std::move(columns), rows.size());
   if (spec_.condition) {
     SLUICE_ASSIGN_OR_RETURN(VectorPtr keep, spec_.condition->Evaluate(out, context));
@@ -140,6 +151,13 @@ Status LookupJoinOperator::Push(const Batch& batch, EvalContext& context) {
     out.set_selection(SelectionVector::Of(std::move(selected)));
   }
   return Emit(out, context);
+}
+
+void LookupJoinOperator::EvictOverflow() {
+  while (cache_.size() > spec_.cache_max_rows && !cache_order_.empty()) {
+    cache_.erase(cache_order_.front());
+    cache_order_.pop_front();
+  }
 }
 
 std::string LookupJoinOperator::Describe() const {

@@ -1,7 +1,7 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,13 +46,17 @@ class LookupJoinOperator final : public Operator {
   struct CacheEntry {
     std::vector<LookupTable::Row> rows;
     int64_t loaded_ms;
+    std::list<std::string>::iterator order;  // its place in cache_order_
   };
   // Fetches the keys that are missing or stale, retrying while the table is unavailable.
   Status Load(const std::vector<std::string>& keys);
+  // Drops the least recently loaded keys above the cache's size. Called once a batch is
+  // joined, never in between: a key the batch needs is never evicted by the batch's own load.
+  void EvictOverflow();
 
   LookupJoinSpec spec_;
   absl::flat_hash_map<std::string, CacheEntry> cache_;
-  std::deque<std::string> cache_order_;  // oldest first, for eviction
+  std::list<std::string> cache_order_;  // least recently loaded first
   uint64_t lookups_ = 0;
   uint64_t cache_hits_ = 0;
 };

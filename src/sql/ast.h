@@ -59,6 +59,7 @@ struct ParsedExpr {
   bool has_operand = false;
   bool has_else = false;
   std::vector<ParsedExprPtr> children;
+  int height = 1;  // the longest path down from here, in nodes (the parser bounds it)
   // kFunction with OVER (PARTITION BY ... ORDER BY ...): ROW_NUMBER(), RANK(), DENSE_RANK().
   bool has_over = false;
   std::vector<ParsedExprPtr> partition_by;

@@ -29,12 +29,18 @@ ParsedExprPtr NewExpr(ExprKind kind, SourceLocation location) {
   return e;
 }
 
+// Attaches `child`, keeping `parent.height` (the longest path down from it) up to date.
+void AddChild(ParsedExpr& parent, ParsedExprPtr child) {
+  parent.height = std::max(parent.height, child->height + 1);
+  parent.children.push_back(std::move(child));
+}
+
 ParsedExprPtr NewBinary(std::string op, SourceLocation location, ParsedExprPtr left,
                         ParsedExprPtr right) {
   auto e = NewExpr(ExprKind::kBinary, location);
   e->op = std::move(op);
-  e->children.push_back(std::move(left));
-  e->children.push_back(std::move(right));
+  AddChild(*e, std::move(left));
+  AddChild(*e, std::move(right));
   return e;
 }
 
@@ -743,11 +749,25 @@ class Parser {
     if (depth_ > kMaxDepth) return ErrorAt(Peek(), "expression is nested too deeply");
     return Status::OK();
   }
+  // Chains (`a OR b OR ...`, `x + y + ...`, `a[0][0]...`) grow in loops, not by recursion, so
+  // the depth above does not see them: the tree's height is checked as they grow, and no later
+  // pass (binding, printing, freeing) recurses deeper than kMaxHeight plus kMaxDepth.
+  static constexpr int kMaxHeight = 1000;
+  Status CheckHeight(const ParsedExpr& e) const {
+    if (e.height <= kMaxHeight) return Status::OK();
+    return source_.Error(e.location,
+                         fmt::format("expression is nested too deeply (more than {} levels; a "
+                                     "chain like `a OR b OR ...` counts a level per term): for a "
+                                     "long list of values use IN (...)",
+                                     kMaxHeight));
+  }
 
   Result<ParsedExprPtr> ParseExpr() {
     DepthGuard guard(depth_);
     SLUICE_RETURN_NOT_OK(CheckDepth());
-    return ParseOr();
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr e, ParseOr());
+    SLUICE_RETURN_NOT_OK(CheckHeight(*e));
+    return e;
   }
 
   Result<ParsedExprPtr> ParseOr() {
@@ -756,6 +776,7 @@ class Parser {
       SourceLocation at = Advance().location;
       SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr right, ParseAnd());
       left = NewBinary("OR", at, std::move(left), std::move(right));
+      SLUICE_RETURN_NOT_OK(CheckHeight(*left));
     }
     return left;
   }
@@ -766,6 +787,7 @@ class Parser {
       SourceLocation at = Advance().location;
       SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr right, ParseNot());
       left = NewBinary("AND", at, std::move(left), std::move(right));
+      SLUICE_RETURN_NOT_OK(CheckHeight(*left));
     }
     return left;
   }
@@ -777,7 +799,7 @@ class Parser {
     auto e = NewExpr(ExprKind::kUnary, Advance().location);
     e->op = "NOT";
     SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr operand, ParseNot());
-    e->children.push_back(std::move(operand));
+    AddChild(*e, std::move(operand));
     return e;
   }
 
@@ -806,6 +828,7 @@ class Parser {
         Advance();
         SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr right, ParseConcat());
         left = NewBinary(op, t.location, std::move(left), std::move(right));
+        SLUICE_RETURN_NOT_OK(CheckHeight(*left));
         continue;
       }
       if (t.IsKeyword("IS")) {
@@ -822,8 +845,9 @@ class Parser {
                                        : "NULL, TRUE or FALSE after IS");
         }
         e->negated = negated;
-        e->children.push_back(std::move(left));
+        AddChild(*e, std::move(left));
         left = std::move(e);
+        SLUICE_RETURN_NOT_OK(CheckHeight(*left));
         continue;
       }
       bool negated = false;
@@ -841,25 +865,27 @@ class Parser {
         Advance();
         auto e = NewExpr(ExprKind::kBetween, t.location);
         e->negated = negated;
-        e->children.push_back(std::move(left));
+        AddChild(*e, std::move(left));
         SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr low, ParseConcat());
         SLUICE_RETURN_NOT_OK(ExpectKeyword("AND"));
         SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr high, ParseConcat());
-        e->children.push_back(std::move(low));
-        e->children.push_back(std::move(high));
+        AddChild(*e, std::move(low));
+        AddChild(*e, std::move(high));
         left = std::move(e);
+        SLUICE_RETURN_NOT_OK(CheckHeight(*left));
       } else if (IsPatternKeyword(next)) {
         auto e = NewExpr(ExprKind::kLike, t.location);
         e->op = ToUpper(Advance().text);
         e->negated = negated;
-        e->children.push_back(std::move(left));
+        AddChild(*e, std::move(left));
         SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr pattern, ParseConcat());
-        e->children.push_back(std::move(pattern));
+        AddChild(*e, std::move(pattern));
         if (e->op == "LIKE" && MatchKeyword("ESCAPE")) {
           SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr escape, ParseConcat());
-          e->children.push_back(std::move(escape));
+          AddChild(*e, std::move(escape));
         }
         left = std::move(e);
+        SLUICE_RETURN_NOT_OK(CheckHeight(*left));
       } else {
         break;
       }
@@ -871,14 +897,14 @@ class Parser {
     Advance();  // IN
     auto e = NewExpr(ExprKind::kIn, at);
     e->negated = negated;
-    e->children.push_back(std::move(operand));
+    AddChild(*e, std::move(operand));
     SLUICE_RETURN_NOT_OK(Expect(TokenKind::kLParen, "'(' after IN"));
     if (CheckKeyword("SELECT")) {
       return ErrorAt(Peek(), "IN (SELECT ...) subqueries are not supported yet");
     }
     do {
       SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr item, ParseExpr());
-      e->children.push_back(std::move(item));
+      AddChild(*e, std::move(item));
     } while (Match(TokenKind::kComma));
     SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "',' or ')'"));
     return e;
@@ -890,6 +916,7 @@ class Parser {
       SourceLocation at = Advance().location;
       SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr right, ParseAdditive());
       left = NewBinary("||", at, std::move(left), std::move(right));
+      SLUICE_RETURN_NOT_OK(CheckHeight(*left));
     }
     return left;
   }
@@ -900,6 +927,7 @@ class Parser {
       const Token& t = Advance();
       SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr right, ParseMultiplicative());
       left = NewBinary(t.text, t.location, std::move(left), std::move(right));
+      SLUICE_RETURN_NOT_OK(CheckHeight(*left));
     }
     return left;
   }
@@ -910,6 +938,7 @@ class Parser {
       const Token& t = Advance();
       SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr right, ParseUnary());
       left = NewBinary(t.text, t.location, std::move(left), std::move(right));
+      SLUICE_RETURN_NOT_OK(CheckHeight(*left));
     }
     return left;
   }
@@ -926,7 +955,7 @@ class Parser {
     auto e = NewExpr(ExprKind::kUnary, sign.location);
     e->op = sign.text;
     SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr operand, ParseUnary());
-    e->children.push_back(std::move(operand));
+    AddChild(*e, std::move(operand));
     return e;
   }
 
@@ -938,14 +967,16 @@ class Parser {
         auto index = NewExpr(ExprKind::kIndex, Advance().location);
         SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr i, ParseExpr());
         SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRBracket, "']'"));
-        index->children.push_back(std::move(e));
-        index->children.push_back(std::move(i));
+        AddChild(*index, std::move(e));
+        AddChild(*index, std::move(i));
         e = std::move(index);
+        SLUICE_RETURN_NOT_OK(CheckHeight(*e));
       } else if (Check(TokenKind::kDot)) {
         auto access = NewExpr(ExprKind::kFieldAccess, Advance().location);
         SLUICE_ASSIGN_OR_RETURN(access->name, ParseAnyName("a field name"));
-        access->children.push_back(std::move(e));
+        AddChild(*access, std::move(e));
         e = std::move(access);
+        SLUICE_RETURN_NOT_OK(CheckHeight(*e));
       } else {
         break;
       }
@@ -1088,7 +1119,7 @@ class Parser {
     Advance();  // (
     if (Match(TokenKind::kRParen)) return e;
     if (Check(TokenKind::kStar)) {
-      e->children.push_back(NewExpr(ExprKind::kStar, Advance().location));
+      AddChild(*e, NewExpr(ExprKind::kStar, Advance().location));
       SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
       return e;
     }
@@ -1099,7 +1130,7 @@ class Parser {
     }
     while (true) {
       SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr arg, ParseExpr());
-      e->children.push_back(std::move(arg));
+      AddChild(*e, std::move(arg));
       if (Match(TokenKind::kComma)) continue;
       SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
       return e;
@@ -1111,7 +1142,7 @@ class Parser {
     e->op = ToUpper(Advance().text);
     Advance();  // (
     SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr operand, ParseExpr());
-    e->children.push_back(std::move(operand));
+    AddChild(*e, std::move(operand));
     SLUICE_RETURN_NOT_OK(ExpectKeyword("AS"));
     SLUICE_ASSIGN_OR_RETURN(e->type, ParseType());
     SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
@@ -1127,10 +1158,10 @@ class Parser {
     if (!Check(TokenKind::kIdentifier)) return ErrorExpected("a date/time unit like YEAR");
     auto unit = NewExpr(ExprKind::kLiteral, Peek().location);
     unit->value = Value::String(ToUpper(Advance().text));
-    e->children.push_back(std::move(unit));
+    AddChild(*e, std::move(unit));
     SLUICE_RETURN_NOT_OK(ExpectKeyword("FROM"));
     SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr operand, ParseExpr());
-    e->children.push_back(std::move(operand));
+    AddChild(*e, std::move(operand));
     SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
     return e;
   }
@@ -1157,20 +1188,20 @@ class Parser {
     if (!CheckKeyword("WHEN")) {
       e->has_operand = true;
       SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr operand, ParseExpr());
-      e->children.push_back(std::move(operand));
+      AddChild(*e, std::move(operand));
     }
     if (!CheckKeyword("WHEN")) return ErrorExpected("WHEN");
     while (MatchKeyword("WHEN")) {
       SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr condition, ParseExpr());
       SLUICE_RETURN_NOT_OK(ExpectKeyword("THEN"));
       SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr result, ParseExpr());
-      e->children.push_back(std::move(condition));
-      e->children.push_back(std::move(result));
+      AddChild(*e, std::move(condition));
+      AddChild(*e, std::move(result));
     }
     if (MatchKeyword("ELSE")) {
       e->has_else = true;
       SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr otherwise, ParseExpr());
-      e->children.push_back(std::move(otherwise));
+      AddChild(*e, std::move(otherwise));
     }
     SLUICE_RETURN_NOT_OK(ExpectKeyword("END"));
     return e;

@@ -14,7 +14,20 @@ class TypeParser {
  public:
   explicit TypeParser(std::string_view text) : text_(text) {}
 
+  // ARRAY<ARRAY<...>> and ROW<f ROW<...>> nest by recursion: deeper than this is refused
+  // before the stack runs out (no real schema comes near it).
+  static constexpr int kMaxNesting = 100;
+
   Result<DataType> ParseType() {
+    struct Nesting {
+      int& depth;
+      explicit Nesting(int& d) : depth(++d) {}
+      ~Nesting() { --depth; }
+    } nesting(depth_);
+    if (depth_ > kMaxNesting) {
+      return Status::Invalid("type nested more than {} levels deep at position {}", kMaxNesting,
+                             pos_ + 1);
+    }
     SkipSpace();
     std::string_view word = Word();
     if (word.empty()) return Error("a type name");
@@ -205,6 +218,7 @@ class TypeParser {
   }
 
   std::string_view text_;
+  int depth_ = 0;
   size_t pos_ = 0;
 };
 

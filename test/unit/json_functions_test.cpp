@@ -205,6 +205,15 @@ TEST(TypeParserJsonSchemaTest, ErrorsSayWhereAndWhat) {
   ASSERT_FALSE(trailing.ok());
   EXPECT_EQ(trailing.status().message(),
             "type 'a INT b': expected the end of the type at position 7, found 'b'");
+  std::string deep;
+  for (int i = 0; i < 33000; ++i) deep += "ARRAY<";
+  deep += "INT" + std::string(33000, '>');
+  auto too_deep = ParseDataType(deep);  // was a stack overflow
+  ASSERT_FALSE(too_deep.ok());
+  EXPECT_EQ(too_deep.status().message(), "type nested more than 100 levels deep at position 601");
+  std::string ok;
+  for (int i = 0; i < 50; ++i) ok += "ARRAY<";
+  EXPECT_TRUE(ParseDataType(ok + "INT" + std::string(50, '>')).ok());
   auto unclosed = ParseDataType("ARRAY<INT");
   ASSERT_FALSE(unclosed.ok());
   EXPECT_EQ(unclosed.status().message(), "type 'ARRAY<INT': expected '>' at the end");

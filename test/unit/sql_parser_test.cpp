@@ -829,6 +829,34 @@ TEST(SqlParserErrors, DeepNestingIsAnErrorNotACrash) {
   EXPECT_NE(Expr(std::string(100, '(') + "1" + std::string(100, ')')), nullptr);
 }
 
+// Long left-associative chains are built by loops, not recursion: without a bound on the
+// tree's height, `validate` overflowed the stack binding or freeing a 10,000-term OR.
+TEST(SqlParserErrors, LongChainsAreAnErrorNotACrash) {
+  for (std::string op : {" OR id = ", " AND id = ", " + ", " || ", " * ", " = "}) {
+    std::string chain = "id = 0";
+    for (int i = 1; i < 10000; ++i) chain += op + std::to_string(i);
+    std::string error = ExprError(chain);
+    EXPECT_NE(error.find("expression is nested too deeply (more than 1000 levels"),
+              std::string::npos)
+        << op << ": " << error.substr(0, 300);
+    EXPECT_NE(ScriptError("SELECT a FROM t WHERE " + chain).find("nested too deeply"),
+              std::string::npos);
+  }
+  std::string postfix = "a";
+  for (int i = 0; i < 10000; ++i) postfix += "[1]";
+  EXPECT_NE(ExprError(postfix).find("nested too deeply"), std::string::npos);
+  // A chain inside parentheses inside a chain counts whole.
+  std::string inner = "x";
+  for (int i = 0; i < 600; ++i) inner += " + x";
+  EXPECT_NE(ExprError("(" + inner + ") * (" + inner + ") * 2 + (" + inner + " + " + inner + ")")
+                .find("nested too deeply"),
+            std::string::npos);
+  std::string fine = "id = 0";
+  for (int i = 1; i < 900; ++i) fine += " OR id = " + std::to_string(i);
+  EXPECT_NE(Expr(fine), nullptr);
+  EXPECT_EQ(Expr(fine)->height, 901);
+}
+
 TEST(SqlParserErrors, LimitNeedsAnInteger) {
   EXPECT_EQ(Headline(ScriptError("SELECT a FROM t LIMIT x")),
             "1:23: error: expected a row count after LIMIT but found 'x'");
