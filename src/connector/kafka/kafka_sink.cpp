@@ -290,9 +290,20 @@ Status KafkaSink::ProduceBatch(size_t count) {
   int enqueued = rd_kafka_produce_batch(topic_handle_, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
                                         messages_.data(), static_cast<int>(count));
   if (static_cast<size_t>(enqueued) == count) return Status::OK();
-  for (size_t i = 0; i < count; ++i) {
-    if (messages_[i].err) SLUICE_RETURN_NOT_OK(ProduceOne(messages_[i]));
+  // Only a failed tail can be produced again without reordering a key's rows. A failure with
+  // later messages already enqueued fails the checkpoint instead: exactly-once aborts the
+  // transaction; at-least-once replays from the last checkpoint, so a key's last row is last.
+  size_t first_failed = 0;
+  while (first_failed < count && !messages_[first_failed].err) ++first_failed;
+  for (size_t i = first_failed; i < count; ++i) {
+    if (!messages_[i].err) {
+      return Status::Unavailable(
+          "sink '{}': producing to '{}': message {} of a batch of {} failed ({}) while later "
+          "ones were enqueued; replaying from the last checkpoint to keep each key's order",
+          table_, topic_, first_failed + 1, count, rd_kafka_err2str(messages_[first_failed].err));
+    }
   }
+  for (size_t i = first_failed; i < count; ++i) SLUICE_RETURN_NOT_OK(ProduceOne(messages_[i]));
   return Status::OK();
 }
 
