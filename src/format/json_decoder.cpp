@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "format/json_text_check.h"
 #include "types/decimal.h"
 #include "types/timestamp.h"
 
@@ -47,7 +48,7 @@ std::string Quote(std::string_view text) {
 }
 
 Status NotJson(simdjson::error_code error) {
-  return Status::Invalid("not valid JSON: {}", simdjson::error_message(error));
+  return Status::Invalid("not JSON: {}", simdjson::error_message(error));
 }
 
 // What a document that is not JSON starts with, said as the byte and where: "unexpected 'h' at
@@ -120,6 +121,7 @@ class RowDecoder {
   };
   // Per object schema (its field list): the keys in the order the last record had them.
   std::unordered_map<const Field*, std::vector<KeySlot>> key_memo_;
+  std::string_view document_;
 
  public:
   // Decodes one value into `out`, appending exactly one row on success.
@@ -264,7 +266,12 @@ class RowDecoder {
                                  key.find_first_of("\\\"") == std::string_view::npos};
       }
       ++position;
-      if (index < 0) continue;  // unknown fields are skipped, as in Spark
+      if (index < 0) {
+        // Unknown (or pruned) fields are skipped, as in Spark, but a record that is not JSON
+        // is malformed whatever a query reads: On-Demand skips without validating, so check.
+        SLUICE_RETURN_NOT_OK(CheckSkipped(field.value(), memo[position - 1].key));
+        continue;
+      }
       hint = static_cast<size_t>(index) + 1;
       Vector& column = column_at(index);
       if (seen(index)) column.Truncate(row);  // a repeated key: the last one wins
@@ -283,7 +290,34 @@ class RowDecoder {
     return Status::OK();
   }
 
+  // The document being decoded, for byte offsets in messages.
+  void set_document(std::string_view document) { document_ = document; }
+
  private:
+  Status CheckSkipped(od::value value, std::string_view key) {
+    od::json_type type;
+    if (auto error = value.type().get(type)) return NotJson(error);
+    std::string_view raw;
+    if (type == od::json_type::object) {
+      od::object object;
+      if (auto error = value.get_object().get(object)) return NotJson(error);
+      if (auto error = object.raw_json().get(raw)) return NotJson(error);
+    } else if (type == od::json_type::array) {
+      od::array array;
+      if (auto error = value.get_array().get(array)) return NotJson(error);
+      if (auto error = array.raw_json().get(raw)) return NotJson(error);
+    } else {
+      raw = value.raw_json_token();
+    }
+    size_t at = 0;
+    std::string problem = JsonTextProblem(raw, &at);
+    if (problem.empty()) return Status::OK();
+    const size_t start = raw.data() >= document_.data() ? static_cast<size_t>(raw.data() - document_.data()) : 0;
+    problem.resize(problem.rfind(" at byte "));
+    return Status::Invalid("not JSON: {} at byte {} (in field '{}', which no query reads)", problem,
+                           start + at, key);
+  }
+
   Status Mismatch(const FieldPath& path, std::string_view expected, od::json_type found) {
     return Status::Invalid("field '{}': expected {}, found {}", path.ToString(), expected,
                            JsonTypeName(found));
@@ -396,7 +430,7 @@ JsonDecoder::JsonDecoder(Schema schema) : schema_(std::move(schema)), impl_(new 
 JsonDecoder::~JsonDecoder() = default;
 
 Status JsonDecoder::DecodeRow(std::string_view document, Batch& out) {
-  if (document.empty()) return Status::Invalid("not valid JSON: the message is empty");
+  if (document.empty()) return Status::Invalid("not JSON: the message is empty");
   std::string& buffer = impl_->buffer;
   if (buffer.size() < document.size() + simdjson::SIMDJSON_PADDING) {
     buffer.resize(document.size() + simdjson::SIMDJSON_PADDING);
@@ -407,7 +441,7 @@ Status JsonDecoder::DecodeRow(std::string_view document, Batch& out) {
 
 Status JsonDecoder::DecodePaddedRow(std::string_view document, Batch& out) {
   static_assert(kJsonReadAhead >= simdjson::SIMDJSON_PADDING);
-  if (document.empty()) return Status::Invalid("not valid JSON: the message is empty");
+  if (document.empty()) return Status::Invalid("not JSON: the message is empty");
   return Parse(document, document.size() + kJsonReadAhead, out);
 }
 
@@ -444,10 +478,11 @@ Status JsonDecoder::Parse(std::string_view document, size_t allocated, Batch& ou
     return NotJsonAt(document, scalar_error ? scalar_error : simdjson::TRAILING_CONTENT);
   }
   const size_t row = out.num_rows();
+  impl_->rows.set_document(document);
   Status status = impl_->rows.DecodeFields(object, schema_.fields(), nullptr, row,
                                            [&](size_t i) -> Vector& { return out.column(i); });
   if (status.ok() && !doc.current_location().error()) {
-    status = Status::Invalid("not valid JSON: unexpected content after the object");
+    status = Status::Invalid("not JSON: unexpected content after the object");
   }
   if (!status.ok()) {
     for (size_t i = 0; i < out.num_columns(); ++i) out.column(i).Truncate(row);
