@@ -8,9 +8,23 @@
 
 namespace sluice {
 
+namespace {
+
+// A full disk (or quota) is ResourceExhausted, so a caller can wait for space; the partial file
+// is removed, leaving what space it took to others.
+Status WriteFailure(const std::filesystem::path& path, std::string_view what, int error) {
+  if (error == ENOSPC || error == EDQUOT) {
+    ::unlink(path.c_str());
+    return Status::ResourceExhausted("{} {}: {}", what, path.string(), std::strerror(error));
+  }
+  return Status::IOError("{} {}: {}", what, path.string(), std::strerror(error));
+}
+
+}  // namespace
+
 Status WriteFileDurably(const std::filesystem::path& path, std::string_view data) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::IOError("cannot create {}: {}", path.string(), std::strerror(errno));
+  if (fd < 0) return WriteFailure(path, "cannot create", errno);
   size_t done = 0;
   while (done < data.size()) {
     ssize_t n = ::write(fd, data.data() + done, data.size() - done);
@@ -18,14 +32,14 @@ Status WriteFileDurably(const std::filesystem::path& path, std::string_view data
       if (errno == EINTR) continue;
       int e = errno;
       ::close(fd);
-      return Status::IOError("writing {}: {}", path.string(), std::strerror(e));
+      return WriteFailure(path, "writing", e);
     }
     done += static_cast<size_t>(n);
   }
   if (::fsync(fd) != 0) {
     int e = errno;
     ::close(fd);
-    return Status::IOError("fsync of {}: {}", path.string(), std::strerror(e));
+    return WriteFailure(path, "fsync of", e);
   }
   ::close(fd);
   return Status::OK();

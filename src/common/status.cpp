@@ -14,6 +14,7 @@ std::string_view StatusCodeName(StatusCode code) {
     case StatusCode::kUnavailable: return "Unavailable";
     case StatusCode::kTimedOut: return "Timed out";
     case StatusCode::kTryAgain: return "Try again";
+    case StatusCode::kResourceExhausted: return "Resource exhausted";
     case StatusCode::kCancelled: return "Cancelled";
     case StatusCode::kNotImplemented: return "Not implemented";
     case StatusCode::kInternal: return "Internal error";

@@ -21,6 +21,7 @@ enum class StatusCode : unsigned char {
   kUnavailable,      // a remote service is down or unreachable: retryable
   kTimedOut,         // retryable
   kTryAgain,         // retryable: transient contention
+  kResourceExhausted,  // a local disk is full: waiting for space may help, restarting does not
   kCancelled,
   kNotImplemented,
   kInternal,         // a bug in sluice
@@ -47,6 +48,10 @@ class [[nodiscard]] Status {
   template <typename... Args>
   static Status DataError(fmt::format_string<Args...> f, Args&&... args) {
     return {StatusCode::kDataError, fmt::format(f, std::forward<Args>(args)...)};
+  }
+  template <typename... Args>
+  static Status ResourceExhausted(fmt::format_string<Args...> f, Args&&... args) {
+    return {StatusCode::kResourceExhausted, fmt::format(f, std::forward<Args>(args)...)};
   }
   template <typename... Args>
   static Status NotFound(fmt::format_string<Args...> f, Args&&... args) {

@@ -244,10 +244,15 @@ Status PostgresSink::Deliver(std::string data, uint64_t rows, const SourceOffset
     SLUICE_RETURN_NOT_OK(DrainSpill());
     if (!spill_->empty()) {
       auto backoff = std::chrono::milliseconds(500);
+      bool warned = false;
       while (!spill_->HasRoomFor(data.size())) {
         // Full: wait for the server (the source pauses meanwhile) instead of dropping rows.
-        spdlog::warn("sink '{}': spill folder {} is full ({} bytes); waiting for PostgreSQL",
-                     table_, spill_dir_, spill_->bytes());
+        if (!warned) {
+          spdlog::warn("sink '{}': spill folder {} is full ({} bytes, 'sink.spill.max-bytes'); "
+                       "waiting for PostgreSQL (the source pauses meanwhile)",
+                       table_, spill_dir_, spill_->bytes());
+          warned = true;
+        }
         if (!SleepUnlessStopped(backoff)) {
           // Stopping: these rows are not committed, so the source reads them again next run.
           return Status::Unavailable("sink '{}': stopped while the spill folder {} is full and "
@@ -260,8 +265,7 @@ Status PostgresSink::Deliver(std::string data, uint64_t rows, const SourceOffset
       }
       if (!spill_->empty()) {
         if (rows == 0) return progress ? spill_->ExtendProgress(*progress) : Status::OK();
-        rows_spilled_ += rows;
-        return spill_->Append(data, rows, progress ? *progress : none);
+        return SpillWaitingForSpace(data, rows, progress);
       }
     }
   }
@@ -287,16 +291,54 @@ Status PostgresSink::Deliver(std::string data, uint64_t rows, const SourceOffset
         return Status::Unavailable("{} (gave up after {} ms; 'sink.spill' is off)", s.message(),
                                    retry_timeout_ms_);
       }
-      rows_spilled_ += rows;
       spdlog::warn("sink '{}': PostgreSQL still down{}: spilling {} rows to {}", table_,
                    StopRequested() ? " and the pipeline is stopping"
                                    : fmt::format(" after {} ms", retry_timeout_ms_),
                    rows, spill_dir_);
       next_drain_attempt_ = Clock::now() + std::chrono::seconds(1);
-      return spill_->Append(data, rows, progress ? *progress : none);
+      return SpillWaitingForSpace(data, rows, progress);
     }
     SleepUnlessStopped(backoff);
     backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
+  }
+}
+
+Status PostgresSink::SpillWaitingForSpace(std::string_view data, uint64_t rows,
+                                          const SourceOffsets* progress) {
+  const SourceOffsets none;
+  auto backoff = std::chrono::milliseconds(500);
+  bool warned = false;
+  while (true) {
+    Status s = spill_->Append(data, rows, progress ? *progress : none);
+    if (s.ok()) {
+      rows_spilled_ += rows;
+      if (warned) spdlog::info("sink '{}': {} rows spilled, the disk has room again", table_, rows);
+      return s;
+    }
+    if (s.code() != StatusCode::kResourceExhausted) return s;
+    if (!warned) {
+      spdlog::warn("sink '{}': cannot spill: {}; waiting for disk space or for PostgreSQL, "
+                   "whichever comes first (the source pauses meanwhile)",
+                   table_, s.message());
+      warned = true;
+    }
+    if (!SleepUnlessStopped(backoff)) {
+      // Stopping: these rows are not committed, so the source reads them again next run.
+      return Status::Unavailable("sink '{}': stopped while the disk under {} is full and "
+                                 "PostgreSQL is down; uncommitted rows will be read again",
+                                 table_, spill_dir_);
+    }
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+    // PostgreSQL may be back: the spilled batches go first, then this one directly.
+    next_drain_attempt_ = {};
+    SLUICE_RETURN_NOT_OK(DrainSpill());
+    if (!spill_->empty()) continue;
+    Status direct = Transaction(data, progress);
+    if (direct.ok()) {
+      spdlog::info("sink '{}': PostgreSQL answers again; {} rows delivered", table_, rows);
+      return direct;
+    }
+    if (direct.code() != StatusCode::kUnavailable) return direct;
   }
 }
 

@@ -76,6 +76,8 @@ class PostgresSink final : public Sink {
   Status Transaction(std::string_view data, const SourceOffsets* progress);
   // Replays spilled segments in order; stops (OK) at the first the server does not take.
   Status DrainSpill();
+  // Spills a batch; while the disk is full, waits for space or for PostgreSQL.
+  Status SpillWaitingForSpace(std::string_view data, uint64_t rows, const SourceOffsets* progress);
   Result<SourceOffsets> ReadProgress();
 
   std::string table_;       // the SQL table, for messages

@@ -40,6 +40,11 @@ Result<std::unique_ptr<SpillStore>> SpillStore::Open(fs::path dir, uint64_t max_
   store->dir_ = std::move(dir);
   store->max_bytes_ = max_bytes;
   SLUICE_ASSIGN_OR_RETURN(store->segments_, ReadManifest(store->dir_));
+  // A batch's file is removed only once it was delivered (PopFront): front segments without
+  // their file are delivered ones whose manifest update a crash or a full disk cut short.
+  while (!store->segments_.empty() && !fs::exists(store->dir_ / store->segments_.front().file, ec)) {
+    store->segments_.pop_front();
+  }
   for (const auto& s : store->segments_) {
     store->bytes_ += s.bytes;
     store->next_sequence_ = std::max(store->next_sequence_, s.sequence + 1);
@@ -78,6 +83,8 @@ Status SpillStore::Append(std::string_view data, uint64_t rows, const SourceOffs
   Status s = WriteManifest();
   if (!s.ok()) {
     bytes_ -= data.size();
+    std::error_code ec;
+    fs::remove(dir_ / segments_.back().file, ec);  // unlisted: its space goes back at once
     segments_.pop_back();
   }
   return s;
@@ -112,10 +119,11 @@ Status SpillStore::PopFront() {
   SpillSegment front = segments_.front();
   segments_.pop_front();
   bytes_ -= front.bytes;
-  SLUICE_RETURN_NOT_OK(WriteManifest());
+  // The file goes first: on a full disk that makes room for the manifest. A crash in between
+  // leaves the manifest listing a delivered segment without its file, which Open drops.
   std::error_code ec;
   fs::remove(dir_ / front.file, ec);
-  return Status::OK();
+  return WriteManifest();
 }
 
 SourceOffsets SpillStore::Progress() const {
