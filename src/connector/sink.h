@@ -7,6 +7,7 @@
 #include "common/status.h"
 #include "connector/source_offsets.h"
 #include "connector/value_limits.h"
+#include "exec/record_positions.h"
 #include "types/schema.h"
 #include "vector/batch.h"
 
@@ -26,6 +27,12 @@ class Sink {
   // the reason. The caller leaves them out of Write and dead-letters them. Default: none.
   virtual void FindUnwritableRows(const Batch& /*batch*/, std::vector<RowReject>& /*out*/) {}
   virtual Status Write(const Batch& batch) = 0;
+  // Write, knowing the source record of each row (`positions` indexed by batch row; null when
+  // rows are computed, after an aggregation or a join). A database sink keeps them so that rows
+  // its server refuses at commit can be named and dead-lettered (RejectedRecords).
+  virtual Status WriteWithPositions(const Batch& batch, const RecordPositions* /*positions*/) {
+    return Write(batch);
+  }
   virtual Status Commit() = 0;
   virtual Status Close() = 0;
   virtual std::string Describe() const = 0;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "connector/raw_record.h"
+#include "connector/rejected_records.h"
 #include "exec/dead_letter_writer.h"
 #include "exec/resume_filter_operator.h"
 #include "format/json_encoder.h"
@@ -23,19 +24,37 @@ void SinkOperator::set_insert_casts(std::vector<InsertCast> casts, Schema schema
 Status SinkOperator::Push(const Batch& batch, EvalContext& context) {
   CountIn(batch);
   rejects_.clear();
+  const RecordPositions* positions =
+      reject_policy_.rows_are_records ? context.positions : nullptr;
+  auto write = [&](const Batch& rows) {
+    return sink_->WriteWithPositions(rows, positions)
+        .WithContext("writing to sink '" + table_ + "'");
+  };
+  if (positions) FindRefusedBefore(batch, *positions);
   if (insert_casts_.empty()) {
     sink_->FindUnwritableRows(batch, rejects_);
-    if (rejects_.empty()) {
-      return sink_->Write(batch).WithContext("writing to sink '" + table_ + "'");
-    }
+    if (rejects_.empty()) return write(batch);
     Batch narrowed = batch;
     SLUICE_RETURN_NOT_OK(Reject(narrowed, context));
-    return sink_->Write(narrowed).WithContext("writing to sink '" + table_ + "'");
+    return write(narrowed);
   }
   SLUICE_ASSIGN_OR_RETURN(Batch converted, ApplyInsertCasts(batch, context));
   sink_->FindUnwritableRows(converted, rejects_);
   if (!rejects_.empty()) SLUICE_RETURN_NOT_OK(Reject(converted, context));
-  return sink_->Write(converted).WithContext("writing to sink '" + table_ + "'");
+  return write(converted);
+}
+
+void SinkOperator::FindRefusedBefore(const Batch& batch, const RecordPositions& positions) {
+  const RejectedRecords& refused = RejectedRecords::Global();
+  if (reject_policy_.sink_key.empty() || !refused.Has(reject_policy_.sink_key)) return;
+  const size_t live = batch.num_live_rows();
+  for (size_t i = 0; i < live; ++i) {
+    const uint32_t row = batch.selection()[i];
+    if (row >= positions.offset.size()) continue;
+    auto reason = refused.Find(reject_policy_.sink_key, positions.origin,
+                               positions.partition[row], positions.offset[row]);
+    if (reason) rejects_.push_back({row, "", "the database refused it: " + *reason});
+  }
 }
 
 Result<Batch> SinkOperator::ApplyInsertCasts(const Batch& batch, EvalContext& context) {
@@ -76,6 +95,7 @@ Status SinkOperator::Reject(Batch& batch, EvalContext& context) {
     return &(*context.raw)[(*context.record_of_row)[row]];
   };
   auto reason_of = [&](const RowReject& r) {
+    if (r.column.empty()) return fmt::format("sink '{}' cannot store the row: {}", table_, r.reason);
     return fmt::format("sink '{}' cannot store column '{}': {}", table_, r.column, r.reason);
   };
   switch (policy.policy) {

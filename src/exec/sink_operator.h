@@ -26,6 +26,8 @@ struct RejectPolicy {
   // between): a rejected row's dead letter is its raw record with topic/partition/offset.
   // Otherwise the dead letter holds the row itself as JSON.
   bool rows_are_records = false;
+  // "<pipeline>/<table>": where the sink's database refusals are kept (RejectedRecords).
+  std::string sink_key;
 };
 
 // The end of an INSERT: hands batches to a connector's Sink. On the way it converts columns the
@@ -79,6 +81,8 @@ class SinkOperator final : public Operator {
  private:
   // Converts the columns with an insert cast; rows whose value does not fit become rejects.
   Result<Batch> ApplyInsertCasts(const Batch& batch, EvalContext& context);
+  // Rows whose records the sink's database refused in an earlier attempt (RejectedRecords).
+  void FindRefusedBefore(const Batch& batch, const RecordPositions& positions);
   // Applies the reject policy to rejects_ and narrows `batch` to the rows that remain.
   Status Reject(Batch& batch, EvalContext& context);
 

@@ -1809,6 +1809,7 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
   reject.dead_letters = task.dead_letters;
   reject.source_table = task.table_name;
   reject.rows_are_records = rel.source_rows;
+  reject.sink_key = pipeline_name_ + "/" + sink_name;
   sink_operator->set_reject_policy(std::move(reject));
   sink_operator->set_resume_filter(resume);
   sinks_.push_back(sink_operator.get());

@@ -6,6 +6,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <functional>
 #include <random>
 #include <thread>
 
@@ -94,6 +95,12 @@ class CashbackRun {
     ASSERT_EQ(code, 0) << "the final bounded run failed:\n" << ReadText(log());
   }
 
+  // Rows PostgreSQL itself refuses (a constraint the test put on the table): found at commit,
+  // then dead-lettered as "cannot store the row".
+  void set_postgres_refuses(std::function<bool(const CashbackVerdict&)> refuses) {
+    postgres_refuses_ = std::move(refuses);
+  }
+
   const std::string& in_topic() const { return in_topic_; }
   const std::string& out_topic() const { return out_topic_; }
   const std::string& eligible_table() const { return eligible_; }
@@ -117,6 +124,8 @@ class CashbackRun {
       if (!v.eligible) continue;
       if (v.postgres_rejects) {
         errors.push_back(where + "|sink " + eligible_ + " column " + *v.postgres_rejects);
+      } else if (postgres_refuses_ && postgres_refuses_(v)) {
+        errors.push_back(where + "|sink " + eligible_ + " row");
       } else {
         in_postgres.push_back(*v.eligible);
       }
@@ -165,12 +174,16 @@ class CashbackRun {
 
     got.clear();
     const std::regex sink_reason(R"(^sink '([^']+)' cannot store column '([^']+)': )");
+    const std::regex refused_reason(R"(^sink '([^']+)' cannot store the row: the database refused it: )");
     for (const auto& row : PgQuery("SELECT topic, \"partition\", \"offset\", value, reason, "
                                    "batch_id, event_timestamp FROM " + errors_)) {
       std::smatch m;
-      std::string kind = std::regex_search(row[4], m, sink_reason)
-                             ? "sink " + m[1].str() + " column " + m[2].str()
-                             : "malformed";
+      std::string kind = "malformed";
+      if (std::regex_search(row[4], m, sink_reason)) {
+        kind = "sink " + m[1].str() + " column " + m[2].str();
+      } else if (std::regex_search(row[4], m, refused_reason)) {
+        kind = "sink " + m[1].str() + " row";
+      }
       got.push_back(row[0] + "|" + row[1] + "|" + row[2] + "|" + row[3] + "|" + kind);
       EXPECT_NE(row[4], "NULL");
       EXPECT_NE(row[5], "NULL");
@@ -196,6 +209,7 @@ class CashbackRun {
   fs::path dir_;
   std::string in_topic_, out_topic_, eligible_, errors_;
   std::string out_topic_sink_ = "eligible_customers_topic";  // the Kafka sink table's name
+  std::function<bool(const CashbackVerdict&)> postgres_refuses_;
 };
 
 }  // namespace sluice::testing

@@ -101,6 +101,28 @@ TEST(PoisonRecords, EachReachesTheErrorTableAndEveryOtherRowArrivesOnce) {
   }
 }
 
+// Rows PostgreSQL itself refuses at commit (here a CHECK constraint on the table, which no
+// pre-check knows): the sink finds them by bisection, the pipeline replays from its checkpoint
+// and dead-letters exactly those; everything else arrives once.
+TEST(PoisonRecords, RowsPostgresRefusesAreFoundAndDeadLettered) {
+  CashbackRun run;
+  PgExec("CREATE TABLE " + run.eligible_table() +
+         " (customer_id text, amount integer, cashback numeric(10, 2), merchant_id text, "
+         "\"timestamp\" timestamp, CONSTRAINT no_multiples_of_97 CHECK (amount % 97 <> 0))");
+  run.set_postgres_refuses([](const CashbackVerdict& v) { return v.amount % 97 == 0; });
+  ASSERT_EQ(RunCommand(run.ProduceCommand(20000, 0, 33), run.dir(), run.log()), 0)
+      << ReadText(run.log());
+  run.Finish();
+  run.ExpectExactOutput();
+  const std::string log = ReadText(run.log());
+  EXPECT_NE(log.find("PostgreSQL refused"), std::string::npos) << log;
+  auto refused = PgQuery("SELECT count(*) FROM " + run.errors_table() +
+                         " WHERE reason LIKE '%cannot store the row: the database refused it: "
+                         "%no_multiples_of_97%'");
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_GT(std::stoi(refused[0][0]), 10) << "the constraint should refuse dozens of rows";
+}
+
 // With 'errors' = 'fail', a row a sink cannot store stops the run at once with exit code 1
 // (a runtime failure, not a mistake in the file) and says which record, sink and column.
 TEST(PoisonRecords, FailPolicyStopsWithTheRecordSinkAndColumn) {

@@ -208,6 +208,11 @@ Status PostgresConnection::Failure(std::string_view what, PGresult* result) {
     Disconnect();
     return Status::Unavailable("{}", text);
   }
+  // Data exceptions (22: a value the column cannot take) and integrity constraints (23: NOT
+  // NULL, unique, foreign key, check) are about rows, not the pipeline: the sink finds them.
+  if (sqlstate.rfind("22", 0) == 0 || sqlstate.rfind("23", 0) == 0) {
+    return Status::DataError("{}", text);
+  }
   return Status::Invalid("{}", text);
 }
 
@@ -250,8 +255,9 @@ Status PostgresConnection::CopyIn(std::string_view copy_statement, std::string_v
   }
   if (PQputCopyEnd(conn_, nullptr) != 1) return Failure("COPY end", nullptr);
   PgResult end(PQgetResult(conn_));
-  if (PQresultStatus(end.get()) != PGRES_COMMAND_OK) return Failure("COPY", end.get());
+  // Every result is read, also after an error, so the connection takes the next command.
   while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+  if (PQresultStatus(end.get()) != PGRES_COMMAND_OK) return Failure("COPY", end.get());
   return Status::OK();
 }
 

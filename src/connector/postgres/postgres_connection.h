@@ -40,8 +40,9 @@ struct PgResultDeleter {
 using PgResult = std::unique_ptr<PGresult, PgResultDeleter>;
 
 // One libpq connection. Every failure is a Status: Unavailable when the server cannot be
-// reached or the connection broke (worth retrying), Invalid for what retrying cannot fix (a SQL
-// error, a constraint, bad data), with the server's message and SQLSTATE.
+// reached or the connection broke (worth retrying), DataError for rows the server refuses (a
+// data exception or a constraint: SQLSTATE classes 22 and 23), Invalid for other errors retrying
+// cannot fix (a SQL error, a missing column), with the server's message and SQLSTATE.
 class PostgresConnection {
  public:
   explicit PostgresConnection(PostgresTarget target) : target_(std::move(target)) {}

@@ -1,11 +1,13 @@
 #include "connector/postgres/postgres_sink.h"
 
 #include "common/stop_request.h"
+#include "connector/rejected_records.h"
 #include "types/timestamp.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <functional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -166,7 +168,29 @@ void PostgresSink::FindUnwritableRows(const Batch& batch, std::vector<RowReject>
   FindValuesOutsideLimits(schema_, batch, kLimits, out);
 }
 
+Status PostgresSink::WriteWithPositions(const Batch& batch, const RecordPositions* positions) {
+  const size_t live = batch.num_live_rows();
+  if (live > 0 && pending_records_.complete) {
+    if (positions == nullptr ||
+        (!pending_records_.records.empty() && pending_records_.origin != positions->origin)) {
+      pending_records_.complete = false;
+      pending_records_.records.clear();
+    } else {
+      pending_records_.origin = positions->origin;
+      for (size_t i = 0; i < live; ++i) {
+        const uint32_t row = batch.selection()[i];
+        pending_records_.records.emplace_back(positions->partition[row], positions->offset[row]);
+      }
+    }
+  }
+  return Write(batch);
+}
+
 Status PostgresSink::Write(const Batch& batch) {
+  if (batch.num_live_rows() > 0 && pending_records_.records.size() < pending_rows_ + batch.num_live_rows()) {
+    pending_records_.complete = false;  // rows without their records (Write called directly)
+    pending_records_.records.clear();
+  }
   if (pending_rows_ == 0) pending_since_ = Clock::now();
   size_t n = encoder_->AppendRows(batch, pending_);
   pending_rows_ += n;
@@ -186,8 +210,9 @@ Status PostgresSink::SubmitPending(std::optional<SourceOffsets> progress) {
   uint64_t rows = pending_rows_;
   pending_rows_ = 0;
   return delivery_->Submit(
-      [this, data = std::exchange(pending_, {}), rows, progress = std::move(progress)]() mutable {
-        Status s = Deliver(std::move(data), rows, progress ? &*progress : nullptr);
+      [this, data = std::exchange(pending_, {}), rows, progress = std::move(progress),
+       records = std::exchange(pending_records_, {})]() mutable {
+        Status s = Deliver(std::move(data), rows, progress ? &*progress : nullptr, &records);
         spill_waiting_ = spill_ && !spill_->empty();
         rows_in_spill_ = spill_ ? spill_->rows() : 0;
         return s;
@@ -237,7 +262,8 @@ Status PostgresSink::CommitWithProgress(const SourceOffsets& next_offsets) {
   return Status::OK();
 }
 
-Status PostgresSink::Deliver(std::string data, uint64_t rows, const SourceOffsets* progress) {
+Status PostgresSink::Deliver(std::string data, uint64_t rows, const SourceOffsets* progress,
+                             const PendingRecords* records) {
   const SourceOffsets none;
   // Order matters: while older batches wait in the spill folder, newer ones queue behind them.
   if (spill_ && !spill_->empty()) {
@@ -279,6 +305,7 @@ Status PostgresSink::Deliver(std::string data, uint64_t rows, const SourceOffset
       if (warned) spdlog::info("sink '{}': PostgreSQL answers again; {} rows delivered", table_, rows);
       return s;
     }
+    if (s.code() == StatusCode::kDataError) return FindRefusedRows(data, records, std::move(s));
     if (s.code() != StatusCode::kUnavailable) return s;
     if (!warned) {
       spdlog::warn("sink '{}': {}; retrying for up to {} ms", table_, s.message(),
@@ -383,6 +410,83 @@ Status PostgresSink::DrainSpill() {
   return Status::OK();
 }
 
+Status PostgresSink::FindRefusedRows(std::string_view data, const PendingRecords* records,
+                                     Status failure) {
+  const size_t lines = static_cast<size_t>(std::count(data.begin(), data.end(), '\n'));
+  if (records == nullptr || !records->complete || records->records.size() != lines) {
+    return failure;  // computed rows: nothing to name them by; the server's message says why
+  }
+  auto refused = ProbeLines(data);
+  if (!refused.ok()) {
+    if (refused.status().code() == StatusCode::kUnavailable) return refused.status();
+    return failure;
+  }
+  if (refused->empty()) return failure;  // the batch fails only as a whole
+  const std::string key = pipeline_ + "/" + table_;
+  for (const auto& [line, reason] : *refused) {
+    const auto& [partition, offset] = records->records[line];
+    RejectedRecords::Global().Add(key, records->origin, partition, offset, reason);
+  }
+  const auto& [first_partition, first_offset] = records->records[refused->front().first];
+  return Status(StatusCode::kTryAgain,
+                fmt::format("sink '{}': PostgreSQL refused {} row(s) of a commit (first: {} "
+                            "partition {} offset {}: {}); replaying from the last checkpoint, "
+                            "where they are dead-lettered",
+                            table_, refused->size(), records->origin, first_partition,
+                            first_offset, refused->front().second));
+}
+
+Result<std::vector<std::pair<size_t, std::string>>> PostgresSink::ProbeLines(std::string_view data) {
+  std::vector<std::string_view> lines;
+  for (size_t start = 0; start < data.size();) {
+    size_t end = data.find('\n', start);
+    end = end == std::string_view::npos ? data.size() : end + 1;
+    lines.push_back(data.substr(start, end - start));
+    start = end;
+  }
+  // A bound on the statements one refusal may cost: many refused rows point to a schema
+  // problem, which the server's first message explains better.
+  constexpr int kMaxProbes = 4000;
+  int probes = 0;
+  std::vector<std::pair<size_t, std::string>> refused;
+  std::string chunk;
+  std::function<Status(size_t, size_t)> probe = [&](size_t lo, size_t hi) -> Status {
+    if (++probes > kMaxProbes) return Status::DataError("too many refused rows to name");
+    SLUICE_RETURN_NOT_OK(connection_->Execute("SAVEPOINT sluice_probe"));
+    chunk.clear();
+    for (size_t i = lo; i < hi; ++i) chunk += lines[i];
+    Status s = connection_->CopyIn(copy_sql_, chunk);
+    if (s.ok() && upsert_) s = connection_->Execute(merge_sql_);
+    if (s.ok()) return connection_->Execute("RELEASE SAVEPOINT sluice_probe");
+    if (s.code() != StatusCode::kDataError) return s;
+    SLUICE_RETURN_NOT_OK(connection_->Execute("ROLLBACK TO SAVEPOINT sluice_probe"));
+    SLUICE_RETURN_NOT_OK(connection_->Execute("RELEASE SAVEPOINT sluice_probe"));
+    if (hi - lo == 1) {
+      refused.emplace_back(lo, s.message());
+      return Status::OK();
+    }
+    const size_t mid = lo + (hi - lo) / 2;
+    SLUICE_RETURN_NOT_OK(probe(lo, mid));
+    return probe(mid, hi);
+  };
+  Status s = connection_->Execute("BEGIN");
+  if (s.ok() && upsert_) s = EnsureStage();
+  if (s.ok()) s = probe(0, lines.size());
+  if (connection_->connected()) (void)connection_->Execute("ROLLBACK");  // a probe keeps nothing
+  if (!s.ok()) return s;
+  return refused;
+}
+
+Status PostgresSink::EnsureStage() {
+  if (stage_ready_) return Status::OK();
+  SLUICE_RETURN_NOT_OK(connection_->Execute(fmt::format(
+      "CREATE TEMP TABLE IF NOT EXISTS sluice_stage (LIKE {} INCLUDING DEFAULTS) ON COMMIT "
+      "DELETE ROWS; ALTER TABLE sluice_stage ADD COLUMN IF NOT EXISTS sluice_seq bigserial",
+      QuoteTableName(table_name_))));
+  stage_ready_ = true;
+  return Status::OK();
+}
+
 Status PostgresSink::Transaction(std::string_view data, const SourceOffsets* progress) {
   if (!connection_->connected()) {
     stage_ready_ = false;
@@ -396,13 +500,9 @@ Status PostgresSink::Transaction(std::string_view data, const SourceOffsets* pro
   Status s = connection_->Execute("BEGIN");
   if (!s.ok()) return fail(s);
   if (!data.empty()) {
-    if (upsert_ && !stage_ready_) {
-      s = connection_->Execute(fmt::format(
-          "CREATE TEMP TABLE IF NOT EXISTS sluice_stage (LIKE {} INCLUDING DEFAULTS) ON COMMIT "
-          "DELETE ROWS; ALTER TABLE sluice_stage ADD COLUMN IF NOT EXISTS sluice_seq bigserial",
-          QuoteTableName(table_name_)));
+    if (upsert_) {
+      s = EnsureStage();
       if (!s.ok()) return fail(s);
-      stage_ready_ = true;
     }
     s = connection_->CopyIn(copy_sql_, data);
     if (!s.ok()) return fail(s.WithContext("writing to table '" + table_name_ + "'"));

@@ -43,6 +43,7 @@ class PostgresSink final : public Sink {
   // Text with NUL or bytes that are not UTF-8, timestamps and dates outside 0001..9999.
   void FindUnwritableRows(const Batch& batch, std::vector<RowReject>& out) override;
   Status Write(const Batch& batch) override;
+  Status WriteWithPositions(const Batch& batch, const RecordPositions* positions) override;
   Status Commit() override;
   Status StartCommit() override;
   Result<bool> CommitDone() override;
@@ -67,10 +68,25 @@ class PostgresSink final : public Sink {
   uint64_t rows_replayed() const { return rows_replayed_.load(); }
 
  private:
+  // The source record of each pending line, so that lines the server refuses can be named.
+  struct PendingRecords {
+    std::string origin;
+    std::vector<std::pair<int32_t, int64_t>> records;  // partition, offset per line
+    bool complete = true;  // false once a row came without its record
+  };
+
   PostgresSink() = default;
   Status EnsureTables();
   // Sends `data` (+ progress) in one transaction, retrying, spilling past the timeout.
-  Status Deliver(std::string data, uint64_t rows, const SourceOffsets* progress);
+  Status Deliver(std::string data, uint64_t rows, const SourceOffsets* progress,
+                 const PendingRecords* records);
+  // The server refused `data` for some of its rows (`failure`): finds them by bisection inside
+  // a transaction that is rolled back, lists their records in RejectedRecords and returns
+  // TryAgain, so the pipeline replays from its checkpoint and dead-letters them on the way.
+  Status FindRefusedRows(std::string_view data, const PendingRecords* records, Status failure);
+  // Each line of `data` the server refuses (index, reason), probing halves under savepoints.
+  Result<std::vector<std::pair<size_t, std::string>>> ProbeLines(std::string_view data);
+  Status EnsureStage();
   // Hands the pending rows (and progress) to the delivery thread.
   Status SubmitPending(std::optional<SourceOffsets> progress);
   Status Transaction(std::string_view data, const SourceOffsets* progress);
@@ -104,6 +120,7 @@ class PostgresSink final : public Sink {
 
   std::string pending_;  // COPY text of rows not yet committed
   uint64_t pending_rows_ = 0;
+  PendingRecords pending_records_;
   std::optional<SourceOffsets> committed_progress_;
   std::string copy_sql_, merge_sql_;
   uint64_t rows_written_ = 0;
