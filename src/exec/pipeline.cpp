@@ -111,7 +111,27 @@ Status Pipeline::Recover() {
     for (auto* sink : task_sinks) {
       if (!sink->exactly_once() || sink->resume_filter() == nullptr) continue;
       for (auto& [s, offsets] : progress) {
-        if (s == sink && offsets.count(origin)) sink->resume_filter()->SetResume(offsets[origin]);
+        if (s != sink || !offsets.count(origin)) continue;
+        PartitionOffsets resume = offsets[origin];
+        // Where the sink's dead-letter table is behind it (a crash between the two commits),
+        // the rows in between come again, so their rejects are dead-lettered; the sink
+        // operator leaves the rows themselves out.
+        if (const SinkOperator* letters = sink->exactly_once_dead_letter_sink()) {
+          sink->ReplayFrom(offsets[origin], origin);
+          const PartitionOffsets empty;
+          auto it = letters->recovered().find(origin);
+          const PartitionOffsets& theirs = it == letters->recovered().end() ? empty : it->second;
+          for (auto p = resume.begin(); p != resume.end();) {
+            auto q = theirs.find(p->first);
+            if (q == theirs.end()) {
+              p = resume.erase(p);  // the table has nothing there: replay it all
+            } else {
+              p->second = std::min(p->second, q->second);
+              ++p;
+            }
+          }
+        }
+        sink->resume_filter()->SetResume(resume);
       }
     }
     // A partition resumes at the oldest position of all exactly-once sinks; where one of them
@@ -331,20 +351,26 @@ Status Pipeline::PollOnce(SourceTask& task, EvalContext& context, bool* got_reco
 Status Pipeline::CommitAll() {
   const int64_t started = SteadyMs();
   SLUICE_RETURN_NOT_OK(PrepareStateSnapshot());
-  std::vector<SinkOperator*> all = sinks_;
-  for (auto& w : dead_letter_writers_) all.push_back(&w->sink());
-  // Sinks that commit in the background first, so the others' commits overlap theirs.
-  for (auto* sink : all) {
-    if (sink->commits_in_background()) SLUICE_RETURN_NOT_OK(sink->StartCommit());
-  }
-  for (auto* sink : all) {
-    if (!sink->commits_in_background()) SLUICE_RETURN_NOT_OK(sink->StartCommit());
-  }
-  for (auto* sink : all) {
-    while (true) {
-      SLUICE_ASSIGN_OR_RETURN(bool done, sink->CommitDone());
-      if (done) break;
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
+  // The dead-letter tables commit after the sinks: a table's progress then never covers a
+  // record whose row a sink may still reject (when the sink's commit fails, its database
+  // refusing rows, those rows are dead-lettered in the replay, not lost behind the table's
+  // progress).
+  std::vector<SinkOperator*> letters;
+  for (auto& w : dead_letter_writers_) letters.push_back(&w->sink());
+  for (const std::vector<SinkOperator*>* group : {&sinks_, &letters}) {
+    // Sinks that commit in the background first, so the others' commits overlap theirs.
+    for (auto* sink : *group) {
+      if (sink->commits_in_background()) SLUICE_RETURN_NOT_OK(sink->StartCommit());
+    }
+    for (auto* sink : *group) {
+      if (!sink->commits_in_background()) SLUICE_RETURN_NOT_OK(sink->StartCommit());
+    }
+    for (auto* sink : *group) {
+      while (true) {
+        SLUICE_ASSIGN_OR_RETURN(bool done, sink->CommitDone());
+        if (done) break;
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+      }
     }
   }
   const int64_t sinks_done = SteadyMs();

@@ -31,17 +31,51 @@ Status SinkOperator::Push(const Batch& batch, EvalContext& context) {
         .WithContext("writing to sink '" + table_ + "'");
   };
   if (positions) FindRefusedBefore(batch, *positions);
+  const bool replaying = positions && !replay_until_.empty();
   if (insert_casts_.empty()) {
     sink_->FindUnwritableRows(batch, rejects_);
-    if (rejects_.empty()) return write(batch);
+    if (rejects_.empty() && !replaying) return write(batch);
     Batch narrowed = batch;
-    SLUICE_RETURN_NOT_OK(Reject(narrowed, context));
+    if (!rejects_.empty()) SLUICE_RETURN_NOT_OK(Reject(narrowed, context));
+    if (replaying) DropRowsTheSinkHas(narrowed, *positions);
     return write(narrowed);
   }
   SLUICE_ASSIGN_OR_RETURN(Batch converted, ApplyInsertCasts(batch, context));
   sink_->FindUnwritableRows(converted, rejects_);
   if (!rejects_.empty()) SLUICE_RETURN_NOT_OK(Reject(converted, context));
+  if (replaying) DropRowsTheSinkHas(converted, *positions);
   return write(converted);
+}
+
+const SinkOperator* SinkOperator::exactly_once_dead_letter_sink() const {
+  if (reject_policy_.policy != ErrorPolicy::kDeadLetter || !reject_policy_.dead_letters ||
+      !reject_policy_.rows_are_records) {
+    return nullptr;
+  }
+  const SinkOperator& target = reject_policy_.dead_letters->sink();
+  return target.exactly_once() ? &target : nullptr;
+}
+
+void SinkOperator::ReplayFrom(const PartitionOffsets& sink_has, const std::string& origin) {
+  replay_origin_ = origin;
+  replay_until_ = sink_has;
+}
+
+void SinkOperator::DropRowsTheSinkHas(Batch& batch, const RecordPositions& positions) {
+  if (positions.origin != replay_origin_) return;
+  std::vector<uint32_t> keep;
+  const size_t live = batch.num_live_rows();
+  keep.reserve(live);
+  for (size_t i = 0; i < live; ++i) {
+    const uint32_t row = batch.selection()[i];
+    auto until = replay_until_.find(positions.partition[row]);
+    if (until != replay_until_.end()) {
+      if (positions.offset[row] < until->second) continue;  // the sink has it
+      replay_until_.erase(until);  // offsets rise per partition: caught up there
+    }
+    keep.push_back(row);
+  }
+  if (keep.size() != live) batch.set_selection(SelectionVector::Of(std::move(keep)));
 }
 
 void SinkOperator::FindRefusedBefore(const Batch& batch, const RecordPositions& positions) {
@@ -94,7 +128,7 @@ Status SinkOperator::Reject(Batch& batch, EvalContext& context) {
     if (!have_records || row >= context.record_of_row->size()) return nullptr;
     return &(*context.raw)[(*context.record_of_row)[row]];
   };
-  auto reason_of = [&](const RowReject& r) {
+  auto reason_of = [&](const RowReject& r) -> std::string {
     if (r.column.empty()) return fmt::format("sink '{}' cannot store the row: {}", table_, r.reason);
     return fmt::format("sink '{}' cannot store column '{}': {}", table_, r.column, r.reason);
   };

@@ -75,6 +75,13 @@ class SinkOperator final : public Operator {
   ResumeFilterOperator* resume_filter() const { return resume_filter_; }
   // Reads the sink's committed progress back and arms the resume filter with it.
   Result<SourceOffsets> Recover(const std::vector<std::string>& origins);
+  const SourceOffsets& recovered() const { return recovered_; }
+  // The exactly-once table this sink's rejected rows are dead-lettered into, or null.
+  const SinkOperator* exactly_once_dead_letter_sink() const;
+  // After a restart the resume filter lets through rows this sink already has, when its
+  // dead-letter table is behind it: their rejects are worked out again (and dead-lettered when
+  // the table lacks them), and the rows themselves are left out here, not written twice.
+  void ReplayFrom(const PartitionOffsets& sink_has, const std::string& origin);
   // True when the sink already holds the record at origin/partition/offset.
   bool AlreadyHas(const std::string& origin, int32_t partition, int64_t offset) const;
 
@@ -83,6 +90,8 @@ class SinkOperator final : public Operator {
   Result<Batch> ApplyInsertCasts(const Batch& batch, EvalContext& context);
   // Rows whose records the sink's database refused in an earlier attempt (RejectedRecords).
   void FindRefusedBefore(const Batch& batch, const RecordPositions& positions);
+  // Leaves out rows below replay_until_ (ReplayFrom), narrowing `batch`.
+  void DropRowsTheSinkHas(Batch& batch, const RecordPositions& positions);
   // Applies the reject policy to rejects_ and narrows `batch` to the rows that remain.
   Status Reject(Batch& batch, EvalContext& context);
 
@@ -97,6 +106,8 @@ class SinkOperator final : public Operator {
   const SourceOffsets* positions_ = nullptr;
   ResumeFilterOperator* resume_filter_ = nullptr;
   SourceOffsets recovered_;
+  std::string replay_origin_;
+  PartitionOffsets replay_until_;  // per partition: rows below it the sink already has
   bool closed_ = false;
 };
 

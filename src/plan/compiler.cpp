@@ -482,7 +482,12 @@ bool ImplicitCastMayNotFit(const DataType& from, const DataType& to) {
       const int digits = to.precision() - to.scale();  // before the point
       if (from.id() == TypeId::kInt32) return digits < 10;
       if (from.id() == TypeId::kInt64) return digits < 19;
-      if (from.id() == TypeId::kDecimal) return digits < from.precision() - from.scale();
+      // Fewer fraction digits round, which can carry past the integer digits (99.995 into
+      // DECIMAL(4, 2) is 100.00).
+      if (from.id() == TypeId::kDecimal) {
+        return digits < from.precision() - from.scale() ||
+               (to.scale() < from.scale() && digits <= from.precision() - from.scale());
+      }
       return true;
     }
     default: return true;

@@ -67,6 +67,14 @@ TEST_F(ConfigErrors, MistypedUrlsAreRefusedWithoutThePassword) {
                 "has port 'abc'");
   ExpectRefused("'url' = 'postgresql://sluice:TopSecret1@127.0.0.1/sluice?connect_timeout=soon'",
                 "has connect_timeout 'soon'");
+  // A keyword string libpq cannot parse, with the password right in the part it quotes.
+  ExpectRefused("'url' = 'host=127.0.0.1 password TopSecret1 dbname=sluice'",
+                "not a valid PostgreSQL connection string");
+  // The password as a query parameter (the JDBC habit), %-encoded.
+  ExpectRefused("'url' = 'postgresql://127.0.0.1:99999/sluice?user=sluice&password=Top%53ecret1'",
+                "has port '99999'");
+  ExpectRefused("'url' = 'postgresq://127.0.0.1/sluice?password=TopSecret1'",
+                "not a valid PostgreSQL connection string");
 }
 
 TEST_F(ConfigErrors, SizesAndIntervalsMustBePositive) {

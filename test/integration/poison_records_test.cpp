@@ -5,6 +5,8 @@
 // every other row arrives exactly once, and the pipeline never stops for them.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "cashback_run.h"
 
 namespace sluice::testing {
@@ -121,6 +123,28 @@ TEST(PoisonRecords, RowsPostgresRefusesAreFoundAndDeadLettered) {
                          "%no_multiples_of_97%'");
   ASSERT_EQ(refused.size(), 1u);
   EXPECT_GT(std::stoi(refused[0][0]), 10) << "the constraint should refuse dozens of rows";
+}
+
+// The same while streaming: refusals land in the periodic checkpoints, each costing a restart.
+// The error table commits after the sinks, so its progress never passes a refused row whose
+// dead letter is still to come (committed side by side, it did, and those rows were lost).
+TEST(PoisonRecords, RowsPostgresRefusesWhileStreamingAreAllDeadLettered) {
+  CashbackRun run;
+  PgExec("CREATE TABLE " + run.eligible_table() +
+         " (customer_id text, amount integer, cashback numeric(10, 2), merchant_id text, "
+         "\"timestamp\" timestamp, CONSTRAINT no_multiples_of_97 CHECK (amount % 97 <> 0))");
+  run.set_postgres_refuses([](const CashbackVerdict& v) { return v.amount % 97 == 0; });
+  ChildProcess producer(run.ProduceCommand(20000, 4000, 34), run.dir(), run.dir() / "produce.log");
+  ChildProcess sluice(run.RunCommand(false, " --set pipeline.restart-delay=100ms"), run.dir(),
+                      run.log());
+  ASSERT_EQ(producer.Wait(), 0) << ReadText(run.dir() / "produce.log");
+  std::this_thread::sleep_for(std::chrono::seconds(6));
+  ASSERT_TRUE(sluice.Running()) << ReadText(run.log());
+  sluice.Signal(SIGINT);
+  EXPECT_EQ(sluice.Wait(), 0) << ReadText(run.log());
+  EXPECT_NE(ReadText(run.log()).find("PostgreSQL refused"), std::string::npos);
+  run.Finish();
+  run.ExpectExactOutput();
 }
 
 // With 'errors' = 'fail', a row a sink cannot store stops the run at once with exit code 1

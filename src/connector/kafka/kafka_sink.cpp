@@ -95,8 +95,11 @@ Status Transactional(rd_kafka_t* rk, const std::string& table, const std::string
         warned = true;
       }
       if (code != RD_KAFKA_RESP_ERR__TIMED_OUT) {
-        // A timeout already waited its slice; anything else waits a little before trying again.
-        SleepUnlessStopped(backoff);
+        // A timeout already waited its slice; anything else waits a little before trying
+        // again (also while stopping, where the grace period still bounds the whole wait).
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+            backoff, std::max<std::chrono::steady_clock::duration>(until - Clock::now(),
+                                                                   std::chrono::milliseconds(1))));
         backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
       }
       continue;
@@ -295,6 +298,11 @@ Status KafkaSink::ProduceBatch(size_t count) {
   // transaction; at-least-once replays from the last checkpoint, so a key's last row is last.
   size_t first_failed = 0;
   while (first_failed < count && !messages_[first_failed].err) ++first_failed;
+  if (messages_[first_failed].err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) {
+    return Status::DataError("sink '{}': producing to '{}': a record of {} bytes: {}", table_,
+                             topic_, messages_[first_failed].len + messages_[first_failed].key_len,
+                             rd_kafka_err2str(messages_[first_failed].err));
+  }
   for (size_t i = first_failed; i < count; ++i) {
     if (!messages_[i].err) {
       return Status::Unavailable(
@@ -367,7 +375,13 @@ void KafkaSink::FindUnwritableRows(const Batch& batch, std::vector<RowReject>& o
     } else {
       json_->AppendRow(batch, row, size_scratch_);
     }
-    for (int c : key_columns_) AppendValueText(batch.column(static_cast<size_t>(c)), row, size_scratch_);
+    if (key_columns_.size() == 1) {
+      AppendValueText(batch.column(static_cast<size_t>(key_columns_[0])), row, size_scratch_);
+    } else if (!key_columns_.empty()) {
+      std::vector<const Vector*> keys;
+      for (int c : key_columns_) keys.push_back(&batch.column(static_cast<size_t>(c)));
+      key_json_->AppendRow(keys, row, size_scratch_);
+    }
     if (static_cast<int64_t>(size_scratch_.size()) <= limit) continue;
     out.push_back({row, schema_.field(largest).name,
                    fmt::format("the Kafka record would be {} bytes, above the {} bytes the "

@@ -125,6 +125,10 @@ void KafkaSource::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
     }
     SleepUnlessStopped(std::chrono::milliseconds(500));
   }
+  for (int i = 0; i < partitions->cnt && !committed; ++i) {
+    if (partitions->elems[i].err) committed = partitions->elems[i].err;  // one partition failed
+  }
+  if (committed && StopRequested()) return;  // stopping: nothing is read from here on
   if (committed) {
     self->rebalance_error_ = Status::Unavailable(
         "table '{}': reading the committed offsets of group '{}' for '{}': {}", self->table_,

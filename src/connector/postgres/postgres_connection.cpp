@@ -2,37 +2,65 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cstdlib>
+#include <cstring>
 #include <set>
 
 namespace sluice {
 
 namespace {
 
-// The password written in a URI ('scheme://user:password@host') or a keyword string
-// ('password=...'), or empty.
-std::string PasswordIn(std::string_view url) {
+// Every spelling of a password a url may hold, to keep out of messages: the userinfo of a URI
+// ('scheme://user:password@host'), a 'password=' query parameter, and a keyword string's
+// 'password' value (with or without '=', quoted or not), raw and %-decoded. Found by scanning,
+// so even a url libpq cannot parse is covered.
+std::vector<std::string> PasswordsIn(std::string_view url) {
+  std::vector<std::string> found;
+  auto add = [&](std::string_view value) {
+    if (value.empty()) return;
+    found.emplace_back(value);
+    std::string decoded;
+    for (size_t i = 0; i < value.size(); ++i) {
+      if (value[i] == '%' && i + 2 < value.size() && std::isxdigit(static_cast<unsigned char>(value[i + 1])) &&
+          std::isxdigit(static_cast<unsigned char>(value[i + 2]))) {
+        decoded += static_cast<char>(std::stoi(std::string(value.substr(i + 1, 2)), nullptr, 16));
+        i += 2;
+      } else {
+        decoded += value[i];
+      }
+    }
+    if (decoded != value) found.push_back(std::move(decoded));
+  };
   size_t scheme = url.find("://");
   if (scheme != std::string_view::npos) {
     std::string_view rest = url.substr(scheme + 3);
-    size_t at = rest.rfind('@', rest.find('/'));
-    if (at == std::string_view::npos) return {};
-    std::string_view userinfo = rest.substr(0, at);
-    size_t colon = userinfo.find(':');
-    return colon == std::string_view::npos ? std::string() : std::string(userinfo.substr(colon + 1));
+    size_t path = rest.find_first_of("/?");
+    size_t at = rest.substr(0, path).rfind('@');
+    if (at != std::string_view::npos) {
+      std::string_view userinfo = rest.substr(0, at);
+      size_t colon = userinfo.find(':');
+      if (colon != std::string_view::npos) add(userinfo.substr(colon + 1));
+    }
   }
-  size_t key = url.find("password");
-  if (key == std::string_view::npos) return {};
-  size_t eq = url.find('=', key);
-  if (eq == std::string_view::npos) return {};
-  size_t begin = url.find_first_not_of(' ', eq + 1);
-  if (begin == std::string_view::npos) return {};
-  if (url[begin] == '\'') {
-    size_t end = url.find('\'', begin + 1);
-    return std::string(url.substr(begin + 1, end == std::string_view::npos ? end : end - begin - 1));
+  // 'password' as a key: at the start or after a space, '?' or '&'.
+  for (size_t key = url.find("password"); key != std::string_view::npos;
+       key = url.find("password", key + 8)) {
+    if (key > 0 && std::strchr(" \t?&", url[key - 1]) == nullptr) continue;
+    size_t at = key + 8;
+    while (at < url.size() && url[at] == ' ') ++at;
+    if (at < url.size() && url[at] == '=') ++at;
+    while (at < url.size() && url[at] == ' ') ++at;
+    if (at >= url.size()) break;
+    if (url[at] == '\'') {
+      size_t end = url.find('\'', at + 1);
+      add(url.substr(at + 1, end == std::string_view::npos ? end : end - at - 1));
+    } else {
+      size_t end = url.find_first_of(" &", at);
+      add(url.substr(at, end == std::string_view::npos ? end : end - at));
+    }
   }
-  size_t end = url.find(' ', begin);
-  return std::string(url.substr(begin, end == std::string_view::npos ? end : end - begin));
+  return found;
 }
 
 // `text` with every occurrence of `secret` replaced by ***.
@@ -44,10 +72,15 @@ std::string Scrub(std::string text, const std::string& secret) {
   return text;
 }
 
+std::string Scrub(std::string text, const std::vector<std::string>& secrets) {
+  for (const auto& secret : secrets) text = Scrub(std::move(text), secret);
+  return text;
+}
+
 // Settings libpq would only refuse when connecting, so that a typo is not retried for minutes
 // as if the server were down.
 Status CheckConninfoValues(const ConnectorOptions& options, const std::string& conninfo,
-                           const std::string& secret) {
+                           std::vector<std::string>& secrets) {
   char* error = nullptr;
   PQconninfoOption* parsed = PQconninfoParse(conninfo.c_str(), &error);
   if (parsed == nullptr) {
@@ -55,14 +88,16 @@ Status CheckConninfoValues(const ConnectorOptions& options, const std::string& c
     if (error) PQfreemem(error);
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
     return Status::Invalid("table '{}': option 'url' is not a valid PostgreSQL connection string: {}",
-                           options.table_name(), Scrub(message, secret));
+                           options.table_name(), Scrub(message, secrets));
   }
   Status status;
   for (PQconninfoOption* o = parsed; o->keyword != nullptr && status.ok(); ++o) {
     if (o->val == nullptr) continue;
     const std::string keyword = o->keyword;
     const std::string value = o->val;
-    if (keyword == "port") {
+    if (keyword == "password") {
+      secrets.push_back(value);  // as libpq read it, whatever the spelling
+    } else if (keyword == "port") {
       // One port, or one per host: 'host=a,b port=5432,5433'.
       size_t start = 0;
       while (status.ok() && start <= value.size()) {
@@ -102,7 +137,7 @@ Status CheckConninfoValues(const ConnectorOptions& options, const std::string& c
 
 }  // namespace
 
-std::string RedactUrl(std::string_view url) { return Scrub(std::string(url), PasswordIn(url)); }
+std::string RedactUrl(std::string_view url) { return Scrub(std::string(url), PasswordsIn(url)); }
 
 Result<PostgresTarget> PostgresTarget::FromOptions(const ConnectorOptions& options) {
   PostgresTarget t;
@@ -115,8 +150,8 @@ Result<PostgresTarget> PostgresTarget::FromOptions(const ConnectorOptions& optio
         "'jdbc:postgresql://...', or 'host=... dbname=...'), not '{}'",
         options.table_name(), RedactUrl(url));
   }
-  if (!url.empty()) SLUICE_RETURN_NOT_OK(CheckConninfoValues(options, url, PasswordIn(url)));
-  t.url_password = PasswordIn(url);
+  t.url_passwords = PasswordsIn(url);
+  if (!url.empty()) SLUICE_RETURN_NOT_OK(CheckConninfoValues(options, url, t.url_passwords));
   t.conninfo = url;
   t.user = options.GetString("username", "");
   t.password = options.GetString("password", "");
@@ -177,7 +212,7 @@ Status PostgresConnection::Connect() {
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string message = conn_ ? PQerrorMessage(conn_) : "out of memory";
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-    message = Scrub(Scrub(std::move(message), target_.password), target_.url_password);
+    message = Scrub(Scrub(std::move(message), target_.password), target_.url_passwords);
     // A missing or wrong password does not get better by retrying.
     bool credentials = (conn_ && PQconnectionNeedsPassword(conn_)) ||
                        message.find("password authentication failed") != std::string::npos;

@@ -23,7 +23,7 @@ struct PostgresTarget {
   std::string conninfo;  // without user and password
   std::string user;
   std::string password;
-  std::string url_password;  // the one inside 'url', only to keep it out of messages
+  std::vector<std::string> url_passwords;  // as written inside 'url': kept out of messages
   int connect_timeout_s = 10;
 
   static Result<PostgresTarget> FromOptions(const ConnectorOptions& options);

@@ -179,6 +179,11 @@ Status PostgresSink::WriteWithPositions(const Batch& batch, const RecordPosition
       pending_records_.origin = positions->origin;
       for (size_t i = 0; i < live; ++i) {
         const uint32_t row = batch.selection()[i];
+        if (row >= positions->offset.size()) {  // not a decoded batch's row: cannot name it
+          pending_records_.complete = false;
+          pending_records_.records.clear();
+          break;
+        }
         pending_records_.records.emplace_back(positions->partition[row], positions->offset[row]);
       }
     }
@@ -452,6 +457,7 @@ Result<std::vector<std::pair<size_t, std::string>>> PostgresSink::ProbeLines(std
   std::string chunk;
   std::function<Status(size_t, size_t)> probe = [&](size_t lo, size_t hi) -> Status {
     if (++probes > kMaxProbes) return Status::DataError("too many refused rows to name");
+    if (StopRequested()) return Status::Unavailable("stopped while looking for refused rows");
     SLUICE_RETURN_NOT_OK(connection_->Execute("SAVEPOINT sluice_probe"));
     chunk.clear();
     for (size_t i = lo; i < hi; ++i) chunk += lines[i];
