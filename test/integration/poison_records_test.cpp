@@ -103,15 +103,21 @@ TEST(PoisonRecords, EachReachesTheErrorTableAndEveryOtherRowArrivesOnce) {
   }
 }
 
+// Creates the run's PostgreSQL table with a CHECK constraint no pre-check knows about: the
+// server refuses every row whose amount is a multiple of 97.
+void RefuseMultiplesOf97(CashbackRun& run) {
+  PgExec("CREATE TABLE " + run.eligible_table() +
+         " (customer_id text, amount integer, cashback numeric(10, 2), merchant_id text, "
+         "\"timestamp\" timestamp, CONSTRAINT no_multiples_of_97 CHECK (amount % 97 <> 0))");
+  run.set_postgres_refuses([](const CashbackVerdict& v) { return v.amount % 97 == 0; });
+}
+
 // Rows PostgreSQL itself refuses at commit (here a CHECK constraint on the table, which no
 // pre-check knows): the sink finds them by bisection, the pipeline replays from its checkpoint
 // and dead-letters exactly those; everything else arrives once.
 TEST(PoisonRecords, RowsPostgresRefusesAreFoundAndDeadLettered) {
   CashbackRun run;
-  PgExec("CREATE TABLE " + run.eligible_table() +
-         " (customer_id text, amount integer, cashback numeric(10, 2), merchant_id text, "
-         "\"timestamp\" timestamp, CONSTRAINT no_multiples_of_97 CHECK (amount % 97 <> 0))");
-  run.set_postgres_refuses([](const CashbackVerdict& v) { return v.amount % 97 == 0; });
+  RefuseMultiplesOf97(run);
   ASSERT_EQ(RunCommand(run.ProduceCommand(20000, 0, 33), run.dir(), run.log()), 0)
       << ReadText(run.log());
   run.Finish();
@@ -130,10 +136,7 @@ TEST(PoisonRecords, RowsPostgresRefusesAreFoundAndDeadLettered) {
 // dead letter is still to come (committed side by side, it did, and those rows were lost).
 TEST(PoisonRecords, RowsPostgresRefusesWhileStreamingAreAllDeadLettered) {
   CashbackRun run;
-  PgExec("CREATE TABLE " + run.eligible_table() +
-         " (customer_id text, amount integer, cashback numeric(10, 2), merchant_id text, "
-         "\"timestamp\" timestamp, CONSTRAINT no_multiples_of_97 CHECK (amount % 97 <> 0))");
-  run.set_postgres_refuses([](const CashbackVerdict& v) { return v.amount % 97 == 0; });
+  RefuseMultiplesOf97(run);
   ChildProcess producer(run.ProduceCommand(20000, 4000, 34), run.dir(), run.dir() / "produce.log");
   ChildProcess sluice(run.RunCommand(false, " --set pipeline.restart-delay=100ms"), run.dir(),
                       run.log());
