@@ -13,6 +13,10 @@
 #               (time a row is readable) - (Kafka timestamp of its input record)
 #
 #   bench/cashback_kafka.sh [events=1000000] [rate=20000] [seconds=20] [runs=5]   (runs=0: latency only)
+#
+#   SLUICE_BIN=path     measure another build instead of build/release/src/sluice
+#   SLUICE_BIN_B=path   throughput only: also measure this build, each run of one build followed
+#                       by the same run of the other (interleaved), with peak RSS; medians per build
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 EVENTS=${1:-1000000}
@@ -79,19 +83,38 @@ done
 [[ $RUNS -gt 0 ]] || exit 0
 echo "== throughput: $EVENTS events, 1% malformed, produced beforehand; $RUNS runs each"
 "$sluice" produce --scenario cashback --topic "bench_in_$id" --count "$EVENTS" --bad-fraction 0.01 --quiet
-declare -A per_run
+builds=(A)
+declare -A bin=([A]=$sluice)
+if [[ -n ${SLUICE_BIN_B:-} ]]; then
+  builds=(A B)
+  bin[B]=$SLUICE_BIN_B
+  echo "   A = $sluice"
+  echo "   B = $SLUICE_BIN_B"
+fi
+declare -A per_run rss
+median() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 for run in $(seq 1 "$RUNS"); do
   for guarantee in at-least-once exactly-once; do
-    name="bench_${guarantee//-/_}_${id}_$run"
-    make_sql "$name" "$guarantee" "bench_in_$id"
-    line=$("$sluice" run --bounded "$work/$name.sql" 2>&1 | grep "records per CPU-second")
-    printf '%-14s run %d: %s\n' "$guarantee" "$run" "$line"
-    drop_tables "$name"
-    per_run[$guarantee]+="$(sed -E 's/.*: ([0-9]+) records per CPU-second.*/\1/' <<<"$line") "
+    for build in "${builds[@]}"; do
+      name="bench_${guarantee//-/_}_${id}_${run}_$build"
+      make_sql "$name" "$guarantee" "bench_in_$id"
+      # Each run in its own folder: its spill, state and lock files start empty.
+      mkdir -p "$work/$name.d"
+      (cd "$work/$name.d" && /usr/bin/time -f 'peak_rss_kb %M' "${bin[$build]}" run --bounded "$work/$name.sql" \
+        >"$work/$name.log" 2>&1) || true
+      line=$(grep "records per CPU-second" "$work/$name.log")
+      peak=$(sed -nE 's/^peak_rss_kb ([0-9]+)$/\1/p' "$work/$name.log")
+      printf '%-14s %s run %d: %s; peak RSS %s MiB\n' "$guarantee" "$build" "$run" "$line" "$((peak / 1024))"
+      drop_tables "$name"
+      per_run[$guarantee/$build]+="$(sed -E 's/.*: ([0-9]+) records per CPU-second.*/\1/' <<<"$line") "
+      rss[$guarantee/$build]+="$((peak / 1024)) "
+    done
   done
 done
 for guarantee in at-least-once exactly-once; do
-  # shellcheck disable=SC2086
-  median=$(printf '%s\n' ${per_run[$guarantee]} | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
-  printf '%-14s median %s records per CPU-second over %d runs\n' "$guarantee" "$median" "$RUNS"
+  for build in "${builds[@]}"; do
+    # shellcheck disable=SC2086
+    printf '%-14s %s median %s records per CPU-second, peak RSS median %s MiB over %d runs\n' \
+      "$guarantee" "$build" "$(median ${per_run[$guarantee/$build]})" "$(median ${rss[$guarantee/$build]})" "$RUNS"
+  done
 done

@@ -459,7 +459,19 @@ Status JsonDecoder::Parse(std::string_view document, size_t allocated, Batch& ou
     // A scalar document: say it is not an object only if it is valid JSON at all.
     simdjson::error_code scalar_error = simdjson::SUCCESS;
     switch (type) {
-      case od::json_type::string: scalar_error = doc.get_string().error(); break;
+      case od::json_type::string: {
+        // A table of one STRING column takes a record that is a JSON string ("Joe's Pizza")
+        // as that column's value, unescaped.
+        std::string_view text;
+        scalar_error = doc.get_string().get(text);
+        if (!scalar_error && doc.current_location().error() && schema_.size() == 1 &&
+            schema_.field(0).type.id() == TypeId::kString) {
+          out.column(0).AppendString(text);
+          out.set_num_rows(out.num_rows() + 1);
+          return Status::OK();
+        }
+        break;
+      }
       case od::json_type::number: scalar_error = doc.get_double().error(); break;
       case od::json_type::boolean: scalar_error = doc.get_bool().error(); break;
       case od::json_type::null: {

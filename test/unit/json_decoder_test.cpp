@@ -169,6 +169,24 @@ TEST_F(JsonDecoderTest, InvalidJsonInSkippedFieldsIsRejected) {
   EXPECT_EQ(batch_.num_rows(), 2u);
 }
 
+// Seed 003's records are JSON strings ("Joe's Pizza"): a table of one STRING column reads them
+// as its value; any other table still wants an object.
+TEST_F(JsonDecoderTest, AJsonStringFillsATableOfOneStringColumn) {
+  Use(Schema({{"name", DataType::String(), true}}));
+  ASSERT_TRUE(Decode(R"("Joe's Pizza")").ok());
+  ASSERT_TRUE(Decode(R"(  "caf\u00e9 \"Le Bon\"" )").ok());
+  ASSERT_TRUE(Decode(R"({"name":"Noodle Bar"})").ok());
+  ASSERT_EQ(batch_.num_rows(), 3u);
+  EXPECT_EQ(batch_.column(0).Get<std::string_view>(0), "Joe's Pizza");
+  EXPECT_EQ(batch_.column(0).Get<std::string_view>(1), "caf\xc3\xa9 \"Le Bon\"");
+  EXPECT_EQ(batch_.column(0).Get<std::string_view>(2), "Noodle Bar");
+  ExpectRejected(R"("unterminated)", "not JSON: *");
+  ExpectRejected(R"("a" "b")", "not JSON: *");
+  ExpectRejected("42", "expected a JSON object, found a number");
+  Use(Schema({{"n", DataType::Int32(), true}}));
+  ExpectRejected(R"("Joe's Pizza")", "expected a JSON object, found a string");
+}
+
 TEST_F(JsonDecoderTest, TruncatedDocumentsAreRejected) {
   Use(CashbackSchema());
   std::string doc = R"({"customer_id":"cust_1","timestamp":"2024-01-01 00:00:00","amount":700})";
