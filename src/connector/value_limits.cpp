@@ -41,6 +41,19 @@ size_t Utf8SequenceAt(std::string_view s, size_t at) {
   return n;
 }
 
+// Short ASCII text without NUL (when NUL is not allowed): the usual value, checked in one pass
+// without a call or a string made.
+inline bool PlainAscii(std::string_view text, bool may_contain_nul) {
+  if (text.size() > 64) return false;
+  unsigned char any_high = 0;
+  bool nul = false;
+  for (char c : text) {
+    any_high |= static_cast<unsigned char>(c) & 0x80;
+    nul |= c == '\0';
+  }
+  return !any_high && (!nul || may_contain_nul);
+}
+
 std::string NestedTextProblem(const Vector& v, size_t row, const ValueLimits& limits) {
   if (v.IsNull(row)) return {};
   switch (v.type().id()) {
@@ -96,6 +109,7 @@ void RangeRejects(const Vector& v, const SelectionVector& selection, size_t live
 }  // namespace
 
 std::string TextProblem(std::string_view text, bool must_be_utf8, bool may_contain_nul) {
+  if (PlainAscii(text, may_contain_nul)) return {};
   if (!may_contain_nul) {
     if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
       return fmt::format("a NUL byte at byte {}",
@@ -148,6 +162,10 @@ void FindValuesOutsideLimits(const Schema& schema, const Batch& batch, const Val
         if (!check_text || !HasText(v.type())) break;
         for (size_t i = 0; i < live; ++i) {
           const uint32_t row = selection[i];
+          if (v.type().id() == TypeId::kString &&
+              PlainAscii(v.Get<std::string_view>(row), limits.text_may_contain_nul)) {
+            continue;  // the usual value; null rows hold an empty view
+          }
           std::string problem = NestedTextProblem(v, row, limits);
           if (problem.empty()) continue;
           rejects.push_back({row, field.name,

@@ -354,6 +354,27 @@ void KafkaSink::FindUnwritableRows(const Batch& batch, std::vector<RowReject>& o
   }
   const int64_t limit = max_message_bytes_ - kRecordOverheadBytes;
   const size_t live = batch.num_live_rows();
+  // Per batch first: the longest text of each flat column bounds every row.
+  size_t batch_bound = 2;
+  bool flat = true;
+  auto column_bound = [&](size_t c) -> size_t {
+    const Vector& v = batch.column(c);
+    const TypeId id = v.type().id();
+    if (id == TypeId::kStruct || id == TypeId::kList) {
+      flat = false;
+      return 0;
+    }
+    if (id != TypeId::kString && id != TypeId::kBytes) return 64;
+    size_t longest = 0;
+    const std::string_view* values = v.data<std::string_view>();
+    for (size_t i = 0; i < live; ++i) longest = std::max(longest, values[batch.selection()[i]].size());
+    return 6 * longest + 2;
+  };
+  for (size_t c = 0; c < schema_.size(); ++c) {
+    batch_bound += column_bound(c) + schema_.field(c).name.size() + 4;
+  }
+  for (int c : key_columns_) batch_bound += column_bound(static_cast<size_t>(c));
+  if (flat && static_cast<int64_t>(batch_bound) <= limit) return;
   for (size_t i = 0; i < live; ++i) {
     const uint32_t row = batch.selection()[i];
     // Cheap bound first (value and key); only a row that may be too large is encoded.
