@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ class Sink {
   virtual Status WriteWithPositions(const Batch& batch, const RecordPositions* /*positions*/) {
     return Write(batch);
   }
+  // The largest record (all of a row's bytes, encoded) the sink can take, when it has a limit
+  // (a Kafka topic); known once the sink is open. Dead letters are cut to fit it.
+  virtual std::optional<size_t> max_record_bytes() const { return std::nullopt; }
   virtual Status Commit() = 0;
   virtual Status Close() = 0;
   virtual std::string Describe() const = 0;

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include <fmt/format.h>
+
 #include "connector/value_limits.h"
 #include "function/cast.h"
 #include "types/timestamp.h"
@@ -42,6 +44,28 @@ Status DeadLetterWriter::Write(const std::vector<DeadLetter>& letters, int64_t b
   const int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
+  // A record too large for the dead-letter table (a 5 MB value for a Kafka topic) is cut to fit:
+  // a dead letter that cannot be written would stop the pipeline. Each byte may become a 6-byte
+  // JSON escape, and the other columns get room of their own.
+  std::vector<DeadLetter> cut;
+  const std::vector<DeadLetter>* rows = &letters;
+  if (auto limit = sink_->sink().max_record_bytes()) {
+    for (size_t i = 0; i < letters.size(); ++i) {
+      const DeadLetter& d = letters[i];
+      const size_t others = 6 * (d.key.size() + d.reason.size() + d.origin.size()) + 4096;
+      const size_t room = *limit > others ? (*limit - others) / 6 : 0;
+      if (d.value.size() <= room) continue;
+      if (cut.empty()) cut = letters;
+      size_t keep = room;
+      // Not in the middle of a UTF-8 sequence.
+      while (keep > 0 && (static_cast<unsigned char>(d.value[keep]) & 0xC0) == 0x80) --keep;
+      cut[i].value.resize(keep);
+      cut[i].reason += fmt::format(" (value cut to its first {} of {} bytes to fit the dead-letter "
+                                   "table's record limit)",
+                                   keep, d.value.size());
+    }
+    if (!cut.empty()) rows = &cut;
+  }
   std::vector<VectorPtr> columns;
   for (const Field& f : schema_.fields()) {
     // Build the natural column, then cast it to the declared type if that differs.
@@ -57,7 +81,7 @@ Status DeadLetterWriter::Write(const std::vector<DeadLetter>& letters, int64_t b
     auto text = [&](const std::string& raw) {
       as_text ? v->AppendString(EscapeUnstorableText(raw)) : v->AppendString(raw);
     };
-    for (const DeadLetter& d : letters) {
+    for (const DeadLetter& d : *rows) {
       if (n == "value") text(d.value);
       else if (n == "key") d.key.empty() ? v->AppendNull() : text(d.key);
       else if (n == "reason") text(d.reason);

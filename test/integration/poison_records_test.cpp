@@ -150,6 +150,52 @@ TEST(PoisonRecords, RowsPostgresRefusesWhileStreamingAreAllDeadLettered) {
   run.ExpectExactOutput();
 }
 
+// A dead letter too large for a Kafka dead-letter topic (a 3 MB record that is not JSON, the
+// topic taking the broker's default 1 MB) is cut to fit, saying so, instead of stopping the run.
+TEST(PoisonRecords, ADeadLetterTooLargeForItsTopicIsCutToFit) {
+  const std::string suffix = UniqueSuffix();
+  const std::string in = "big_in_" + suffix, dlq = "big_dlq_" + suffix;
+  const std::string big = "not json " + std::string(3 << 20, 'x');
+  ProduceRaw(in, {big, Payment("\"cust_1\"", R"("2024-05-01 10:00:00")", "700")});
+  fs::path dir = fs::temp_directory_path() / ("sluice_big_dlq_" + suffix);
+  fs::create_directories(dir);
+  std::ofstream(dir / "big.sql") << R"(
+SET 'pipeline.name' = 'big_dlq_)" + suffix + R"(';
+CREATE TABLE payments (customer_id STRING NOT NULL, `timestamp` TIMESTAMP NOT NULL, amount INT)
+WITH ('connector' = 'kafka', 'topic' = ')" + in + R"(', 'format' = 'json',
+      'properties.bootstrap.servers' = ')" + KafkaBootstrap() + R"(',
+      'properties.group.id' = 'big_dlq_)" + suffix + R"(', 'scan.startup.mode' = 'earliest-offset',
+      'scan.bounded.mode' = 'latest-offset',
+      'errors' = 'dead-letter', 'errors.table' = 'bad_payments');
+CREATE TABLE bad_payments (value STRING, reason STRING, `offset` BIGINT)
+WITH ('connector' = 'kafka', 'topic' = ')" + dlq + R"(',
+      'properties.bootstrap.servers' = ')" + KafkaBootstrap() + R"(');
+CREATE TABLE nowhere (customer_id STRING, amount INT) WITH ('connector' = 'blackhole');
+INSERT INTO nowhere SELECT customer_id, amount FROM payments;
+)";
+  int code = RunCommand(std::string(SLUICE_BINARY) + " run " + (dir / "big.sql").string(), dir,
+                        dir / "log");
+  ASSERT_EQ(code, 0) << ReadText(dir / "log");
+  std::vector<KafkaRecord> letters = ReadTopic(dlq);
+  ASSERT_EQ(letters.size(), 1u);
+  simdjson::dom::parser parser;
+  simdjson::dom::element row;
+  ASSERT_EQ(parser.parse(letters[0].value).get(row), simdjson::SUCCESS);
+  std::string_view value, reason;
+  ASSERT_EQ(row["value"].get(value), simdjson::SUCCESS);
+  ASSERT_EQ(row["reason"].get(reason), simdjson::SUCCESS);
+  EXPECT_LT(letters[0].value.size(), 1'000'000u);
+  EXPECT_GT(value.size(), 100'000u);
+  EXPECT_EQ(big.substr(0, value.size()), value) << "the dead letter keeps the record's first bytes";
+  EXPECT_NE(reason.find("not JSON: unexpected 'not json xxxxxxx'... at byte 0"), std::string_view::npos)
+      << reason;
+  EXPECT_NE(reason.find("(value cut to its first " + std::to_string(value.size()) + " of " +
+                        std::to_string(big.size()) + " bytes"),
+            std::string_view::npos)
+      << reason;
+  fs::remove_all(dir);
+}
+
 // With 'errors' = 'fail', a row a sink cannot store stops the run at once with exit code 1
 // (a runtime failure, not a mistake in the file) and says which record, sink and column.
 TEST(PoisonRecords, FailPolicyStopsWithTheRecordSinkAndColumn) {

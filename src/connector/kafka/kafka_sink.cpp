@@ -347,6 +347,10 @@ constexpr int64_t kRecordOverheadBytes = 512;
 
 }  // namespace
 
+std::optional<size_t> KafkaSink::max_record_bytes() const {
+  return static_cast<size_t>(std::max<int64_t>(max_message_bytes_ - kRecordOverheadBytes, 0));
+}
+
 void KafkaSink::FindUnwritableRows(const Batch& batch, std::vector<RowReject>& out) {
   if (!raw_) {
     static const ValueLimits kJsonLimits{.target = "a JSON record", .text_must_be_utf8 = true};

@@ -43,6 +43,7 @@ class KafkaSink final : public Sink {
   // JSON: text that is not UTF-8. Any format: a record (value + key) above the producer's
   // 'message.max.bytes' (librdkafka's default 1,000,000; the broker's limit is usually higher).
   void FindUnwritableRows(const Batch& batch, std::vector<RowReject>& out) override;
+  std::optional<size_t> max_record_bytes() const override;
   Status Write(const Batch& batch) override;
   Status Commit() override;
   Status Close() override;
