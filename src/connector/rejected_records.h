@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
-#include <optional>
 #include <string>
 
 namespace sluice {
@@ -20,16 +19,23 @@ class RejectedRecords {
   // `sink` identifies one sink of one pipeline ("<pipeline>/<table>").
   void Add(const std::string& sink, const std::string& origin, int32_t partition, int64_t offset,
            std::string reason);
-  bool Has(const std::string& sink) const;
-  // The database's reason, if it refused the record at origin/partition/offset.
-  std::optional<std::string> Find(const std::string& sink, const std::string& origin,
-                                  int32_t partition, int64_t offset) const;
+  // (partition, offset) -> reason, for one sink and origin.
+  using Refused = std::map<std::pair<int32_t, int64_t>, std::string>;
+  // Calls `look(refused)` under one lock when `sink` has refusals from `origin`: a batch's rows
+  // are looked up together, not one lock each.
+  template <typename Look>
+  void WithRefused(const std::string& sink, const std::string& origin, Look look) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto s = rejected_.find(sink);
+    if (s == rejected_.end()) return;
+    auto o = s->second.find(origin);
+    if (o != s->second.end()) look(o->second);
+  }
 
  private:
   mutable std::mutex mutex_;
   // sink -> origin -> (partition, offset) -> reason
-  std::map<std::string, std::map<std::string, std::map<std::pair<int32_t, int64_t>, std::string>>>
-      rejected_;
+  std::map<std::string, std::map<std::string, Refused>> rejected_;
 };
 
 }  // namespace sluice

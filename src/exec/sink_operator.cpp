@@ -79,16 +79,19 @@ void SinkOperator::DropRowsTheSinkHas(Batch& batch, const RecordPositions& posit
 }
 
 void SinkOperator::FindRefusedBefore(const Batch& batch, const RecordPositions& positions) {
-  const RejectedRecords& refused = RejectedRecords::Global();
-  if (reject_policy_.sink_key.empty() || !refused.Has(reject_policy_.sink_key)) return;
-  const size_t live = batch.num_live_rows();
-  for (size_t i = 0; i < live; ++i) {
-    const uint32_t row = batch.selection()[i];
-    if (row >= positions.offset.size()) continue;
-    auto reason = refused.Find(reject_policy_.sink_key, positions.origin,
-                               positions.partition[row], positions.offset[row]);
-    if (reason) rejects_.push_back({row, "", "the database refused it: " + *reason});
-  }
+  if (reject_policy_.sink_key.empty()) return;
+  RejectedRecords::Global().WithRefused(
+      reject_policy_.sink_key, positions.origin, [&](const RejectedRecords::Refused& refused) {
+        const size_t live = batch.num_live_rows();
+        for (size_t i = 0; i < live; ++i) {
+          const uint32_t row = batch.selection()[i];
+          if (row >= positions.offset.size()) continue;
+          auto it = refused.find({positions.partition[row], positions.offset[row]});
+          if (it != refused.end()) {
+            rejects_.push_back({row, "", "the database refused it: " + it->second});
+          }
+        }
+      });
 }
 
 Result<Batch> SinkOperator::ApplyInsertCasts(const Batch& batch, EvalContext& context) {
