@@ -295,7 +295,14 @@ Status PostgresSink::Deliver(std::string data, uint64_t rows, const SourceOffset
         SLUICE_RETURN_NOT_OK(DrainSpill());
       }
       if (!spill_->empty()) {
-        if (rows == 0) return progress ? spill_->ExtendProgress(*progress) : Status::OK();
+        if (rows == 0) {
+          if (!progress) return Status::OK();
+          // A commit without rows only moves the spilled progress on. On a full disk it stays
+          // where it is: the records in between gave this sink no rows, and read again after a
+          // restart they give none again.
+          Status s = spill_->ExtendProgress(*progress);
+          return s.code() == StatusCode::kResourceExhausted ? Status::OK() : s;
+        }
         return SpillWaitingForSpace(data, rows, progress);
       }
     }
