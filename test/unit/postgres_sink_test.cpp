@@ -1,8 +1,8 @@
-// PostgresSink::Make checks its options without connecting; the CREATE TABLE statements it
-// issues. No server: nothing here opens the sink.
+// The PostgreSQL sink (a DatabaseSink over a PostgresTableWriter) checks its options without
+// connecting; the CREATE TABLE statements it issues. No server: nothing here opens the sink.
 #include <gtest/gtest.h>
 
-#include "connector/postgres/postgres_sink.h"
+#include "connector/postgres/postgres_table_writer.h"
 
 namespace sluice {
 namespace {
@@ -11,7 +11,7 @@ namespace {
 const char* kUrl = "postgresql://127.0.0.1:1/shop";
 
 Result<std::unique_ptr<Sink>> Make(std::map<std::string, std::string> options, Schema schema) {
-  return PostgresSink::Make(ConnectorOptions("cashback", std::move(options)), schema);
+  return MakePostgresSink(ConnectorOptions("cashback", std::move(options)), schema);
 }
 
 Schema OrdersSchema() {
@@ -94,8 +94,12 @@ TEST(PostgresSinkTest, NoColumnsIsAnError) {
   ExpectInvalid(Make({{"url", kUrl}}, Schema()), {"cashback", "no columns"});
 }
 
-PostgresSink& AsPostgres(const std::unique_ptr<Sink>& sink) {
-  return static_cast<PostgresSink&>(*sink);
+// The writer a sink with these options would use.
+std::unique_ptr<PostgresTableWriter> Writer(std::map<std::string, std::string> options,
+                                            Schema schema) {
+  auto w = PostgresTableWriter::Make(ConnectorOptions("cashback", std::move(options)), schema);
+  EXPECT_TRUE(w.ok()) << w.status().ToString();
+  return w.ok() ? std::move(*w) : nullptr;
 }
 
 TEST(PostgresSinkTest, CreateTableSqlWithPrimaryKey) {
@@ -105,9 +109,9 @@ TEST(PostgresSinkTest, CreateTableSqlWithPrimaryKey) {
                  {"flag \"x\"", DataType::Boolean(), true},
                  {"detail", DataType::Struct({{"a", DataType::Int32(), true}}), true}});
   schema.set_primary_key({"customer_id", "day"});
-  auto r = Make({{"url", kUrl}, {"table-name", "analytics.daily_totals"}}, schema);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(AsPostgres(*r).CreateTableSql(),
+  auto w = Writer({{"url", kUrl}, {"table-name", "analytics.daily_totals"}}, schema);
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->CreateTableSql(),
             "CREATE TABLE IF NOT EXISTS \"analytics\".\"daily_totals\" ("
             "\"customer_id\" text NOT NULL, \"day\" date NOT NULL, \"total\" numeric(12, 2), "
             "\"flag \"\"x\"\"\" boolean, \"detail\" jsonb, "
@@ -116,26 +120,26 @@ TEST(PostgresSinkTest, CreateTableSqlWithPrimaryKey) {
 
 TEST(PostgresSinkTest, CreateTableSqlWithoutPrimaryKeyUsesTheTableName) {
   Schema schema({{"id", DataType::Int64(), false}, {"payload", DataType::Bytes(), true}});
-  auto r = Make({{"url", kUrl}}, schema);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(AsPostgres(*r).CreateTableSql(),
+  auto w = Writer({{"url", kUrl}}, schema);
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->CreateTableSql(),
             "CREATE TABLE IF NOT EXISTS \"cashback\" (\"id\" bigint NOT NULL, \"payload\" bytea)");
 }
 
 TEST(PostgresSinkTest, CreateProgressTableSql) {
   Schema schema({{"id", DataType::Int32(), false}});
   schema.set_primary_key({"id"});
-  auto r = Make({{"url", kUrl}, {"sink.progress-table", "ops.sluice_offsets"}}, schema);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(AsPostgres(*r).CreateProgressTableSql(),
+  auto w = Writer({{"url", kUrl}, {"sink.progress-table", "ops.sluice_offsets"}}, schema);
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->CreateProgressTableSql(),
             "CREATE TABLE IF NOT EXISTS \"ops\".\"sluice_offsets\" (pipeline text NOT NULL, "
             "sink text NOT NULL, topic text NOT NULL, \"partition\" integer NOT NULL, "
             "next_offset bigint NOT NULL, committed_at timestamptz NOT NULL DEFAULT now(), "
             "PRIMARY KEY (pipeline, sink, topic, \"partition\"))");
 
-  auto fallback = Make({{"url", kUrl}}, schema);
-  ASSERT_TRUE(fallback.ok());
-  EXPECT_EQ(AsPostgres(*fallback).CreateProgressTableSql().rfind(
+  auto fallback = Writer({{"url", kUrl}}, schema);
+  ASSERT_NE(fallback, nullptr);
+  EXPECT_EQ(fallback->CreateProgressTableSql().rfind(
                 "CREATE TABLE IF NOT EXISTS \"sluice_progress\" (", 0),
             0u);
 }

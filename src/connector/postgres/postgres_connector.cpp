@@ -1,12 +1,12 @@
 #include "connector/connector_registry.h"
 #include "connector/postgres/postgres_lookup.h"
-#include "connector/postgres/postgres_sink.h"
+#include "connector/postgres/postgres_table_writer.h"
 
 namespace sluice {
 
 void RegisterPostgresConnector(ConnectorRegistry& registry) {
   registry.RegisterSink("postgres", [](const ConnectorOptions& options, const Schema& schema) {
-    return PostgresSink::Make(options, schema);
+    return MakePostgresSink(options, schema);
   });
   registry.RegisterLookup("postgres", [](const ConnectorOptions& options, const Schema& schema,
                                          const std::string& key_column) {

@@ -4,20 +4,19 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "connector/connector_options.h"
+#include "connector/database/table_writer.h"
 #include "connector/delivery_thread.h"
-#include "connector/postgres/copy_text_encoder.h"
-#include "connector/postgres/postgres_connection.h"
 #include "connector/sink.h"
 #include "connector/spill/spill_store.h"
 
 namespace sluice {
 
-// Writes rows into a PostgreSQL table with COPY (appends) or, when the sink table declares a
-// PRIMARY KEY, COPY into a session staging table merged with INSERT ... ON CONFLICT DO UPDATE
-// (upserts; the last row per key in a commit wins).
+// A sink into a transactional database table, whatever the database (its TableWriter): the
+// machinery every database sink shares, written once.
 //
 // Rows are encoded on the pipeline's thread as they arrive and delivered by a thread of the
 // sink's own (DeliveryThread), so the pipeline keeps going while a transaction is in flight; a
@@ -27,20 +26,27 @@ namespace sluice {
 //                            'sink.buffer-flush.max-rows' (5000) rows or
 //                            'sink.buffer-flush.interval' (200 ms) have gathered
 //   exactly-once             the rows and the source offsets they cover commit in one
-//                            transaction (table 'sink.progress-table', key: pipeline + sink);
-//                            after a restart the pipeline resumes from those offsets
+//                            transaction (the writer's progress table); after a restart the
+//                            pipeline resumes from those offsets
 // A server that is down or a connection that broke is retried with backoff for
 // 'sink.retry.timeout'; past that the encoded rows go to a local spill folder (fsynced, with a
 // manifest) and the pipeline keeps going; spilled batches are replayed in order, each in its own
-// transaction with its offsets, as soon as the server answers again. When the spill folder is
-// full ('sink.spill.max-bytes') the sink waits, which pauses the source. Errors retrying cannot
-// fix (a constraint, a wrong column type) stop the pipeline with the server's message.
-class PostgresSink final : public Sink {
+// transaction with its offsets, as soon as the server answers again. When the spill folder or
+// its disk is full the sink waits, which pauses the source. Rows the database refuses at commit
+// are found (TableWriter::ProbeLines) and named in RejectedRecords, so the pipeline's replay
+// dead-letters them. Other errors retrying cannot fix (a missing column) stop the pipeline with
+// the server's message.
+class DatabaseSink final : public Sink {
  public:
-  static Result<std::unique_ptr<Sink>> Make(const ConnectorOptions& options, const Schema& schema);
+  // The options every database sink takes, besides its writer's own.
+  static const std::set<std::string>& SharedOptions();
+  // Checks `options` against the shared ones plus `writer_options` (under `connector`'s name).
+  static Result<std::unique_ptr<Sink>> Make(const ConnectorOptions& options, const Schema& schema,
+                                            std::string connector,
+                                            const std::set<std::string>& writer_options,
+                                            std::unique_ptr<TableWriter> writer);
 
   Status Open() override;
-  // Text with NUL or bytes that are not UTF-8, timestamps and dates outside 0001..9999.
   void FindUnwritableRows(const Batch& batch, std::vector<RowReject>& out) override;
   Status Write(const Batch& batch) override;
   Status WriteWithPositions(const Batch& batch, const RecordPositions* positions) override;
@@ -54,15 +60,11 @@ class PostgresSink final : public Sink {
   Result<uint64_t> ReplaySpilled() override;
 
   bool exactly_once() const override { return exactly_once_; }
-  bool accepts_updates() const override { return !schema_.primary_key().empty(); }
+  bool accepts_updates() const override { return writer_->upserts(); }
   Status CommitWithProgress(const SourceOffsets& next_offsets) override;
   Status StartCommitWithProgress(const SourceOffsets& next_offsets) override;
   bool commits_in_background() const override { return true; }
   Result<SourceOffsets> RecoverProgress(const std::vector<std::string>& origins) override;
-
-  // The statements the sink issues (public for tests and explain).
-  std::string CreateTableSql() const;
-  std::string CreateProgressTableSql() const;
 
   uint64_t rows_spilled() const { return rows_spilled_.load(); }
   uint64_t rows_replayed() const { return rows_replayed_.load(); }
@@ -75,39 +77,27 @@ class PostgresSink final : public Sink {
     bool complete = true;  // false once a row came without its record
   };
 
-  PostgresSink() = default;
-  Status EnsureTables();
+  DatabaseSink() = default;
   // Sends `data` (+ progress) in one transaction, retrying, spilling past the timeout.
   Status Deliver(std::string data, uint64_t rows, const SourceOffsets* progress,
                  const PendingRecords* records);
-  // The server refused `data` for some of its rows (`failure`): finds them by bisection inside
-  // a transaction that is rolled back, lists their records in RejectedRecords and returns
-  // TryAgain, so the pipeline replays from its checkpoint and dead-letters them on the way.
-  Status FindRefusedRows(std::string_view data, const PendingRecords* records, Status failure);
-  // Each line of `data` the server refuses (index, reason), probing halves under savepoints.
-  Result<std::vector<std::pair<size_t, std::string>>> ProbeLines(std::string_view data);
-  Status EnsureStage();
   // Hands the pending rows (and progress) to the delivery thread.
   Status SubmitPending(std::optional<SourceOffsets> progress);
-  Status Transaction(std::string_view data, const SourceOffsets* progress);
   // Replays spilled segments in order; stops (OK) at the first the server does not take.
   Status DrainSpill();
-  // Spills a batch; while the disk is full, waits for space or for PostgreSQL.
+  // Spills a batch; while the disk is full, waits for space or for the server.
   Status SpillWaitingForSpace(std::string_view data, uint64_t rows, const SourceOffsets* progress);
-  Result<SourceOffsets> ReadProgress();
+  // The server refused `data` for some of its rows (`failure`): finds them (in a transaction
+  // that is rolled back), lists their records in RejectedRecords and returns TryAgain, so the
+  // pipeline replays from its checkpoint and dead-letters them on the way.
+  Status FindRefusedRows(std::string_view data, const PendingRecords* records, Status failure);
 
+  std::string connector_;   // 'connector' = '<name>', for explain
   std::string table_;       // the SQL table, for messages
   std::string pipeline_;
-  std::string table_name_;  // the PostgreSQL table
-  std::string progress_table_;
   Schema schema_;
-  std::unique_ptr<CopyTextEncoder> encoder_;
-  std::unique_ptr<PostgresConnection> connection_;
-  bool create_table_ = true;
+  std::unique_ptr<TableWriter> writer_;
   bool exactly_once_ = false;
-  bool upsert_ = false;
-  bool stage_ready_ = false;  // the staging table exists in the current session
-  bool tables_ready_ = false;
   int64_t flush_rows_ = 5000;
   int64_t flush_interval_ms_ = 200;
   std::chrono::steady_clock::time_point pending_since_{};
@@ -118,11 +108,10 @@ class PostgresSink final : public Sink {
   std::unique_ptr<SpillStore> spill_;
   std::chrono::steady_clock::time_point next_drain_attempt_{};
 
-  std::string pending_;  // COPY text of rows not yet committed
+  std::string pending_;  // encoded lines of rows not yet committed
   uint64_t pending_rows_ = 0;
   PendingRecords pending_records_;
   std::optional<SourceOffsets> committed_progress_;
-  std::string copy_sql_, merge_sql_;
   uint64_t rows_written_ = 0;
   std::atomic<uint64_t> rows_spilled_{0};
   std::atomic<uint64_t> rows_replayed_{0};
