@@ -24,6 +24,7 @@ const ConnectorRegistry& ConnectorRegistry::Builtin() {
     RegisterBlackholeConnector(r);
     RegisterSqliteConnector(r);
     RegisterPostgresConnector(r);
+    RegisterMysqlConnector(r);
     return r;
   }();
   return registry;

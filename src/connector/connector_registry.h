@@ -67,5 +67,6 @@ void RegisterPrintConnector(ConnectorRegistry& registry);
 void RegisterBlackholeConnector(ConnectorRegistry& registry);
 void RegisterSqliteConnector(ConnectorRegistry& registry);
 void RegisterPostgresConnector(ConnectorRegistry& registry);
+void RegisterMysqlConnector(ConnectorRegistry& registry);
 
 }  // namespace sluice

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
 #include <libpq-fe.h>
+#include <mysql.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -251,6 +252,70 @@ inline void CreateTopic(rd_kafka_t* rk, const std::string& topic, int partitions
   rd_kafka_event_destroy(event);
   rd_kafka_NewTopic_destroy(new_topic);
   rd_kafka_queue_destroy(queue);
+}
+
+// Produces `values` to `topic`, first creating it (3 partitions, records of up to 16 MB) when
+// `create` is set.
+inline void ProduceRaw(const std::string& topic, const std::vector<std::string>& values,
+                bool create = true) {
+  char err[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  for (auto [k, v] : {std::pair{"bootstrap.servers", KafkaBootstrap()},
+                      std::pair{"message.max.bytes", std::string("16777216")},
+                      std::pair{"log_level", std::string("3")}}) {
+    ASSERT_EQ(rd_kafka_conf_set(conf, k, v.c_str(), err, sizeof err), RD_KAFKA_CONF_OK) << err;
+  }
+  rd_kafka_t* producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+  ASSERT_NE(producer, nullptr) << err;
+
+  if (create) CreateTopic(producer, topic, 3, {{"max.message.bytes", "16777216"}});
+
+  for (const auto& value : values) {
+    rd_kafka_resp_err_t e = rd_kafka_producev(
+        producer, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_END);
+    ASSERT_EQ(e, RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_err2str(e);
+    rd_kafka_poll(producer, 0);
+  }
+  ASSERT_EQ(rd_kafka_flush(producer, 60000), RD_KAFKA_RESP_ERR_NO_ERROR);
+  rd_kafka_destroy(producer);
+}
+
+
+struct MysqlCloser {
+  void operator()(MYSQL* m) const { mysql_close(m); }
+};
+
+// Rows of a MariaDB/MySQL query as text ("NULL" for NULL), exactly as stored (binary-safe).
+inline std::vector<std::vector<std::string>> MysqlQuery(const std::string& sql) {
+  std::vector<std::vector<std::string>> rows;
+  std::unique_ptr<MYSQL, MysqlCloser> db(mysql_init(nullptr));
+  unsigned timeout_s = 10;
+  mysql_options(db.get(), MYSQL_OPT_CONNECT_TIMEOUT, &timeout_s);
+  mysql_options(db.get(), MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  if (!mysql_real_connect(db.get(), MysqlHost().c_str(), MysqlUser().c_str(),
+                          MysqlPassword().c_str(), MysqlDatabase().c_str(), MysqlPort(), nullptr,
+                          0)) {
+    ADD_FAILURE() << "MariaDB is not reachable: " << mysql_error(db.get());
+    return rows;
+  }
+  if (mysql_real_query(db.get(), sql.data(), sql.size()) != 0) {
+    ADD_FAILURE() << sql << ": " << mysql_error(db.get());
+    return rows;
+  }
+  MYSQL_RES* result = mysql_store_result(db.get());
+  if (!result) return rows;
+  const unsigned columns = mysql_num_fields(result);
+  while (MYSQL_ROW row = mysql_fetch_row(result)) {
+    unsigned long* lengths = mysql_fetch_lengths(result);
+    std::vector<std::string> out;
+    for (unsigned c = 0; c < columns; ++c) {
+      out.push_back(row[c] ? std::string(row[c], lengths[c]) : "NULL");
+    }
+    rows.push_back(std::move(out));
+  }
+  mysql_free_result(result);
+  return rows;
 }
 
 }  // namespace sluice::testing

@@ -12,33 +12,6 @@
 namespace sluice::testing {
 namespace {
 
-// Produces `values` to `topic`, first creating it (3 partitions, records of up to 16 MB) when
-// `create` is set.
-void ProduceRaw(const std::string& topic, const std::vector<std::string>& values,
-                bool create = true) {
-  char err[512];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  for (auto [k, v] : {std::pair{"bootstrap.servers", KafkaBootstrap()},
-                      std::pair{"message.max.bytes", std::string("16777216")},
-                      std::pair{"log_level", std::string("3")}}) {
-    ASSERT_EQ(rd_kafka_conf_set(conf, k, v.c_str(), err, sizeof err), RD_KAFKA_CONF_OK) << err;
-  }
-  rd_kafka_t* producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-  ASSERT_NE(producer, nullptr) << err;
-
-  if (create) CreateTopic(producer, topic, 3, {{"max.message.bytes", "16777216"}});
-
-  for (const auto& value : values) {
-    rd_kafka_resp_err_t e = rd_kafka_producev(
-        producer, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_END);
-    ASSERT_EQ(e, RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_err2str(e);
-    rd_kafka_poll(producer, 0);
-  }
-  ASSERT_EQ(rd_kafka_flush(producer, 60000), RD_KAFKA_RESP_ERR_NO_ERROR);
-  rd_kafka_destroy(producer);
-}
-
 std::string Payment(const std::string& customer_json, const std::string& timestamp_json,
                     const std::string& amount_json, const std::string& merchant = "merch_1") {
   return R"({"transaction_id":"poison","customer_id":)" + customer_json + R"(,"timestamp":)" +

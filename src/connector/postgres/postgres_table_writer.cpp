@@ -1,12 +1,11 @@
 #include "connector/postgres/postgres_table_writer.h"
 
 #include <algorithm>
-#include <functional>
 
 #include <fmt/format.h>
 
-#include "common/stop_request.h"
 #include "connector/database/database_sink.h"
+#include "connector/database/refused_lines.h"
 #include "types/timestamp.h"
 
 namespace sluice {
@@ -219,45 +218,20 @@ Result<SourceOffsets> PostgresTableWriter::ReadProgress() {
   return out;
 }
 
-Result<std::vector<std::pair<size_t, std::string>>> PostgresTableWriter::ProbeLines(std::string_view rows) {
-  std::vector<std::string_view> lines;
-  for (size_t start = 0; start < rows.size();) {
-    size_t end = rows.find('\n', start);
-    end = end == std::string_view::npos ? rows.size() : end + 1;
-    lines.push_back(rows.substr(start, end - start));
-    start = end;
-  }
-  // A bound on the statements one refusal may cost: many refused rows point to a schema
-  // problem, which the server's first message explains better.
-  constexpr int kMaxProbes = 4000;
-  int probes = 0;
-  std::vector<std::pair<size_t, std::string>> refused;
-  std::string chunk;
-  std::function<Status(size_t, size_t)> probe = [&](size_t lo, size_t hi) -> Status {
-    if (++probes > kMaxProbes) return Status::DataError("too many refused rows to name");
-    if (StopRequested()) return Status::Unavailable("stopped while looking for refused rows");
-    SLUICE_RETURN_NOT_OK(connection_->Execute("SAVEPOINT sluice_probe"));
-    chunk.clear();
-    for (size_t i = lo; i < hi; ++i) chunk += lines[i];
-    Status s = connection_->CopyIn(copy_sql_, chunk);
-    if (s.ok() && upsert_) s = connection_->Execute(merge_sql_);
-    if (s.ok()) return connection_->Execute("RELEASE SAVEPOINT sluice_probe");
-    if (s.code() != StatusCode::kDataError) return s;
-    SLUICE_RETURN_NOT_OK(connection_->Execute("ROLLBACK TO SAVEPOINT sluice_probe"));
-    SLUICE_RETURN_NOT_OK(connection_->Execute("RELEASE SAVEPOINT sluice_probe"));
-    if (hi - lo == 1) {
-      refused.emplace_back(lo, s.message());
-      return Status::OK();
-    }
-    const size_t mid = lo + (hi - lo) / 2;
-    SLUICE_RETURN_NOT_OK(probe(lo, mid));
-    return probe(mid, hi);
-  };
+Result<std::vector<std::pair<size_t, std::string>>> PostgresTableWriter::ProbeLines(
+    std::string_view rows) {
+  auto execute = [this](const char* sql) { return [this, sql] { return connection_->Execute(sql); }; };
+  ProbeSteps steps{execute("SAVEPOINT sluice_probe"), execute("ROLLBACK TO SAVEPOINT sluice_probe"),
+                   execute("RELEASE SAVEPOINT sluice_probe"), [this](std::string_view lines) {
+                     Status s = connection_->CopyIn(copy_sql_, lines);
+                     if (s.ok() && upsert_) s = connection_->Execute(merge_sql_);
+                     return s;
+                   }};
   Status s = connection_->Execute("BEGIN");
   if (s.ok() && upsert_) s = EnsureStage();
-  if (s.ok()) s = probe(0, lines.size());
+  Result<std::vector<std::pair<size_t, std::string>>> refused =
+      s.ok() ? FindRefusedLines(rows, steps) : s;
   if (connection_->connected()) (void)connection_->Execute("ROLLBACK");  // a probe keeps nothing
-  if (!s.ok()) return s;
   return refused;
 }
 
