@@ -110,10 +110,10 @@ INSERT INTO totals_)" << suffix_ << R"( SELECT customer_id, SUM(amount) FROM pay
 };
 
 TEST_F(MysqlSink, ExactlyOnceThroughKillNineAndUpsertsEqualTheTopic) {
-  ChildProcess producer(Produce(60000, 10000, 51), dir_, dir_ / "produce.log");
+  ChildProcess producer(Produce(100000, 8000, 51), dir_, dir_ / "produce.log");
   const fs::path unbounded = WritePipeline(false);
   std::mt19937 rng(7);
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < 10; ++i) {
     ChildProcess sluice(std::string(SLUICE_BINARY) + " run " + unbounded.string(), dir_,
                         dir_ / "sluice.log");
     std::this_thread::sleep_for(std::chrono::milliseconds(800 + rng() % 1500));
@@ -229,6 +229,25 @@ INSERT INTO narrow_)" << suffix_ << R"( SELECT id, name FROM people;
   }
   EXPECT_NE(MysqlQuery("SHOW TABLES LIKE 'narrow_" + suffix_ + "'").size(), 0u)
       << "the injection-like value dropped a table";
+}
+
+TEST_F(MysqlSink, UnknownDatabaseIsRefusedAtOnce) {
+  std::ofstream(dir_ / "nodb.sql") << R"(CREATE TABLE src (amount INT) WITH ('connector' = 'datagen',
+  'scenario' = 'cashback', 'number-of-rows' = '1');
+CREATE TABLE dst (amount INT) WITH ('connector' = 'mysql',
+  'url' = 'mysql://)" << MysqlUser() << ":" << MysqlPassword() << "@" << MysqlHost() << ":"
+                                   << MysqlPort() << R"(/no_such_db_)" << suffix_ << R"(');
+INSERT INTO dst SELECT amount FROM src;
+)";
+  const auto started = std::chrono::steady_clock::now();
+  int code = RunCommand(std::string(SLUICE_BINARY) + " run " + (dir_ / "nodb.sql").string(), dir_,
+                        dir_ / "nodb.log");
+  const std::string log = ReadText(dir_ / "nodb.log");
+  EXPECT_EQ(code, 2) << log;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 20s) << log;
+  EXPECT_NE(log.find("Unknown database 'no_such_db_" + suffix_ + "'"), std::string::npos) << log;
+  EXPECT_NE(log.find("(create it, or name another in 'url')"), std::string::npos) << log;
+  EXPECT_EQ(log.find(":" + MysqlPassword() + "@"), std::string::npos) << log;
 }
 
 TEST_F(MysqlSink, WrongPasswordIsRefusedAtOnceWithoutShowingIt) {

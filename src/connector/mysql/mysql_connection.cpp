@@ -111,8 +111,11 @@ Status MysqlConnection::Connect() {
     const unsigned error = mysql_errno(db_);
     std::string message = mysql_error(db_);
     Disconnect();
-    if (error == ER_ACCESS_DENIED_ERROR || error == ER_DBACCESS_DENIED_ERROR ||
-        error == ER_BAD_DB_ERROR) {
+    if (error == ER_BAD_DB_ERROR) {
+      return Status::Invalid("MySQL at {}: {} (create it, or name another in 'url')",
+                             target_.Describe(), message);
+    }
+    if (error == ER_ACCESS_DENIED_ERROR || error == ER_DBACCESS_DENIED_ERROR) {
       return Status::Invalid("cannot log in to MySQL at {}: {} (give the table 'username' and "
                              "'password', or set MYSQL_PWD)",
                              target_.Describe(), message);
