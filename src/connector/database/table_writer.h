@@ -6,7 +6,10 @@
 #include <utility>
 #include <vector>
 
+#include <set>
+
 #include "common/result.h"
+#include "connector/connector_options.h"
 #include "connector/source_offsets.h"
 #include "connector/value_limits.h"
 #include "vector/batch.h"
@@ -20,6 +23,19 @@ namespace sluice {
 //
 // AppendRows and the declarations run on the pipeline's thread; everything that talks to the
 // server runs on the sink's delivery thread only (after Open), one call at a time.
+// What every table writer reads from a table's options the same way.
+struct TableSettings {
+  std::string table;           // the SQL table: the sink its progress rows name
+  std::string pipeline;        // the pipeline its progress rows name
+  std::string table_name;      // the database's table: 'table-name', default the SQL table's name
+  std::string progress_table;  // 'sink.progress-table', default sluice_progress
+  bool create_table = true;    // 'sink.create-table'
+
+  // These options, and the connection's ('url', 'username', 'password', 'connect-timeout').
+  static const std::set<std::string>& OptionNames();
+  static Result<TableSettings> FromOptions(const ConnectorOptions& options);
+};
+
 class TableWriter {
  public:
   virtual ~TableWriter() = default;

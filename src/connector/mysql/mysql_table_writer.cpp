@@ -68,31 +68,20 @@ std::string MysqlColumnType(const DataType& type, bool in_key) {
   return "LONGTEXT";
 }
 
-const std::set<std::string>& MysqlTableWriter::Options() {
-  static const std::set<std::string> kOptions = {"url",        "username",          "password",
-                                                 "connect-timeout", "table-name", "sink.create-table",
-                                                 "sink.progress-table"};
-  return kOptions;
-}
-
 Result<std::unique_ptr<MysqlTableWriter>> MysqlTableWriter::Make(const ConnectorOptions& options,
                                                                  const Schema& schema) {
   std::unique_ptr<MysqlTableWriter> w(new MysqlTableWriter());
-  w->table_ = options.table_name();
-  w->pipeline_ = options.pipeline_name().empty() ? "sluice" : options.pipeline_name();
-  w->table_name_ = options.GetString("table-name", w->table_);
-  w->progress_table_ = options.GetString("sink.progress-table", "sluice_progress");
+  SLUICE_ASSIGN_OR_RETURN(w->settings_, TableSettings::FromOptions(options));
   w->schema_ = schema;
   SLUICE_ASSIGN_OR_RETURN(MysqlTarget target, MysqlTarget::FromOptions(options));
   w->connection_ = std::make_unique<MysqlConnection>(std::move(target));
-  SLUICE_ASSIGN_OR_RETURN(w->create_table_, options.GetBool("sink.create-table", true));
-  if (schema.size() == 0) return Status::Invalid("table '{}' has no columns", w->table_);
+  if (schema.size() == 0) return Status::Invalid("table '{}' has no columns", w->settings_.table);
   JsonEncodeOptions json;
   json.timestamp_format = JsonTimestampFormat::kSql;
   w->json_ = std::make_unique<JsonEncoder>(schema, json);
   std::vector<std::string> columns;
   for (const auto& f : schema.fields()) columns.push_back(f.name);
-  const std::string target_table = QuoteMysqlIdentifier(w->table_name_);
+  const std::string target_table = QuoteMysqlIdentifier(w->settings_.table_name);
   w->upsert_ = !schema.primary_key().empty();
   const std::string load =
       "LOAD DATA LOCAL INFILE 'sluice' INTO TABLE {} CHARACTER SET utf8mb4 ({})";
@@ -119,7 +108,7 @@ Result<std::unique_ptr<MysqlTableWriter>> MysqlTableWriter::Make(const Connector
   w->progress_sql_ = fmt::format(
       "LOAD DATA LOCAL INFILE 'sluice' REPLACE INTO TABLE {} CHARACTER SET utf8mb4 (pipeline, "
       "sink, topic, `partition`, next_offset)",
-      QuoteMysqlIdentifier(w->progress_table_));
+      QuoteMysqlIdentifier(w->settings_.progress_table));
   return w;
 }
 
@@ -127,7 +116,7 @@ Result<std::unique_ptr<Sink>> MakeMysqlSink(const ConnectorOptions& options, con
                                             const std::string& connector) {
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<MysqlTableWriter> writer,
                           MysqlTableWriter::Make(options, schema));
-  return DatabaseSink::Make(options, schema, connector, MysqlTableWriter::Options(),
+  return DatabaseSink::Make(options, schema, connector, TableSettings::OptionNames(),
                             std::move(writer));
 }
 
@@ -144,7 +133,7 @@ const ValueLimits& MysqlTableWriter::limits() const {
 }
 
 std::string MysqlTableWriter::Describe() const {
-  return fmt::format("table={}, {}", table_name_, upsert_ ? "upsert" : "append");
+  return fmt::format("table={}, {}", settings_.table_name, upsert_ ? "upsert" : "append");
 }
 
 size_t MysqlTableWriter::AppendRows(const Batch& batch, std::string& out) const {
@@ -179,7 +168,7 @@ size_t MysqlTableWriter::AppendRows(const Batch& batch, std::string& out) const 
 }
 
 std::string MysqlTableWriter::CreateTableSql() const {
-  std::string sql = fmt::format("CREATE TABLE IF NOT EXISTS {} (", QuoteMysqlIdentifier(table_name_));
+  std::string sql = fmt::format("CREATE TABLE IF NOT EXISTS {} (", QuoteMysqlIdentifier(settings_.table_name));
   const auto& key = schema_.primary_key();
   for (size_t i = 0; i < schema_.size(); ++i) {
     const Field& f = schema_.field(i);
@@ -198,24 +187,24 @@ std::string MysqlTableWriter::CreateProgressTableSql() const {
       "committed_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE "
       "CURRENT_TIMESTAMP(6), PRIMARY KEY (pipeline, sink, topic, `partition`)) ENGINE=InnoDB "
       "DEFAULT CHARSET=utf8mb4",
-      QuoteMysqlIdentifier(progress_table_));
+      QuoteMysqlIdentifier(settings_.progress_table));
 }
 
 Status MysqlTableWriter::EnsureTables(bool with_progress) {
   with_progress_ = with_progress;
   if (tables_ready_) return Status::OK();
-  if (create_table_) SLUICE_RETURN_NOT_OK(connection_->Execute(CreateTableSql()));
+  if (settings_.create_table) SLUICE_RETURN_NOT_OK(connection_->Execute(CreateTableSql()));
   if (with_progress_) SLUICE_RETURN_NOT_OK(connection_->Execute(CreateProgressTableSql()));
   // Fail now, not at the first commit, when the table is missing or lacks a column.
   std::vector<std::string> columns;
   for (const auto& f : schema_.fields()) columns.push_back(f.name);
   auto probe = connection_->Query(fmt::format("SELECT {} FROM {} LIMIT 0", JoinQuoted(columns),
-                                              QuoteMysqlIdentifier(table_name_)));
+                                              QuoteMysqlIdentifier(settings_.table_name)));
   if (!probe.ok()) {
     if (probe.status().code() == StatusCode::kUnavailable) return probe.status();
     return Status::Invalid("{} (the sink needs table '{}' with columns {}{})",
-                           probe.status().message(), table_name_, JoinQuoted(columns),
-                           create_table_ ? "" : "; set 'sink.create-table' = 'true' to create it");
+                           probe.status().message(), settings_.table_name, JoinQuoted(columns),
+                           settings_.create_table ? "" : "; set 'sink.create-table' = 'true' to create it");
   }
   tables_ready_ = true;
   return Status::OK();
@@ -257,15 +246,15 @@ Status MysqlTableWriter::Transaction(std::string_view rows, const SourceOffsets*
   if (!s.ok()) return fail(s);
   if (!rows.empty()) {
     s = LoadRows(rows);
-    if (!s.ok()) return fail(s.WithContext("writing to table '" + table_name_ + "'"));
+    if (!s.ok()) return fail(s.WithContext("writing to table '" + settings_.table_name + "'"));
   }
   if (progress != nullptr) {
     std::string lines;
     for (const auto& [origin, partitions] : *progress) {
       for (const auto& [partition, offset] : partitions) {
-        AppendEscaped(pipeline_, lines);
+        AppendEscaped(settings_.pipeline, lines);
         lines += '\t';
-        AppendEscaped(table_, lines);
+        AppendEscaped(settings_.table, lines);
         lines += '\t';
         AppendEscaped(origin, lines);
         lines += fmt::format("\t{}\t{}\n", partition, offset);
@@ -286,11 +275,11 @@ Result<SourceOffsets> MysqlTableWriter::ReadProgress() {
   SLUICE_ASSIGN_OR_RETURN(auto rows, connection_->Query(fmt::format(
                                          "SELECT pipeline, sink, topic, `partition`, next_offset "
                                          "FROM {}",
-                                         QuoteMysqlIdentifier(progress_table_))));
+                                         QuoteMysqlIdentifier(settings_.progress_table))));
   SourceOffsets out;
   for (const auto& r : rows) {
     if (r.size() < 5 || !r[0] || !r[1] || !r[2] || !r[3] || !r[4]) continue;
-    if (*r[0] != pipeline_ || *r[1] != table_) continue;
+    if (*r[0] != settings_.pipeline || *r[1] != settings_.table) continue;
     out[*r[2]][std::stoi(*r[3])] = std::stoll(*r[4]);
   }
   return out;

@@ -23,7 +23,6 @@ namespace sluice {
 // sluice_progress).
 class MysqlTableWriter final : public TableWriter {
  public:
-  static const std::set<std::string>& Options();
   static Result<std::unique_ptr<MysqlTableWriter>> Make(const ConnectorOptions& options,
                                                         const Schema& schema);
 
@@ -48,14 +47,10 @@ class MysqlTableWriter final : public TableWriter {
   // Loads `rows` into the table (through the staging table when upserting).
   Status LoadRows(std::string_view rows);
 
-  std::string table_;       // the SQL table: the progress rows' sink
-  std::string pipeline_;
-  std::string table_name_;  // the MySQL table
-  std::string progress_table_;
+  TableSettings settings_;
   Schema schema_;
   std::unique_ptr<MysqlConnection> connection_;
   std::unique_ptr<JsonEncoder> json_;  // ROW and ARRAY values, into JSON columns
-  bool create_table_ = true;
   bool with_progress_ = false;
   bool upsert_ = false;
   bool stage_ready_ = false;  // the staging table exists in the current session

@@ -22,30 +22,19 @@ std::string JoinQuoted(const std::vector<std::string>& names, std::string_view p
 
 }  // namespace
 
-const std::set<std::string>& PostgresTableWriter::Options() {
-  static const std::set<std::string> kOptions = {"url",        "username",          "password",
-                                                 "connect-timeout", "table-name", "sink.create-table",
-                                                 "sink.progress-table"};
-  return kOptions;
-}
-
 Result<std::unique_ptr<PostgresTableWriter>> PostgresTableWriter::Make(
     const ConnectorOptions& options, const Schema& schema) {
   std::unique_ptr<PostgresTableWriter> w(new PostgresTableWriter());
-  w->table_ = options.table_name();
-  w->pipeline_ = options.pipeline_name().empty() ? "sluice" : options.pipeline_name();
-  w->table_name_ = options.GetString("table-name", w->table_);
-  w->progress_table_ = options.GetString("sink.progress-table", "sluice_progress");
+  SLUICE_ASSIGN_OR_RETURN(w->settings_, TableSettings::FromOptions(options));
   w->schema_ = schema;
   SLUICE_ASSIGN_OR_RETURN(PostgresTarget target, PostgresTarget::FromOptions(options));
   w->connection_ = std::make_unique<PostgresConnection>(std::move(target));
-  SLUICE_ASSIGN_OR_RETURN(w->create_table_, options.GetBool("sink.create-table", true));
-  if (schema.size() == 0) return Status::Invalid("table '{}' has no columns", w->table_);
+  if (schema.size() == 0) return Status::Invalid("table '{}' has no columns", w->settings_.table);
   w->encoder_ = std::make_unique<CopyTextEncoder>(schema);
 
   std::vector<std::string> columns;
   for (const auto& f : schema.fields()) columns.push_back(f.name);
-  const std::string target_table = QuoteTableName(w->table_name_);
+  const std::string target_table = QuoteTableName(w->settings_.table_name);
   w->upsert_ = !schema.primary_key().empty();
   if (!w->upsert_) {
     w->copy_sql_ = fmt::format("COPY {} ({}) FROM STDIN", target_table, JoinQuoted(columns));
@@ -75,7 +64,7 @@ Result<std::unique_ptr<Sink>> MakePostgresSink(const ConnectorOptions& options,
                                                const Schema& schema) {
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<PostgresTableWriter> writer,
                           PostgresTableWriter::Make(options, schema));
-  return DatabaseSink::Make(options, schema, "postgres", PostgresTableWriter::Options(),
+  return DatabaseSink::Make(options, schema, "postgres", TableSettings::OptionNames(),
                             std::move(writer));
 }
 
@@ -93,7 +82,7 @@ const ValueLimits& PostgresTableWriter::limits() const {
 }
 
 std::string PostgresTableWriter::Describe() const {
-  return fmt::format("table={}, {}", table_name_, upsert_ ? "upsert" : "append");
+  return fmt::format("table={}, {}", settings_.table_name, upsert_ ? "upsert" : "append");
 }
 
 size_t PostgresTableWriter::AppendRows(const Batch& batch, std::string& out) const {
@@ -101,7 +90,7 @@ size_t PostgresTableWriter::AppendRows(const Batch& batch, std::string& out) con
 }
 
 std::string PostgresTableWriter::CreateTableSql() const {
-  std::string sql = fmt::format("CREATE TABLE IF NOT EXISTS {} (", QuoteTableName(table_name_));
+  std::string sql = fmt::format("CREATE TABLE IF NOT EXISTS {} (", QuoteTableName(settings_.table_name));
   for (size_t i = 0; i < schema_.size(); ++i) {
     const Field& f = schema_.field(i);
     sql += fmt::format("{}{} {}{}", i ? ", " : "", QuoteIdentifier(f.name),
@@ -118,24 +107,24 @@ std::string PostgresTableWriter::CreateProgressTableSql() const {
       "CREATE TABLE IF NOT EXISTS {} (pipeline text NOT NULL, sink text NOT NULL, topic text NOT "
       "NULL, \"partition\" integer NOT NULL, next_offset bigint NOT NULL, committed_at "
       "timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (pipeline, sink, topic, \"partition\"))",
-      QuoteTableName(progress_table_));
+      QuoteTableName(settings_.progress_table));
 }
 
 Status PostgresTableWriter::EnsureTables(bool with_progress) {
   with_progress_ = with_progress;
   if (tables_ready_) return Status::OK();
-  if (create_table_) SLUICE_RETURN_NOT_OK(connection_->Execute(CreateTableSql()));
+  if (settings_.create_table) SLUICE_RETURN_NOT_OK(connection_->Execute(CreateTableSql()));
   if (with_progress_) SLUICE_RETURN_NOT_OK(connection_->Execute(CreateProgressTableSql()));
   // Fail now, not at the first commit, when the table is missing or lacks a column.
   std::vector<std::string> columns;
   for (const auto& f : schema_.fields()) columns.push_back(f.name);
   Status probe = connection_->Execute(fmt::format("SELECT {} FROM {} LIMIT 0", JoinQuoted(columns),
-                                                  QuoteTableName(table_name_)));
+                                                  QuoteTableName(settings_.table_name)));
   if (!probe.ok()) {
     if (probe.code() == StatusCode::kUnavailable) return probe;
     return Status::Invalid("{} (the sink needs table '{}' with columns {}{})", probe.message(),
-                           table_name_, JoinQuoted(columns),
-                           create_table_ ? "" : "; set 'sink.create-table' = 'true' to create it");
+                           settings_.table_name, JoinQuoted(columns),
+                           settings_.create_table ? "" : "; set 'sink.create-table' = 'true' to create it");
   }
   tables_ready_ = true;
   return Status::OK();
@@ -146,7 +135,7 @@ Status PostgresTableWriter::EnsureStage() {
   SLUICE_RETURN_NOT_OK(connection_->Execute(fmt::format(
       "CREATE TEMP TABLE IF NOT EXISTS sluice_stage (LIKE {} INCLUDING DEFAULTS) ON COMMIT "
       "DELETE ROWS; ALTER TABLE sluice_stage ADD COLUMN IF NOT EXISTS sluice_seq bigserial",
-      QuoteTableName(table_name_))));
+      QuoteTableName(settings_.table_name))));
   stage_ready_ = true;
   return Status::OK();
 }
@@ -169,17 +158,17 @@ Status PostgresTableWriter::Transaction(std::string_view rows, const SourceOffse
       if (!s.ok()) return fail(s);
     }
     s = connection_->CopyIn(copy_sql_, rows);
-    if (!s.ok()) return fail(s.WithContext("writing to table '" + table_name_ + "'"));
+    if (!s.ok()) return fail(s.WithContext("writing to table '" + settings_.table_name + "'"));
     if (upsert_) {
       s = connection_->Execute(merge_sql_);
-      if (!s.ok()) return fail(s.WithContext("upserting into table '" + table_name_ + "'"));
+      if (!s.ok()) return fail(s.WithContext("upserting into table '" + settings_.table_name + "'"));
     }
   }
   if (progress != nullptr) {
     std::string sql = fmt::format(
         "INSERT INTO {} (pipeline, sink, topic, \"partition\", next_offset) VALUES ",
-        QuoteTableName(progress_table_));
-    std::vector<std::string> params{pipeline_, table_};
+        QuoteTableName(settings_.progress_table));
+    std::vector<std::string> params{settings_.pipeline, settings_.table};
     int n = 0;
     for (const auto& [origin, partitions] : *progress) {
       for (const auto& [partition, offset] : partitions) {
@@ -208,8 +197,8 @@ Result<SourceOffsets> PostgresTableWriter::ReadProgress() {
       PgResult r,
       connection_->Query(fmt::format("SELECT topic, \"partition\", next_offset FROM {} WHERE "
                                      "pipeline = $1 AND sink = $2",
-                                     QuoteTableName(progress_table_)),
-                         {pipeline_, table_}));
+                                     QuoteTableName(settings_.progress_table)),
+                         {settings_.pipeline, settings_.table}));
   SourceOffsets out;
   for (int i = 0; i < PQntuples(r.get()); ++i) {
     out[PQgetvalue(r.get(), i, 0)][std::stoi(PQgetvalue(r.get(), i, 1))] =

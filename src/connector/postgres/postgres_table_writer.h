@@ -22,7 +22,6 @@ namespace sluice {
 // 'sink.progress-table' (default sluice_progress).
 class PostgresTableWriter final : public TableWriter {
  public:
-  static const std::set<std::string>& Options();
   static Result<std::unique_ptr<PostgresTableWriter>> Make(const ConnectorOptions& options,
                                                            const Schema& schema);
 
@@ -45,14 +44,10 @@ class PostgresTableWriter final : public TableWriter {
   PostgresTableWriter() = default;
   Status EnsureStage();
 
-  std::string table_;       // the SQL table: the progress rows' sink
-  std::string pipeline_;
-  std::string table_name_;  // the PostgreSQL table
-  std::string progress_table_;
+  TableSettings settings_;
   Schema schema_;
   std::unique_ptr<CopyTextEncoder> encoder_;
   std::unique_ptr<PostgresConnection> connection_;
-  bool create_table_ = true;
   bool with_progress_ = false;
   bool upsert_ = false;
   bool stage_ready_ = false;  // the staging table exists in the current session
