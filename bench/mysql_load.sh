@@ -8,6 +8,10 @@
 #   bare   the same rows dumped to a tab-separated file, then `LOAD DATA LOCAL INFILE` of that
 #          file into an empty table of the same shape by the mariadb client: wall time and rows/s
 #
+#   insert the same file by multi-row prepared INSERTs (bench/tools/mysql_insert_probe: 500 rows
+#          a statement, a transaction every 5000 rows, as the at-least-once sink commits): the
+#          alternative to LOAD DATA the sink could have used
+#
 #   bench/mysql_load.sh [rows=1000000]
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -53,4 +57,14 @@ db -e "LOAD DATA LOCAL INFILE '$work/rows.tsv' INTO TABLE bench_bare"
 seconds=$(awk -v a="$(now)" -v b="$start" 'BEGIN { print a - b }')
 printf 'bare LOAD DATA      %d rows in %.2f s: %.0f rows/s\n' "$ROWS" "$seconds" \
   "$(awk -v r="$ROWS" -v s="$seconds" 'BEGIN { print r / s }')"
+probe=${SLUICE_INSERT_PROBE:-$ROOT/build/release/bench/mysql_insert_probe}
+if [[ -x $probe ]]; then
+  db -e "DROP TABLE IF EXISTS bench_insert; CREATE TABLE bench_insert LIKE bench_at_least_once"
+  printf 'prepared INSERT     '
+  "$probe" "$SLUICE_MYSQL_HOST" "$SLUICE_MYSQL_PORT" "$SLUICE_MYSQL_USER" "$SLUICE_MYSQL_PASSWORD" \
+    "$SLUICE_MYSQL_DATABASE" bench_insert "$work/rows.tsv"
+  db -e "DROP TABLE IF EXISTS bench_insert"
+else
+  echo "prepared INSERT     skipped: build bench/mysql_insert_probe first" >&2
+fi
 db -e "DROP TABLE IF EXISTS bench_at_least_once, bench_exactly_once, bench_bare; DELETE FROM sluice_progress WHERE pipeline LIKE 'bench_%'"

@@ -39,6 +39,13 @@ Status DeliveryThread::error() {
   return error_;
 }
 
+Result<bool> DeliveryThread::WaitFinished(uint64_t ticket, std::chrono::milliseconds max_wait) {
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, max_wait, [&] { return finished_ >= ticket || !error_.ok(); });
+  if (!error_.ok()) return error_;
+  return finished_ >= ticket;
+}
+
 Status DeliveryThread::WaitIdle() {
   std::unique_lock lock(mutex_);
   changed_.wait(lock, [&] { return (jobs_.empty() && !running_job_) || !error_.ok(); });

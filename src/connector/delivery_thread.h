@@ -1,11 +1,13 @@
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
 #include <mutex>
 #include <thread>
 
+#include "common/result.h"
 #include "common/status.h"
 
 namespace sluice {
@@ -30,6 +32,9 @@ class DeliveryThread {
   // once finished() reaches it (no waiting).
   uint64_t submitted();
   uint64_t finished();
+  // Waits at most `max_wait` until the first `ticket` jobs have run (true), waking as soon as
+  // they have; the first error, if any job failed.
+  Result<bool> WaitFinished(uint64_t ticket, std::chrono::milliseconds max_wait);
   Status error();
 
  private:

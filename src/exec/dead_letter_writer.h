@@ -24,7 +24,6 @@ class DeadLetterWriter {
 
   Status Open() { return sink_->Open(); }
   Status Write(const std::vector<DeadLetter>& letters, int64_t batch_id, EvalContext& context);
-  Status Commit() { return sink_->Commit(); }
   Status Finish() { return sink_->Finish(); }
   SinkOperator& sink() { return *sink_; }
   const SinkOperator& sink() const { return *sink_; }

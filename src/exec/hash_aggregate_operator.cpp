@@ -100,7 +100,7 @@ Status HashAggregateOperator::Push(const Batch& batch, EvalContext& context) {
       if (window_end->IsNull(row)) continue;  // no event time: in no window (as Spark)
       end = window_end->data<int64_t>()[row];
       if (drops_late && end <= watermark_) {
-        ++late_rows_;
+        ++metrics_.late_rows;
         continue;
       }
     }
@@ -190,6 +190,7 @@ Status HashAggregateOperator::SpillLargestTable(EvalContext& context) {
   for (uint32_t g = 0; g < table.num_groups(); ++g) {
     SLUICE_RETURN_NOT_OK(spill_->Put(largest->first, table.key(g), SpilledGroup(table, g)));
   }
+  metrics_.groups_spilled = spill_->spilled_total();
   largest->second = std::make_unique<GroupTable>(functions_);
   return Status::OK();
 }

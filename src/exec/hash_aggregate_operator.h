@@ -60,16 +60,14 @@ class HashAggregateOperator final : public Operator {
   Status OnTick(EvalContext& context) override;
   Status Finish() override;
   std::string Describe() const override;
-  bool has_state() const override { return true; }
+  std::string_view state_kind() const override { return "aggregate"; }
   Status SnapshotState(std::string& out) const override;
   Status RestoreState(std::string_view in) override;
   void PrepareStop() override;
 
   // Rows that arrived for a window the watermark had already closed (dropped, counted).
-  uint64_t late_rows() const { return late_rows_; }
   size_t num_windows() const { return tables_.size(); }
   // Groups moved to RocksDB over the run, and held there now.
-  uint64_t spilled_groups() const { return spill_ ? spill_->spilled_total() : 0; }
   uint64_t cold_groups() const { return spill_ ? spill_->entries() : 0; }
   size_t MemoryUsage() const;
 
@@ -99,7 +97,6 @@ class HashAggregateOperator final : public Operator {
   std::map<int64_t, std::unique_ptr<GroupTable>> tables_;
   int64_t watermark_ = INT64_MIN;
   int64_t last_trigger_us_ = 0;
-  uint64_t late_rows_ = 0;
   bool changed_since_trigger_ = false;
   bool stopping_ = false;  // Finish keeps open windows: they are in the checkpoint
   std::unique_ptr<RocksDbSpill> spill_;  // opened at the first spill

@@ -45,7 +45,7 @@ class JoinOperator final : public Operator {
 
   Status Push(const Batch&, EvalContext&) override { return Status::Internal("join: push to a side"); }
   std::string Describe() const override;
-  bool has_state() const override { return true; }
+  std::string_view state_kind() const override { return "join"; }
   Status SnapshotState(std::string& out) const override;
   Status RestoreState(std::string_view in) override;
 
@@ -90,7 +90,7 @@ class JoinInputOperator final : public Operator {
     return side_ == 0 ? "" : "(right input of the join above)";
   }
   // Marks the side's query as stateful, so a restart skips what the join's state covers.
-  bool has_state() const override { return true; }
+  std::string_view state_kind() const override { return "join-input"; }
 
  private:
   int side_;

@@ -23,8 +23,9 @@ Status LateRowFilterOperator::Push(const Batch& batch, EvalContext& context) {
       keep.push_back(row);
       continue;
     }
-    ++late_rows_;
+    ++metrics_.late_rows;
     if (!dead_letters_ || !context.raw || !context.record_of_row) continue;
+    ++metrics_.late_rows_dead_lettered;
     const RawRecord& r = (*context.raw)[(*context.record_of_row)[row]];
     DeadLetter letter;
     letter.value = std::string(r.value);

@@ -23,7 +23,7 @@ class LateRowFilterOperator final : public Operator {
   Status Push(const Batch& batch, EvalContext& context) override;
   Status OnWatermark(int64_t watermark, EvalContext& context) override;
   std::string Describe() const override;
-  bool has_state() const override { return true; }
+  std::string_view state_kind() const override { return "late-row-filter"; }
   Status SnapshotState(std::string& out) const override {
     out.append(reinterpret_cast<const char*>(&watermark_), sizeof(watermark_));
     return Status::OK();
@@ -34,14 +34,11 @@ class LateRowFilterOperator final : public Operator {
     return Status::OK();
   }
 
-  uint64_t late_rows() const { return late_rows_; }
-  bool dead_letters() const { return dead_letters_ != nullptr; }
 
  private:
   ExpressionPtr event_time_;
   DeadLetterWriter* dead_letters_;
   int64_t watermark_ = INT64_MIN;
-  uint64_t late_rows_ = 0;
 };
 
 }  // namespace sluice

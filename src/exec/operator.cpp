@@ -2,18 +2,13 @@
 
 namespace sluice {
 
-Status Operator::Commit() {
-  for (auto& out : outputs_) SLUICE_RETURN_NOT_OK(out->Commit());
-  return Status::OK();
-}
-
 Status Operator::Finish() {
   for (auto& out : outputs_) SLUICE_RETURN_NOT_OK(out->Finish());
   return Status::OK();
 }
 
 Status Operator::Emit(const Batch& batch, EvalContext& context) {
-  rows_out_ += batch.num_live_rows();
+  metrics_.rows_out += batch.num_live_rows();
   if (batch.num_live_rows() == 0) return Status::OK();
   for (auto& out : outputs_) SLUICE_RETURN_NOT_OK(out->Push(batch, context));
   return Status::OK();

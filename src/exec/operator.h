@@ -12,6 +12,17 @@
 
 namespace sluice {
 
+// Counters an operator keeps as it goes, for the run's summary (and, later, metrics): plain
+// integers bumped per batch on the pipeline's thread, read from one place for every operator.
+struct OperatorMetrics {
+  uint64_t rows_in = 0;
+  uint64_t rows_out = 0;
+  uint64_t late_rows = 0;                // behind the watermark
+  uint64_t late_rows_dead_lettered = 0;  // of those, sent to the dead-letter table
+  uint64_t duplicates_removed = 0;       // deduplication
+  uint64_t groups_spilled = 0;           // moved to RocksDB above the state memory budget
+};
+
 // A push-based physical operator (Velox/Acero style, minus the threads for now): the driver
 // pushes batches in; the operator transforms them and pushes the result to its outputs. Several
 // outputs are a fan-out (one source shared by several INSERTs). Batches are never mutated in
@@ -21,8 +32,6 @@ class Operator {
   virtual ~Operator() = default;
 
   virtual Status Push(const Batch& batch, EvalContext& context) = 0;
-  // A checkpoint or trigger: make everything pushed so far durable downstream.
-  virtual Status Commit();
   // End of input: flush and close downstream.
   virtual Status Finish();
   // Event time has advanced: no record with an event time below `watermark` (microseconds)
@@ -33,7 +42,10 @@ class Operator {
   virtual Status OnTick(EvalContext& context);
   // Checkpointed state (windows, groups, watermarks): an operator that keeps any writes it
   // whole and reads it back after a restart, before the first record.
-  virtual bool has_state() const { return false; }
+  // `state_kind` names what an operator with state is ("aggregate", "join", ...), a stable
+  // word: with its place in the query it makes the operator's state id (see set_state_id).
+  virtual std::string_view state_kind() const { return {}; }
+  bool has_state() const { return !state_kind().empty(); }
   virtual Status SnapshotState(std::string& /*out*/) const { return Status::OK(); }
   virtual Status RestoreState(std::string_view /*in*/) { return Status::OK(); }
   // The pipeline stops before its input ends and its state is checkpointed: Finish must then
@@ -45,18 +57,25 @@ class Operator {
   void AddOutput(std::unique_ptr<Operator> output) { outputs_.push_back(std::move(output)); }
   const std::vector<std::unique_ptr<Operator>>& outputs() const { return outputs_; }
 
-  uint64_t rows_in() const { return rows_in_; }
-  uint64_t rows_out() const { return rows_out_; }
+  const OperatorMetrics& metrics() const { return metrics_; }
+  // The id a stateful operator's state is checkpointed under, given by the planner from the
+  // INSERT it belongs to ("<sink table>/<kind><n>"): rewording explain text, or adding another
+  // query, does not make a checkpoint unreadable.
+  const std::string& state_id() const { return state_id_; }
+  void set_state_id(std::string id) { state_id_ = std::move(id); }
+  uint64_t rows_in() const { return metrics_.rows_in; }
+  uint64_t rows_out() const { return metrics_.rows_out; }
 
  protected:
   // Sends a batch to every output, counting its live rows.
   Status Emit(const Batch& batch, EvalContext& context);
-  void CountIn(const Batch& batch) { rows_in_ += batch.num_live_rows(); }
+  void CountIn(const Batch& batch) { metrics_.rows_in += batch.num_live_rows(); }
+
+  OperatorMetrics metrics_;
 
  private:
   std::vector<std::unique_ptr<Operator>> outputs_;
-  uint64_t rows_in_ = 0;
-  uint64_t rows_out_ = 0;
+  std::string state_id_;
 };
 
 }  // namespace sluice

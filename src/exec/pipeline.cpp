@@ -7,11 +7,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "exec/hash_aggregate_operator.h"
-#include "exec/late_row_filter_operator.h"
-#include "exec/rank_operator.h"
-#include "exec/session_aggregate_operator.h"
 #include "exec/resume_filter_operator.h"
+#include "state/state_snapshot_match.h"
 
 namespace sluice {
 namespace {
@@ -28,10 +25,12 @@ int64_t SteadyMs() {
       .count();
 }
 
-// Every operator with state below `op`, with an id from its place in the tree.
-void CollectStateful(Operator& op, const std::string& path,
-                     std::vector<std::pair<std::string, Operator*>>& out) {
-  if (op.has_state()) out.emplace_back(path + ": " + op.Describe(), &op);
+// Every operator with state below `op`, with its place in the tree (which, with the
+// operator's explain line, was the state id before the planner gave stable ones).
+void CollectStateful(Operator& op, const std::string& path, std::vector<StatefulOperator>& out) {
+  if (op.has_state()) {
+    out.push_back({op.state_id().empty() ? path : op.state_id(), path, &op});
+  }
   for (size_t i = 0; i < op.outputs().size(); ++i) {
     CollectStateful(*op.outputs()[i], path + "/" + std::to_string(i), out);
   }
@@ -218,27 +217,20 @@ Status Pipeline::RestoreState(
         sink->table_name(), state_store_->dir().string());
   }
   if (!snapshot) return Status::OK();
-  if (snapshot->operators.size() != stateful_.size()) {
-    return Status::Invalid(
-        "the state checkpointed in {} was written by a different plan ({} stateful operators, "
-        "this one has {}): delete that folder to start this pipeline over, or give it another "
-        "'pipeline.name'",
-        state_store_->dir().string(), snapshot->operators.size(), stateful_.size());
+  std::vector<std::string> ids, legacy_paths;
+  for (const auto& op : stateful_) {
+    ids.push_back(op.id);
+    legacy_paths.push_back(op.legacy_path);
   }
+  SLUICE_ASSIGN_OR_RETURN(std::vector<size_t> match,
+                          MatchOperatorStates(*snapshot, ids, legacy_paths, state_store_->dir().string()));
   for (size_t i = 0; i < stateful_.size(); ++i) {
-    const auto& [id, op] = stateful_[i];
-    if (snapshot->operators[i].id != id) {
-      return Status::Invalid(
-          "the state checkpointed in {} was written by a different plan (it has '{}' where this "
-          "one has '{}'): delete that folder to start this pipeline over, or give it another "
-          "'pipeline.name'",
-          state_store_->dir().string(), snapshot->operators[i].id, id);
-    }
-    Status restored = op->RestoreState(snapshot->operators[i].bytes);
+    const StatefulOperator& s = stateful_[i];
+    Status restored = s.op->RestoreState(snapshot->operators[match[i]].bytes);
     if (!restored.ok()) {
       return Status::Invalid("restoring the state of '{}' from {}: {}; move that folder away to "
                              "start this pipeline without its state",
-                             id, state_store_->dir().string(), restored.message());
+                             s.id, state_store_->dir().string(), restored.message());
     }
   }
   // Queries with state skip what the snapshot already covers; the sources re-read from there.
@@ -265,10 +257,10 @@ Status Pipeline::PrepareStateSnapshot() {
   // replay older records for another sink (the stateful queries skip those).
   snapshot.positions = positions_;
   MergeMax(snapshot.positions, restored_positions_);
-  for (const auto& [id, op] : stateful_) {
+  for (const auto& s : stateful_) {
     StateSnapshot::OperatorState state;
-    state.id = id;
-    SLUICE_RETURN_NOT_OK(op->SnapshotState(state.bytes));
+    state.id = s.id;
+    SLUICE_RETURN_NOT_OK(s.op->SnapshotState(state.bytes));
     snapshot.operators.push_back(std::move(state));
   }
   return state_store_->Prepare(snapshot);
@@ -348,75 +340,80 @@ Status Pipeline::PollOnce(SourceTask& task, EvalContext& context, bool* got_reco
   return Status::OK();
 }
 
-Status Pipeline::CommitAll() {
-  const int64_t started = SteadyMs();
+Status Pipeline::BeginCheckpoint() {
+  Checkpoint& c = checkpoint_;
+  c = Checkpoint{};
+  c.epoch = ++epoch_;
+  c.started_ms = SteadyMs();
   SLUICE_RETURN_NOT_OK(PrepareStateSnapshot());
-  // The dead-letter tables commit after the sinks: a table's progress then never covers a
-  // record whose row a sink may still reject (when the sink's commit fails, its database
-  // refusing rows, those rows are dead-lettered in the replay, not lost behind the table's
-  // progress).
-  std::vector<SinkOperator*> letters;
-  for (auto& w : dead_letter_writers_) letters.push_back(&w->sink());
-  for (const std::vector<SinkOperator*>* group : {&sinks_, &letters}) {
-    // Sinks that commit in the background first, so the others' commits overlap theirs.
-    for (auto* sink : *group) {
-      if (sink->commits_in_background()) SLUICE_RETURN_NOT_OK(sink->StartCommit());
+  for (auto& task : sources_) {
+    const std::string origin = task.source->origin();
+    c.source_positions.push_back(origin.empty() ? PartitionOffsets{} : positions_[origin]);
+  }
+  // The stages: the sinks, then the exactly-once dead-letter tables. A table's progress must
+  // never cover a record whose row a sink may still refuse (when the sink's commit fails, its
+  // database refusing rows, those rows are dead-lettered in the replay, not lost behind the
+  // table's progress). At-least-once tables hold no progress and commit with the sinks.
+  std::vector<SinkOperator*> first = sinks_, second;
+  for (auto& w : dead_letter_writers_) {
+    (w->sink().exactly_once() ? second : first).push_back(&w->sink());
+  }
+  c.stages.push_back(std::move(first));
+  if (!second.empty()) c.stages.push_back(std::move(second));
+  c.in_flight = true;
+  return BeginStage();
+}
+
+Status Pipeline::BeginStage() {
+  // Sinks that commit in the background first, so the others' commits overlap theirs.
+  const uint64_t epoch = checkpoint_.epoch;
+  for (auto* sink : checkpoint_.stages[checkpoint_.stage]) {
+    if (sink->capabilities().commits_in_background) SLUICE_RETURN_NOT_OK(sink->BeginEpoch(epoch));
+  }
+  for (auto* sink : checkpoint_.stages[checkpoint_.stage]) {
+    if (!sink->capabilities().commits_in_background) SLUICE_RETURN_NOT_OK(sink->BeginEpoch(epoch));
+  }
+  return Status::OK();
+}
+
+Result<bool> Pipeline::AdvanceCheckpoint(std::chrono::milliseconds max_wait) {
+  Checkpoint& c = checkpoint_;
+  if (!c.in_flight) return true;
+  const auto deadline = std::chrono::steady_clock::now() + max_wait;
+  while (c.stage < c.stages.size()) {
+    for (auto* sink : c.stages[c.stage]) {
+      const auto left = std::max(std::chrono::steady_clock::duration::zero(),
+                                 deadline - std::chrono::steady_clock::now());
+      SLUICE_ASSIGN_OR_RETURN(
+          bool done,
+          sink->AwaitEpoch(c.epoch, std::chrono::duration_cast<std::chrono::milliseconds>(left)));
+      if (!done) return false;
     }
-    for (auto* sink : *group) {
-      if (!sink->commits_in_background()) SLUICE_RETURN_NOT_OK(sink->StartCommit());
-    }
-    for (auto* sink : *group) {
-      while (true) {
-        SLUICE_ASSIGN_OR_RETURN(bool done, sink->CommitDone());
-        if (done) break;
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
-      }
-    }
+    if (++c.stage < c.stages.size()) SLUICE_RETURN_NOT_OK(BeginStage());
   }
   const int64_t sinks_done = SteadyMs();
   // The sinks hold everything emitted before the snapshot: it may take effect.
   SLUICE_RETURN_NOT_OK(CommitStateSnapshot());
   // Only once every sink holds the rows may sources record their progress.
-  for (auto& task : sources_) {
-    SLUICE_RETURN_NOT_OK(
-        task.source->Checkpoint().WithContext("checkpointing source '" + task.table_name + "'"));
-  }
-  spdlog::debug("checkpoint {}: sinks committed in {} ms, sources in {} ms", batch_id_,
-                sinks_done - started, SteadyMs() - sinks_done);
-  ++batch_id_;
-  return Status::OK();
-}
-
-Status Pipeline::StartCheckpoint() {
-  SLUICE_RETURN_NOT_OK(PrepareStateSnapshot());
-  for (auto* sink : sinks_) SLUICE_RETURN_NOT_OK(sink->StartCommit());
-  for (auto& w : dead_letter_writers_) SLUICE_RETURN_NOT_OK(w->sink().StartCommit());
-  checkpoint_positions_.clear();
-  for (auto& task : sources_) {
-    const std::string origin = task.source->origin();
-    checkpoint_positions_.push_back(origin.empty() ? PartitionOffsets{} : positions_[origin]);
-  }
-  checkpoint_in_flight_ = true;
-  return Status::OK();
-}
-
-Status Pipeline::CompleteCheckpointIfDone() {
-  if (!checkpoint_in_flight_) return Status::OK();
-  std::vector<SinkOperator*> all = sinks_;
-  for (auto& w : dead_letter_writers_) all.push_back(&w->sink());
-  for (auto* sink : all) {
-    SLUICE_ASSIGN_OR_RETURN(bool done, sink->CommitDone());
-    if (!done) return Status::OK();
-  }
-  SLUICE_RETURN_NOT_OK(CommitStateSnapshot());
   for (size_t i = 0; i < sources_.size(); ++i) {
     auto& task = sources_[i];
-    SLUICE_RETURN_NOT_OK(task.source->CheckpointAt(checkpoint_positions_[i])
+    SLUICE_RETURN_NOT_OK(task.source->CheckpointAt(c.source_positions[i])
                              .WithContext("checkpointing source '" + task.table_name + "'"));
   }
-  checkpoint_in_flight_ = false;
+  spdlog::debug("checkpoint {}: sinks committed in {} ms, sources in {} ms", c.epoch,
+                sinks_done - c.started_ms, SteadyMs() - sinks_done);
+  c.in_flight = false;
   ++batch_id_;
-  return Status::OK();
+  return true;
+}
+
+Status Pipeline::CompleteCheckpoint() {
+  // Each sink bounds its own wait (retry timeout, stop); the slice keeps no thread asleep
+  // past a completion, as every await wakes when its commit is through.
+  while (true) {
+    SLUICE_ASSIGN_OR_RETURN(bool done, AdvanceCheckpoint(std::chrono::milliseconds(500)));
+    if (done) return Status::OK();
+  }
 }
 
 Status Pipeline::FinishAll(bool stopped) {
@@ -458,19 +455,19 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
     trigger_fired = trigger_fired || context.commit_requested;
     context.commit_requested = false;
     if (!any_active) return FinishAll(/*stopped=*/false);
-    SLUICE_RETURN_NOT_OK(CompleteCheckpointIfDone());
+    if (checkpoint_.in_flight) {
+      SLUICE_RETURN_NOT_OK(AdvanceCheckpoint(std::chrono::milliseconds(0)).status());
+    }
     if ((trigger_fired || SteadyMs() - last_commit >= options_.commit_interval_ms) &&
-        !checkpoint_in_flight_) {
+        !checkpoint_.in_flight) {
       // Checkpoints start an interval apart, however long each takes: a row waits at most the
       // interval plus one commit before it is visible exactly-once.
       last_commit = SteadyMs();
       trigger_fired = false;
-      if (any_exactly_once_) {
-        // Rows and positions commit together, so this one waits for the sinks.
-        SLUICE_RETURN_NOT_OK(CommitAll());
-      } else {
-        SLUICE_RETURN_NOT_OK(StartCheckpoint());
-      }
+      SLUICE_RETURN_NOT_OK(BeginCheckpoint());
+      // Records flow on while the sinks commit, unless a later stage waits: rows read now
+      // would enter the exactly-once dead-letter tables' epoch before it commits.
+      if (checkpoint_.stages.size() > 1) SLUICE_RETURN_NOT_OK(CompleteCheckpoint());
     }
   }
   return FinishAll(/*stopped=*/true);
@@ -486,30 +483,21 @@ std::string Pipeline::Summary() const {
     if (task.records_already_delivered) {
       out += fmt::format(", {} replayed dead letters already delivered", task.records_already_delivered);
     }
+    uint64_t late = 0, late_dead_lettered = 0, duplicates = 0, spilled = 0;
     std::vector<const Operator*> stack = {task.root.get()};
-    uint64_t late = 0, duplicates = 0, spilled = 0;
-    bool late_dead_lettered = false;
     while (!stack.empty()) {
       const Operator* op = stack.back();
       stack.pop_back();
-      if (const auto* f = dynamic_cast<const LateRowFilterOperator*>(op)) {
-        late += f->late_rows();
-        late_dead_lettered = late_dead_lettered || f->dead_letters();
-      }
-      if (const auto* a = dynamic_cast<const HashAggregateOperator*>(op)) {
-        late += a->late_rows();
-        spilled += a->spilled_groups();
-      }
-      if (const auto* r = dynamic_cast<const RankOperator*>(op)) {
-        late += r->late_rows();
-        duplicates += r->duplicates();
-      }
-      if (const auto* a = dynamic_cast<const SessionAggregateOperator*>(op)) late += a->late_rows();
+      const OperatorMetrics& m = op->metrics();
+      late += m.late_rows;
+      late_dead_lettered += m.late_rows_dead_lettered;
+      duplicates += m.duplicates_removed;
+      spilled += m.groups_spilled;
       for (const auto& child : op->outputs()) stack.push_back(child.get());
     }
     if (late) {
       out += fmt::format(", {} late rows (behind the watermark) {}", late,
-                         late_dead_lettered ? "dead-lettered" : "dropped");
+                         late_dead_lettered > 0 ? "dead-lettered" : "dropped");
     }
     if (duplicates) out += fmt::format(", {} duplicates removed", duplicates);
     if (spilled) out += fmt::format(", {} groups moved to RocksDB above the state memory budget", spilled);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -54,6 +55,13 @@ struct PipelineOptions {
   std::string state_dir = ".sluice/state";
 };
 
+// An operator with state, as checkpointed: `id` is the planner's stable state id.
+struct StatefulOperator {
+  std::string id;
+  std::string legacy_path;  // its place in the tree, for snapshots from before stable ids
+  Operator* op = nullptr;
+};
+
 // Runs the sources on the calling thread until every bounded source has ended or `stop` is set,
 // committing sinks periodically and at the end.
 class Pipeline {
@@ -88,12 +96,15 @@ class Pipeline {
   Status PollOnce(SourceTask& task, EvalContext& context, bool* got_records);
   // Exactly-once: reads every sink's committed progress and positions the sources.
   Status Recover();
-  Status CommitAll();
-  // At-least-once without exactly-once sinks: a checkpoint starts every sink's commit and
-  // records the source positions of that moment once all of them are durable, while records
-  // keep flowing.
-  Status StartCheckpoint();
-  Status CompleteCheckpointIfDone();
+  // One checkpoint path for every guarantee. BeginCheckpoint ends an epoch: it prepares the
+  // state snapshot, notes the source positions and starts the first stage's commits (each
+  // exactly-once sink commits those positions with its rows). AdvanceCheckpoint waits up to
+  // `max_wait` for the current stage, starts the next, and once every stage is through
+  // commits the snapshot and the sources' positions (true). CompleteCheckpoint waits for all.
+  Status BeginCheckpoint();
+  Status BeginStage();
+  Result<bool> AdvanceCheckpoint(std::chrono::milliseconds max_wait);
+  Status CompleteCheckpoint();
   // `stopped`: the input did not end (Ctrl-C): open windows stay in the state checkpoint.
   Status FinishAll(bool stopped);
   // Stateful operators: finds them, restores the committed snapshot (adding its positions to
@@ -117,10 +128,17 @@ class Pipeline {
   RecordPositions row_positions_;  // scratch, per decoded batch
   std::vector<int32_t> source_partitions_;  // scratch: the polled source's partitions
   bool any_exactly_once_ = false;
-  bool checkpoint_in_flight_ = false;
-  std::vector<PartitionOffsets> checkpoint_positions_;  // per source, at StartCheckpoint
-  // Operators with state, by id ("<source>/<path in the plan>: <description>").
-  std::vector<std::pair<std::string, Operator*>> stateful_;
+  struct Checkpoint {
+    uint64_t epoch = 0;
+    int64_t started_ms = 0;
+    bool in_flight = false;
+    std::vector<PartitionOffsets> source_positions;  // per source, at the start
+    std::vector<std::vector<SinkOperator*>> stages;  // committed one after the other
+    size_t stage = 0;
+  };
+  Checkpoint checkpoint_;
+  uint64_t epoch_ = 0;  // the last epoch begun
+  std::vector<StatefulOperator> stateful_;
   std::unique_ptr<StateSnapshotStore> state_store_;  // null: state lives in memory only
   int64_t state_checkpoint_ = 0;
   SourceOffsets restored_positions_;  // of the snapshot restored at start

@@ -84,7 +84,7 @@ Status RankOperator::Push(const Batch& batch, EvalContext& context) {
       if (window_end->IsNull(row)) continue;
       end = window_end->data<int64_t>()[row];
       if (end <= watermark_) {
-        ++late_rows_;
+        ++metrics_.late_rows;
         continue;
       }
     }
@@ -114,14 +114,14 @@ Status RankOperator::PushDeduplicate(const Batch& batch, const std::vector<Vecto
     const uint32_t row = batch.selection()[i];
     const int64_t t = time.IsNull(row) ? INT64_MIN : time.data<int64_t>()[row];
     if (!time.IsNull(row) && t < watermark_) {
-      ++late_rows_;
+      ++metrics_.late_rows;
       continue;
     }
     key_.clear();
     for (const auto& k : keys) EncodeValue(*k, row, key_);
     auto [it, inserted] = seen_.emplace(key_, t);
     if (!inserted) {
-      ++duplicates_;
+      ++metrics_.duplicates_removed;
       continue;
     }
     if (t != INT64_MIN) expiry_.emplace(t + spec_.retention_us, key_);

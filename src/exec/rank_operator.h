@@ -48,12 +48,10 @@ class RankOperator final : public Operator {
   Status Finish() override;
   void PrepareStop() override;
   std::string Describe() const override;
-  bool has_state() const override { return true; }
+  std::string_view state_kind() const override { return "rank"; }
   Status SnapshotState(std::string& out) const override;
   Status RestoreState(std::string_view in) override;
 
-  uint64_t late_rows() const { return late_rows_; }
-  uint64_t duplicates() const { return duplicates_; }
 
  private:
   struct Candidate {
@@ -82,8 +80,6 @@ class RankOperator final : public Operator {
   std::multimap<int64_t, std::string> expiry_;
   int64_t watermark_ = INT64_MIN;
   uint64_t sequence_ = 0;
-  uint64_t late_rows_ = 0;
-  uint64_t duplicates_ = 0;
   bool stopping_ = false;
   std::string key_, sort_key_;
   std::vector<std::string> changed_;  // updating Top-N: keys whose rows changed, once each

@@ -49,7 +49,7 @@ Status SessionAggregateOperator::Push(const Batch& batch, EvalContext& context) 
     if (time->IsNull(row)) continue;
     const int64_t t = time->data<int64_t>()[row];
     if (t + spec_.gap_us <= watermark_) {  // would only extend sessions already emitted
-      ++late_rows_;
+      ++metrics_.late_rows;
       continue;
     }
     key_.clear();

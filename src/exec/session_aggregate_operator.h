@@ -32,11 +32,10 @@ class SessionAggregateOperator final : public Operator {
   Status Finish() override;
   void PrepareStop() override;
   std::string Describe() const override;
-  bool has_state() const override { return true; }
+  std::string_view state_kind() const override { return "session-aggregate"; }
   Status SnapshotState(std::string& out) const override;
   Status RestoreState(std::string_view in) override;
 
-  uint64_t late_rows() const { return late_rows_; }
 
  private:
   struct Session {
@@ -54,7 +53,6 @@ class SessionAggregateOperator final : public Operator {
   absl::flat_hash_map<std::string, std::vector<Session>> sessions_;  // by key, sorted by start
   std::multimap<int64_t, std::string> ends_;  // session end -> key (may hold stale entries)
   int64_t watermark_ = INT64_MIN;
-  uint64_t late_rows_ = 0;
   bool stopping_ = false;
   std::string key_;
 };

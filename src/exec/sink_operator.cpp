@@ -27,7 +27,7 @@ Status SinkOperator::Push(const Batch& batch, EvalContext& context) {
   const RecordPositions* positions =
       reject_policy_.rows_are_records ? context.positions : nullptr;
   auto write = [&](const Batch& rows) {
-    return sink_->WriteWithPositions(rows, positions)
+    return sink_->Write(rows, positions)
         .WithContext("writing to sink '" + table_ + "'");
   };
   if (positions) FindRefusedBefore(batch, *positions);
@@ -210,32 +210,41 @@ std::string SinkOperator::Describe() const {
 }
 
 std::string SinkOperator::counters() const {
-  std::string text = sink_->Counters();
+  const SinkMetrics& m = sink_->metrics();
+  std::string text;
+  auto add = [&](const std::string& part) { text += (text.empty() ? "" : ", ") + part; };
   if (rows_rejected_ > 0) {
-    std::string rejected = fmt::format(
-        "{} rows it cannot store {}", rows_rejected_,
-        reject_policy_.policy == ErrorPolicy::kDeadLetter ? "dead-lettered" : "skipped");
-    text = text.empty() ? rejected : rejected + ", " + text;
+    add(fmt::format("{} rows it cannot store {}", rows_rejected_,
+                    reject_policy_.policy == ErrorPolicy::kDeadLetter ? "dead-lettered" : "skipped"));
+  }
+  const uint64_t spilled = m.rows_spilled.load(), replayed = m.rows_replayed.load(),
+                 in_spill = m.rows_in_spill.load();
+  if (spilled > 0 || replayed > 0 || in_spill > 0) {
+    add(fmt::format("{} rows spilled, {} replayed", spilled, replayed));
+    if (in_spill > 0) add(fmt::format("{} rows still in {}", in_spill, m.spill_dir));
   }
   return text;
 }
 
-Status SinkOperator::Commit() {
-  if (!sink_->exactly_once() || positions_ == nullptr) {
-    return sink_->Commit().WithContext("committing sink '" + table_ + "'");
-  }
+SourceOffsets SinkOperator::EpochPositions() const {
+  if (!sink_->exactly_once() || positions_ == nullptr) return {};
   SourceOffsets progress = *positions_;
   MergeMax(progress, recovered_);
-  return sink_->CommitWithProgress(progress).WithContext("committing sink '" + table_ + "'");
+  return progress;
 }
 
-Status SinkOperator::StartCommit() {
-  if (!sink_->exactly_once() || positions_ == nullptr) {
-    return sink_->StartCommit().WithContext("committing sink '" + table_ + "'");
-  }
-  SourceOffsets progress = *positions_;
-  MergeMax(progress, recovered_);
-  return sink_->StartCommitWithProgress(progress).WithContext("committing sink '" + table_ + "'");
+Status SinkOperator::Commit() {
+  return sink_->Commit(EpochPositions()).WithContext("committing sink '" + table_ + "'");
+}
+
+Status SinkOperator::BeginEpoch(uint64_t epoch) {
+  return sink_->BeginEpoch(epoch, EpochPositions()).WithContext("committing sink '" + table_ + "'");
+}
+
+Result<bool> SinkOperator::AwaitEpoch(uint64_t epoch, std::chrono::milliseconds max_wait) {
+  auto done = sink_->AwaitCommitted(epoch, max_wait);
+  if (!done.ok()) return done.status().WithContext("committing sink '" + table_ + "'");
+  return *done;
 }
 
 Status SinkOperator::Finish() {
@@ -247,7 +256,7 @@ Status SinkOperator::Finish() {
 
 Result<SourceOffsets> SinkOperator::Recover(const std::vector<std::string>& origins) {
   if (!sink_->exactly_once()) return SourceOffsets{};
-  auto recovered = sink_->RecoverProgress(origins);
+  auto recovered = sink_->RecoverPositions(origins);
   if (!recovered.ok()) {
     return recovered.status().WithContext("reading the progress of sink '" + table_ + "'");
   }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,7 +44,8 @@ class SinkOperator final : public Operator {
 
   Status Open() { return sink_->Open().WithContext("opening sink '" + table_ + "'"); }
   Status Push(const Batch& batch, EvalContext& context) override;
-  Status Commit() override;
+  // Ends the current epoch and waits for it (the end of a run).
+  Status Commit();
   Status Finish() override;
   std::string Describe() const override;
 
@@ -60,13 +62,14 @@ class SinkOperator final : public Operator {
   uint64_t rows_written() const { return sink_->rows_written(); }
   // Rows left out because the sink cannot store them (dead-lettered or skipped).
   uint64_t rows_rejected() const { return rows_rejected_; }
+  // The sink's own counters for the summary ("120 rows spilled, 120 replayed"), from its metrics.
   std::string counters() const;
   Sink& sink() { return *sink_; }
-  // A checkpoint in two steps, so sinks that deliver in the background commit concurrently:
-  // Start (with the pipeline's positions for an exactly-once sink), then CommitDone until true.
-  Status StartCommit();
-  Result<bool> CommitDone() { return sink_->CommitDone(); }
-  bool commits_in_background() const { return sink_->commits_in_background(); }
+  // A checkpoint's two steps (Sink's contract): the epoch ends, with the pipeline's positions
+  // for an exactly-once sink (never below what it already holds); then it is awaited.
+  Status BeginEpoch(uint64_t epoch);
+  Result<bool> AwaitEpoch(uint64_t epoch, std::chrono::milliseconds max_wait);
+  const SinkCapabilities& capabilities() const { return sink_->capabilities(); }
   bool exactly_once() const { return sink_->exactly_once(); }
 
   // Exactly-once wiring, done by the pipeline before the first record.
@@ -86,6 +89,9 @@ class SinkOperator final : public Operator {
   bool AlreadyHas(const std::string& origin, int32_t partition, int64_t offset) const;
 
  private:
+  // What an epoch commits as its positions: exactly-once, the pipeline's (never below what
+  // the sink recovered); otherwise none.
+  SourceOffsets EpochPositions() const;
   // Converts the columns with an insert cast; rows whose value does not fit become rejects.
   Result<Batch> ApplyInsertCasts(const Batch& batch, EvalContext& context);
   // Rows whose records the sink's database refused in an earlier attempt (RejectedRecords).

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -40,6 +41,18 @@
 
 namespace sluice {
 namespace {
+
+// Gives every stateful operator below `op` that has no state id yet "<owner>/<kind>" (the
+// second of a kind in the same owner "<kind>2", ...): ids that depend on what the query does,
+// not on explain's wording or the order of other queries.
+void AssignStateIds(Operator& op, const std::string& owner, std::map<std::string, int, std::less<>>& kinds) {
+  if (op.has_state() && op.state_id().empty()) {
+    const int n = ++kinds[std::string(op.state_kind())];
+    op.set_state_id(fmt::format("{}/{}{}", owner, op.state_kind(), n > 1 ? std::to_string(n) : ""));
+  }
+  for (const auto& child : op.outputs()) AssignStateIds(*child, owner, kinds);
+}
+
 
 using sql::SourceLocation;
 
@@ -1819,6 +1832,9 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
   sink_operator->set_resume_filter(resume);
   sinks_.push_back(sink_operator.get());
   append(std::move(sink_operator));
+  std::map<std::string, int, std::less<>> kinds;
+  AssignStateIds(*rel.head, sink_name, kinds);
+  for (auto& [other_entry, other_head] : rel.other_heads) AssignStateIds(*other_head, sink_name, kinds);
   entry->attach->AddOutput(std::move(rel.head));
   for (auto& [other_entry, other_head] : rel.other_heads) other_entry->attach->AddOutput(std::move(other_head));
   return Status::OK();
@@ -1878,6 +1894,9 @@ Result<std::unique_ptr<CompiledScript>> ScriptPlanner::Plan(const sql::Script& s
   for (auto& [key, entry] : sources_) tasks_[entry.task_index].decoder->Prune({entry.used.begin(), entry.used.end()});
   auto pipeline = std::make_unique<Pipeline>(pipeline_name_, pipeline_options_);
   for (auto& task : tasks_) {
+    // What no INSERT owns (a source's watermark) is the source's.
+    std::map<std::string, int, std::less<>> kinds;
+    AssignStateIds(*task.root, task.table_name, kinds);
     const TableDefinition& table = tables_.at(Lower(task.table_name));
     plan += fmt::format("Source {}: {}\n", task.table_name, task.source->Describe());
     plan += fmt::format("  decoded columns: {}\n", task.decoder->DecodedColumns());

@@ -18,8 +18,8 @@ struct StateSnapshot {
   int64_t checkpoint = 0;
   SourceOffsets positions;
   struct OperatorState {
-    std::string id;  // the operator's place in the plan and its description: a changed plan
-                     // does not silently read another operator's state
+    std::string id;  // the planner's state id ("<sink table>/<kind>"): a changed plan does
+                     // not silently read another operator's state
     std::string bytes;
   };
   std::vector<OperatorState> operators;

@@ -158,6 +158,38 @@ TEST_F(MysqlSink, MariadbDownForThirtySecondsSpillsAndReplays) {
   ExpectTablesEqualTheTopic();
 }
 
+// The server ends the sink's connections in the middle of their statements (KILL, as an
+// operator or a failing-over proxy would): each interrupted transaction is retried on a new
+// connection, and the tables still hold every payment once.
+TEST_F(MysqlSink, ConnectionsKilledMidStatementAreRetried) {
+  ChildProcess producer(Produce(100000, 10000, 53), dir_, dir_ / "produce.log");
+  ChildProcess sluice(std::string(SLUICE_BINARY) + " run " + WritePipeline(false).string(), dir_,
+                      dir_ / "sluice.log");
+  int kills = 0;
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < until) {
+    // Connections busy with a statement on this test's tables.
+    for (const auto& row : MysqlQuery("SELECT id FROM information_schema.PROCESSLIST WHERE id <> "
+                                      "CONNECTION_ID() AND info LIKE '%" + suffix_ + "%'")) {
+      MysqlQuery("KILL CONNECTION " + row[0]);
+      ++kills;
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_EQ(producer.Wait(), 0) << ReadText(dir_ / "produce.log");
+  ASSERT_TRUE(sluice.Running()) << "sluice stopped:\n" << ReadText(dir_ / "sluice.log");
+  sluice.Signal(SIGINT);
+  EXPECT_EQ(sluice.Wait(), 0) << ReadText(dir_ / "sluice.log");
+  EXPECT_GE(kills, 3) << "statements caught in flight";
+  const std::string log = ReadText(dir_ / "sluice.log");
+  EXPECT_NE(log.find("retrying for up to"), std::string::npos) << log;
+  ASSERT_EQ(RunCommand(std::string(SLUICE_BINARY) + " run " + WritePipeline(true).string(), dir_,
+                       dir_ / "sluice.log"),
+            0)
+      << ReadText(dir_ / "sluice.log");
+  ExpectTablesEqualTheTopic();
+}
+
 // Values that would break SQL built from text, 4-byte UTF-8, NUL and control characters are
 // stored byte for byte; a value too long for the user's VARCHAR(8) column is dead-lettered
 // (strict mode: never truncated), the rest of its batch stored.

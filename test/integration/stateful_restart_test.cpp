@@ -238,5 +238,84 @@ GROUP BY window_start, window_end, customer_id;
   if (!::testing::Test::HasFailure()) fs::remove_all(dir);
 }
 
+// State ids come from the queries (the sink table and the operator's kind), not from explain
+// text or the order of queries: a pipeline stopped with open windows resumes them after another
+// INSERT is added before the aggregation; a different aggregation is refused, naming both.
+TEST(StatefulRestart, StateIdsSurviveAnAddedQueryAndRefuseAnotherAggregation) {
+  const std::string suffix = UniqueSuffix();
+  fs::path dir = fs::temp_directory_path() / ("sluice_state_ids_" + suffix);
+  fs::create_directories(dir);
+  const std::string topic = "state_ids_in_" + suffix;
+  const std::string table = "ids_per_second_" + suffix;
+  const std::string copy_table = "ids_copy_" + suffix;
+  const std::string customer_table = "ids_per_customer_" + suffix;
+  const fs::path log = dir / "sluice.log";
+  ASSERT_EQ(RunCommand(std::string(SLUICE_BINARY) + " produce --quiet --scenario cashback --topic " +
+                           topic + " --bootstrap-servers " + KafkaBootstrap() +
+                           " --count 20000 --rate 4000 --bad-fraction 0.01 --seed 24",
+                       dir, dir / "produce.log"),
+            0)
+      << ReadText(dir / "produce.log");
+  const std::string head = R"(
+SET 'pipeline.name' = 'state_ids_)" + suffix + R"(';
+SET 'execution.checkpointing.interval' = '300 ms';
+SET 'state.checkpoints.dir' = ')" + (dir / "state").string() + R"(';
+)" + CashbackSource(topic) + R"(
+CREATE TABLE )" + table + R"( (
+  window_start TIMESTAMP, customer_id STRING, n BIGINT, total BIGINT,
+  PRIMARY KEY (window_start, customer_id) NOT ENFORCED
+) WITH ('connector' = 'postgres', 'url' = ')" + PostgresDsn() + R"(');
+CREATE TABLE )" + copy_table + R"( (transaction_id STRING, amount INT)
+WITH ('connector' = 'postgres', 'url' = ')" + PostgresDsn() + R"(');
+CREATE TABLE )" + customer_table + R"( (customer_id STRING, n BIGINT, PRIMARY KEY (customer_id) NOT ENFORCED)
+WITH ('connector' = 'postgres', 'url' = ')" + PostgresDsn() + R"(');
+)";
+  const std::string aggregation = "INSERT INTO " + table + R"(
+SELECT window_start, customer_id, count(*), sum(amount)
+FROM TABLE(TUMBLE(TABLE cashback, DESCRIPTOR(`timestamp`), INTERVAL '1' SECOND))
+GROUP BY window_start, window_end, customer_id;
+)";
+  std::ofstream(dir / "windows.sql") << head + aggregation;
+  {
+    // Stopped while the last windows are open: they stay in the state checkpoint.
+    ChildProcess sluice(std::string(SLUICE_BINARY) + " run windows.sql", dir, log);
+    std::this_thread::sleep_for(4s);
+    ASSERT_TRUE(sluice.Running()) << ReadText(log);
+    sluice.Signal(SIGTERM);
+    ASSERT_EQ(sluice.Wait(), 0) << ReadText(log);
+  }
+  const std::vector<std::string> want = ExpectedWindows(topic);
+  ASSERT_GE(want.size(), 20u);
+  ASSERT_LT(std::stoul(PgQuery("SELECT count(*) FROM " + table)[0][0]), want.size())
+      << "the first run should leave windows open in its state";
+
+  // Another query first: the aggregation's place in the plan moves, its id does not.
+  std::ofstream(dir / "windows.sql", std::ios::trunc)
+      << head + "INSERT INTO " + copy_table + " SELECT transaction_id, amount FROM cashback;\n" +
+             aggregation;
+  ASSERT_EQ(RunCommand(std::string(SLUICE_BINARY) + " run --bounded windows.sql", dir, log), 0)
+      << ReadText(log);
+  EXPECT_NE(ReadText(log).find("restored the state of"), std::string::npos) << ReadText(log);
+  std::vector<std::string> got;
+  for (const auto& row : PgQuery("SELECT to_char(window_start, 'YYYY-MM-DD HH24:MI:SS'), customer_id, n, "
+                                 "total FROM " + table + " ORDER BY 1, 2")) {
+    got.push_back(row[0] + "|" + row[1] + "|" + row[2] + "|" + row[3]);
+  }
+  std::sort(got.begin(), got.end());
+  ExpectSameRows(got, want, "per-second windows across the changed plan");
+
+  // The aggregation replaced by another (into another table): its state is not this one's.
+  std::ofstream(dir / "windows.sql", std::ios::trunc)
+      << head + "INSERT INTO " + customer_table +
+             " SELECT customer_id, count(*) FROM cashback GROUP BY customer_id;\n";
+  const fs::path refused_log = dir / "refused.log";
+  EXPECT_NE(RunCommand(std::string(SLUICE_BINARY) + " run --bounded windows.sql", dir, refused_log), 0);
+  const std::string refused = ReadText(refused_log);
+  EXPECT_NE(refused.find("was written by a different plan"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("'" + table + "/aggregate'"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("'" + customer_table + "/aggregate'"), std::string::npos) << refused;
+  if (!::testing::Test::HasFailure()) fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace sluice::testing

@@ -80,31 +80,32 @@ class TestInputSource final : public Source {
 
 class TestOutputSink final : public Sink {
  public:
-  TestOutputSink(std::string table, TestWorld* world) : table_(std::move(table)), world_(world) {}
+  TestOutputSink(std::string table, TestWorld* world) : table_(std::move(table)), world_(world) {
+    capabilities_.accepts_updates = true;
+  }
   Status Open() override {
     world_->outputs[table_].clear();
     return Status::OK();
   }
-  Status Write(const Batch& batch) override {
+  using Sink::Write;
+  Status Write(const Batch& batch, const RecordPositions*) override {
     for (size_t i = 0; i < batch.num_live_rows(); ++i) {
       world_->outputs[table_].push_back(RowText(batch, batch.selection()[i]));
-      ++rows_;
+      CountWritten(1);
     }
     return Status::OK();
   }
-  Status Commit() override { return Status::OK(); }
   Status Close() override { return Status::OK(); }
   std::string Describe() const override { return "test-output(" + table_ + ")"; }
-  uint64_t rows_written() const override { return rows_; }
   // A table with a PRIMARY KEY stands for an upsert sink: it takes an aggregation's updates.
-  bool accepts_updates() const override { return upserts_; }
-  void set_upserts(bool upserts) { upserts_ = upserts; }
+  void set_upserts(bool upserts) { capabilities_.accepts_updates = upserts; }
+
+ protected:
+  Status CommitEpoch(uint64_t, const SourceOffsets&) override { return Status::OK(); }
 
  private:
   std::string table_;
   TestWorld* world_;
-  uint64_t rows_ = 0;
-  bool upserts_ = true;
 };
 
 struct Block {

@@ -10,9 +10,12 @@ namespace sluice {
 
 class CaptureSink final : public Sink {
  public:
-  explicit CaptureSink(std::vector<std::vector<std::string>>* rows) : rows_(rows) {}
+  explicit CaptureSink(std::vector<std::vector<std::string>>* rows) : rows_(rows) {
+    capabilities_.accepts_updates = true;
+  }
   Status Open() override { return Status::OK(); }
-  Status Write(const Batch& batch) override {
+  using Sink::Write;
+  Status Write(const Batch& batch, const RecordPositions*) override {
     for (size_t i = 0; i < batch.num_live_rows(); ++i) {
       size_t row = batch.selection()[i];
       std::vector<std::string> cells;
@@ -20,14 +23,15 @@ class CaptureSink final : public Sink {
         cells.push_back(batch.column(c).IsNull(row) ? "NULL" : CastToText(batch.column(c), row));
       }
       rows_->push_back(std::move(cells));
+      CountWritten(1);
     }
     return Status::OK();
   }
-  Status Commit() override { return Status::OK(); }
   Status Close() override { return Status::OK(); }
   std::string Describe() const override { return "capture"; }
-  uint64_t rows_written() const override { return rows_->size(); }
-  bool accepts_updates() const override { return true; }
+
+ protected:
+  Status CommitEpoch(uint64_t, const SourceOffsets&) override { return Status::OK(); }
 
  private:
   std::vector<std::vector<std::string>>* rows_;

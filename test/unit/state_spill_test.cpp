@@ -17,7 +17,7 @@ namespace {
 
 uint64_t SpilledGroups(const Operator& op) {
   uint64_t n = 0;
-  if (const auto* a = dynamic_cast<const HashAggregateOperator*>(&op)) n += a->spilled_groups();
+  n += op.metrics().groups_spilled;
   for (const auto& child : op.outputs()) n += SpilledGroups(*child);
   return n;
 }

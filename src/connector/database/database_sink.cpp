@@ -13,6 +13,19 @@
 namespace sluice {
 namespace {
 
+// Whether `stored` progress is at or past `progress` on every partition `progress` names.
+bool Covers(const SourceOffsets& stored, const SourceOffsets& progress) {
+  for (const auto& [origin, partitions] : progress) {
+    auto o = stored.find(origin);
+    for (const auto& [partition, offset] : partitions) {
+      if (o == stored.end()) return false;
+      auto p = o->second.find(partition);
+      if (p == o->second.end() || p->second < offset) return false;
+    }
+  }
+  return true;
+}
+
 using Clock = std::chrono::steady_clock;
 
 }  // namespace
@@ -42,6 +55,9 @@ Result<std::unique_ptr<Sink>> DatabaseSink::Make(const ConnectorOptions& options
                           options.GetEnum("sink.delivery-guarantee", "at-least-once",
                                           {"at-least-once", "exactly-once"}));
   s->exactly_once_ = guarantee == "exactly-once";
+  s->capabilities_ = {.exactly_once = s->exactly_once_,
+                      .accepts_updates = s->writer_->upserts(),
+                      .commits_in_background = true};
   SLUICE_ASSIGN_OR_RETURN(s->flush_rows_,
                           options.GetPositiveInt("sink.buffer-flush.max-rows", 5000));
   SLUICE_ASSIGN_OR_RETURN(s->flush_interval_ms_,
@@ -50,6 +66,7 @@ Result<std::unique_ptr<Sink>> DatabaseSink::Make(const ConnectorOptions& options
   SLUICE_ASSIGN_OR_RETURN(s->spill_enabled_, options.GetBool("sink.spill", true));
   s->spill_dir_ = options.GetString(
       "sink.spill.dir", fmt::format(".sluice/spill/{}/{}", s->pipeline_, s->table_));
+  if (s->spill_enabled_) s->metrics_.spill_dir = s->spill_dir_;
   SLUICE_ASSIGN_OR_RETURN(s->spill_max_bytes_,
                           options.GetPositiveBytes("sink.spill.max-bytes", uint64_t{1} << 30));
   return std::unique_ptr<Sink>(std::move(s));
@@ -84,14 +101,14 @@ Status DatabaseSink::Open() {
     backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
   }
   spill_waiting_ = spill_ && !spill_->empty();
-  rows_in_spill_ = spill_ ? spill_->rows() : 0;
+  metrics_.rows_in_spill = spill_ ? spill_->rows() : 0;
   // Up to 16 flushes (about 3 s of at-least-once writes) may wait: a commit the server is slow
   // to fsync does not hold up the pipeline, and memory stays bounded.
   delivery_ = std::make_unique<DeliveryThread>(16);
   return Status::OK();
 }
 
-Status DatabaseSink::WriteWithPositions(const Batch& batch, const RecordPositions* positions) {
+Status DatabaseSink::Write(const Batch& batch, const RecordPositions* positions) {
   const size_t live = batch.num_live_rows();
   if (live > 0 && pending_records_.complete) {
     if (positions == nullptr ||
@@ -111,18 +128,10 @@ Status DatabaseSink::WriteWithPositions(const Batch& batch, const RecordPosition
       }
     }
   }
-  return Write(batch);
-}
-
-Status DatabaseSink::Write(const Batch& batch) {
-  if (batch.num_live_rows() > 0 && pending_records_.records.size() < pending_rows_ + batch.num_live_rows()) {
-    pending_records_.complete = false;  // rows without their records (Write called directly)
-    pending_records_.records.clear();
-  }
   if (pending_rows_ == 0) pending_since_ = Clock::now();
   size_t n = writer_->AppendRows(batch, pending_);
   pending_rows_ += n;
-  rows_written_ += n;
+  CountWritten(n);
   // At-least-once, rows become visible in small transactions between checkpoints: a short
   // wait for readers, and the pipeline does not wait for them.
   if (!exactly_once_ && pending_rows_ > 0 &&
@@ -142,52 +151,40 @@ Status DatabaseSink::SubmitPending(std::optional<SourceOffsets> progress) {
        records = std::exchange(pending_records_, {})]() mutable {
         Status s = Deliver(std::move(data), rows, progress ? &*progress : nullptr, &records);
         spill_waiting_ = spill_ && !spill_->empty();
-        rows_in_spill_ = spill_ ? spill_->rows() : 0;
+        metrics_.rows_in_spill = spill_ ? spill_->rows() : 0;
         return s;
       });
 }
 
-Status DatabaseSink::Commit() {
+Status DatabaseSink::CommitEpoch(uint64_t epoch, const SourceOffsets& positions) {
   if (!delivery_) return Status::OK();
-  if (pending_rows_ > 0 || spill_waiting_) SLUICE_RETURN_NOT_OK(SubmitPending(std::nullopt));
-  return delivery_->WaitIdle();
-}
-
-Status DatabaseSink::StartCommit() {
-  if (!delivery_) return Status::OK();
-  if (pending_rows_ > 0 || spill_waiting_) SLUICE_RETURN_NOT_OK(SubmitPending(std::nullopt));
-  commit_ticket_ = delivery_->submitted();
-  return Status::OK();
-}
-
-Status DatabaseSink::StartCommitWithProgress(const SourceOffsets& next_offsets) {
-  if (!delivery_) return Status::OK();
-  if (pending_rows_ > 0 || committed_progress_ != next_offsets || spill_waiting_) {
-    SLUICE_RETURN_NOT_OK(SubmitPending(next_offsets));
-    progress_in_flight_ = next_offsets;
+  if (!exactly_once_) {
+    if (pending_rows_ > 0 || spill_waiting_) SLUICE_RETURN_NOT_OK(SubmitPending(std::nullopt));
+    epochs_.push_back({epoch, delivery_->submitted(), std::nullopt});
+    return Status::OK();
   }
-  commit_ticket_ = delivery_->submitted();
+  // The progress row moves with every epoch that covers new positions, rows or not.
+  const std::optional<SourceOffsets>& latest =
+      epochs_.empty() || !epochs_.back().progress ? committed_progress_ : epochs_.back().progress;
+  std::optional<SourceOffsets> progress;
+  if (pending_rows_ > 0 || latest != positions || spill_waiting_) {
+    SLUICE_RETURN_NOT_OK(SubmitPending(positions));
+    progress = positions;
+  }
+  epochs_.push_back({epoch, delivery_->submitted(), std::move(progress)});
   return Status::OK();
 }
 
-Result<bool> DatabaseSink::CommitDone() {
+Result<bool> DatabaseSink::AwaitEpoch(uint64_t epoch, std::chrono::milliseconds max_wait) {
   if (!delivery_) return true;
-  SLUICE_RETURN_NOT_OK(delivery_->error());
-  if (delivery_->finished() < commit_ticket_) return false;
-  if (progress_in_flight_) committed_progress_ = std::move(progress_in_flight_);
-  progress_in_flight_.reset();
-  return true;
-}
-
-Status DatabaseSink::CommitWithProgress(const SourceOffsets& next_offsets) {
-  if (!delivery_) return Status::OK();
-  if (pending_rows_ == 0 && committed_progress_ == next_offsets && !spill_waiting_) {
-    return delivery_->WaitIdle();
+  while (!epochs_.empty() && epochs_.front().epoch <= epoch) {
+    SLUICE_ASSIGN_OR_RETURN(bool done, delivery_->WaitFinished(epochs_.front().ticket, max_wait));
+    if (!done) return false;
+    if (epochs_.front().progress) committed_progress_ = std::move(*epochs_.front().progress);
+    epochs_.pop_front();
   }
-  SLUICE_RETURN_NOT_OK(SubmitPending(next_offsets));
-  SLUICE_RETURN_NOT_OK(delivery_->WaitIdle());
-  committed_progress_ = next_offsets;
-  return Status::OK();
+  SLUICE_RETURN_NOT_OK(delivery_->error());
+  return true;
 }
 
 Status DatabaseSink::Deliver(std::string data, uint64_t rows, const SourceOffsets* progress,
@@ -234,8 +231,25 @@ Status DatabaseSink::Deliver(std::string data, uint64_t rows, const SourceOffset
   const auto deadline = Clock::now() + std::chrono::milliseconds(retry_timeout_ms_);
   auto backoff = std::chrono::milliseconds(100);
   bool warned = false;
+  // A connection lost during COMMIT leaves it unknown whether the transaction went through.
+  // With progress in it, the stored progress says: found there, it did, and sending it again
+  // would store its rows twice.
+  bool maybe_committed = false;
   while (true) {
-    Status s = writer_->Transaction(data, progress);
+    Status s;
+    if (maybe_committed) {
+      auto stored = writer_->ReadProgress();
+      if (stored.ok() && Covers(*stored, *progress) && *progress != delivered_progress_) {
+        delivered_progress_ = *progress;
+        spdlog::info("sink '{}': the transaction interrupted at its commit had gone through", table_);
+        return Status::OK();
+      }
+      s = stored.ok() ? Status::OK() : stored.status();
+      if (s.ok()) maybe_committed = false;
+    }
+    if (s.ok()) s = writer_->Transaction(data, progress);
+    if (s.ok() && progress) delivered_progress_ = *progress;
+    if (!s.ok() && progress && s.code() == StatusCode::kUnavailable) maybe_committed = true;
     if (s.ok()) {
       if (warned) {
         spdlog::info("sink '{}': {} answers again; {} rows delivered", table_, writer_->database(),
@@ -277,7 +291,7 @@ Status DatabaseSink::SpillWaitingForSpace(std::string_view data, uint64_t rows,
   while (true) {
     Status s = spill_->Append(data, rows, progress ? *progress : none);
     if (s.ok()) {
-      rows_spilled_ += rows;
+      metrics_.rows_spilled += rows;
       if (warned) spdlog::info("sink '{}': {} rows spilled, the disk has room again", table_, rows);
       return s;
     }
@@ -323,15 +337,7 @@ Status DatabaseSink::DrainSpill() {
         next_drain_attempt_ = Clock::now() + std::chrono::seconds(1);
         return Status::OK();
       }
-      done = true;
-      for (const auto& [origin, partitions] : front.progress) {
-        for (const auto& [partition, offset] : partitions) {
-          auto o = stored->find(origin);
-          if (o == stored->end() || !o->second.count(partition) || o->second.at(partition) < offset) {
-            done = false;
-          }
-        }
-      }
+      done = Covers(*stored, front.progress);
     }
     if (!done) {
       SLUICE_ASSIGN_OR_RETURN(std::string data, spill_->ReadFront());
@@ -341,7 +347,8 @@ Status DatabaseSink::DrainSpill() {
         next_drain_attempt_ = Clock::now() + std::chrono::seconds(1);
         return Status::OK();
       }
-      rows_replayed_ += front.rows;
+      if (!front.progress.empty()) delivered_progress_ = front.progress;
+      metrics_.rows_replayed += front.rows;
       spdlog::info("sink '{}': replayed {} spilled rows from {} ({} batches left)", table_,
                    front.rows, spill_dir_, spill_->segments().size() - 1);
     }
@@ -376,11 +383,12 @@ Status DatabaseSink::FindRefusedRows(std::string_view data, const PendingRecords
                             first_partition, first_offset, refused->front().second));
 }
 
-Result<SourceOffsets> DatabaseSink::RecoverProgress(const std::vector<std::string>&) {
+Result<SourceOffsets> DatabaseSink::RecoverPositions(const std::vector<std::string>&) {
   SLUICE_ASSIGN_OR_RETURN(SourceOffsets progress, writer_->ReadProgress());
   // Spilled batches are durable here even though the server does not have them yet.
   if (spill_) MergeMax(progress, spill_->Progress());
   committed_progress_ = progress;
+  delivered_progress_ = progress;
   return progress;
 }
 
@@ -396,21 +404,11 @@ Result<uint64_t> DatabaseSink::ReplaySpilled() {
   SLUICE_RETURN_NOT_OK(delivery_->Submit([this] {
     next_drain_attempt_ = {};
     Status s = DrainSpill();
-    rows_in_spill_ = spill_->rows();
+    metrics_.rows_in_spill = spill_->rows();
     return s;
   }));
   SLUICE_RETURN_NOT_OK(delivery_->WaitIdle());
   return spill_->rows();
-}
-
-std::string DatabaseSink::Counters() const {
-  if (rows_spilled_ == 0 && rows_replayed_ == 0 && !spill_waiting_) return {};
-  std::string text =
-      fmt::format("{} rows spilled, {} replayed", rows_spilled_.load(), rows_replayed_.load());
-  if (spill_waiting_ && spill_) {
-    text += fmt::format(", {} rows still in {}", rows_in_spill_.load(), spill_dir_);
-  }
-  return text;
 }
 
 }  // namespace sluice

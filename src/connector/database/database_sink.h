@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <set>
@@ -47,27 +48,17 @@ class DatabaseSink final : public Sink {
                                             std::unique_ptr<TableWriter> writer);
 
   Status Open() override;
+  Result<SourceOffsets> RecoverPositions(const std::vector<std::string>& origins) override;
   void FindUnwritableRows(const Batch& batch, std::vector<RowReject>& out) override;
-  Status Write(const Batch& batch) override;
-  Status WriteWithPositions(const Batch& batch, const RecordPositions* positions) override;
-  Status Commit() override;
-  Status StartCommit() override;
-  Result<bool> CommitDone() override;
+  using Sink::Write;
+  Status Write(const Batch& batch, const RecordPositions* positions) override;
   Status Close() override;
   std::string Describe() const override;
-  uint64_t rows_written() const override { return rows_written_; }
-  std::string Counters() const override;
   Result<uint64_t> ReplaySpilled() override;
 
-  bool exactly_once() const override { return exactly_once_; }
-  bool accepts_updates() const override { return writer_->upserts(); }
-  Status CommitWithProgress(const SourceOffsets& next_offsets) override;
-  Status StartCommitWithProgress(const SourceOffsets& next_offsets) override;
-  bool commits_in_background() const override { return true; }
-  Result<SourceOffsets> RecoverProgress(const std::vector<std::string>& origins) override;
-
-  uint64_t rows_spilled() const { return rows_spilled_.load(); }
-  uint64_t rows_replayed() const { return rows_replayed_.load(); }
+ protected:
+  Status CommitEpoch(uint64_t epoch, const SourceOffsets& positions) override;
+  Result<bool> AwaitEpoch(uint64_t epoch, std::chrono::milliseconds max_wait) override;
 
  private:
   // The source record of each pending line, so that lines the server refuses can be named.
@@ -112,16 +103,20 @@ class DatabaseSink final : public Sink {
   uint64_t pending_rows_ = 0;
   PendingRecords pending_records_;
   std::optional<SourceOffsets> committed_progress_;
-  uint64_t rows_written_ = 0;
-  std::atomic<uint64_t> rows_spilled_{0};
-  std::atomic<uint64_t> rows_replayed_{0};
+  // The progress of the last transaction known to have committed (delivery thread only).
+  SourceOffsets delivered_progress_;
   std::atomic<bool> spill_waiting_{false};  // the spill folder holds batches
-  std::atomic<uint64_t> rows_in_spill_{0};   // set by the delivery thread, read by Counters
   // Everything after Open that talks to the server or the spill folder runs here; declared
   // last so it stops (running what is queued) before the members it uses go away.
   std::unique_ptr<DeliveryThread> delivery_;
-  uint64_t commit_ticket_ = 0;  // StartCommit: jobs that must have run
-  std::optional<SourceOffsets> progress_in_flight_;  // committed once the ticket is done
+  // Epochs handed to delivery and not yet awaited: done once `ticket` jobs have run; the
+  // progress they commit (exactly-once) is then the committed one.
+  struct EpochInFlight {
+    uint64_t epoch;
+    uint64_t ticket;
+    std::optional<SourceOffsets> progress;
+  };
+  std::deque<EpochInFlight> epochs_;
 };
 
 }  // namespace sluice

@@ -180,7 +180,7 @@ Status FilesystemSink::FinishFile() {
   return Status::OK();
 }
 
-Status FilesystemSink::Write(const Batch& batch) {
+Status FilesystemSink::Write(const Batch& batch, const RecordPositions* /*positions*/) {
   if (!opened_) return Status::Internal("table '{}': filesystem sink written before Open", table_);
   if (failed_) return Status::Invalid("table '{}': an earlier write failed", table_);
   Status status = WriteRows(batch);
@@ -204,7 +204,7 @@ Status FilesystemSink::WriteRows(const Batch& batch) {
       buffer_.push_back('\n');
     }
     file_bytes_ += static_cast<int64_t>(buffer_.size() - before);
-    ++rows_written_;
+    CountWritten(1);
     if (roll_size_ && file_bytes_ >= *roll_size_) {
       SLUICE_RETURN_NOT_OK(FinishFile());
     } else if (buffer_.size() >= kFlushBytes) {
@@ -214,7 +214,7 @@ Status FilesystemSink::WriteRows(const Batch& batch) {
   return Status::OK();
 }
 
-Status FilesystemSink::Commit() {
+Status FilesystemSink::CommitEpoch(uint64_t /*epoch*/, const SourceOffsets& /*positions*/) {
   if (failed_) {
     return Status::Invalid("table '{}': not committing: an earlier write failed", table_);
   }

@@ -13,7 +13,7 @@
 namespace sluice {
 
 // Writes rows as files in a directory, committed atomically: rows go to hidden in-progress files
-// '.part-<epoch>-<n>.inprogress'; Commit() fsyncs them and renames each to
+// '.part-<epoch>-<n>.inprogress'; the epoch's commit fsyncs them and renames each to
 // 'part-<epoch>-<n>.<json|csv>' (then fsyncs the directory), so a reader listing the directory
 // sees whole files only. <epoch> counts commits, starting after the highest epoch already in the
 // directory so a restarted job never overwrites committed files; <n> numbers the files of one
@@ -34,11 +34,13 @@ class FilesystemSink final : public Sink {
   ~FilesystemSink() override;
 
   Status Open() override;
-  Status Write(const Batch& batch) override;
-  Status Commit() override;
+  using Sink::Write;
+  Status Write(const Batch& batch, const RecordPositions* positions) override;
   Status Close() override;
   std::string Describe() const override;
-  uint64_t rows_written() const override { return rows_written_; }
+
+ protected:
+  Status CommitEpoch(uint64_t epoch, const SourceOffsets& positions) override;
 
  private:
   struct PendingFile {
@@ -69,7 +71,6 @@ class FilesystemSink final : public Sink {
   int64_t file_bytes_ = 0;
   std::string buffer_;
   std::vector<PendingFile> pending_;
-  uint64_t rows_written_ = 0;
   bool opened_ = false;
   // A write failed: the in-progress files may hold part of a batch, so they are never committed.
   bool failed_ = false;

@@ -170,6 +170,9 @@ Result<std::unique_ptr<Sink>> KafkaSink::Make(const ConnectorOptions& options,
   SLUICE_ASSIGN_OR_RETURN(s->guarantee_,
                           options.GetEnum("sink.delivery-guarantee", "at-least-once",
                                           {"at-least-once", "exactly-once", "none"}));
+  s->capabilities_ = {.exactly_once = s->guarantee_ == "exactly-once",
+                      .accepts_updates = true,
+                      .commits_in_background = s->guarantee_ == "at-least-once"};
   std::string pipeline = options.pipeline_name().empty() ? "sluice" : options.pipeline_name();
   s->startup_timeout_ms_ = options.startup_timeout_ms();
   s->transactional_id_ = options.GetString("sink.transactional-id-prefix",
@@ -417,7 +420,7 @@ void KafkaSink::FindUnwritableRows(const Batch& batch, std::vector<RowReject>& o
   NormalizeRejects(out);
 }
 
-Status KafkaSink::Write(const Batch& batch) {
+Status KafkaSink::Write(const Batch& batch, const RecordPositions* /*positions*/) {
   const size_t live = batch.num_live_rows();
   const SelectionVector& selection = batch.selection();
   std::vector<const Vector*> key_columns;
@@ -468,7 +471,7 @@ Status KafkaSink::Write(const Batch& batch) {
     }
     SLUICE_RETURN_NOT_OK(ProduceBatch(count));
   }
-  rows_written_ += live;
+  CountWritten(live);
   unflushed_ += live;
   rd_kafka_poll(producer_.get(), 0);  // delivery reports
   return DeliveryFailure();
@@ -510,28 +513,46 @@ Status KafkaSink::Flush() {
   return DeliveryFailure();
 }
 
-Status KafkaSink::Commit() {
+Status KafkaSink::CommitEpoch(uint64_t epoch, const SourceOffsets& positions) {
   if (!producer_) return Status::OK();
-  if (exactly_once()) return CommitWithProgress(committed_progress_);
-  if (unflushed_ == 0 || guarantee_ == "none") return DeliveryFailure();
-  SLUICE_RETURN_NOT_OK(Flush());
-  unflushed_ = 0;
-  return Status::OK();
-}
-
-Status KafkaSink::StartCommit() {
-  if (!producer_ || exactly_once()) return Commit();
-  commit_target_ = next_sequence_;
+  if (exactly_once()) return CommitWithProgress(positions);
+  if (guarantee_ == "none") return DeliveryFailure();
+  // Done once the broker has acknowledged every message produced so far; the pipeline keeps
+  // producing meanwhile.
+  epoch_ends_.emplace_back(epoch, next_sequence_);
   unflushed_ = 0;
   rd_kafka_poll(producer_.get(), 0);
   return DeliveryFailure();
 }
 
-Result<bool> KafkaSink::CommitDone() {
+Result<bool> KafkaSink::AwaitEpoch(uint64_t epoch, std::chrono::milliseconds max_wait) {
   if (!producer_ || exactly_once() || guarantee_ == "none") return true;
-  rd_kafka_poll(producer_.get(), 0);  // serves delivery reports
-  SLUICE_RETURN_NOT_OK(DeliveryFailure());
-  return reported_below_ >= commit_target_;
+  uint64_t target = 0;
+  while (!epoch_ends_.empty() && epoch_ends_.front().first <= epoch) {
+    target = epoch_ends_.front().second;
+    epoch_ends_.pop_front();
+  }
+  if (target > 0) awaited_target_ = std::max(awaited_target_, target);
+  // Delivery reports are served on this thread: rd_kafka_poll blocks until one arrives.
+  const auto deadline = Clock::now() + max_wait;
+  while (true) {
+    rd_kafka_poll(producer_.get(), 0);
+    SLUICE_RETURN_NOT_OK(DeliveryFailure());
+    if (reported_below_ >= awaited_target_) {
+      stop_deadline_.reset();
+      return true;
+    }
+    // A stop waits kStopGrace at most: what is not acknowledged is not committed, so the
+    // next run reads it again.
+    if (StopRequested()) {
+      if (!stop_deadline_) stop_deadline_ = Clock::now() + kStopGrace;
+      if (Clock::now() >= *stop_deadline_) return StoppedWhileQueueFull();
+    }
+    const auto now = Clock::now();
+    if (now >= deadline) return false;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+    rd_kafka_poll(producer_.get(), static_cast<int>(std::min<int64_t>(left.count() + 1, 100)));
+  }
 }
 
 Status KafkaSink::CommitWithProgress(const SourceOffsets& next_offsets) {
@@ -579,7 +600,7 @@ Status KafkaSink::BeginTransaction() {
   return Status::OK();
 }
 
-Result<SourceOffsets> KafkaSink::RecoverProgress(const std::vector<std::string>& origins) {
+Result<SourceOffsets> KafkaSink::RecoverPositions(const std::vector<std::string>& origins) {
   SourceOffsets progress;
   if (origins.empty()) return progress;
   SLUICE_ASSIGN_OR_RETURN(

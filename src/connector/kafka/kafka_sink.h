@@ -1,6 +1,8 @@
 #pragma once
 
+#include <chrono>
 #include <deque>
+#include <optional>
 #include <map>
 #include <memory>
 #include <string>
@@ -44,20 +46,18 @@ class KafkaSink final : public Sink {
   // 'message.max.bytes' (librdkafka's default 1,000,000; the broker's limit is usually higher).
   void FindUnwritableRows(const Batch& batch, std::vector<RowReject>& out) override;
   std::optional<size_t> max_record_bytes() const override;
-  Status Write(const Batch& batch) override;
-  Status Commit() override;
+  using Sink::Write;
+  Status Write(const Batch& batch, const RecordPositions* positions) override;
   Status Close() override;
   std::string Describe() const override;
-  uint64_t rows_written() const override { return rows_written_; }
+  Result<SourceOffsets> RecoverPositions(const std::vector<std::string>& origins) override;
 
-  bool exactly_once() const override { return guarantee_ == "exactly-once"; }
-  bool accepts_updates() const override { return true; }
-  Status CommitWithProgress(const SourceOffsets& next_offsets) override;
-  // At-least-once: a checkpoint notes the last message produced and is done once the broker
-  // has acknowledged every message up to it; the pipeline keeps producing meanwhile.
-  Status StartCommit() override;
-  Result<bool> CommitDone() override;
-  Result<SourceOffsets> RecoverProgress(const std::vector<std::string>& origins) override;
+ protected:
+  // Exactly-once: the epoch's transaction commits with the source offsets (synchronous).
+  // At-least-once: the epoch notes the last message produced and is durable once the broker
+  // has acknowledged every message up to it.
+  Status CommitEpoch(uint64_t epoch, const SourceOffsets& positions) override;
+  Result<bool> AwaitEpoch(uint64_t epoch, std::chrono::milliseconds max_wait) override;
 
  private:
   KafkaSink() = default;
@@ -67,6 +67,7 @@ class KafkaSink final : public Sink {
   // One message, waiting while the local queue is full.
   Status ProduceOne(rd_kafka_message_t& message);
   Status Flush();
+  Status CommitWithProgress(const SourceOffsets& next_offsets);
   Status BeginTransaction();
   Status StoppedWhileQueueFull();
   Status DeliveryFailure();
@@ -90,7 +91,6 @@ class KafkaSink final : public Sink {
   uint64_t unflushed_ = 0;  // messages produced since the last commit
   SourceOffsets committed_progress_;
   bool has_committed_progress_ = false;
-  uint64_t rows_written_ = 0;
   uint64_t failed_ = 0;
   std::string first_failure_;
   rd_kafka_resp_err_t first_failure_code_ = RD_KAFKA_RESP_ERR_NO_ERROR;
@@ -99,7 +99,10 @@ class KafkaSink final : public Sink {
   uint64_t next_sequence_ = 0;
   uint64_t reported_below_ = 0;
   std::deque<uint8_t> reported_;  // from reported_below_ on: reported yet?
-  uint64_t commit_target_ = 0;    // StartCommit: messages below this must be reported
+  // At-least-once epochs not yet awaited: (epoch, messages below this must be reported).
+  std::deque<std::pair<uint64_t, uint64_t>> epoch_ends_;
+  uint64_t awaited_target_ = 0;
+  std::optional<std::chrono::steady_clock::time_point> stop_deadline_;
   int64_t max_queued_messages_ = 100000;  // the producer's queue.buffering.max.messages
   int64_t max_message_bytes_ = 1000000;   // the producer's message.max.bytes
   std::string size_scratch_;              // FindUnwritableRows: one row encoded

@@ -140,6 +140,11 @@ Status MysqlConnection::Failure(std::string_view what) {
     case ER_LOCK_DEADLOCK:
     case ER_LOCK_WAIT_TIMEOUT:
     case ER_SERVER_SHUTDOWN:
+    case ER_CONNECTION_KILLED:   // KILL CONNECTION from an operator, a proxy failing over
+    case ER_QUERY_INTERRUPTED:   // KILL QUERY
+    case ER_STATEMENT_TIMEOUT:   // max_statement_time
+    case ER_CON_COUNT_ERROR:     // too many connections, for now
+    case 4031:                   // MySQL 8: disconnected by the server for inactivity
       Disconnect();
       return Status::Unavailable("{}", text);
     case ER_BAD_NULL_ERROR:

@@ -47,6 +47,7 @@ Result<std::unique_ptr<Sink>> PrintSink::Make(const ConnectorOptions& options,
                 "json.ignore-null-fields", "json.timestamp-format.standard"}));
   std::unique_ptr<PrintSink> s(new PrintSink());
   s->schema_ = schema;
+  s->capabilities_.accepts_updates = true;
   s->table_ = options.table_name();
   // (A Result rather than SLUICE_ASSIGN_OR_RETURN: GCC 12 reports a false maybe-uninitialized.)
   Result<std::string> format = options.GetEnum("format", "table", {"table", "json"});
@@ -94,7 +95,7 @@ void PrintSink::AppendLine(std::string_view line, std::string& text) const {
   text.push_back('\n');
 }
 
-Status PrintSink::Write(const Batch& batch) {
+Status PrintSink::Write(const Batch& batch, const RecordPositions* /*positions*/) {
   if (out_ == nullptr) {
     return Status::Internal("table '{}': print sink written before Open", table_);
   }
@@ -117,7 +118,7 @@ Status PrintSink::Write(const Batch& batch) {
     }
     ++batch_rows_;
   }
-  rows_written_ += live;
+  CountWritten(live);
   return Status::OK();
 }
 
@@ -157,7 +158,7 @@ void PrintSink::RenderTable(std::string& text) const {
   AppendLine("", text);
 }
 
-Status PrintSink::Commit() {
+Status PrintSink::CommitEpoch(uint64_t /*epoch*/, const SourceOffsets& /*positions*/) {
   if (batch_rows_ == 0) return Status::OK();
   std::string text;
   if (json_) {

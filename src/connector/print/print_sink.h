@@ -43,12 +43,13 @@ class PrintSink final : public Sink {
                                             std::ostream* out = nullptr);
 
   Status Open() override;
-  Status Write(const Batch& batch) override;
-  Status Commit() override;
+  using Sink::Write;
+  Status Write(const Batch& batch, const RecordPositions* positions) override;
   Status Close() override;
   std::string Describe() const override;
-  uint64_t rows_written() const override { return rows_written_; }
-  bool accepts_updates() const override { return true; }
+
+ protected:
+  Status CommitEpoch(uint64_t epoch, const SourceOffsets& positions) override;
 
  private:
   PrintSink() = default;
@@ -74,7 +75,6 @@ class PrintSink final : public Sink {
   std::string pending_;
   std::string line_;
   int64_t batch_number_ = 0;
-  uint64_t rows_written_ = 0;
 };
 
 }  // namespace sluice

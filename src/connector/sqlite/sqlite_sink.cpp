@@ -69,6 +69,7 @@ Result<std::unique_ptr<Sink>> SqliteSink::Make(const ConnectorOptions& options,
     }
   }
   s->schema_ = schema;
+  s->capabilities_.accepts_updates = !schema.primary_key().empty();
   JsonEncodeOptions json;
   json.timestamp_format = JsonTimestampFormat::kSql;  // the same form as TIMESTAMP columns
   s->json_ = std::make_unique<JsonEncoder>(schema, json);
@@ -125,7 +126,7 @@ Status SqliteSink::Open() {
   return Status::OK();
 }
 
-Status SqliteSink::Write(const Batch& batch) {
+Status SqliteSink::Write(const Batch& batch, const RecordPositions* /*positions*/) {
   if (insert_ == nullptr) {
     return Status::Internal("table '{}': sqlite sink written before Open", table_);
   }
@@ -205,12 +206,12 @@ Status SqliteSink::WriteRows(const Batch& batch) {
     if (rc != SQLITE_DONE) {
       return Error(fmt::format("inserting row {} of the batch", row));
     }
-    ++rows_written_;
+    CountWritten(1);
   }
   return Status::OK();
 }
 
-Status SqliteSink::Commit() {
+Status SqliteSink::CommitEpoch(uint64_t /*epoch*/, const SourceOffsets& /*positions*/) {
   if (!database_) return Status::OK();
   return database_->Commit().WithContext("table '" + table_ + "'");
 }

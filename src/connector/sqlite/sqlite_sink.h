@@ -15,8 +15,8 @@ struct sqlite3_stmt;
 namespace sluice {
 
 // Writes rows into a table of an SQLite database file. Everything written between two commits
-// is one transaction (BEGIN at the first write, COMMIT at Commit()), so a commit is atomic and a
-// crash or a Close() without Commit() leaves the table as of the last commit. Sinks writing to
+// is one transaction (BEGIN at the first write, COMMIT at the end of each epoch), so a commit is atomic and a
+// crash or a Close() before the epoch commits leaves the table as of the last commit. Sinks writing to
 // the same file share its connection and transaction (SqliteDatabase). Rows are inserted
 // with one prepared statement; with a PRIMARY KEY in the schema it is INSERT OR REPLACE, an
 // upsert by that key.
@@ -37,15 +37,16 @@ class SqliteSink final : public Sink {
   ~SqliteSink() override;
 
   Status Open() override;
-  Status Write(const Batch& batch) override;
-  Status Commit() override;
+  using Sink::Write;
+  Status Write(const Batch& batch, const RecordPositions* positions) override;
   Status Close() override;
   std::string Describe() const override;
-  uint64_t rows_written() const override { return rows_written_; }
-  bool accepts_updates() const override { return !schema_.primary_key().empty(); }
 
   // The CREATE TABLE statement the sink issues (public for tests and `explain`).
   std::string CreateTableSql() const;
+
+ protected:
+  Status CommitEpoch(uint64_t epoch, const SourceOffsets& positions) override;
 
  private:
   SqliteSink() = default;
@@ -64,7 +65,6 @@ class SqliteSink final : public Sink {
   sqlite3* db_ = nullptr;  // database_'s handle
   sqlite3_stmt* insert_ = nullptr;
   std::vector<std::string> scratch_;  // per column: text bound to the statement
-  uint64_t rows_written_ = 0;
 };
 
 }  // namespace sluice
