@@ -164,10 +164,12 @@ Status DatabaseSink::CommitEpoch(uint64_t epoch, const SourceOffsets& positions)
     return Status::OK();
   }
   // The progress row moves with every epoch that covers new positions, rows or not.
-  const std::optional<SourceOffsets>& latest =
-      epochs_.empty() || !epochs_.back().progress ? committed_progress_ : epochs_.back().progress;
+  const std::optional<SourceOffsets>* latest = &committed_progress_;
+  for (const auto& e : epochs_) {
+    if (e.progress) latest = &e.progress;
+  }
   std::optional<SourceOffsets> progress;
-  if (pending_rows_ > 0 || latest != positions || spill_waiting_) {
+  if (pending_rows_ > 0 || *latest != positions || spill_waiting_) {
     SLUICE_RETURN_NOT_OK(SubmitPending(positions));
     progress = positions;
   }

@@ -33,7 +33,11 @@ namespace sluice {
 // 'sink.retry.timeout'; past that the encoded rows go to a local spill folder (fsynced, with a
 // manifest) and the pipeline keeps going; spilled batches are replayed in order, each in its own
 // transaction with its offsets, as soon as the server answers again. When the spill folder or
-// its disk is full the sink waits, which pauses the source. Rows the database refuses at commit
+// its disk is full the sink waits, which pauses the source. A connection lost during an
+// exactly-once COMMIT is settled by reading the stored progress before sending the transaction
+// again (it went through if the progress moved to its positions); a transaction whose positions
+// equal the previous one's (rows emitted by a timer, no new records) cannot be told apart that
+// way and is sent again, which an upsert table absorbs. Rows the database refuses at commit
 // are found (TableWriter::ProbeLines) and named in RejectedRecords, so the pipeline's replay
 // dead-letters them. Other errors retrying cannot fix (a missing column) stop the pipeline with
 // the server's message.
