@@ -21,8 +21,8 @@ int main(int argc, char** argv) {
   CLI::App app{
       "sluice — streaming SQL over Kafka, as one native binary.\n"
       "Runs a pipeline written in one SQL file: Kafka, files and generators in; Kafka,\n"
-      "PostgreSQL, MySQL/MariaDB, SQLite, JSON-lines/CSV files and the console out, with dead\n"
-      "letters and exactly-once delivery (Cassandra and Parquet sinks are planned).\n"
+      "PostgreSQL, MySQL/MariaDB, SQLite, Parquet/JSON-lines/CSV files and the console out,\n"
+      "with dead letters and exactly-once delivery (a Cassandra sink is planned).\n"
       "Exit codes: 0 done or stopped by Ctrl-C/SIGTERM, 1 runtime failure, 2 mistake in the file.",
       "sluice"};
   app.require_subcommand(1);

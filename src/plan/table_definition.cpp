@@ -44,10 +44,12 @@ Result<TableDefinition> DefineTable(const sql::SourceText& source, const sql::Cr
   }
   table.connector = connector->value;
   table.format = connector_options.count("format") ? connector_options["format"] : "json";
-  if (table.format != "json" && table.format != "raw" && table.format != "csv") {
+  if (table.format != "json" && table.format != "raw" && table.format != "csv" &&
+      table.format != "parquet") {
     const sql::TableOption* f = FindOption(ddl, "format");
     return source.Error(f->value_location,
-                        fmt::format("unknown format '{}': expected 'json', 'csv' or 'raw'", table.format));
+                        fmt::format("unknown format '{}': expected 'json', 'csv', 'parquet' or 'raw'",
+                                    table.format));
   }
 
   if (const sql::TableOption* errors = FindOption(ddl, "errors")) {

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -64,12 +65,47 @@ Result<std::unique_ptr<Sink>> FilesystemSink::Make(const ConnectorOptions& optio
   SLUICE_RETURN_NOT_OK(options.CheckKnown(
       "filesystem",
       {"path", "format", "csv.header", "csv.delimiter", "json.ignore-null-fields",
-       "json.timestamp-format.standard", "sink.rolling-policy.file-size"}));
+       "json.timestamp-format.standard", "sink.rolling-policy.file-size", "parquet.compression",
+       "parquet.compression.level", "parquet.block.size", "parquet.page.size",
+       "parquet.enable.dictionary"}));
   std::unique_ptr<FilesystemSink> s(new FilesystemSink());
   s->table_ = options.table_name();
   SLUICE_ASSIGN_OR_RETURN(s->directory_, options.GetRequired("path"));
-  SLUICE_ASSIGN_OR_RETURN(std::string format, options.GetEnum("format", "json", {"json", "csv"}));
+  SLUICE_ASSIGN_OR_RETURN(std::string format,
+                          options.GetEnum("format", "json", {"json", "csv", "parquet"}));
   s->csv_ = format == "csv";
+  s->parquet_ = format == "parquet";
+  if (s->parquet_) {
+    SLUICE_RETURN_NOT_OK(parquet::MakeParquetSchema(schema).status().WithContext(
+        "table '" + s->table_ + "' ('format' = 'parquet')"));
+    s->schema_ = schema;
+    parquet::ParquetWriterOptions& p = s->parquet_options_;
+    SLUICE_ASSIGN_OR_RETURN(std::string codec,
+                            options.GetEnum("parquet.compression", "snappy",
+                                            {"snappy", "zstd", "uncompressed", "none"}));
+    p.columns.compression = codec == "snappy" ? parquet::Compression::kSnappy
+                            : codec == "zstd" ? parquet::Compression::kZstd
+                                              : parquet::Compression::kUncompressed;
+    SLUICE_ASSIGN_OR_RETURN(int64_t level, options.GetPositiveInt("parquet.compression.level", 3));
+    p.columns.zstd_level = static_cast<int>(std::min<int64_t>(level, 22));
+    SLUICE_ASSIGN_OR_RETURN(p.columns.dictionary, options.GetBool("parquet.enable.dictionary", true));
+    for (auto [key, target, fallback] :
+         {std::tuple{"parquet.block.size", &p.row_group_bytes, size_t{128} << 20},
+          std::tuple{"parquet.page.size", &p.columns.page_bytes, size_t{1} << 20}}) {
+      const std::string text = options.GetString(key, "");
+      if (text.empty()) {
+        *target = fallback;
+        continue;
+      }
+      auto bytes = ParseMemorySize(text);
+      if (!bytes) {
+        return Status::Invalid("table '{}': option '{}' expects a size such as '128MB', '1mb' "
+                               "or a number of bytes, found '{}'",
+                               s->table_, key, text);
+      }
+      *target = static_cast<size_t>(*bytes);
+    }
+  }
   SLUICE_ASSIGN_OR_RETURN(s->csv_header_, options.GetBool("csv.header", true));
 
   CsvEncodeOptions csv;
@@ -135,13 +171,22 @@ Status FilesystemSink::Open() {
 Status FilesystemSink::StartFile() {
   const std::string name = fmt::format("part-{}-{}", epoch_, file_index_++);
   current_.in_progress = (fs::path(directory_) / ("." + name + ".inprogress")).string();
-  current_.final_path = (fs::path(directory_) / (name + (csv_ ? ".csv" : ".json"))).string();
+  current_.final_path =
+      (fs::path(directory_) / (name + (parquet_ ? ".parquet" : csv_ ? ".csv" : ".json"))).string();
   fd_ = ::open(current_.in_progress.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) {
     return Status::IOError("table '{}': cannot create '{}': {}", table_, current_.in_progress,
                            strerror(errno));
   }
   file_bytes_ = 0;
+  if (parquet_) {
+    SLUICE_ASSIGN_OR_RETURN(parquet_file_, parquet::ParquetFileWriter::Make(
+                                               schema_, parquet_options_, [this](std::string_view bytes) {
+                                                 buffer_.append(bytes);
+                                                 return buffer_.size() >= kFlushBytes ? FlushBuffer()
+                                                                                      : Status::OK();
+                                               }));
+  }
   if (csv_ && csv_header_) {
     const size_t before = buffer_.size();
     csv_encoder_->AppendHeader(buffer_);
@@ -168,6 +213,10 @@ Status FilesystemSink::FlushBuffer() {
 }
 
 Status FilesystemSink::FinishFile() {
+  if (parquet_file_) {
+    SLUICE_RETURN_NOT_OK(parquet_file_->Finish().WithContext("table '" + table_ + "'"));
+    parquet_file_.reset();
+  }
   SLUICE_RETURN_NOT_OK(FlushBuffer());
   if (::fsync(fd_) != 0) {
     return Status::IOError("table '{}': fsync of '{}': {}", table_, current_.in_progress,
@@ -193,6 +242,17 @@ Status FilesystemSink::Write(const Batch& batch, const RecordPositions* /*positi
 
 Status FilesystemSink::WriteRows(const Batch& batch) {
   const size_t live = batch.num_live_rows();
+  if (parquet_) {
+    // Columns at a time; a file rolls after the batch that takes it past the size.
+    if (live == 0) return Status::OK();
+    if (fd_ < 0) SLUICE_RETURN_NOT_OK(StartFile());
+    SLUICE_RETURN_NOT_OK(parquet_file_->Write(batch).WithContext("table '" + table_ + "'"));
+    CountWritten(live);
+    if (roll_size_ && static_cast<int64_t>(parquet_file_->approximate_size()) >= *roll_size_) {
+      SLUICE_RETURN_NOT_OK(FinishFile());
+    }
+    return Status::OK();
+  }
   const SelectionVector& selection = batch.selection();
   for (size_t i = 0; i < live; ++i) {
     if (fd_ < 0) SLUICE_RETURN_NOT_OK(StartFile());
@@ -235,6 +295,7 @@ Status FilesystemSink::CommitEpoch(uint64_t /*epoch*/, const SourceOffsets& /*po
 }
 
 void FilesystemSink::DiscardUncommitted() {
+  parquet_file_.reset();
   if (fd_ >= 0) {
     ::close(fd_);
     fd_ = -1;
@@ -253,7 +314,8 @@ Status FilesystemSink::Close() {
 }
 
 std::string FilesystemSink::Describe() const {
-  return fmt::format("filesystem(path={}, format={})", directory_, csv_ ? "csv" : "json");
+  return fmt::format("filesystem(path={}, format={})", directory_,
+                     parquet_ ? "parquet" : csv_ ? "csv" : "json");
 }
 
 }  // namespace sluice

@@ -1,0 +1,134 @@
+"""Reads a Parquet file with pyarrow and with DuckDB and compares every row with the JSON lines
+it was written from, interpreted here by the schema (not by sluice): the independent check of
+sluice's Parquet writer.
+
+    parquet_check.py SPEC.json ROWS.jsonl FILE.parquet
+    parquet_check.py SPEC.json ROWS.jsonl FOLDER     every visible *.parquet in it, rows in any order
+
+SPEC.json: {"columns": [{"name": n, "type": t}, ...], "arrow_types": {n: "<pyarrow type text>"},
+            "min_row_groups": k}
+with t one of boolean, int, bigint, double, "decimal(p,s)", string, bytes, date, timestamp,
+{"row": [{"name": .., "type": ..}, ...]} or {"array": t}.
+Prints one JSON object: {"ok": bool, "rows": n, "row_groups": k, "problems": [...]}.
+"""
+import datetime
+import decimal
+import glob
+import json
+import os
+import sys
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def expected_value(value, t):
+    """A JSON value as the column type holds it; timestamps as microseconds since the epoch."""
+    if value is None:
+        return None
+    if isinstance(t, dict) and "row" in t:
+        return {f["name"]: expected_value(value.get(f["name"]), f["type"]) for f in t["row"]}
+    if isinstance(t, dict) and "array" in t:
+        return [expected_value(v, t["array"]) for v in value]
+    if t in ("int", "bigint", "boolean", "string"):
+        return value
+    if t == "double":
+        return float(value)
+    if t == "bytes":
+        return value.encode("utf-8")
+    if t.startswith("decimal("):
+        scale = int(t[len("decimal("):-1].split(",")[1])
+        return decimal.Decimal(str(value)).quantize(decimal.Decimal(1).scaleb(-scale))
+    if t == "date":
+        return datetime.date.fromisoformat(value)
+    if t == "timestamp":
+        text = value.replace(" ", "T")
+        moment = datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.timezone.utc)
+        delta = moment - EPOCH
+        return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+    raise ValueError(f"unknown type {t}")
+
+
+def normalize(value, t):
+    """A value as a reader returned it, in expected_value's form."""
+    if value is None:
+        return None
+    if isinstance(t, dict) and "row" in t:
+        return {f["name"]: normalize(value[f["name"]], f["type"]) for f in t["row"]}
+    if isinstance(t, dict) and "array" in t:
+        return [normalize(v, t["array"]) for v in value]
+    if t == "timestamp":
+        if isinstance(value, datetime.datetime):
+            delta = value - EPOCH
+            return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+        return int(value)
+    if t == "bytes" and isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
+    return value
+
+
+def main():
+    spec = json.load(open(sys.argv[1]))
+    columns = spec["columns"]
+    expected = []
+    with open(sys.argv[2]) as f:
+        for line in f:
+            doc = json.loads(line)
+            expected.append(tuple(expected_value(doc.get(c["name"]), c["type"]) for c in columns))
+    problems = []
+
+    path = sys.argv[3]
+    folder = os.path.isdir(path)
+    # Files a reader lists: hidden (in-progress) ones are not part of the table.
+    files = sorted(glob.glob(os.path.join(path, "*.parquet"))) if folder else [path]
+    if folder and not files:
+        problems.append(f"no Parquet file in {path}")
+    row_groups = sum(pq.ParquetFile(f).metadata.num_row_groups for f in files)
+    if row_groups < spec.get("min_row_groups", 0):
+        problems.append(f"{row_groups} row groups, expected at least {spec['min_row_groups']}")
+    table = pa.concat_tables([pq.read_table(f) for f in files]) if files else None
+    if table is None:
+        print(json.dumps({"ok": False, "rows": len(expected), "files": 0, "problems": problems}))
+        return
+    for c in columns:
+        want = spec["arrow_types"].get(c["name"])
+        got = str(table.schema.field(c["name"]).type)
+        if want and got != want:
+            problems.append(f"column {c['name']}: pyarrow type {got}, expected {want}")
+    # Timestamps as epoch microseconds, the same in both readers.
+    arrays = []
+    for c in columns:
+        column = table.column(c["name"])
+        if c["type"] == "timestamp":
+            column = column.cast(pa.int64())
+        arrays.append(column.to_pylist())
+    by_pyarrow = [tuple(normalize(arrays[i][r], c["type"]) for i, c in enumerate(columns))
+                  for r in range(table.num_rows)]
+
+    con = duckdb.connect()
+    select = ", ".join(
+        f'epoch_us("{c["name"]}")' if c["type"] == "timestamp" else f'"{c["name"]}"' for c in columns)
+    rows = con.execute(f"SELECT {select} FROM read_parquet(?)", [files]).fetchall()
+    by_duckdb = [tuple(normalize(v, c["type"]) for v, c in zip(row, columns)) for row in rows]
+
+    if folder:  # files in any order
+        expected.sort(key=repr)
+        by_pyarrow.sort(key=repr)
+        by_duckdb.sort(key=repr)
+    for reader, got in (("pyarrow", by_pyarrow), ("duckdb", by_duckdb)):
+        if len(got) != len(expected):
+            problems.append(f"{reader}: {len(got)} rows, expected {len(expected)}")
+            continue
+        for r, (g, e) in enumerate(zip(got, expected)):
+            if g != e:
+                problems.append(f"{reader}: row {r} is {g!r}, expected {e!r}")
+                break
+    print(json.dumps({"ok": not problems, "rows": len(expected), "files": len(files),
+                      "row_groups": row_groups, "problems": problems}, default=str))
+
+
+if __name__ == "__main__":
+    main()
