@@ -33,8 +33,8 @@ namespace sluice {
 //   'parquet.compression.level'       zstd's level, default 3
 //   'parquet.block.size'              row group size, default '128MB'
 //   'parquet.page.size'               data page size, default '1MB'
-//   'parquet.enable.dictionary'       'true' (default): text columns dictionary-encoded when
-//                                     their distinct values fit a page
+//   'parquet.enable.dictionary'       'true' (default): text and integer columns
+//                                     dictionary-encoded when their distinct values fit a page
 class FilesystemSink final : public Sink {
  public:
   static Result<std::unique_ptr<Sink>> Make(const ConnectorOptions& options, const Schema& schema);

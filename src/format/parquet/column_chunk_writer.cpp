@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "absl/container/flat_hash_map.h"
 #include "format/parquet/rle_hybrid.h"
@@ -74,16 +75,7 @@ void ColumnChunkWriter::AddValue(const Vector& vector, size_t row, uint16_t repe
       const std::string_view text = vector.data<std::string_view>()[row];
       bytes_.append(text);
       ends_.push_back(static_cast<uint32_t>(bytes_.size()));
-      const size_t k = ends_.size() - 1;
-      if (text.size() > kMaxStatBytes) bytes_stats_ok_ = false;
-      if (!has_minmax_) {
-        min_text_ = max_text_ = k;
-        has_minmax_ = true;
-      } else if (bytes_stats_ok_) {
-        // Unsigned byte order, as Parquet orders BYTE_ARRAY.
-        if (text < Text(min_text_)) min_text_ = k;
-        if (text > Text(max_text_)) max_text_ = k;
-      }
+      // min/max are found at Flush, over the distinct values when there is a dictionary.
       return;
     }
     default:
@@ -96,6 +88,69 @@ void ColumnChunkWriter::AddValue(const Vector& vector, size_t row, uint16_t repe
   } else {
     min_int_ = std::min(min_int_, number);
     max_int_ = std::max(max_int_, number);
+  }
+}
+
+template <typename Stored, typename Source>
+void ColumnChunkWriter::AddFixed(const Vector& vector, const uint32_t* rows, size_t count) {
+  const Source* data = vector.data<Source>();
+  const uint16_t present = static_cast<uint16_t>(leaf_.max_definition);
+  const size_t first = definitions_.size();
+  definitions_.resize(first + count);
+  uint16_t* definitions = definitions_.data() + first;
+  size_t at = fixed_.size();
+  fixed_.resize(at + count * sizeof(Stored));
+  const bool nulls = vector.MayHaveNulls();
+  int64_t lo = has_minmax_ ? min_int_ : std::numeric_limits<int64_t>::max();
+  int64_t hi = has_minmax_ ? max_int_ : std::numeric_limits<int64_t>::min();
+  size_t values = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const uint32_t row = rows[i];
+    if (nulls && vector.IsNull(row)) {
+      definitions[i] = static_cast<uint16_t>(present - 1);
+      continue;
+    }
+    definitions[i] = present;
+    const Stored v = static_cast<Stored>(data[row]);
+    std::memcpy(fixed_.data() + at, &v, sizeof(Stored));
+    at += sizeof(Stored);
+    ++values;
+    if constexpr (!std::is_floating_point_v<Stored>) {
+      lo = std::min<int64_t>(lo, static_cast<int64_t>(v));
+      hi = std::max<int64_t>(hi, static_cast<int64_t>(v));
+    }
+  }
+  fixed_.resize(at);
+  fixed_count_ += values;
+  nulls_ += count - values;
+  if (values > 0 && !std::is_floating_point_v<Stored>) {
+    min_int_ = lo;
+    max_int_ = hi;
+    has_minmax_ = true;
+  }
+}
+
+void ColumnChunkWriter::AddColumn(const Vector& vector, const uint32_t* rows, size_t count) {
+  switch (leaf_.type.id()) {
+    case TypeId::kInt32:
+    case TypeId::kDate:
+      return AddFixed<int32_t, int32_t>(vector, rows, count);
+    case TypeId::kInt64:
+    case TypeId::kTimestamp:
+      return AddFixed<int64_t, int64_t>(vector, rows, count);
+    case TypeId::kDecimal:
+      if (leaf_.physical == PhysicalType::kInt32) return AddFixed<int32_t, int64_t>(vector, rows, count);
+      return AddFixed<int64_t, int64_t>(vector, rows, count);
+    case TypeId::kFloat64:
+      return AddFixed<double, double>(vector, rows, count);
+    default:
+      for (size_t i = 0; i < count; ++i) {
+        if (vector.IsNull(rows[i])) {
+          AddNull(static_cast<uint16_t>(leaf_.max_definition - 1), 0);
+        } else {
+          AddValue(vector, rows[i], 0);
+        }
+      }
   }
 }
 
@@ -168,7 +223,9 @@ void ColumnChunkWriter::EncodeValues(size_t first, size_t end, bool dictionary,
   }
 }
 
-Status ColumnChunkWriter::Compress(std::string_view raw, std::string& out) const {
+void ColumnChunkWriter::ZstdFree::operator()(ZSTD_CCtx* context) const { ZSTD_freeCCtx(context); }
+
+Status ColumnChunkWriter::Compress(std::string_view raw, std::string& out) {
   switch (options_.compression) {
     case Compression::kUncompressed:
       out.assign(raw);
@@ -183,9 +240,11 @@ Status ColumnChunkWriter::Compress(std::string_view raw, std::string& out) const
       return Status::OK();
     }
     case Compression::kZstd: {
+      // One context for every page of the column: setting one up costs as much as a small page.
+      if (!zstd_) zstd_.reset(ZSTD_createCCtx());
       out.resize(ZSTD_compressBound(raw.size()));
-      const size_t length =
-          ZSTD_compress(out.data(), out.size(), raw.data(), raw.size(), options_.zstd_level);
+      const size_t length = ZSTD_compressCCtx(zstd_.get(), out.data(), out.size(), raw.data(),
+                                              raw.size(), options_.zstd_level);
       if (ZSTD_isError(length)) {
         return Status::Internal("zstd could not compress a {}-byte page: {}", raw.size(),
                                 ZSTD_getErrorName(length));
@@ -264,42 +323,100 @@ void ColumnChunkWriter::WriteStatistics(ThriftCompactWriter& w) const {
   w.EndStruct();
 }
 
-Status ColumnChunkWriter::Flush(int64_t offset, std::string& out, std::string& metadata) {
-  // Text goes through a dictionary when its distinct values fit one page.
-  bool dictionary = false;
-  std::string dictionary_page;
-  if (options_.dictionary && leaf_.physical == PhysicalType::kByteArray && !ends_.empty()) {
-    absl::flat_hash_map<std::string_view, uint32_t> index;
-    indices_.clear();
-    dictionary_.clear();
-    indices_.reserve(ends_.size());
-    size_t dictionary_bytes = 0;
-    dictionary = true;
-    for (size_t k = 0; k < ends_.size(); ++k) {
-      auto [it, added] = index.try_emplace(Text(k), static_cast<uint32_t>(dictionary_.size()));
-      if (added) {
-        dictionary_.push_back(static_cast<uint32_t>(k));
-        dictionary_bytes += 4 + Text(k).size();
-        if (dictionary_bytes > options_.dictionary_page_bytes) {
-          dictionary = false;
-          break;
-        }
-      }
-      indices_.push_back(it->second);
+template <typename Key, typename ValueOf>
+bool ColumnChunkWriter::Dictionary(size_t values, size_t value_bytes, ValueOf value_of) {
+  absl::flat_hash_map<Key, uint32_t> index;
+  indices_.clear();
+  dictionary_.clear();
+  indices_.reserve(values);
+  size_t dictionary_bytes = 0;
+  for (size_t k = 0; k < values; ++k) {
+    const Key key = value_of(k);
+    auto [it, added] = index.try_emplace(key, static_cast<uint32_t>(dictionary_.size()));
+    if (added) {
+      dictionary_.push_back(static_cast<uint32_t>(k));
+      dictionary_bytes += value_bytes == 0 ? 4 + Text(k).size() : value_bytes;
+      if (dictionary_bytes > options_.dictionary_page_bytes) return false;
     }
-    // A dictionary as large as the values saves nothing.
-    if (dictionary && dictionary_.size() * 2 > ends_.size() + 16) dictionary = false;
+    indices_.push_back(it->second);
   }
+  // A dictionary nearly as large as the values saves nothing.
+  return dictionary_.size() * 2 <= values + 16;
+}
 
+bool ColumnChunkWriter::BuildDictionary() {
+  if (!options_.dictionary) return false;
+  const size_t count = values();
+  if (count == 0) return false;
+  switch (leaf_.physical) {
+    case PhysicalType::kByteArray:
+      return Dictionary<std::string_view>(count, 0, [this](size_t k) { return Text(k); });
+    case PhysicalType::kInt32:
+      return Dictionary<int32_t>(count, 4, [this](size_t k) {
+        int32_t v;
+        std::memcpy(&v, fixed_.data() + k * 4, 4);
+        return v;
+      });
+    case PhysicalType::kInt64:
+      return Dictionary<int64_t>(count, 8, [this](size_t k) {
+        int64_t v;
+        std::memcpy(&v, fixed_.data() + k * 8, 8);
+        return v;
+      });
+    default:
+      return false;  // booleans are a bit each; doubles stay PLAIN
+  }
+}
+
+size_t ColumnChunkWriter::FixedWidth() const {
+  switch (leaf_.physical) {
+    case PhysicalType::kInt32: return 4;
+    case PhysicalType::kInt64:
+    case PhysicalType::kDouble: return 8;
+    case PhysicalType::kBoolean: return 1;
+    case PhysicalType::kByteArray: return 0;
+  }
+  return 0;
+}
+
+void ColumnChunkWriter::FindTextStatistics(bool dictionary) {
+  if (leaf_.physical != PhysicalType::kByteArray || ends_.empty()) return;
+  auto consider = [&](size_t k) {
+    const std::string_view text = Text(k);
+    if (text.size() > kMaxStatBytes) bytes_stats_ok_ = false;
+    if (!has_minmax_) {
+      min_text_ = max_text_ = k;
+      has_minmax_ = true;
+      return;
+    }
+    // Unsigned byte order, as Parquet orders BYTE_ARRAY.
+    if (text < Text(min_text_)) min_text_ = k;
+    if (text > Text(max_text_)) max_text_ = k;
+  };
+  if (dictionary) {
+    for (uint32_t k : dictionary_) consider(k);
+  } else {
+    for (size_t k = 0; k < ends_.size() && bytes_stats_ok_; ++k) consider(k);
+  }
+}
+
+Status ColumnChunkWriter::Flush(int64_t offset, std::string& out, std::string& metadata) {
+  const bool dictionary = BuildDictionary();
+  FindTextStatistics(dictionary);
   const size_t chunk_start = out.size();
   int64_t uncompressed = 0;
   int64_t dictionary_offset = -1;
   if (dictionary) {
     scratch_.clear();
+    const size_t width = FixedWidth();
     for (uint32_t k : dictionary_) {
-      const std::string_view text = Text(k);
-      AppendLittleEndian(static_cast<uint32_t>(text.size()), scratch_);
-      scratch_.append(text);
+      if (width == 0) {
+        const std::string_view text = Text(k);
+        AppendLittleEndian(static_cast<uint32_t>(text.size()), scratch_);
+        scratch_.append(text);
+      } else {
+        scratch_.append(fixed_, k * width, width);
+      }
     }
     SLUICE_RETURN_NOT_OK(Compress(scratch_, compressed_));
     dictionary_offset = offset + static_cast<int64_t>(out.size() - chunk_start);

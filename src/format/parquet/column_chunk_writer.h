@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +11,9 @@
 #include "format/parquet/thrift_compact_writer.h"
 #include "vector/vector.h"
 
+struct ZSTD_CCtx_s;
+typedef struct ZSTD_CCtx_s ZSTD_CCtx;
+
 namespace sluice::parquet {
 
 enum class Compression : int32_t { kUncompressed = 0, kSnappy = 1, kZstd = 6 };
@@ -18,13 +22,13 @@ struct ColumnWriterOptions {
   Compression compression = Compression::kSnappy;
   int zstd_level = 3;
   size_t page_bytes = 1 << 20;             // a data page is cut after this many value bytes
-  size_t dictionary_page_bytes = 1 << 20;  // text columns with a larger dictionary go PLAIN
+  size_t dictionary_page_bytes = 1 << 20;  // columns with a larger dictionary go PLAIN
   bool dictionary = true;
 };
 
 // The values of one leaf column for the row group being built (levels and values, shredded by
 // ParquetFileWriter), then encoded as that row group's column chunk: an optional dictionary page
-// (text columns whose distinct values fit), data pages v1 (RLE levels, PLAIN or RLE_DICTIONARY
+// (text and integer columns whose distinct values fit), data pages v1 (RLE levels, PLAIN or RLE_DICTIONARY
 // values) compressed with the codec, and the chunk's metadata with statistics.
 class ColumnChunkWriter {
  public:
@@ -38,6 +42,8 @@ class ColumnChunkWriter {
     ++nulls_;
   }
   void AddValue(const Vector& vector, size_t row, uint16_t repetition);
+  // A top-level column at once (no repetition): the rows `rows[0, count)` of `vector`.
+  void AddColumn(const Vector& vector, const uint32_t* rows, size_t count);
 
   // Bytes buffered, as a row group size estimate.
   size_t buffered_bytes() const {
@@ -50,6 +56,8 @@ class ColumnChunkWriter {
   Status Flush(int64_t offset, std::string& out, std::string& metadata);
 
  private:
+  template <typename Stored, typename Source>
+  void AddFixed(const Vector& vector, const uint32_t* rows, size_t count);
   struct Page {
     size_t first_entry, end_entry, first_value, end_value;
   };
@@ -57,10 +65,18 @@ class ColumnChunkWriter {
   std::vector<Page> CutPages(bool dictionary) const;
   // Encodes values [first, end) PLAIN (or as dictionary indices) after the levels.
   void EncodeValues(size_t first, size_t end, bool dictionary, std::string& out) const;
-  Status Compress(std::string_view raw, std::string& out) const;
+  Status Compress(std::string_view raw, std::string& out);
   void AppendPage(int32_t page_type, size_t entries, int32_t encoding, std::string_view raw,
                   std::string& out, int64_t& uncompressed_total);
   void WriteStatistics(ThriftCompactWriter& w) const;
+  // Whether the chunk goes through a dictionary (indices_, dictionary_): text, INT32 and INT64
+  // columns whose distinct values fit one dictionary page and are at most about half the values.
+  bool BuildDictionary();
+  template <typename Key, typename ValueOf>
+  bool Dictionary(size_t values, size_t value_bytes, ValueOf value_of);
+  size_t FixedWidth() const;  // bytes of a PLAIN value; 0 for byte arrays
+  // min/max of a text column: over the dictionary's values when `dictionary`, else all.
+  void FindTextStatistics(bool dictionary);
   std::string_view Text(size_t k) const {
     const size_t start = k == 0 ? 0 : ends_[k - 1];
     return std::string_view(bytes_).substr(start, ends_[k] - start);
@@ -82,10 +98,14 @@ class ColumnChunkWriter {
   int64_t min_int_ = 0, max_int_ = 0;
   size_t min_text_ = 0, max_text_ = 0;  // value numbers of the least and greatest text
   bool bytes_stats_ok_ = true;  // values longer than kMaxStatBytes leave min/max out
-  // Dictionary of the chunk (text): index per value, distinct values in first-seen order.
+  // Dictionary of the chunk: index per value, distinct values (value numbers) in first-seen order.
   std::vector<uint32_t> indices_;
   std::vector<uint32_t> dictionary_;  // value number of each distinct value
   std::string scratch_, compressed_;
+  struct ZstdFree {
+    void operator()(ZSTD_CCtx* context) const;
+  };
+  std::unique_ptr<ZSTD_CCtx, ZstdFree> zstd_;
 };
 
 }  // namespace sluice::parquet

@@ -103,9 +103,15 @@ void ParquetFileWriter::Shred(const ShredNode& node, const Vector& vector, size_
 Status ParquetFileWriter::Write(const Batch& batch) {
   if (finished_) return Status::Invalid("the Parquet file is already finished");
   const size_t live = batch.num_live_rows();
+  rows_scratch_.resize(live);
+  for (size_t i = 0; i < live; ++i) rows_scratch_[i] = batch.selection()[i];
   for (size_t c = 0; c < roots_.size(); ++c) {
     const Vector& column = batch.column(c);
-    for (size_t i = 0; i < live; ++i) Shred(*roots_[c], column, batch.selection()[i], 0);
+    if (roots_[c]->kind == ShredNode::Kind::kLeaf) {  // flat: a column at a time
+      columns_[roots_[c]->leaf]->AddColumn(column, rows_scratch_.data(), live);
+      continue;
+    }
+    for (size_t i = 0; i < live; ++i) Shred(*roots_[c], column, rows_scratch_[i], 0);
   }
   rows_ += live;
   group_rows_ += live;

@@ -63,6 +63,7 @@ class ParquetFileWriter {
   std::string row_groups_;  // the footer's RowGroup structs so far
   size_t num_row_groups_ = 0;
   std::string chunk_, chunk_metadata_;  // scratch
+  std::vector<uint32_t> rows_scratch_;  // the live rows of the batch being written
   bool finished_ = false;
 };
 
