@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "common/durable_file.h"
+
 namespace sluice {
 namespace fs = std::filesystem;
 
@@ -48,16 +50,6 @@ int64_t EpochOf(const std::string& name) {
   return epoch;
 }
 
-Status SyncDirectory(const std::string& directory) {
-  int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd < 0) return Status::IOError("cannot open directory '{}': {}", directory, strerror(errno));
-  int rc = ::fsync(fd);
-  int saved = errno;
-  ::close(fd);
-  if (rc != 0) return Status::IOError("fsync of directory '{}': {}", directory, strerror(saved));
-  return Status::OK();
-}
-
 }  // namespace
 
 Result<std::unique_ptr<Sink>> FilesystemSink::Make(const ConnectorOptions& options,
@@ -67,7 +59,7 @@ Result<std::unique_ptr<Sink>> FilesystemSink::Make(const ConnectorOptions& optio
       {"path", "format", "csv.header", "csv.delimiter", "json.ignore-null-fields",
        "json.timestamp-format.standard", "sink.rolling-policy.file-size", "parquet.compression",
        "parquet.compression.level", "parquet.block.size", "parquet.page.size",
-       "parquet.enable.dictionary"}));
+       "parquet.enable.dictionary", "sink.delivery-guarantee"}));
   std::unique_ptr<FilesystemSink> s(new FilesystemSink());
   s->table_ = options.table_name();
   SLUICE_ASSIGN_OR_RETURN(s->directory_, options.GetRequired("path"));
@@ -75,6 +67,10 @@ Result<std::unique_ptr<Sink>> FilesystemSink::Make(const ConnectorOptions& optio
                           options.GetEnum("format", "json", {"json", "csv", "parquet"}));
   s->csv_ = format == "csv";
   s->parquet_ = format == "parquet";
+  SLUICE_ASSIGN_OR_RETURN(std::string guarantee,
+                          options.GetEnum("sink.delivery-guarantee", "at-least-once",
+                                          {"at-least-once", "exactly-once"}));
+  s->capabilities_.exactly_once = guarantee == "exactly-once";
   if (s->parquet_) {
     SLUICE_RETURN_NOT_OK(parquet::MakeParquetSchema(schema).status().WithContext(
         "table '" + s->table_ + "' ('format' = 'parquet')"));
@@ -162,17 +158,26 @@ Status FilesystemSink::Open() {
     return Status::IOError("table '{}': cannot list directory '{}': {}", table_, directory_,
                            ec.message());
   }
+  if (exactly_once()) {
+    commit_log_ = std::make_unique<FileCommitLog>(directory_);
+    SLUICE_RETURN_NOT_OK(commit_log_->Recover().WithContext("table '" + table_ + "'"));
+    max_epoch = std::max(max_epoch, commit_log_->last_epoch());
+  }
   epoch_ = max_epoch + 1;
   file_index_ = 0;
   opened_ = true;
   return Status::OK();
 }
 
+Result<SourceOffsets> FilesystemSink::RecoverPositions(const std::vector<std::string>& /*origins*/) {
+  return commit_log_ ? commit_log_->positions() : SourceOffsets{};
+}
+
 Status FilesystemSink::StartFile() {
-  const std::string name = fmt::format("part-{}-{}", epoch_, file_index_++);
-  current_.in_progress = (fs::path(directory_) / ("." + name + ".inprogress")).string();
-  current_.final_path =
-      (fs::path(directory_) / (name + (parquet_ ? ".parquet" : csv_ ? ".csv" : ".json"))).string();
+  const std::string name = fmt::format("part-{}-{}{}", epoch_, file_index_++,
+                                       parquet_ ? ".parquet" : csv_ ? ".csv" : ".json");
+  current_.in_progress = (fs::path(directory_) / FileCommitLog::HiddenName(name)).string();
+  current_.final_path = (fs::path(directory_) / name).string();
   fd_ = ::open(current_.in_progress.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) {
     return Status::IOError("table '{}': cannot create '{}': {}", table_, current_.in_progress,
@@ -274,11 +279,28 @@ Status FilesystemSink::WriteRows(const Batch& batch) {
   return Status::OK();
 }
 
-Status FilesystemSink::CommitEpoch(uint64_t /*epoch*/, const SourceOffsets& /*positions*/) {
+Status FilesystemSink::CommitEpoch(uint64_t /*epoch*/, const SourceOffsets& positions) {
   if (failed_) {
     return Status::Invalid("table '{}': not committing: an earlier write failed", table_);
   }
   if (fd_ >= 0) SLUICE_RETURN_NOT_OK(FinishFile());
+  if (commit_log_) {
+    // Exactly-once: the log entry is the commit point, the renames follow (FileCommitLog).
+    if (pending_.empty() && positions == commit_log_->positions()) return Status::OK();
+    FileCommitLog::Entry entry;
+    entry.epoch = epoch_;
+    for (const PendingFile& file : pending_) {
+      entry.files.push_back(fs::path(file.final_path).filename().string());
+    }
+    entry.positions = positions;
+    const std::string context = "table '" + table_ + "'";
+    SLUICE_RETURN_NOT_OK(commit_log_->Append(entry).WithContext(context));
+    pending_.clear();
+    SLUICE_RETURN_NOT_OK(commit_log_->Publish(entry).WithContext(context));
+    ++epoch_;
+    file_index_ = 0;
+    return Status::OK();
+  }
   for (const PendingFile& file : pending_) {
     if (::rename(file.in_progress.c_str(), file.final_path.c_str()) != 0) {
       return Status::IOError("table '{}': renaming '{}' to '{}': {}", table_, file.in_progress,

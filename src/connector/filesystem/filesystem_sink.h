@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "connector/connector_options.h"
+#include "connector/filesystem/file_commit_log.h"
 #include "connector/sink.h"
 #include "format/csv_encoder.h"
 #include "format/parquet/parquet_file_writer.h"
@@ -29,6 +30,10 @@ namespace sluice {
 //   'json.timestamp-format.standard'  'ISO-8601' (default, Spark's to_json form) | 'SQL'
 //   'sink.rolling-policy.file-size'   start a new file once one reaches this size ('128MB',
 //                                     '64kb', bytes); default: one file per commit
+//   'sink.delivery-guarantee'         'at-least-once' (default) | 'exactly-once': a commit log
+//                                     in '_sluice_log/' records each epoch's files with the
+//                                     source positions they cover (FileCommitLog); the folder
+//                                     then belongs to this sink alone
 //   'parquet.compression'             'snappy' (default, as Spark) | 'zstd' | 'uncompressed'
 //   'parquet.compression.level'       zstd's level, default 3
 //   'parquet.block.size'              row group size, default '128MB'
@@ -41,6 +46,7 @@ class FilesystemSink final : public Sink {
   ~FilesystemSink() override;
 
   Status Open() override;
+  Result<SourceOffsets> RecoverPositions(const std::vector<std::string>& origins) override;
   using Sink::Write;
   Status Write(const Batch& batch, const RecordPositions* positions) override;
   Status Close() override;
@@ -70,6 +76,7 @@ class FilesystemSink final : public Sink {
   Schema schema_;  // parquet: the file schema
   parquet::ParquetWriterOptions parquet_options_;
   std::unique_ptr<parquet::ParquetFileWriter> parquet_file_;  // the open file's writer
+  std::unique_ptr<FileCommitLog> commit_log_;                  // exactly-once only
   bool csv_header_ = true;
   std::optional<int64_t> roll_size_;
   std::unique_ptr<JsonEncoder> json_;

@@ -1,6 +1,7 @@
 #include "connector/spill/spill_store.h"
 
 #include "common/durable_file.h"
+#include "connector/source_offsets_json.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -139,21 +140,9 @@ Status SpillStore::WriteManifest() {
     if (i) json += ',';
     json += fmt::format("{{\"sequence\":{},\"file\":", s.sequence);
     AppendJsonString(s.file, json);
-    json += fmt::format(",\"rows\":{},\"bytes\":{},\"progress\":{{", s.rows, s.bytes);
-    bool first_origin = true;
-    for (const auto& [origin, partitions] : s.progress) {
-      if (!first_origin) json += ',';
-      first_origin = false;
-      AppendJsonString(origin, json);
-      json += ":{";
-      bool first = true;
-      for (const auto& [partition, offset] : partitions) {
-        json += fmt::format("{}\"{}\":{}", first ? "" : ",", partition, offset);
-        first = false;
-      }
-      json += '}';
-    }
-    json += "}}";
+    json += fmt::format(",\"rows\":{},\"bytes\":{},\"progress\":", s.rows, s.bytes);
+    AppendSourceOffsetsJson(s.progress, json);
+    json += '}';
   }
   json += "]}\n";
   fs::path tmp = dir_ / "manifest.json.tmp";
@@ -190,23 +179,8 @@ Result<std::deque<SpillSegment>> SpillStore::ReadManifest(const fs::path& dir) {
     s.file = std::string(file);
     s.rows = rows;
     s.bytes = bytes;
-    for (auto [origin, partitions] : progress) {
-      simdjson::dom::object parts;
-      if (partitions.get(parts)) continue;
-      auto& target = s.progress[std::string(origin)];
-      for (auto [partition, offset] : parts) {
-        int64_t o = 0;
-        if (offset.get(o)) continue;
-        // from_chars, not std::stoi: a damaged partition name must be this IOError, not an
-        // exception that ends the process.
-        int32_t p = 0;
-        const char* last = partition.data() + partition.size();
-        auto parsed = std::from_chars(partition.data(), last, p);
-        if (parsed.ec != std::errc() || parsed.ptr != last) {
-          return Status::IOError("spill: {} lists a malformed segment", path.string());
-        }
-        target[p] = o;
-      }
+    if (!ReadSourceOffsetsJson(progress, s.progress)) {
+      return Status::IOError("spill: {} lists a malformed segment", path.string());
     }
     segments.push_back(std::move(s));
   }

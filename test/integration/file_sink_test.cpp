@@ -1,0 +1,150 @@
+// The filesystem sink exactly-once: cashback payments from Kafka into Parquet files with a
+// checkpoint (and so a new file) every 200 ms, while sluice is killed with kill -9 ten times
+// and a thread lists the folder the whole time. Every file a reader can see is whole (Parquet's
+// magic at both ends, its footer inside the file), and at the end the visible files hold every
+// valid payment of the topic exactly once, as pyarrow reads them.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <atomic>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "cashback_contract.h"
+#include "pipeline_harness.h"
+
+namespace sluice::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string Hex(std::string_view text) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : text) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+// A visible file a reader could open now: starts and ends with PAR1 and its footer fits.
+bool WholeParquetFile(const fs::path& path, std::string* why) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return true;  // gone meanwhile: not a partial file
+  const std::string bytes = ReadText(path);
+  if (bytes.size() < 12 || bytes.compare(0, 4, "PAR1") != 0 ||
+      bytes.compare(bytes.size() - 4, 4, "PAR1") != 0) {
+    *why = path.string() + " is " + std::to_string(bytes.size()) + " bytes without both magics";
+    return false;
+  }
+  uint32_t footer = 0;
+  std::memcpy(&footer, bytes.data() + bytes.size() - 8, 4);
+  if (footer + 12 > bytes.size()) {
+    *why = path.string() + " has a footer longer than the file";
+    return false;
+  }
+  return true;
+}
+
+TEST(FileSink, ExactlyOnceParquetThroughKillNineShowsOnlyWholeFiles) {
+  const std::string suffix = UniqueSuffix();
+  const fs::path dir = fs::temp_directory_path() / ("sluice_file_sink_" + suffix);
+  const fs::path out = dir / "payments";
+  fs::create_directories(dir);
+  const std::string topic = "file_sink_in_" + suffix;
+  auto pipeline = [&](bool bounded) {
+    const fs::path file = dir / (bounded ? "bounded.sql" : "unbounded.sql");
+    std::ofstream(file) << "SET 'pipeline.name' = 'file_sink_" << suffix << "';\n"
+                        << "SET 'execution.checkpointing.interval' = '200 ms';\n"
+                        << R"(CREATE TABLE payments (
+  transaction_id STRING, customer_id STRING NOT NULL, `timestamp` TIMESTAMP NOT NULL,
+  amount INT, merchant_id STRING
+) WITH ('connector' = 'kafka', 'topic' = ')" << topic << R"(', 'format' = 'json',
+  'properties.bootstrap.servers' = ')" << KafkaBootstrap() << R"(',
+  'properties.group.id' = 'file_sink_)" << suffix << R"(', 'scan.startup.mode' = 'earliest-offset',
+  )" << (bounded ? "'scan.bounded.mode' = 'latest-offset', " : "") << R"('errors' = 'skip');
+CREATE TABLE files (transaction_id STRING, customer_id STRING, amount INT, `timestamp` TIMESTAMP)
+WITH ('connector' = 'filesystem', 'path' = ')" << out.string() << R"(', 'format' = 'parquet',
+      'sink.delivery-guarantee' = 'exactly-once');
+INSERT INTO files SELECT transaction_id, customer_id, amount, `timestamp` FROM payments;
+)";
+    return file.string();
+  };
+
+  std::atomic<bool> watching{true};
+  std::atomic<int> partial{0}, seen{0};
+  std::string first_partial;
+  std::thread watcher([&] {
+    while (watching) {
+      std::error_code ec;
+      for (fs::directory_iterator it(out, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->path().extension() != ".parquet") continue;
+        ++seen;
+        std::string why;
+        if (!WholeParquetFile(it->path(), &why) && partial++ == 0) first_partial = why;
+      }
+      std::this_thread::sleep_for(5ms);
+    }
+  });
+
+  ChildProcess producer(std::string(SLUICE_BINARY) + " produce --scenario cashback --quiet --topic " +
+                            topic + " --bootstrap-servers " + KafkaBootstrap() +
+                            " --count 100000 --rate 8000 --bad-fraction 0.01 --seed 61",
+                        dir, dir / "produce.log");
+  std::mt19937 rng(11);
+  for (int i = 0; i < 10; ++i) {
+    ChildProcess sluice(std::string(SLUICE_BINARY) + " run " + pipeline(false), dir, dir / "sluice.log");
+    std::this_thread::sleep_for(std::chrono::milliseconds(800 + rng() % 1500));
+    ASSERT_TRUE(sluice.Running()) << ReadText(dir / "sluice.log");
+    sluice.Signal(SIGKILL);
+    sluice.Wait();
+  }
+  ASSERT_EQ(producer.Wait(), 0) << ReadText(dir / "produce.log");
+  ASSERT_EQ(RunCommand(std::string(SLUICE_BINARY) + " run " + pipeline(true), dir, dir / "sluice.log"), 0)
+      << ReadText(dir / "sluice.log");
+  watching = false;
+  watcher.join();
+  EXPECT_EQ(partial.load(), 0) << first_partial;
+  EXPECT_GT(seen.load(), 100) << "the watcher saw files while the pipeline ran";
+
+  std::vector<std::string> want;
+  simdjson::dom::parser parser;
+  for (const auto& r : ReadTopic(topic)) {
+    CashbackVerdict v = ClassifyCashback(parser, r.value);
+    if (v.malformed) continue;
+    simdjson::dom::element doc;
+    ASSERT_EQ(parser.parse(r.value).get(doc), simdjson::SUCCESS);
+    std::string_view id;
+    const bool has_id = doc["transaction_id"].get_string().get(id) == simdjson::SUCCESS;
+    want.push_back((has_id ? Hex(id) : "null") + "|" + Hex(v.customer) + "|" + std::to_string(v.amount));
+  }
+  std::sort(want.begin(), want.end());
+  ASSERT_GT(want.size(), 90000u);
+
+  // pyarrow reads the folder as a reader would (hidden files and _sluice_log skipped).
+  const fs::path rows = dir / "rows.txt";
+  const std::string python = std::string(SLUICE_SOURCE_DIR) + "/.deps/python/bin/python";
+  const std::string script =
+      "import sys, pyarrow.parquet as pq\n"
+      "t = pq.read_table(sys.argv[1])\n"
+      "h = lambda s: 'null' if s is None else s.encode().hex()\n"
+      "for r in t.to_pylist(): print(h(r['transaction_id']) + '|' + h(r['customer_id']) + '|' + str(r['amount']))\n";
+  std::ofstream(dir / "read.py") << script;
+  ASSERT_EQ(RunCommand(python + " read.py " + out.string(), dir, rows), 0) << ReadText(rows);
+  std::vector<std::string> got;
+  std::ifstream in(rows);
+  for (std::string line; std::getline(in, line);) got.push_back(line);
+  std::sort(got.begin(), got.end());
+  ExpectSameRows(got, want, "payments in the Parquet files");
+  for (const auto& entry : fs::directory_iterator(out)) {
+    const std::string name = entry.path().filename().string();
+    EXPECT_TRUE(name == "_sluice_log" || entry.path().extension() == ".parquet") << name;
+  }
+  if (!::testing::Test::HasFailure()) fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace sluice::testing
