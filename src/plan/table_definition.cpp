@@ -151,6 +151,36 @@ Result<TableDefinition> DefineTable(const sql::SourceText& source, const sql::Cr
     }
   }
   table.write_schema.set_primary_key(ddl.primary_key);  // upsert sinks key on it
+  if (!ddl.partition_keys.empty()) {
+    if (table.connector != "filesystem") {
+      return source.Error(ddl.partition_location,
+                          fmt::format("PARTITIONED BY is for 'connector' = 'filesystem' (a folder "
+                                      "per value); '{}' is a '{}' table",
+                                      ddl.name, table.connector));
+    }
+    for (const auto& key : ddl.partition_keys) {
+      const int index = table.write_schema.IndexOf(key);
+      if (index < 0) {
+        return source.Error(ddl.partition_location,
+                            fmt::format("PARTITIONED BY names '{}', which is not a column of '{}'",
+                                        key, ddl.name));
+      }
+      const TypeId id = table.write_schema.field(static_cast<size_t>(index)).type.id();
+      if (id == TypeId::kStruct || id == TypeId::kList) {
+        return source.Error(ddl.partition_location,
+                            fmt::format("PARTITIONED BY '{}': a partition column must be a plain "
+                                        "value (text, number, date), not {}",
+                                        key, table.write_schema.field(static_cast<size_t>(index)).type.ToString()));
+      }
+    }
+    if (ddl.partition_keys.size() >= table.write_schema.size()) {
+      return source.Error(ddl.partition_location,
+                          fmt::format("PARTITIONED BY takes every column of '{}': the files would "
+                                      "have no column left",
+                                      ddl.name));
+    }
+    table.write_schema.set_partition_keys(ddl.partition_keys);
+  }
   table.connector_options = ConnectorOptions(ddl.name, std::move(connector_options));
   return table;
 }

@@ -107,6 +107,8 @@ struct CreateTable {
   std::vector<ColumnDefinition> columns;
   std::vector<std::string> primary_key;  // PRIMARY KEY (a, b) [NOT ENFORCED]
   std::optional<WatermarkDefinition> watermark;
+  std::vector<std::string> partition_keys;  // PARTITIONED BY (a, b)
+  SourceLocation partition_location;        // of PARTITIONED
   std::vector<TableOption> options;
 };
 

@@ -230,6 +230,19 @@ class Parser {
       SLUICE_RETURN_NOT_OK(ParseTableElement(*table));
     } while (Match(TokenKind::kComma));
     SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "',' or ')'"));
+    if (MatchKeyword("COMMENT")) {
+      SLUICE_RETURN_NOT_OK(ParseStringLiteral("the table's comment in quotes").status());
+    }
+    if (CheckKeyword("PARTITIONED")) {
+      table->partition_location = Advance().location;
+      SLUICE_RETURN_NOT_OK(ExpectKeyword("BY"));
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kLParen, "'('"));
+      do {
+        SLUICE_ASSIGN_OR_RETURN(std::string key, ParseName("a column name"));
+        table->partition_keys.push_back(std::move(key));
+      } while (Match(TokenKind::kComma));
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "',' or ')'"));
+    }
     if (MatchKeyword("WITH")) {
       SLUICE_RETURN_NOT_OK(Expect(TokenKind::kLParen, "'('"));
       do {

@@ -27,10 +27,14 @@ class Schema {
   // The PRIMARY KEY columns the table's DDL declared (upsert sinks key on them); empty if none.
   const std::vector<std::string>& primary_key() const { return primary_key_; }
   void set_primary_key(std::vector<std::string> columns) { primary_key_ = std::move(columns); }
+  // The PARTITIONED BY columns (file sinks write a folder per value); empty if none.
+  const std::vector<std::string>& partition_keys() const { return partition_keys_; }
+  void set_partition_keys(std::vector<std::string> columns) { partition_keys_ = std::move(columns); }
 
  private:
   std::vector<Field> fields_;
   std::vector<std::string> primary_key_;
+  std::vector<std::string> partition_keys_;
 };
 
 }  // namespace sluice

@@ -246,5 +246,52 @@ TEST_F(ParquetReaders, FilesystemSinkWritesParquetFilesThatHoldEveryRow) {
   EXPECT_NE(result.find("\"rows\": 6000,"), std::string::npos) << result;
 }
 
+// PARTITIONED BY (k): a Hive-style folder per value ('k=b%2Fc' for 'b/c', NULL and '' in
+// '__HIVE_DEFAULT_PARTITION__'), the files without k; pyarrow and DuckDB, reading the folders with
+// hive partitioning, give back every row with its k.
+TEST_F(ParquetReaders, PartitionedFoldersAreHiveStyle) {
+  const char* kKeys[] = {"a", "b/c", nullptr, "x=y", "", "Zürich", "50%", "dot.ted"};
+  std::vector<std::string> want;
+  {
+    std::ofstream json_out(dir_ / "keyed.jsonl");
+    for (int r = 0; r < 4000; ++r) {
+      const char* key = kKeys[r % 8];
+      json_out << "{\"k\": " << (key ? "\"" + std::string(key) + "\"" : std::string("null"))
+               << ", \"n\": " << r << "}\n";
+      // Hive, Spark and pyarrow read the empty string's folder back as NULL.
+      want.push_back((key && *key ? std::string(key) : "None") + "|" + std::to_string(r));
+    }
+  }
+  std::ofstream(dir_ / "partitioned.sql")
+      << "CREATE TABLE src (k STRING, n BIGINT) WITH ('connector' = 'filesystem', 'path' = '"
+      << (dir_ / "keyed.jsonl").string() << "');\n"
+      << "CREATE TABLE out (n BIGINT, k STRING) PARTITIONED BY (k) WITH ('connector' = "
+         "'filesystem', 'path' = '" << (dir_ / "keyed").string() << "', 'format' = 'parquet');\n"
+      << "INSERT INTO out SELECT n, k FROM src;\n";
+  const std::string run = RunCapture("cd " + dir_.string() + " && " + SLUICE_BINARY +
+                                     " run partitioned.sql");
+  ASSERT_NE(run.find("sink out: 4000 rows written"), std::string::npos) << run;
+  EXPECT_TRUE(fs::is_directory(dir_ / "keyed" / "k=b%2Fc")) << run;
+  EXPECT_TRUE(fs::is_directory(dir_ / "keyed" / "k=x%3Dy"));
+  EXPECT_TRUE(fs::is_directory(dir_ / "keyed" / "k=__HIVE_DEFAULT_PARTITION__"));
+  std::ofstream(dir_ / "read_keyed.py")
+      << "import sys, pyarrow.dataset as ds, duckdb\n"
+         "t = ds.dataset(sys.argv[1], format='parquet', partitioning='hive').to_table()\n"
+         "assert t.schema.names == ['n', 'k'], t.schema.names\n"
+         "a = sorted(f\"{r['k']}|{r['n']}\" for r in t.to_pylist())\n"
+         "rows = duckdb.sql(f\"SELECT k, n FROM read_parquet('{sys.argv[1]}/*/*.parquet', "
+         "hive_partitioning = true)\").fetchall()\n"
+         "d = sorted(f'{k}|{n}' for k, n in rows)\n"
+         "print('pyarrow', len(a)); print('\\n'.join(a))\n"
+         "print('duckdb', len(d)); print('\\n'.join(d))\n";
+  const std::string read = RunCapture(Python() + " " + (dir_ / "read_keyed.py").string() + " " +
+                                      (dir_ / "keyed").string());
+  std::sort(want.begin(), want.end());
+  std::string expected;
+  for (const auto& line : want) expected += line + "\n";
+  const std::string both = "pyarrow 4000\n" + expected + "duckdb 4000\n" + expected;
+  EXPECT_EQ(read, both);
+}
+
 }  // namespace
 }  // namespace sluice

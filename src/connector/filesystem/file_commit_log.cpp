@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <optional>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -45,7 +46,7 @@ Result<FileCommitLog::Entry> ReadEntry(const fs::path& path) {
   }
   for (simdjson::dom::element f : files) {
     std::string_view name;
-    if (f.get(name) || name.find('/') != std::string_view::npos) {
+    if (f.get(name) || name.starts_with("/") || name.find("..") != std::string_view::npos) {
       return Status::IOError("the file sink's commit log entry {} names a file badly", path.string());
     }
     entry.files.emplace_back(name);
@@ -73,11 +74,16 @@ Status FileCommitLog::Recover() {
     // A crash between the entry and the renames: the epoch is committed, so finish them.
     SLUICE_RETURN_NOT_OK(Publish(newest));
   }
-  // Hidden files of epochs that never reached the log: their rows are read again.
+  // Hidden files of epochs that never reached the log (partition folders included): their rows
+  // are read again.
   std::vector<fs::path> stale;
-  for (fs::directory_iterator it(folder_, ec), end; !ec && it != end; it.increment(ec)) {
+  for (fs::recursive_directory_iterator it(folder_, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (name.starts_with(".part-") && name.ends_with(".inprogress")) stale.push_back(it->path());
+    if (it->is_directory() && name == "_sluice_log") {
+      it.disable_recursion_pending();
+    } else if (name.starts_with(".part-") && name.ends_with(".inprogress")) {
+      stale.push_back(it->path());
+    }
   }
   if (ec) return Status::IOError("cannot list {}: {}", folder_.string(), ec.message());
   for (const auto& path : stale) {
@@ -115,7 +121,7 @@ Status FileCommitLog::Append(const Entry& entry) {
 }
 
 Status FileCommitLog::Publish(const Entry& entry) {
-  bool renamed = false;
+  std::set<fs::path> folders;
   for (const auto& name : entry.files) {
     const fs::path hidden = folder_ / HiddenName(name);
     std::error_code ec;
@@ -125,9 +131,11 @@ Status FileCommitLog::Publish(const Entry& entry) {
       return Status::IOError("cannot publish {} as {}: {}", hidden.string(), (folder_ / name).string(),
                              ec.message());
     }
-    renamed = true;
+    folders.insert((folder_ / name).parent_path());
   }
-  return renamed ? SyncDirectory(folder_) : Status::OK();
+  if (!folders.empty()) folders.insert(folder_);  // partition folders made in this epoch
+  for (const auto& folder : folders) SLUICE_RETURN_NOT_OK(SyncDirectory(folder));
+  return Status::OK();
 }
 
 }  // namespace sluice

@@ -31,9 +31,12 @@ class FileCommitLog {
   explicit FileCommitLog(std::filesystem::path folder);
 
   // The hidden name a file is written under until its epoch commits: 'part-3-0.parquet' is
-  // written as '.part-3-0.inprogress'.
+  // written as '.part-3-0.inprogress', 'dt=x/part-3-0.parquet' as 'dt=x/.part-3-0.inprogress'.
   static std::string HiddenName(const std::string& visible) {
-    return "." + visible.substr(0, visible.rfind('.')) + ".inprogress";
+    const size_t slash = visible.rfind('/');
+    const size_t start = slash == std::string::npos ? 0 : slash + 1;
+    return visible.substr(0, start) + "." + visible.substr(start, visible.rfind('.') - start) +
+           ".inprogress";
   }
 
   // Reads the log, finishes the renames of the newest epoch, deletes hidden files no entry

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <set>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -71,10 +72,20 @@ Result<std::unique_ptr<Sink>> FilesystemSink::Make(const ConnectorOptions& optio
                           options.GetEnum("sink.delivery-guarantee", "at-least-once",
                                           {"at-least-once", "exactly-once"}));
   s->capabilities_.exactly_once = guarantee == "exactly-once";
+  if (!schema.partition_keys().empty()) {
+    s->partitions_ = std::make_unique<PartitionPath>(schema, schema.partition_keys());
+  }
+  for (size_t i = 0; i < schema.size(); ++i) {
+    const bool partition =
+        s->partitions_ && std::find(s->partitions_->columns().begin(), s->partitions_->columns().end(),
+                                    static_cast<int>(i)) != s->partitions_->columns().end();
+    if (partition) continue;
+    s->data_columns_.push_back(static_cast<int>(i));
+    s->data_schema_.Add(schema.field(i));
+  }
   if (s->parquet_) {
-    SLUICE_RETURN_NOT_OK(parquet::MakeParquetSchema(schema).status().WithContext(
+    SLUICE_RETURN_NOT_OK(parquet::MakeParquetSchema(s->data_schema_).status().WithContext(
         "table '" + s->table_ + "' ('format' = 'parquet')"));
-    s->schema_ = schema;
     parquet::ParquetWriterOptions& p = s->parquet_options_;
     SLUICE_ASSIGN_OR_RETURN(std::string codec,
                             options.GetEnum("parquet.compression", "snappy",
@@ -134,9 +145,9 @@ Result<std::unique_ptr<Sink>> FilesystemSink::Make(const ConnectorOptions& optio
     }
   }
   if (s->csv_) {
-    s->csv_encoder_ = std::make_unique<CsvEncoder>(schema, csv);
+    s->csv_encoder_ = std::make_unique<CsvEncoder>(s->data_schema_, csv);
   } else {
-    s->json_ = std::make_unique<JsonEncoder>(schema, json);
+    s->json_ = std::make_unique<JsonEncoder>(s->data_schema_, json);
   }
   return std::unique_ptr<Sink>(std::move(s));
 }
@@ -150,8 +161,14 @@ Status FilesystemSink::Open() {
     return Status::IOError("table '{}': cannot create directory '{}': {}", table_, directory_,
                            ec.message());
   }
+  // File names go on from the highest epoch in the folder, partition folders included, so a
+  // restarted job never overwrites committed files.
   int64_t max_epoch = -1;
-  for (fs::directory_iterator it(directory_, ec), end; !ec && it != end; it.increment(ec)) {
+  for (fs::recursive_directory_iterator it(directory_, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_directory() && it->path().filename() == "_sluice_log") {
+      it.disable_recursion_pending();
+      continue;
+    }
     max_epoch = std::max(max_epoch, EpochOf(it->path().filename().string()));
   }
   if (ec) {
@@ -173,64 +190,82 @@ Result<SourceOffsets> FilesystemSink::RecoverPositions(const std::vector<std::st
   return commit_log_ ? commit_log_->positions() : SourceOffsets{};
 }
 
-Status FilesystemSink::StartFile() {
+Status FilesystemSink::StartFile(const std::string& partition, OpenFile& file) {
   const std::string name = fmt::format("part-{}-{}{}", epoch_, file_index_++,
                                        parquet_ ? ".parquet" : csv_ ? ".csv" : ".json");
-  current_.in_progress = (fs::path(directory_) / FileCommitLog::HiddenName(name)).string();
-  current_.final_path = (fs::path(directory_) / name).string();
-  fd_ = ::open(current_.in_progress.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd_ < 0) {
-    return Status::IOError("table '{}': cannot create '{}': {}", table_, current_.in_progress,
+  const fs::path folder = partition.empty() ? fs::path(directory_) : fs::path(directory_) / partition;
+  if (!partition.empty()) {
+    std::error_code ec;
+    fs::create_directories(folder, ec);
+    if (ec) {
+      return Status::IOError("table '{}': cannot create '{}': {}", table_, folder.string(),
+                             ec.message());
+    }
+  }
+  file.names.in_progress = (folder / FileCommitLog::HiddenName(name)).string();
+  file.names.final_path = (folder / name).string();
+  file.fd = ::open(file.names.in_progress.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (file.fd < 0) {
+    return Status::IOError("table '{}': cannot create '{}': {}", table_, file.names.in_progress,
                            strerror(errno));
   }
-  file_bytes_ = 0;
+  file.bytes = 0;
   if (parquet_) {
-    SLUICE_ASSIGN_OR_RETURN(parquet_file_, parquet::ParquetFileWriter::Make(
-                                               schema_, parquet_options_, [this](std::string_view bytes) {
-                                                 buffer_.append(bytes);
-                                                 return buffer_.size() >= kFlushBytes ? FlushBuffer()
-                                                                                      : Status::OK();
-                                               }));
+    SLUICE_ASSIGN_OR_RETURN(file.parquet,
+                            parquet::ParquetFileWriter::Make(
+                                data_schema_, parquet_options_, [this, &file](std::string_view bytes) {
+                                  file.buffer.append(bytes);
+                                  return file.buffer.size() >= kFlushBytes ? FlushBuffer(file)
+                                                                           : Status::OK();
+                                }));
   }
   if (csv_ && csv_header_) {
-    const size_t before = buffer_.size();
-    csv_encoder_->AppendHeader(buffer_);
-    file_bytes_ += static_cast<int64_t>(buffer_.size() - before);
+    const size_t before = file.buffer.size();
+    csv_encoder_->AppendHeader(file.buffer);
+    file.bytes += static_cast<int64_t>(file.buffer.size() - before);
   }
   return Status::OK();
 }
 
-Status FilesystemSink::FlushBuffer() {
-  const char* p = buffer_.data();
-  size_t left = buffer_.size();
+Status FilesystemSink::FlushBuffer(OpenFile& file) {
+  const char* p = file.buffer.data();
+  size_t left = file.buffer.size();
   while (left > 0) {
-    ssize_t n = ::write(fd_, p, left);
+    ssize_t n = ::write(file.fd, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return Status::IOError("table '{}': writing '{}': {}", table_, current_.in_progress,
+      return Status::IOError("table '{}': writing '{}': {}", table_, file.names.in_progress,
                              strerror(errno));
     }
     p += n;
     left -= static_cast<size_t>(n);
   }
-  buffer_.clear();
+  file.buffer.clear();
   return Status::OK();
 }
 
-Status FilesystemSink::FinishFile() {
-  if (parquet_file_) {
-    SLUICE_RETURN_NOT_OK(parquet_file_->Finish().WithContext("table '" + table_ + "'"));
-    parquet_file_.reset();
+Status FilesystemSink::FinishFile(OpenFile& file) {
+  if (file.parquet) {
+    SLUICE_RETURN_NOT_OK(file.parquet->Finish().WithContext("table '" + table_ + "'"));
+    file.parquet.reset();
   }
-  SLUICE_RETURN_NOT_OK(FlushBuffer());
-  if (::fsync(fd_) != 0) {
-    return Status::IOError("table '{}': fsync of '{}': {}", table_, current_.in_progress,
+  SLUICE_RETURN_NOT_OK(FlushBuffer(file));
+  if (::fsync(file.fd) != 0) {
+    return Status::IOError("table '{}': fsync of '{}': {}", table_, file.names.in_progress,
                            strerror(errno));
   }
-  ::close(fd_);
-  fd_ = -1;
-  pending_.push_back(std::move(current_));
-  current_ = {};
+  ::close(file.fd);
+  file.fd = -1;
+  pending_.push_back(std::move(file.names));
+  file.names = {};
+  return Status::OK();
+}
+
+Status FilesystemSink::FinishAllFiles() {
+  for (auto& [partition, file] : open_) {
+    if (file.fd >= 0) SLUICE_RETURN_NOT_OK(FinishFile(file));
+  }
+  open_.clear();
   return Status::OK();
 }
 
@@ -247,33 +282,56 @@ Status FilesystemSink::Write(const Batch& batch, const RecordPositions* /*positi
 
 Status FilesystemSink::WriteRows(const Batch& batch) {
   const size_t live = batch.num_live_rows();
+  if (live == 0) return Status::OK();
+  std::vector<VectorPtr> columns;
+  for (int c : data_columns_) columns.push_back(batch.shared_column(static_cast<size_t>(c)));
+  Batch data(std::move(columns), batch.num_rows());
+  if (!partitions_) {
+    data.set_selection(batch.selection());
+    return WriteToFile("", data);
+  }
+  // Rows grouped by their partition folder, each group written as one selection.
+  std::map<std::string, std::vector<uint32_t>> groups;
+  for (size_t i = 0; i < live; ++i) {
+    const uint32_t row = batch.selection()[i];
+    groups[partitions_->Of(batch, row)].push_back(row);
+  }
+  for (auto& [partition, rows] : groups) {
+    data.set_selection(SelectionVector::Of(std::move(rows)));
+    SLUICE_RETURN_NOT_OK(WriteToFile(partition, data));
+  }
+  return Status::OK();
+}
+
+Status FilesystemSink::WriteToFile(const std::string& partition, const Batch& batch) {
+  OpenFile& file = open_[partition];
+  const size_t live = batch.num_live_rows();
   if (parquet_) {
     // Columns at a time; a file rolls after the batch that takes it past the size.
-    if (live == 0) return Status::OK();
-    if (fd_ < 0) SLUICE_RETURN_NOT_OK(StartFile());
-    SLUICE_RETURN_NOT_OK(parquet_file_->Write(batch).WithContext("table '" + table_ + "'"));
+    if (file.fd < 0) SLUICE_RETURN_NOT_OK(StartFile(partition, file));
+    SLUICE_RETURN_NOT_OK(file.parquet->Write(batch).WithContext("table '" + table_ + "'"));
     CountWritten(live);
-    if (roll_size_ && static_cast<int64_t>(parquet_file_->approximate_size()) >= *roll_size_) {
-      SLUICE_RETURN_NOT_OK(FinishFile());
+    if (roll_size_ && static_cast<int64_t>(file.parquet->approximate_size()) >= *roll_size_) {
+      SLUICE_RETURN_NOT_OK(FinishFile(file));
     }
     return Status::OK();
   }
   const SelectionVector& selection = batch.selection();
   for (size_t i = 0; i < live; ++i) {
-    if (fd_ < 0) SLUICE_RETURN_NOT_OK(StartFile());
-    const size_t before = buffer_.size();
+    if (file.fd < 0) SLUICE_RETURN_NOT_OK(StartFile(partition, file));
+    const size_t before = file.buffer.size();
     if (csv_) {
-      csv_encoder_->AppendRow(batch, selection[i], buffer_);
+      csv_encoder_->AppendRow(batch, selection[i], file.buffer);
     } else {
-      json_->AppendRow(batch, selection[i], buffer_);
-      buffer_.push_back('\n');
+      json_->AppendRow(batch, selection[i], file.buffer);
+      file.buffer.push_back('\n');
     }
-    file_bytes_ += static_cast<int64_t>(buffer_.size() - before);
+    file.bytes += static_cast<int64_t>(file.buffer.size() - before);
     CountWritten(1);
-    if (roll_size_ && file_bytes_ >= *roll_size_) {
-      SLUICE_RETURN_NOT_OK(FinishFile());
-    } else if (buffer_.size() >= kFlushBytes) {
-      SLUICE_RETURN_NOT_OK(FlushBuffer());
+    if (roll_size_ && file.bytes >= *roll_size_) {
+      SLUICE_RETURN_NOT_OK(FinishFile(file));
+    } else if (file.buffer.size() >= kFlushBytes) {
+      SLUICE_RETURN_NOT_OK(FlushBuffer(file));
     }
   }
   return Status::OK();
@@ -283,14 +341,14 @@ Status FilesystemSink::CommitEpoch(uint64_t /*epoch*/, const SourceOffsets& posi
   if (failed_) {
     return Status::Invalid("table '{}': not committing: an earlier write failed", table_);
   }
-  if (fd_ >= 0) SLUICE_RETURN_NOT_OK(FinishFile());
+  SLUICE_RETURN_NOT_OK(FinishAllFiles());
   if (commit_log_) {
     // Exactly-once: the log entry is the commit point, the renames follow (FileCommitLog).
     if (pending_.empty() && positions == commit_log_->positions()) return Status::OK();
     FileCommitLog::Entry entry;
     entry.epoch = epoch_;
     for (const PendingFile& file : pending_) {
-      entry.files.push_back(fs::path(file.final_path).filename().string());
+      entry.files.push_back(fs::path(file.final_path).lexically_relative(directory_).string());
     }
     entry.positions = positions;
     const std::string context = "table '" + table_ + "'";
@@ -301,15 +359,20 @@ Status FilesystemSink::CommitEpoch(uint64_t /*epoch*/, const SourceOffsets& posi
     file_index_ = 0;
     return Status::OK();
   }
+  std::set<std::string> folders;
   for (const PendingFile& file : pending_) {
     if (::rename(file.in_progress.c_str(), file.final_path.c_str()) != 0) {
       return Status::IOError("table '{}': renaming '{}' to '{}': {}", table_, file.in_progress,
                              file.final_path, strerror(errno));
     }
+    folders.insert(fs::path(file.final_path).parent_path().string());
   }
   if (!pending_.empty()) {
     pending_.clear();
-    SLUICE_RETURN_NOT_OK(SyncDirectory(directory_).WithContext("table '" + table_ + "'"));
+    if (partitions_) folders.insert(directory_);  // new partition folders in it
+    for (const auto& folder : folders) {
+      SLUICE_RETURN_NOT_OK(SyncDirectory(folder).WithContext("table '" + table_ + "'"));
+    }
   }
   ++epoch_;
   file_index_ = 0;
@@ -317,16 +380,16 @@ Status FilesystemSink::CommitEpoch(uint64_t /*epoch*/, const SourceOffsets& posi
 }
 
 void FilesystemSink::DiscardUncommitted() {
-  parquet_file_.reset();
-  if (fd_ >= 0) {
-    ::close(fd_);
-    fd_ = -1;
-    pending_.push_back(std::move(current_));
-    current_ = {};
+  for (auto& [partition, file] : open_) {
+    file.parquet.reset();
+    if (file.fd >= 0) {
+      ::close(file.fd);
+      pending_.push_back(std::move(file.names));
+    }
   }
+  open_.clear();
   for (const PendingFile& file : pending_) ::unlink(file.in_progress.c_str());
   pending_.clear();
-  buffer_.clear();
 }
 
 Status FilesystemSink::Close() {

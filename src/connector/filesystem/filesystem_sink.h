@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -7,6 +8,7 @@
 
 #include "connector/connector_options.h"
 #include "connector/filesystem/file_commit_log.h"
+#include "connector/filesystem/partition_path.h"
 #include "connector/sink.h"
 #include "format/csv_encoder.h"
 #include "format/parquet/parquet_file_writer.h"
@@ -23,6 +25,8 @@ namespace sluice {
 //
 // Options:
 //   'path'                            required: the directory (created if missing)
+//   PARTITIONED BY (a, b)             in the DDL: rows go to Hive-style folders 'a=x/b=y/' under
+//                                     it (PartitionPath); the files leave those columns out
 //   'format'                          'json' (default; JSON lines) | 'csv' | 'parquet'
 //   'csv.header'                      'true' (default): each file starts with the column names
 //   'csv.delimiter'                   one character, default ',' ('\t' for tab)
@@ -60,23 +64,35 @@ class FilesystemSink final : public Sink {
     std::string in_progress;
     std::string final_path;
   };
+  // A file being written: one per partition folder ("" without PARTITIONED BY).
+  struct OpenFile {
+    int fd = -1;
+    PendingFile names;
+    int64_t bytes = 0;   // written to it so far (JSON, CSV)
+    std::string buffer;  // not yet written
+    std::unique_ptr<parquet::ParquetFileWriter> parquet;
+  };
 
   FilesystemSink() = default;
-  Status StartFile();
+  Status StartFile(const std::string& partition, OpenFile& file);
   Status WriteRows(const Batch& batch);
-  Status FlushBuffer();
-  // Flushes, fsyncs and closes the current file; it then waits for Commit in pending_.
-  Status FinishFile();
+  // `rows` of `batch` (data columns only) into the partition's open file.
+  Status WriteToFile(const std::string& partition, const Batch& batch);
+  Status FlushBuffer(OpenFile& file);
+  // Flushes, fsyncs and closes the file; it then waits for the commit in pending_.
+  Status FinishFile(OpenFile& file);
+  Status FinishAllFiles();
   void DiscardUncommitted();
 
   std::string table_;
   std::string directory_;
   bool csv_ = false;
   bool parquet_ = false;
-  Schema schema_;  // parquet: the file schema
+  Schema data_schema_;  // the columns written in the files (all but the partition columns)
+  std::vector<int> data_columns_;  // their positions in the sink's schema
+  std::unique_ptr<PartitionPath> partitions_;  // PARTITIONED BY, or null
   parquet::ParquetWriterOptions parquet_options_;
-  std::unique_ptr<parquet::ParquetFileWriter> parquet_file_;  // the open file's writer
-  std::unique_ptr<FileCommitLog> commit_log_;                  // exactly-once only
+  std::unique_ptr<FileCommitLog> commit_log_;  // exactly-once only
   bool csv_header_ = true;
   std::optional<int64_t> roll_size_;
   std::unique_ptr<JsonEncoder> json_;
@@ -84,10 +100,7 @@ class FilesystemSink final : public Sink {
 
   int64_t epoch_ = 0;
   int file_index_ = 0;  // n of the next file in this epoch
-  int fd_ = -1;
-  PendingFile current_;
-  int64_t file_bytes_ = 0;
-  std::string buffer_;
+  std::map<std::string, OpenFile> open_;
   std::vector<PendingFile> pending_;
   bool opened_ = false;
   // A write failed: the in-progress files may hold part of a batch, so they are never committed.
