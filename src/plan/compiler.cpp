@@ -77,6 +77,9 @@ struct SourceEntry {
   // `col - INTERVAL 'd'`: how far the watermark trails event time (0 for other expressions).
   int64_t watermark_delay_us = 0;
   DeadLetterWriter* late_dead_letters = nullptr;  // 'late-records' = 'dead-letter'
+  // The source ends (a file, a Kafka topic read up to its end, a generator with a row count):
+  // an aggregation over it can hold its results until the end and append them once.
+  bool bounded = false;
 };
 
 // Where a query's rows end up, for choosing and checking output modes.
@@ -372,6 +375,10 @@ Result<SourceEntry*> ScriptPlanner::SourceFor(const TableDefinition& table, Sour
 
   SourceEntry entry;
   entry.task_index = tasks_.size();
+  entry.bounded = table.connector == "filesystem" ||
+                  (table.connector == "datagen" && source_options.Has("number-of-rows")) ||
+                  (table.connector == "kafka" &&
+                   source_options.GetString("scan.bounded.mode", "unbounded") != "unbounded");
   entry.used.assign(table.scan_columns.size(), 0);
   auto mark_used = [&entry](const Expression& e) {
     std::vector<int> columns;
@@ -1292,11 +1299,14 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
     // The output mode: asked for with SET 'output-mode', else the natural one for the query
     // and its sink.
     const bool closes_windows = (event_time || closing_key) && window_end_key >= 0;
+    // Every input ends: the results are final at the end, where append mode emits them once.
+    bool bounded = rel.entry != nullptr && rel.entry->bounded;
+    for (const auto& [other, head] : rel.other_heads) bounded = bounded && other->bounded;
     OutputMode mode = output_mode_ ? *output_mode_
-                      : closes_windows ? OutputMode::kAppend
-                                       : OutputMode::kUpdate;
+                      : closes_windows || (bounded && !sink.takes_updates) ? OutputMode::kAppend
+                                                                            : OutputMode::kUpdate;
     SourceLocation at = sink.at;
-    if (mode == OutputMode::kAppend && !closes_windows) {
+    if (mode == OutputMode::kAppend && !closes_windows && !bounded) {
       return source_.Error(
           at, fmt::format("append output needs results that become final: {}; or SET "
                           "'output-mode' = 'update' (an upsert sink: a table with a PRIMARY KEY, "
@@ -1311,8 +1321,10 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
       return source_.Error(
           at, fmt::format("this aggregation's results change as rows arrive ({} mode), but {} "
                           "takes appended rows only: write to a table that upserts (PostgreSQL "
-                          "or SQLite with a PRIMARY KEY), Kafka or the console, or use event-time "
-                          "windows with a WATERMARK for append mode",
+                          "or SQLite with a PRIMARY KEY), Kafka or the console, use event-time "
+                          "windows with a WATERMARK for append mode, or read bounded input "
+                          "('scan.bounded.mode' = 'latest-offset' or run --bounded) so the "
+                          "results are appended once at its end",
                           OutputModeName(mode), sink.label));
     }
     plan.spec.mode = mode;
@@ -1475,7 +1487,13 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
     spec.deduplicate = spec.window_end_key < 0 && spec.function == RankFunction::kRowNumber &&
                        spec.limit == 1 && spec.order_keys.size() == 1 && !spec.descending[0] &&
                        order_ref && rel.rowtime >= 0 && order_ref->index() == rel.rowtime;
-    if (spec.window_end_key < 0 && !spec.deduplicate) {
+    bool bounded_input = rel.entry != nullptr && rel.entry->bounded;
+    for (const auto& [other, head] : rel.other_heads) bounded_input = bounded_input && other->bounded;
+    if (spec.window_end_key < 0 && !spec.deduplicate && bounded_input && !sink.takes_updates &&
+        spec.function == RankFunction::kRowNumber) {
+      // Top-N over input that ends, into an append-only table: the ranks are final at the end,
+      // where they are emitted once.
+    } else if (spec.window_end_key < 0 && !spec.deduplicate) {
       // Top-N over a whole stream: its ranks change for ever, so it emits updates.
       if (spec.function != RankFunction::kRowNumber) {
         return Unsupported(e.location,

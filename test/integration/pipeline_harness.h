@@ -100,6 +100,7 @@ struct KafkaRecord {
   std::string key;
   bool has_key = false;
   std::string value;
+  int64_t timestamp_ms = 0;  // the record's timestamp (CreateTime unless the topic says otherwise)
 };
 
 // Every record of `topic` from the beginning, read with isolation.level=read_committed (so
@@ -146,6 +147,7 @@ inline std::vector<KafkaRecord> ReadTopic(const std::string& topic) {
       r.has_key = m->key != nullptr;
       if (m->key) r.key.assign(static_cast<const char*>(m->key), m->key_len);
       if (m->payload) r.value.assign(static_cast<const char*>(m->payload), m->len);
+      r.timestamp_ms = rd_kafka_message_timestamp(m, nullptr);
       out.push_back(std::move(r));
     }
     rd_kafka_message_destroy(m);

@@ -399,8 +399,10 @@ Status FilesystemSink::Close() {
 }
 
 std::string FilesystemSink::Describe() const {
-  return fmt::format("filesystem(path={}, format={})", directory_,
-                     parquet_ ? "parquet" : csv_ ? "csv" : "json");
+  return fmt::format("filesystem(path={}, format={}{}{})", directory_,
+                     parquet_ ? "parquet" : csv_ ? "csv" : "json",
+                     partitions_ ? ", partitioned by " + partitions_->Describe() : "",
+                     exactly_once() ? ", exactly-once" : "");
 }
 
 }  // namespace sluice

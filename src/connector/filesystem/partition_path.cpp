@@ -55,4 +55,10 @@ std::string PartitionPath::Of(const Batch& batch, size_t row) const {
   return path;
 }
 
+std::string PartitionPath::Describe() const {
+  std::string out;
+  for (const auto& name : names_) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
 }  // namespace sluice

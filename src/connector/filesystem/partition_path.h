@@ -19,6 +19,8 @@ class PartitionPath {
   // The folder of `row` of `batch` (whose columns are the schema's).
   std::string Of(const Batch& batch, size_t row) const;
   const std::vector<int>& columns() const { return columns_; }
+  // "dt, country", for explain.
+  std::string Describe() const;
 
  private:
   std::vector<int> columns_;
