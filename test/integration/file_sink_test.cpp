@@ -49,6 +49,24 @@ bool WholeParquetFile(const fs::path& path, std::string* why) {
   return true;
 }
 
+// Every valid payment of `topic` as "hex(transaction_id)|hex(customer_id)|amount", sorted: the
+// rows the Parquet files must hold, once each.
+std::vector<std::string> ValidPayments(const std::string& topic) {
+  std::vector<std::string> want;
+  simdjson::dom::parser parser;
+  for (const auto& r : ReadTopic(topic)) {
+    CashbackVerdict v = ClassifyCashback(parser, r.value);
+    if (v.malformed) continue;
+    simdjson::dom::element doc;
+    EXPECT_EQ(parser.parse(r.value).get(doc), simdjson::SUCCESS);
+    std::string_view id;
+    const bool has_id = doc["transaction_id"].get_string().get(id) == simdjson::SUCCESS;
+    want.push_back((has_id ? Hex(id) : "null") + "|" + Hex(v.customer) + "|" + std::to_string(v.amount));
+  }
+  std::sort(want.begin(), want.end());
+  return want;
+}
+
 TEST(FileSink, ExactlyOnceParquetThroughKillNineShowsOnlyWholeFiles) {
   const std::string suffix = UniqueSuffix();
   const fs::path dir = fs::temp_directory_path() / ("sluice_file_sink_" + suffix);
@@ -110,18 +128,7 @@ INSERT INTO files SELECT transaction_id, customer_id, amount, `timestamp` FROM p
   EXPECT_EQ(partial.load(), 0) << first_partial;
   EXPECT_GT(seen.load(), 100) << "the watcher saw files while the pipeline ran";
 
-  std::vector<std::string> want;
-  simdjson::dom::parser parser;
-  for (const auto& r : ReadTopic(topic)) {
-    CashbackVerdict v = ClassifyCashback(parser, r.value);
-    if (v.malformed) continue;
-    simdjson::dom::element doc;
-    ASSERT_EQ(parser.parse(r.value).get(doc), simdjson::SUCCESS);
-    std::string_view id;
-    const bool has_id = doc["transaction_id"].get_string().get(id) == simdjson::SUCCESS;
-    want.push_back((has_id ? Hex(id) : "null") + "|" + Hex(v.customer) + "|" + std::to_string(v.amount));
-  }
-  std::sort(want.begin(), want.end());
+  const std::vector<std::string> want = ValidPayments(topic);
   ASSERT_GT(want.size(), 90000u);
 
   // pyarrow reads the folder as a reader would (hidden files and _sluice_log skipped).
@@ -143,6 +150,80 @@ INSERT INTO files SELECT transaction_id, customer_id, amount, `timestamp` FROM p
     const std::string name = entry.path().filename().string();
     EXPECT_TRUE(name == "_sluice_log" || entry.path().extension() == ".parquet") << name;
   }
+  if (!::testing::Test::HasFailure()) fs::remove_all(dir);
+}
+
+// The output folder on a 1 MB tmpfs (a mount namespace of the test's own, so nothing on the
+// host fills up), checkpoints every 10 ms so that epochs are small. The disk fills mid-run: the pipeline says so, deletes its uncommitted files,
+// restarts from its checkpoint and, still full, stops. Between runs an operator archives the
+// visible files away; each next run resumes where the commit log says. Every archived file is
+// whole, and all of them together hold every valid payment of the topic exactly once.
+TEST(FileSink, AFullDiskIsAClearErrorAndTheNextRunResumesExactly) {
+  const std::string suffix = UniqueSuffix();
+  const fs::path dir = fs::temp_directory_path() / ("sluice_file_full_" + suffix);
+  fs::create_directories(dir / "payments");
+  fs::create_directories(dir / "archive");
+  const std::string topic = "file_full_in_" + suffix;
+  ASSERT_EQ(RunCommand(std::string(SLUICE_BINARY) + " produce --scenario cashback --quiet --topic " +
+                           topic + " --bootstrap-servers " + KafkaBootstrap() +
+                           " --count 100000 --bad-fraction 0.01 --seed 62",
+                       dir, dir / "produce.log"),
+            0)
+      << ReadText(dir / "produce.log");
+  std::ofstream(dir / "full.sql") << "SET 'pipeline.name' = 'file_full_" << suffix << R"(';
+SET 'execution.checkpointing.interval' = '10 ms';
+SET 'pipeline.restart-attempts' = '1';
+SET 'pipeline.restart-delay' = '100 ms';
+CREATE TABLE payments (
+  transaction_id STRING, customer_id STRING NOT NULL, `timestamp` TIMESTAMP NOT NULL,
+  amount INT, merchant_id STRING
+) WITH ('connector' = 'kafka', 'topic' = ')" << topic << R"(', 'format' = 'json',
+  'properties.bootstrap.servers' = ')" << KafkaBootstrap() << R"(',
+  'properties.group.id' = 'file_full_)" << suffix << R"(', 'scan.startup.mode' = 'earliest-offset',
+  'scan.bounded.mode' = 'latest-offset', 'errors' = 'skip');
+CREATE TABLE files (transaction_id STRING, customer_id STRING, amount INT, `timestamp` TIMESTAMP)
+WITH ('connector' = 'filesystem', 'path' = 'payments', 'format' = 'parquet',
+      'parquet.compression' = 'uncompressed', 'sink.delivery-guarantee' = 'exactly-once');
+INSERT INTO files SELECT transaction_id, customer_id, amount, `timestamp` FROM payments;
+)";
+  std::ofstream(dir / "runs.sh") << "mount -t tmpfs -o size=1m tmpfs payments || exit 9\n"
+                                 << "for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do\n"
+                                 << "  " << SLUICE_BINARY << " run full.sql >> full.log 2>&1; rc=$?\n"
+                                 << "  mkdir -p archive/$i\n"
+                                 << "  for f in payments/*.parquet; do [ -e \"$f\" ] && mv \"$f\" archive/$i/; done\n"
+                                 << "  if [ $rc -eq 0 ]; then echo $i > finished; exit 0; fi\n"
+                                 << "done\n";
+  ASSERT_EQ(RunCommand("unshare --user --map-root-user --mount sh runs.sh", dir, dir / "runs.log"), 0)
+      << ReadText(dir / "runs.log") << ReadText(dir / "full.log");
+  const std::string log = ReadText(dir / "full.log");
+  ASSERT_TRUE(fs::exists(dir / "finished")) << log;
+  EXPECT_GE(std::stoi(ReadText(dir / "finished")), 2) << "the disk never filled:\n" << log;
+  EXPECT_NE(log.find("No space left on device: the disk is full"), std::string::npos) << log;
+  EXPECT_NE(log.find("restarting from the last checkpoint"), std::string::npos) << log;
+
+  int files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(dir / "archive")) {
+    if (entry.path().extension() != ".parquet") continue;
+    ++files;
+    std::string why;
+    EXPECT_TRUE(WholeParquetFile(entry.path(), &why)) << why;
+  }
+  EXPECT_GT(files, 3);
+
+  const std::vector<std::string> want = ValidPayments(topic);
+  std::ofstream(dir / "read.py")
+      << "import sys, glob, pyarrow.parquet as pq\n"
+         "h = lambda s: 'null' if s is None else s.encode().hex()\n"
+         "for f in glob.glob(sys.argv[1] + '/*/*.parquet'):\n"
+         "  for r in pq.read_table(f).to_pylist(): print(h(r['transaction_id']) + '|' + h(r['customer_id']) + '|' + str(r['amount']))\n";
+  const fs::path rows = dir / "rows.txt";
+  ASSERT_EQ(RunCommand(std::string(SLUICE_SOURCE_DIR) + "/.deps/python/bin/python read.py archive", dir, rows), 0)
+      << ReadText(rows);
+  std::vector<std::string> got;
+  std::ifstream in(rows);
+  for (std::string line; std::getline(in, line);) got.push_back(line);
+  std::sort(got.begin(), got.end());
+  ExpectSameRows(got, want, "payments in the archived Parquet files");
   if (!::testing::Test::HasFailure()) fs::remove_all(dir);
 }
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <thread>
 #include <fstream>
 #include <sstream>
 
@@ -224,6 +225,28 @@ Schema PeopleSchema() {
 Batch PeopleBatch() {
   return test::MakeBatch({test::Ints({1, 2}), test::Strings({"alice", std::nullopt}),
                           test::Timestamps({"2024-03-01 12:30:45", "2024-03-01 00:00:00.5"})});
+}
+
+// 'sink.rolling-policy.rollover-interval': a file open that long ends at the next write, so one
+// commit publishes two files.
+TEST_F(FilesystemConnectorTest, SinkRollsFilesOpenLongerThanTheRolloverInterval) {
+  fs::path out = dir_ / "rolled";
+  auto sink = MakeSink({{"path", out.string()},
+                        {"format", "json"},
+                        {"sink.rolling-policy.rollover-interval", "50 ms"}},
+                       PeopleSchema());
+  ASSERT_TRUE(sink->Write(PeopleBatch()).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(80));
+  ASSERT_TRUE(sink->Write(PeopleBatch()).ok());  // the old file ends at this write
+  ASSERT_TRUE(sink->Write(PeopleBatch()).ok());
+  ASSERT_TRUE(sink->Commit().ok());
+  EXPECT_EQ(List(out, true), (std::vector<std::string>{"part-0-0.json", "part-0-1.json"}));
+  auto bad = FilesystemSink::Make(
+      ConnectorOptions("t", {{"path", "x"}, {"sink.rolling-policy.rollover-interval", "soon"}}),
+      PeopleSchema());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("sink.rolling-policy.rollover-interval"), std::string::npos)
+      << bad.status().message();
 }
 
 TEST_F(FilesystemConnectorTest, SinkFilesAppearOnlyAtCommit) {

@@ -60,7 +60,8 @@ Result<std::unique_ptr<Sink>> FilesystemSink::Make(const ConnectorOptions& optio
       {"path", "format", "csv.header", "csv.delimiter", "json.ignore-null-fields",
        "json.timestamp-format.standard", "sink.rolling-policy.file-size", "parquet.compression",
        "parquet.compression.level", "parquet.block.size", "parquet.page.size",
-       "parquet.enable.dictionary", "sink.delivery-guarantee"}));
+       "parquet.enable.dictionary", "sink.delivery-guarantee",
+       "sink.rolling-policy.rollover-interval"}));
   std::unique_ptr<FilesystemSink> s(new FilesystemSink());
   s->table_ = options.table_name();
   SLUICE_ASSIGN_OR_RETURN(s->directory_, options.GetRequired("path"));
@@ -144,6 +145,11 @@ Result<std::unique_ptr<Sink>> FilesystemSink::Make(const ConnectorOptions& optio
           s->table_, text);
     }
   }
+  if (options.Has("sink.rolling-policy.rollover-interval")) {
+    SLUICE_ASSIGN_OR_RETURN(int64_t ms,
+                            options.GetPositiveDurationMs("sink.rolling-policy.rollover-interval", 0));
+    s->roll_interval_ = std::chrono::milliseconds(ms);
+  }
   if (s->csv_) {
     s->csv_encoder_ = std::make_unique<CsvEncoder>(s->data_schema_, csv);
   } else {
@@ -205,11 +211,9 @@ Status FilesystemSink::StartFile(const std::string& partition, OpenFile& file) {
   file.names.in_progress = (folder / FileCommitLog::HiddenName(name)).string();
   file.names.final_path = (folder / name).string();
   file.fd = ::open(file.names.in_progress.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (file.fd < 0) {
-    return Status::IOError("table '{}': cannot create '{}': {}", table_, file.names.in_progress,
-                           strerror(errno));
-  }
+  if (file.fd < 0) return FileError("cannot create", file.names.in_progress, errno);
   file.bytes = 0;
+  file.opened = std::chrono::steady_clock::now();
   if (parquet_) {
     SLUICE_ASSIGN_OR_RETURN(file.parquet,
                             parquet::ParquetFileWriter::Make(
@@ -227,6 +231,18 @@ Status FilesystemSink::StartFile(const std::string& partition, OpenFile& file) {
   return Status::OK();
 }
 
+Status FilesystemSink::FileError(std::string_view what, const std::string& path, int error) const {
+  if (error == ENOSPC || error == EDQUOT) {
+    // Retryable: the uncommitted files are deleted (DiscardUncommitted), which frees what they
+    // took, and the pipeline restarts from its last checkpoint; nothing half-written is visible.
+    return Status::Unavailable("table '{}': {} '{}': {}: the disk is full; its uncommitted files "
+                               "are deleted and the rows since the last checkpoint will be "
+                               "written again",
+                               table_, what, path, strerror(error));
+  }
+  return Status::IOError("table '{}': {} '{}': {}", table_, what, path, strerror(error));
+}
+
 Status FilesystemSink::FlushBuffer(OpenFile& file) {
   const char* p = file.buffer.data();
   size_t left = file.buffer.size();
@@ -234,8 +250,7 @@ Status FilesystemSink::FlushBuffer(OpenFile& file) {
     ssize_t n = ::write(file.fd, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return Status::IOError("table '{}': writing '{}': {}", table_, file.names.in_progress,
-                             strerror(errno));
+      return FileError("writing", file.names.in_progress, errno);
     }
     p += n;
     left -= static_cast<size_t>(n);
@@ -246,14 +261,11 @@ Status FilesystemSink::FlushBuffer(OpenFile& file) {
 
 Status FilesystemSink::FinishFile(OpenFile& file) {
   if (file.parquet) {
-    SLUICE_RETURN_NOT_OK(file.parquet->Finish().WithContext("table '" + table_ + "'"));
+    SLUICE_RETURN_NOT_OK(file.parquet->Finish());  // its output errors name the table
     file.parquet.reset();
   }
   SLUICE_RETURN_NOT_OK(FlushBuffer(file));
-  if (::fsync(file.fd) != 0) {
-    return Status::IOError("table '{}': fsync of '{}': {}", table_, file.names.in_progress,
-                           strerror(errno));
-  }
+  if (::fsync(file.fd) != 0) return FileError("fsync of", file.names.in_progress, errno);
   ::close(file.fd);
   file.fd = -1;
   pending_.push_back(std::move(file.names));
@@ -303,15 +315,20 @@ Status FilesystemSink::WriteRows(const Batch& batch) {
   return Status::OK();
 }
 
+bool FilesystemSink::OpenTooLong(const OpenFile& file) const {
+  return roll_interval_ && std::chrono::steady_clock::now() - file.opened >= *roll_interval_;
+}
+
 Status FilesystemSink::WriteToFile(const std::string& partition, const Batch& batch) {
   OpenFile& file = open_[partition];
   const size_t live = batch.num_live_rows();
   if (parquet_) {
     // Columns at a time; a file rolls after the batch that takes it past the size.
     if (file.fd < 0) SLUICE_RETURN_NOT_OK(StartFile(partition, file));
-    SLUICE_RETURN_NOT_OK(file.parquet->Write(batch).WithContext("table '" + table_ + "'"));
+    SLUICE_RETURN_NOT_OK(file.parquet->Write(batch));  // its output errors name the table
     CountWritten(live);
-    if (roll_size_ && static_cast<int64_t>(file.parquet->approximate_size()) >= *roll_size_) {
+    if ((roll_size_ && static_cast<int64_t>(file.parquet->approximate_size()) >= *roll_size_) ||
+        OpenTooLong(file)) {
       SLUICE_RETURN_NOT_OK(FinishFile(file));
     }
     return Status::OK();
@@ -328,7 +345,7 @@ Status FilesystemSink::WriteToFile(const std::string& partition, const Batch& ba
     }
     file.bytes += static_cast<int64_t>(file.buffer.size() - before);
     CountWritten(1);
-    if (roll_size_ && file.bytes >= *roll_size_) {
+    if ((roll_size_ && file.bytes >= *roll_size_) || OpenTooLong(file)) {
       SLUICE_RETURN_NOT_OK(FinishFile(file));
     } else if (file.buffer.size() >= kFlushBytes) {
       SLUICE_RETURN_NOT_OK(FlushBuffer(file));

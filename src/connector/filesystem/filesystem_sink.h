@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -34,6 +35,8 @@ namespace sluice {
 //   'json.timestamp-format.standard'  'ISO-8601' (default, Spark's to_json form) | 'SQL'
 //   'sink.rolling-policy.file-size'   start a new file once one reaches this size ('128MB',
 //                                     '64kb', bytes); default: one file per commit
+//   'sink.rolling-policy.rollover-interval'  start a new file once one has been open this long
+//                                     ('10 min'); every checkpoint also ends the open files
 //   'sink.delivery-guarantee'         'at-least-once' (default) | 'exactly-once': a commit log
 //                                     in '_sluice_log/' records each epoch's files with the
 //                                     source positions they cover (FileCommitLog); the folder
@@ -71,6 +74,7 @@ class FilesystemSink final : public Sink {
     int64_t bytes = 0;   // written to it so far (JSON, CSV)
     std::string buffer;  // not yet written
     std::unique_ptr<parquet::ParquetFileWriter> parquet;
+    std::chrono::steady_clock::time_point opened;
   };
 
   FilesystemSink() = default;
@@ -79,6 +83,8 @@ class FilesystemSink final : public Sink {
   // `rows` of `batch` (data columns only) into the partition's open file.
   Status WriteToFile(const std::string& partition, const Batch& batch);
   Status FlushBuffer(OpenFile& file);
+  // An I/O error on `path`: a full disk is retryable (Unavailable), anything else not.
+  Status FileError(std::string_view what, const std::string& path, int error) const;
   // Flushes, fsyncs and closes the file; it then waits for the commit in pending_.
   Status FinishFile(OpenFile& file);
   Status FinishAllFiles();
@@ -95,6 +101,10 @@ class FilesystemSink final : public Sink {
   std::unique_ptr<FileCommitLog> commit_log_;  // exactly-once only
   bool csv_header_ = true;
   std::optional<int64_t> roll_size_;
+  std::optional<std::chrono::milliseconds> roll_interval_;
+  // A file open longer than 'sink.rolling-policy.rollover-interval' is finished (then committed
+  // at the next checkpoint; every checkpoint finishes every file anyway).
+  bool OpenTooLong(const OpenFile& file) const;
   std::unique_ptr<JsonEncoder> json_;
   std::unique_ptr<CsvEncoder> csv_encoder_;
 
