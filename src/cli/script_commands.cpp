@@ -1,8 +1,10 @@
-// `sluice run`, `sluice explain` and `sluice validate`: the verbs that take a SQL file.
+// `sluice run`, `sluice explain`, `sluice validate` and `sluice reconcile`: the verbs that take
+// a SQL file.
 #include <CLI/CLI.hpp>
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <csignal>
 #include <cstdio>
 #include <sys/resource.h>
@@ -17,6 +19,7 @@
 #include "cli/commands.h"
 #include "common/process_lock.h"
 #include "common/stop_request.h"
+#include "exec/reconciliation_counts.h"
 #include "plan/compiler.h"
 
 namespace sluice::cli {
@@ -68,10 +71,70 @@ int ReportError(const Status& status) {
              : 1;
 }
 
+// `sluice reconcile`: what the pipeline accounted for at its last checkpoint against what its
+// sources hold. Exit 0 in balance, 3 lagging (records not consumed yet), 4 records unaccounted.
+int Reconcile(CompiledScript& compiled) {
+  Pipeline& pipeline = compiled.pipeline();
+  const auto path = ReconciliationCounts::PathFor(pipeline.options().state_dir, pipeline.name());
+  auto loaded = ReconciliationCounts::Load(path);
+  if (!loaded.ok()) return ReportError(loaded.status());
+  if (!*loaded) {
+    fmt::print("pipeline '{}' has not completed a checkpoint yet ({} does not exist): run it "
+               "first\n",
+               pipeline.name(), path.string());
+    return 1;
+  }
+  const ReconciliationCounts& counts = **loaded;
+  fmt::print("pipeline '{}', as of its last checkpoint ({} UTC):\n", pipeline.name(), counts.updated);
+  int64_t unaccounted = 0, lag = 0;
+  bool lag_at_least = false;
+  for (const auto& task : pipeline.sources()) {
+    auto it = counts.sources.find(task.table_name);
+    const ReconciliationCounts::Source s =
+        it == counts.sources.end() ? ReconciliationCounts::Source{} : it->second;
+    fmt::print("source {}: read {} = decoded {} + dead-lettered {} + skipped as malformed {}{}\n",
+               task.table_name, s.read, s.decoded, s.dead_lettered, s.skipped,
+               s.already_delivered
+                   ? fmt::format(" + replayed dead letters already delivered {}", s.already_delivered)
+                   : "");
+    unaccounted += std::abs(s.unaccounted());
+    auto backlog = task.source->Backlog();
+    if (!backlog.ok()) return ReportError(backlog.status().WithContext("source '" + task.table_name + "'"));
+    if (!*backlog) {
+      fmt::print("  {}: how much is left cannot be measured\n", task.source->Describe());
+      continue;
+    }
+    int64_t behind = 0;
+    std::string parts;
+    for (const auto& p : **backlog) {
+      behind += p.records;
+      lag_at_least = lag_at_least || p.at_least;
+      parts += fmt::format("{}{}: {}{}", parts.empty() ? "" : ", ", p.partition,
+                           p.at_least ? "at least " : "", p.records);
+    }
+    lag += behind;
+    fmt::print("  {} records after the committed offsets (partition: records {})\n", behind, parts);
+  }
+  for (const auto& [name, sink] : counts.sinks) {
+    fmt::print("sink {}: {} rows written{}\n", name, sink.written,
+               sink.rejected ? fmt::format(", {} rows it cannot store left out", sink.rejected) : "");
+  }
+  if (unaccounted > 0) {
+    fmt::print("{} unaccounted\n", unaccounted);
+    return 4;
+  }
+  if (lag > 0) {
+    fmt::print("lagging by {}{}\n", lag_at_least ? "at least " : "", lag);
+    return 3;
+  }
+  fmt::print("in balance\n");
+  return 0;
+}
+
 }  // namespace
 
 void RegisterScriptCommands(CLI::App& app) {
-  static ScriptArgs run_args, explain_args, validate_args;
+  static ScriptArgs run_args, explain_args, validate_args, reconcile_args;
 
   auto* run = app.add_subcommand(
       "run",
@@ -169,6 +232,19 @@ void RegisterScriptCommands(CLI::App& app) {
     auto compiled = Compile(validate_args);
     if (!compiled.ok()) return SetExitCode(ReportError(compiled.status()));
     fmt::print("{}: OK ({} statements)\n", validate_args.file, (*compiled)->num_statements());
+  });
+
+  auto* reconcile = app.add_subcommand(
+      "reconcile",
+      "Compare what the pipeline of a SQL file accounted for at its last checkpoint (records "
+      "read = decoded + dead-lettered + skipped, rows written per sink; kept in the state "
+      "folder) with the records its Kafka sources still hold after the committed offsets. "
+      "Prints 'in balance' (exit 0), 'lagging by N' (exit 3) or 'N unaccounted' (exit 4)");
+  AddScriptArgs(reconcile, reconcile_args);
+  reconcile->callback([] {
+    auto compiled = Compile(reconcile_args);
+    if (!compiled.ok()) return SetExitCode(ReportError(compiled.status()));
+    SetExitCode(Reconcile(**compiled));
   });
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,15 @@
 #include "types/schema.h"
 
 namespace sluice {
+
+// How far a source's committed position is behind the end of its input, per partition.
+struct PartitionBacklog {
+  int32_t partition = 0;
+  int64_t committed = -1;  // the next offset committed; -1: none yet
+  int64_t end = 0;         // the end offset (Kafka's high watermark)
+  int64_t records = 0;     // records between `committed` (or the start) and the end
+  bool at_least = false;   // counting stopped at a cap: there are at least `records`
+};
 
 // Where records come from: Kafka, a file, a generator. Delivers raw bytes; decoding is the
 // format's job, so every source gets the same error handling and dead-lettering.
@@ -49,6 +59,11 @@ class Source {
   // The metadata columns the table declares ('timestamp', 'headers', ...), told once before
   // Open, so a source can skip work nobody reads (Kafka parses headers only when asked).
   virtual void DeclareMetadata(const std::vector<std::string>& keys) { (void)keys; }
+  // The records not consumed and committed yet (`sluice reconcile`), measured without opening
+  // the source; nullopt where the source cannot tell (files, generators).
+  virtual Result<std::optional<std::vector<PartitionBacklog>>> Backlog() {
+    return std::optional<std::vector<PartitionBacklog>>{};
+  }
   // One line for `sluice explain`: "datagen(scenario=cashback, count=1000, seed=7)".
   virtual std::string Describe() const = 0;
 };

@@ -78,7 +78,30 @@ Status Pipeline::Open() {
     }
     SLUICE_RETURN_NOT_OK(task.source->Open().WithContext(context));
   }
+  SLUICE_ASSIGN_OR_RETURN(std::optional<ReconciliationCounts> before,
+                          ReconciliationCounts::Load(ReconciliationCounts::PathFor(options_.state_dir, name_)));
+  counts_before_ = before ? std::move(*before) : ReconciliationCounts{};
   return Recover();
+}
+
+ReconciliationCounts Pipeline::RunCounts() const {
+  ReconciliationCounts counts;
+  for (const auto& task : sources_) {
+    auto& s = counts.sources[task.table_name];
+    s.read = task.records_read;
+    s.decoded = task.records_decoded;
+    s.dead_lettered = task.records_dead_lettered;
+    s.skipped = task.records_skipped;
+    s.already_delivered = task.records_already_delivered;
+  }
+  auto add_sink = [&](const SinkOperator& sink) {
+    auto& s = counts.sinks[sink.table_name()];
+    s.written = sink.rows_written();
+    s.rejected = sink.rows_rejected();
+  };
+  for (const auto* sink : sinks_) add_sink(*sink);
+  for (const auto& w : dead_letter_writers_) add_sink(w->sink());
+  return counts;
 }
 
 Status Pipeline::Recover() {
@@ -350,6 +373,8 @@ Status Pipeline::BeginCheckpoint() {
     const std::string origin = task.source->origin();
     c.source_positions.push_back(origin.empty() ? PartitionOffsets{} : positions_[origin]);
   }
+  checkpoint_counts_ = counts_before_;
+  checkpoint_counts_.Add(RunCounts());
   // The stages: the sinks, then the exactly-once dead-letter tables. A table's progress must
   // never cover a record whose row a sink may still refuse (when the sink's commit fails, its
   // database refusing rows, those rows are dead-lettered in the replay, not lost behind the
@@ -400,6 +425,9 @@ Result<bool> Pipeline::AdvanceCheckpoint(std::chrono::milliseconds max_wait) {
     SLUICE_RETURN_NOT_OK(task.source->CheckpointAt(c.source_positions[i])
                              .WithContext("checkpointing source '" + task.table_name + "'"));
   }
+  // The counts as of this checkpoint, for `sluice reconcile`.
+  SLUICE_RETURN_NOT_OK(
+      checkpoint_counts_.Save(ReconciliationCounts::PathFor(options_.state_dir, name_)));
   spdlog::debug("checkpoint {}: sinks committed in {} ms, sources in {} ms", c.epoch,
                 sinks_done - c.started_ms, SteadyMs() - sinks_done);
   c.in_flight = false;
@@ -429,7 +457,9 @@ Status Pipeline::FinishAll(bool stopped) {
     SLUICE_RETURN_NOT_OK(task.source->Checkpoint());
     SLUICE_RETURN_NOT_OK(task.source->Close());
   }
-  return Status::OK();
+  ReconciliationCounts counts = counts_before_;
+  counts.Add(RunCounts());
+  return counts.Save(ReconciliationCounts::PathFor(options_.state_dir, name_));
 }
 
 Status Pipeline::Run(const std::atomic<bool>& stop) {

@@ -13,6 +13,7 @@
 #include "connector/source_offsets.h"
 #include "exec/operator.h"
 #include "exec/record_positions.h"
+#include "exec/reconciliation_counts.h"
 #include "exec/record_decoder.h"
 #include "exec/sink_operator.h"
 #include "state/state_snapshot.h"
@@ -91,6 +92,8 @@ class Pipeline {
   int64_t batch_id() const { return batch_id_; }
   // A human summary: per source read/decoded/dead-lettered, per sink rows written.
   std::string Summary() const;
+  // What this run has accounted for so far (not counting earlier runs).
+  ReconciliationCounts RunCounts() const;
 
  private:
   Status PollOnce(SourceTask& task, EvalContext& context, bool* got_records);
@@ -137,6 +140,10 @@ class Pipeline {
     size_t stage = 0;
   };
   Checkpoint checkpoint_;
+  // Reconciliation: the counts of earlier runs (as of their last checkpoint), and those of the
+  // checkpoint in flight, saved when it completes.
+  ReconciliationCounts counts_before_;
+  ReconciliationCounts checkpoint_counts_;
   uint64_t epoch_ = 0;  // the last epoch begun
   std::vector<StatefulOperator> stateful_;
   std::unique_ptr<StateSnapshotStore> state_store_;  // null: state lives in memory only

@@ -26,6 +26,13 @@ struct RdKafkaQueueDeleter {
 };
 using RdKafkaQueue = std::unique_ptr<rd_kafka_queue_t, RdKafkaQueueDeleter>;
 
+struct PartitionListDeleter {
+  void operator()(rd_kafka_topic_partition_list_t* list) const {
+    rd_kafka_topic_partition_list_destroy(list);
+  }
+};
+using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
+
 // Builds a librdkafka configuration from 'properties.*' options (prefix already removed) plus
 // sluice's own settings, which come last and win. An invalid property is an error naming the
 // table and the property — never its value when the key looks like a secret.

@@ -23,12 +23,6 @@ struct ErrorDeleter {
 };
 using KafkaError = std::unique_ptr<rd_kafka_error_t, ErrorDeleter>;
 
-struct PartitionListDeleter {
-  void operator()(rd_kafka_topic_partition_list_t* l) const {
-    rd_kafka_topic_partition_list_destroy(l);
-  }
-};
-using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
 
 using Clock = std::chrono::steady_clock;
 

@@ -1,4 +1,5 @@
 #include "connector/kafka/kafka_source.h"
+#include "connector/kafka/kafka_backlog.h"
 
 #include "common/stop_request.h"
 
@@ -13,17 +14,6 @@
 #include <fmt/format.h>
 
 namespace sluice {
-namespace {
-
-struct PartitionListDeleter {
-  void operator()(rd_kafka_topic_partition_list_t* l) const {
-    rd_kafka_topic_partition_list_destroy(l);
-  }
-};
-using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
-
-}  // namespace
-
 Result<std::unique_ptr<Source>> KafkaSource::Make(const ConnectorOptions& options) {
   SLUICE_RETURN_NOT_OK(options.CheckKnown(
       "kafka",
@@ -184,6 +174,12 @@ void KafkaSource::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
   spdlog::info("source '{}': assigned {} partitions of {} (partition@offset: {})", self->table_,
                partitions->cnt, self->topic_, where);
   rd_kafka_assign(rk, partitions);
+}
+
+Result<std::optional<std::vector<PartitionBacklog>>> KafkaSource::Backlog() {
+  SLUICE_ASSIGN_OR_RETURN(auto backlog, MeasureKafkaBacklog(table_, properties_, topic_, group_,
+                                                            1'000'000, std::chrono::seconds(60)));
+  return std::optional<std::vector<PartitionBacklog>>(std::move(backlog));
 }
 
 Status KafkaSource::Open() {

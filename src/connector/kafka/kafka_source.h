@@ -46,6 +46,8 @@ class KafkaSource final : public Source {
   Status Close() override;
   std::string Describe() const override;
   std::string origin() const override { return topic_; }
+  // The consumer group's backlog, counted by reading it (MeasureKafkaBacklog).
+  Result<std::optional<std::vector<PartitionBacklog>>> Backlog() override;
   void ResumeFrom(const PartitionOffsets& next_offsets) override { resume_from_ = next_offsets; }
   std::vector<int32_t> Partitions() const override { return assigned_; }
   void DeclareMetadata(const std::vector<std::string>& keys) override;

@@ -1,0 +1,101 @@
+#include "exec/reconciliation_counts.h"
+
+#include <simdjson.h>
+
+#include <chrono>
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "common/durable_file.h"
+#include "format/json_encoder.h"
+
+namespace sluice {
+namespace fs = std::filesystem;
+
+void ReconciliationCounts::Add(const ReconciliationCounts& other) {
+  for (const auto& [name, s] : other.sources) {
+    Source& mine = sources[name];
+    mine.read += s.read;
+    mine.decoded += s.decoded;
+    mine.dead_lettered += s.dead_lettered;
+    mine.skipped += s.skipped;
+    mine.already_delivered += s.already_delivered;
+  }
+  for (const auto& [name, s] : other.sinks) {
+    sinks[name].written += s.written;
+    sinks[name].rejected += s.rejected;
+  }
+}
+
+fs::path ReconciliationCounts::PathFor(const std::string& state_dir, const std::string& pipeline) {
+  return fs::path(state_dir) / pipeline / "reconciliation.json";
+}
+
+Status ReconciliationCounts::Save(const fs::path& path) const {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char when[32];
+  std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+  std::string json = fmt::format("{{\"updated\":\"{}\",\"sources\":{{", when);
+  bool first = true;
+  for (const auto& [name, s] : sources) {
+    json += first ? "" : ",";
+    first = false;
+    AppendJsonString(name, json);
+    json += fmt::format(":{{\"read\":{},\"decoded\":{},\"dead_lettered\":{},\"skipped\":{},"
+                        "\"already_delivered\":{}}}",
+                        s.read, s.decoded, s.dead_lettered, s.skipped, s.already_delivered);
+  }
+  json += "},\"sinks\":{";
+  first = true;
+  for (const auto& [name, s] : sinks) {
+    json += first ? "" : ",";
+    first = false;
+    AppendJsonString(name, json);
+    json += fmt::format(":{{\"written\":{},\"rejected\":{}}}", s.written, s.rejected);
+  }
+  json += "}}\n";
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  const fs::path tmp = path.string() + ".tmp";
+  SLUICE_RETURN_NOT_OK(WriteFileDurably(tmp, json));
+  fs::rename(tmp, path, ec);
+  if (ec) return Status::IOError("cannot replace {}: {}", path.string(), ec.message());
+  return SyncDirectory(path.parent_path());
+}
+
+Result<std::optional<ReconciliationCounts>> ReconciliationCounts::Load(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return std::optional<ReconciliationCounts>{};
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ReconciliationCounts counts;
+  simdjson::dom::object sources, sinks;
+  std::string_view updated;
+  auto damaged = [&] {
+    return Status::IOError("{} is damaged; delete it to count from the next checkpoint on",
+                           path.string());
+  };
+  if (parser.load(path.string()).get(doc) || doc["sources"].get(sources) ||
+      doc["sinks"].get(sinks) || doc["updated"].get(updated)) {
+    return damaged();
+  }
+  counts.updated = std::string(updated);
+  for (auto [name, value] : sources) {
+    Source& s = counts.sources[std::string(name)];
+    if (value["read"].get(s.read) || value["decoded"].get(s.decoded) ||
+        value["dead_lettered"].get(s.dead_lettered) || value["skipped"].get(s.skipped) ||
+        value["already_delivered"].get(s.already_delivered)) {
+      return damaged();
+    }
+  }
+  for (auto [name, value] : sinks) {
+    Sink& s = counts.sinks[std::string(name)];
+    if (value["written"].get(s.written) || value["rejected"].get(s.rejected)) return damaged();
+  }
+  return std::optional<ReconciliationCounts>(std::move(counts));
+}
+
+}  // namespace sluice
