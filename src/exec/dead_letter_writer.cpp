@@ -26,9 +26,9 @@ Result<std::unique_ptr<DeadLetterWriter>> DeadLetterWriter::Make(
     if (!ok) {
       std::string list;
       for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-      return Status::Invalid(
-          "dead-letter table '{}' has a column '{}' sluice cannot fill; its columns may be: {}",
-          sink->table_name(), f.name, list);
+      // The caller names the table.
+      return Status::Invalid("it has a column '{}' sluice cannot fill; its columns may be: {}",
+                             f.name, list);
     }
   }
   std::unique_ptr<DeadLetterWriter> w(new DeadLetterWriter());
