@@ -1239,12 +1239,14 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
       keys.push_back(std::move(key));
     }
     // A key that bounds every row's event time (see Relation::closing_columns) closes its
-    // groups as a window's end does.
+    // groups as a window's end does; so does the window_end of windows assigned in a view or
+    // subquery (TUMBLE inside, GROUP BY outside).
     bool closing_key = false;
     for (size_t k = 0; k < keys.size() && window_end_key < 0 && !window_tvf && !spark_window; ++k) {
       const auto* ref = dynamic_cast<const ColumnReference*>(keys[k].bound.get());
-      if (ref && std::find(rel.closing_columns.begin(), rel.closing_columns.end(), ref->index()) !=
-                     rel.closing_columns.end()) {
+      if (ref && (ref->index() == rel.window_end ||
+                  std::find(rel.closing_columns.begin(), rel.closing_columns.end(), ref->index()) !=
+                      rel.closing_columns.end())) {
         window_end_key = static_cast<int>(k);
         closing_key = true;
       }
