@@ -69,7 +69,9 @@ std::string OffsetsText(const PartitionOffsets& offsets) {
 }  // namespace
 
 Status Pipeline::Open() {
-  for (auto* sink : sinks_) SLUICE_RETURN_NOT_OK(sink->Open());
+  for (auto* sink : sinks_) {
+    if (sink->first()) SLUICE_RETURN_NOT_OK(sink->Open());
+  }
   for (auto& w : dead_letter_writers_) SLUICE_RETURN_NOT_OK(w->Open());
   for (auto& task : sources_) {
     const std::string context = "opening source '" + task.table_name + "'";
@@ -96,7 +98,7 @@ ReconciliationCounts Pipeline::RunCounts() const {
   }
   auto add_sink = [&](const SinkOperator& sink) {
     auto& s = counts.sinks[sink.table_name()];
-    s.written = sink.rows_written();
+    s.written = sink.rows_written();  // the sink's, shared by the INSERTs into its table
     s.rejected = sink.rows_rejected();
   };
   for (const auto* sink : sinks_) add_sink(*sink);
@@ -379,7 +381,10 @@ Status Pipeline::BeginCheckpoint() {
   // never cover a record whose row a sink may still refuse (when the sink's commit fails, its
   // database refusing rows, those rows are dead-lettered in the replay, not lost behind the
   // table's progress). At-least-once tables hold no progress and commit with the sinks.
-  std::vector<SinkOperator*> first = sinks_, second;
+  std::vector<SinkOperator*> first, second;
+  for (auto* sink : sinks_) {
+    if (sink->first()) first.push_back(sink);  // a sink several INSERTs share commits once
+  }
   for (auto& w : dead_letter_writers_) {
     (w->sink().exactly_once() ? second : first).push_back(&w->sink());
   }
@@ -543,7 +548,9 @@ std::string Pipeline::Summary() const {
     if (!counters.empty()) out += ", " + counters;
     out += "\n";
   };
-  for (const auto* sink : sinks_) line("sink", *sink);
+  for (const auto* sink : sinks_) {
+    if (sink->first()) line("sink", *sink);  // once per table, whatever its INSERTs
+  }
   for (const auto& w : dead_letter_writers_) line("dead letters", w->sink());
   return out;
 }

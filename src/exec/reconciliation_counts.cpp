@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <ctime>
 
@@ -59,7 +61,9 @@ Status ReconciliationCounts::Save(const fs::path& path) const {
   json += "}}\n";
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
-  const fs::path tmp = path.string() + ".tmp";
+  // Its own temporary name: a process is the only writer of its pipeline's folder (the
+  // pipeline lock), but tests and tools may run pipelines of one name side by side.
+  const fs::path tmp = path.string() + "." + std::to_string(getpid()) + ".tmp";
   SLUICE_RETURN_NOT_OK(WriteFileDurably(tmp, json));
   fs::rename(tmp, path, ec);
   if (ec) return Status::IOError("cannot replace {}: {}", path.string(), ec.message());

@@ -11,8 +11,17 @@
 
 namespace sluice {
 
-SinkOperator::SinkOperator(std::string table_name, std::unique_ptr<Sink> sink)
-    : table_(std::move(table_name)), sink_(std::move(sink)) {}
+SinkOperator::SinkOperator(std::string table_name, std::shared_ptr<Sink> sink)
+    : table_(std::move(table_name)), sink_(std::move(sink)), writers_(std::make_shared<int>(1)) {}
+
+SinkOperator::SinkOperator(std::string table_name, const SinkOperator& first)
+    : table_(std::move(table_name)),
+      sink_(first.sink_),
+      first_(false),
+      writers_(first.writers_),
+      rows_rejected_(first.rows_rejected_) {
+  ++*writers_;
+}
 
 SinkOperator::~SinkOperator() = default;
 
@@ -184,7 +193,7 @@ Status SinkOperator::Reject(Batch& batch, EvalContext& context) {
       break;
     }
   }
-  rows_rejected_ += rejects_.size();
+  *rows_rejected_ += rejects_.size();
   // Both lists ascend: keep the live rows that were not rejected.
   std::vector<uint32_t> keep;
   const size_t live = batch.num_live_rows();
@@ -213,8 +222,8 @@ std::string SinkOperator::counters() const {
   const SinkMetrics& m = sink_->metrics();
   std::string text;
   auto add = [&](const std::string& part) { text += (text.empty() ? "" : ", ") + part; };
-  if (rows_rejected_ > 0) {
-    add(fmt::format("{} rows it cannot store {}", rows_rejected_,
+  if (*rows_rejected_ > 0) {
+    add(fmt::format("{} rows it cannot store {}", *rows_rejected_,
                     reject_policy_.policy == ErrorPolicy::kDeadLetter ? "dead-lettered" : "skipped"));
   }
   const uint64_t spilled = m.rows_spilled.load(), replayed = m.rows_replayed.load(),
@@ -250,6 +259,8 @@ Result<bool> SinkOperator::AwaitEpoch(uint64_t epoch, std::chrono::milliseconds 
 Status SinkOperator::Finish() {
   if (closed_) return Status::OK();
   closed_ = true;
+  // Another INSERT still writes to this sink: the last one to finish commits and closes it.
+  if (--*writers_ > 0) return Status::OK();
   SLUICE_RETURN_NOT_OK(Commit());
   return sink_->Close().WithContext("closing sink '" + table_ + "'");
 }

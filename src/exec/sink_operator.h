@@ -39,7 +39,10 @@ struct RejectPolicy {
 // INSERT's resume filter skips the replayed rows the sink has.
 class SinkOperator final : public Operator {
  public:
-  SinkOperator(std::string table_name, std::unique_ptr<Sink> sink);
+  SinkOperator(std::string table_name, std::shared_ptr<Sink> sink);
+  // Another INSERT into the same table: shares `first`'s sink, which commits and closes once,
+  // when the last INSERT writing to it has finished.
+  SinkOperator(std::string table_name, const SinkOperator& first);
   ~SinkOperator() override;
 
   Status Open() { return sink_->Open().WithContext("opening sink '" + table_ + "'"); }
@@ -60,11 +63,16 @@ class SinkOperator final : public Operator {
 
   const std::string& table_name() const { return table_; }
   uint64_t rows_written() const { return sink_->rows_written(); }
-  // Rows left out because the sink cannot store them (dead-lettered or skipped).
-  uint64_t rows_rejected() const { return rows_rejected_; }
+  // Rows left out because the sink cannot store them (dead-lettered or skipped), by every
+  // INSERT into the table.
+  uint64_t rows_rejected() const { return *rows_rejected_; }
   // The sink's own counters for the summary ("120 rows spilled, 120 replayed"), from its metrics.
   std::string counters() const;
   Sink& sink() { return *sink_; }
+  const Sink& sink() const { return *sink_; }
+  // False for the later INSERTs into a table: the pipeline opens and commits a sink through
+  // its first operator only.
+  bool first() const { return first_; }
   // A checkpoint's two steps (Sink's contract): the epoch ends, with the pipeline's positions
   // for an exactly-once sink (never below what it already holds); then it is awaited.
   Status BeginEpoch(uint64_t epoch);
@@ -102,13 +110,16 @@ class SinkOperator final : public Operator {
   Status Reject(Batch& batch, EvalContext& context);
 
   std::string table_;
-  std::unique_ptr<Sink> sink_;
+  std::shared_ptr<Sink> sink_;
+  bool first_ = true;
+  std::shared_ptr<int> writers_;  // operators writing to sink_ that have not finished
   std::vector<InsertCast> insert_casts_;
   Schema insert_schema_;                               // the sink's columns, for messages
   RejectPolicy reject_policy_;
   std::vector<RowReject> rejects_;  // scratch, per batch
   std::unique_ptr<JsonEncoder> row_json_;  // rejected rows as dead-letter values
-  uint64_t rows_rejected_ = 0;
+  // Shared by the INSERTs into one table, like the sink.
+  std::shared_ptr<uint64_t> rows_rejected_ = std::make_shared<uint64_t>(0);
   const SourceOffsets* positions_ = nullptr;
   ResumeFilterOperator* resume_filter_ = nullptr;
   SourceOffsets recovered_;

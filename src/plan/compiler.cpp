@@ -190,6 +190,11 @@ class ScriptPlanner {
   std::map<std::string, DeadLetterWriter*> dead_letters_by_table_;
   std::vector<SinkOperator*> sinks_;
   std::set<std::string> written_tables_;
+  // The first INSERT's sink operator per table: later INSERTs into it share its sink.
+  std::map<std::string, SinkOperator*> sink_by_table_;
+  // Stateful operators per sink table so far, so a later INSERT's ids go on from them.
+  std::map<std::string, std::map<std::string, int, std::less<>>> state_kinds_by_sink_;
+  std::set<const Sink*> stateful_exactly_once_sinks_seen_;
   int queries_ = 0;
   // Stateful queries: SET 'output-mode' (else chosen per query), SET 'trigger.interval' (else
   // the checkpoint interval), SET 'table.exec.source.idle-timeout' (tables may override).
@@ -199,7 +204,6 @@ class ScriptPlanner {
   // SET 'state.memory-budget': an aggregation's state above it moves to RocksDB.
   uint64_t state_memory_budget_ = uint64_t{1} << 30;
   int spill_folders_ = 0;
-  int stateful_exactly_once_sinks_ = 0;
 };
 
 Status ScriptPlanner::ApplySetting(const std::string& key, const std::string& value,
@@ -1714,16 +1718,21 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
   SinkTraits traits;
   const TableDefinition* target = nullptr;
   std::unique_ptr<Sink> sink;
+  SinkOperator* shared = nullptr;  // another INSERT into the same table made its sink
   if (insert) {
     SLUICE_ASSIGN_OR_RETURN(target, Lookup(insert->table, insert->location));
-    ConnectorOptions sink_options = target->connector_options;
-    sink_options.set_pipeline_name(pipeline_name_);
-    sink_options.set_startup_timeout_ms(startup_timeout_ms_);
-    auto made = options_.registry->MakeSink(target->connector, sink_options, target->write_schema);
-    if (!made.ok()) return source_.Error(insert->location, made.status().message());
-    sink = std::move(*made);
+    if (auto it = sink_by_table_.find(Lower(target->name)); it != sink_by_table_.end()) {
+      shared = it->second;
+    } else {
+      ConnectorOptions sink_options = target->connector_options;
+      sink_options.set_pipeline_name(pipeline_name_);
+      sink_options.set_startup_timeout_ms(startup_timeout_ms_);
+      auto made = options_.registry->MakeSink(target->connector, sink_options, target->write_schema);
+      if (!made.ok()) return source_.Error(insert->location, made.status().message());
+      sink = std::move(*made);
+    }
     traits.label = fmt::format("'{}'", target->name);
-    traits.takes_updates = sink->accepts_updates();
+    traits.takes_updates = shared ? shared->sink().accepts_updates() : sink->accepts_updates();
     traits.at = insert->location;
   } else {
     traits.at = select.location;
@@ -1741,10 +1750,10 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
   std::vector<SinkOperator::InsertCast> insert_casts;
   if (insert) {
     std::string key = Lower(target->name);
-    if (written_tables_.count(key)) {
+    if (!shared && written_tables_.count(key)) {
       return source_.Error(insert->location,
-                           fmt::format("table '{}' is already written by another statement; "
-                                       "write each sink table from one INSERT",
+                           fmt::format("table '{}' holds the dead letters of a source table; "
+                                       "INSERT into another table",
                                        target->name));
     }
     written_tables_.insert(key);
@@ -1808,10 +1817,12 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
     expressions = std::move(ordered);
     sink_schema = target_schema;
     sink_name = target->name;
-    if (aggregating && sink->exactly_once()) {
+    const Sink& target_sink = shared ? shared->sink() : *sink;
+    if (aggregating && target_sink.exactly_once()) {
       // Its commits and the state snapshots pair up one to one; two such sinks could commit a
       // checkpoint one without the other.
-      if (stateful_exactly_once_sinks_++ > 0) {
+      stateful_exactly_once_sinks_seen_.insert(&target_sink);
+      if (stateful_exactly_once_sinks_seen_.size() > 1) {
         return source_.Error(
             insert->location,
             fmt::format("INSERT INTO {}: only one exactly-once sink per pipeline may follow "
@@ -1839,7 +1850,9 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
   }
   Schema projected(std::move(projected_fields));
   append(std::make_unique<ProjectOperator>(std::move(expressions), projected));
-  auto sink_operator = std::make_unique<SinkOperator>(sink_name, std::move(sink));
+  auto sink_operator = shared ? std::make_unique<SinkOperator>(sink_name, *shared)
+                              : std::make_unique<SinkOperator>(sink_name, std::move(sink));
+  if (insert && !shared) sink_by_table_[Lower(target->name)] = sink_operator.get();
   sink_operator->set_insert_casts(std::move(insert_casts), sink_schema);
   const SourceTask& task = tasks_[entry->task_index];
   RejectPolicy reject;
@@ -1852,7 +1865,7 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
   sink_operator->set_resume_filter(resume);
   sinks_.push_back(sink_operator.get());
   append(std::move(sink_operator));
-  std::map<std::string, int, std::less<>> kinds;
+  std::map<std::string, int, std::less<>>& kinds = state_kinds_by_sink_[sink_name];
   AssignStateIds(*rel.head, sink_name, kinds);
   for (auto& [other_entry, other_head] : rel.other_heads) AssignStateIds(*other_head, sink_name, kinds);
   entry->attach->AddOutput(std::move(rel.head));

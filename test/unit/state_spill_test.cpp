@@ -2,6 +2,8 @@
 // back when rows touch them or windows close: the results are the same as with no budget.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <filesystem>
 #include <map>
@@ -39,8 +41,10 @@ RunResult RunWithBudget(const std::string& query, const std::string& budget) {
   CompileOptions options;
   options.registry = &registry;
   options.settings["state.memory-budget"] = budget;
-  options.settings["state.checkpoints.dir"] =
-      (std::filesystem::temp_directory_path() / "sluice_state_spill_test").string();
+  // A folder per test process: ctest runs the tests of this file side by side.
+  const std::filesystem::path state_dir =
+      std::filesystem::temp_directory_path() / ("sluice_state_spill_test_" + std::to_string(getpid()));
+  options.settings["state.checkpoints.dir"] = state_dir.string();
   const std::string script = R"(
 CREATE TABLE purchases (order_id STRING, customer_id INT, furniture STRING, color STRING,
   price BIGINT, ts BIGINT, event_time AS CAST(from_unixtime(ts) AS TIMESTAMP),
@@ -59,6 +63,7 @@ WITH ('connector' = 'capture');
   if (s.ok()) s = pipeline.Run(stop);
   EXPECT_TRUE(s.ok()) << s.message();
   for (const auto& task : pipeline.sources()) result.spilled += SpilledGroups(*task.root);
+  std::filesystem::remove_all(state_dir);
   for (const auto& cells : result.cells) {
     std::string text;
     for (size_t c = 0; c < cells.size(); ++c) text += (c ? "|" : "") + cells[c];
