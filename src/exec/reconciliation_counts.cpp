@@ -6,10 +6,10 @@
 
 #include <chrono>
 #include <ctime>
+#include <fstream>
 
 #include <fmt/format.h>
 
-#include "common/durable_file.h"
 #include "format/json_encoder.h"
 
 namespace sluice {
@@ -64,10 +64,17 @@ Status ReconciliationCounts::Save(const fs::path& path) const {
   // Its own temporary name: a process is the only writer of its pipeline's folder (the
   // pipeline lock), but tests and tools may run pipelines of one name side by side.
   const fs::path tmp = path.string() + "." + std::to_string(getpid()) + ".tmp";
-  SLUICE_RETURN_NOT_OK(WriteFileDurably(tmp, json));
+  // Replaced atomically but not fsynced: the pipeline's thread does not wait on the disk at
+  // each checkpoint for counts that a crash of the process keeps anyway (the page cache
+  // survives kill -9); only a power loss could leave the previous checkpoint's counts.
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << json;
+    if (!out.flush()) return Status::IOError("cannot write {}", tmp.string());
+  }
   fs::rename(tmp, path, ec);
   if (ec) return Status::IOError("cannot replace {}: {}", path.string(), ec.message());
-  return SyncDirectory(path.parent_path());
+  return Status::OK();
 }
 
 Result<std::optional<ReconciliationCounts>> ReconciliationCounts::Load(const fs::path& path) {

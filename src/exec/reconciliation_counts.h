@@ -13,7 +13,8 @@ namespace sluice {
 // What a pipeline has accounted for since its first run, as of its last checkpoint: per source
 // the records read and what became of them, per sink the rows written and the rows it could not
 // store. Kept in `<state dir>/<pipeline>/reconciliation.json`, replaced at every checkpoint, so
-// the counts always match the positions the sources committed; `sluice reconcile` reads it.
+// the counts match the positions the sources committed (through crashes of the process; not
+// fsynced, so a power loss may leave an earlier checkpoint's); `sluice reconcile` reads it.
 struct ReconciliationCounts {
   struct Source {
     uint64_t read = 0;
