@@ -1910,6 +1910,9 @@ Result<std::unique_ptr<CompiledScript>> ScriptPlanner::Plan(const sql::Script& s
   for (const auto& statement : script.statements) {
     if (statement.kind == sql::Statement::Kind::kInsert) {
       SLUICE_RETURN_NOT_OK(PlanQuery(*statement.insert->select, statement.insert.get()));
+      for (const auto& branch : statement.insert->union_all) {
+        SLUICE_RETURN_NOT_OK(PlanQuery(*branch, statement.insert.get()));
+      }
     } else if (statement.kind == sql::Statement::Kind::kSelect) {
       SLUICE_RETURN_NOT_OK(PlanQuery(*statement.select, nullptr));
     }

@@ -174,6 +174,8 @@ struct InsertInto {
   SourceLocation location;  // of the table name
   std::vector<std::string> columns;  // INSERT INTO t (a, b) SELECT ...; empty when not written
   std::unique_ptr<SelectStatement> select;
+  // SELECT ... UNION ALL SELECT ...: the branches after the first, each written to the table.
+  std::vector<std::unique_ptr<SelectStatement>> union_all;
 };
 
 // SET 'key' = 'value'  (quotes optional on the key: SET parallelism = 2 works too)

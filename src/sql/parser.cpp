@@ -348,13 +348,27 @@ class Parser {
     if (Check(TokenKind::kLParen) && !CheckKeyword("SELECT", 1)) {
       SLUICE_ASSIGN_OR_RETURN(insert->columns, ParseNameList("a column name"));
     }
-    if (Match(TokenKind::kLParen)) {
-      SLUICE_ASSIGN_OR_RETURN(insert->select, ParseSelect());
-      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
-    } else {
-      SLUICE_ASSIGN_OR_RETURN(insert->select, ParseSelect());
+    SLUICE_ASSIGN_OR_RETURN(insert->select, ParseInsertBranch());
+    // UNION ALL: every branch's rows go to the table (each branch is planned as an INSERT of
+    // its own into the shared sink). UNION without ALL would need the whole stream's rows.
+    while (CheckKeyword("UNION")) {
+      const Token& union_token = Advance();
+      if (!MatchKeyword("ALL")) {
+        return ErrorAt(union_token, "UNION without ALL removes duplicates across the whole "
+                                    "stream, which sluice does not do; write UNION ALL");
+      }
+      SLUICE_ASSIGN_OR_RETURN(auto branch, ParseInsertBranch());
+      insert->union_all.push_back(std::move(branch));
     }
     return insert;
+  }
+
+  // The query of an INSERT, or one branch of its UNION ALL: SELECT ... or (SELECT ...).
+  Result<std::unique_ptr<SelectStatement>> ParseInsertBranch() {
+    if (!Match(TokenKind::kLParen)) return ParseSelect();
+    SLUICE_ASSIGN_OR_RETURN(auto select, ParseSelect());
+    SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
+    return select;
   }
 
   // SET 'key' = 'value', or unquoted: SET table.exec.mini-batch.enabled = true.
