@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "connector/database/backslash_escape.h"
 #include "connector/database/database_sink.h"
 #include "connector/database/refused_lines.h"
 #include "format/json_encoder.h"
@@ -26,26 +27,6 @@ std::string JoinQuoted(const std::vector<std::string>& names) {
   return out;
 }
 
-// LOAD DATA's default text form: fields by tabs, rows by newlines, \N for NULL, and a backslash
-// before a backslash, tab, newline, carriage return or NUL.
-void AppendEscaped(std::string_view text, std::string& out) {
-  size_t start = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char* escape = nullptr;
-    switch (text[i]) {
-      case '\\': escape = "\\\\"; break;
-      case '\t': escape = "\\t"; break;
-      case '\n': escape = "\\n"; break;
-      case '\r': escape = "\\r"; break;
-      case '\0': escape = "\\0"; break;
-      default: continue;
-    }
-    out.append(text.data() + start, i - start);
-    out += escape;
-    start = i + 1;
-  }
-  out.append(text.data() + start, text.size() - start);
-}
 
 }  // namespace
 
@@ -151,13 +132,13 @@ size_t MysqlTableWriter::AppendRows(const Batch& batch, std::string& out) const 
       switch (v.type().id()) {
         case TypeId::kBoolean: out += v.Get<uint8_t>(row) ? '1' : '0'; break;
         case TypeId::kString:
-        case TypeId::kBytes: AppendEscaped(v.Get<std::string_view>(row), out); break;
+        case TypeId::kBytes: AppendBackslashEscaped(v.Get<std::string_view>(row), true, out); break;
         case TypeId::kInterval: out += std::to_string(v.Get<int64_t>(row)); break;
         case TypeId::kStruct:
         case TypeId::kList:
           json.clear();
           json_->AppendValue(v, row, json);
-          AppendEscaped(json, out);
+          AppendBackslashEscaped(json, true, out);
           break;
         default: AppendValueText(v, row, out); break;
       }
@@ -252,11 +233,11 @@ Status MysqlTableWriter::Transaction(std::string_view rows, const SourceOffsets*
     std::string lines;
     for (const auto& [origin, partitions] : *progress) {
       for (const auto& [partition, offset] : partitions) {
-        AppendEscaped(settings_.pipeline, lines);
+        AppendBackslashEscaped(settings_.pipeline, true, lines);
         lines += '\t';
-        AppendEscaped(settings_.table, lines);
+        AppendBackslashEscaped(settings_.table, true, lines);
         lines += '\t';
-        AppendEscaped(origin, lines);
+        AppendBackslashEscaped(origin, true, lines);
         lines += fmt::format("\t{}\t{}\n", partition, offset);
       }
     }

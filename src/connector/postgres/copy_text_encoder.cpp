@@ -2,32 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "connector/database/backslash_escape.h"
 #include "format/value_text.h"
 
 namespace sluice {
-namespace {
-
-// COPY text: backslash, newline, carriage return and tab are escaped; everything else as is.
-void AppendEscaped(std::string_view text, std::string& out) {
-  size_t start = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    const char* escape = nullptr;
-    switch (c) {
-      case '\\': escape = "\\\\"; break;
-      case '\n': escape = "\\n"; break;
-      case '\r': escape = "\\r"; break;
-      case '\t': escape = "\\t"; break;
-      default: continue;
-    }
-    out.append(text.data() + start, i - start);
-    out += escape;
-    start = i + 1;
-  }
-  out.append(text.data() + start, text.size() - start);
-}
-
-}  // namespace
 
 CopyTextEncoder::CopyTextEncoder(const Schema& schema) : schema_(schema) {
   JsonEncodeOptions options;
@@ -62,7 +40,7 @@ void CopyTextEncoder::AppendValue(const Vector& v, size_t row, std::string& out)
     case TypeId::kInt64: fmt::format_to(std::back_inserter(out), "{}", v.Get<int64_t>(row)); return;
     case TypeId::kFloat64: AppendDoubleText(v.Get<double>(row), out); return;
     case TypeId::kDecimal: AppendDecimalText(v.Get<int64_t>(row), v.type().scale(), out); return;
-    case TypeId::kString: AppendEscaped(v.Get<std::string_view>(row), out); return;
+    case TypeId::kString: AppendBackslashEscaped(v.Get<std::string_view>(row), false, out); return;
     case TypeId::kBytes: {
       static constexpr char kHex[] = "0123456789abcdef";
       out += "\\\\x";  // bytea hex input '\x..', its backslash escaped for COPY
@@ -81,7 +59,7 @@ void CopyTextEncoder::AppendValue(const Vector& v, size_t row, std::string& out)
     case TypeId::kList: {
       std::string json;
       json_->AppendValue(v, row, json);
-      AppendEscaped(json, out);
+      AppendBackslashEscaped(json, false, out);
       return;
     }
   }
