@@ -14,6 +14,7 @@ pkg_check_modules(FMT REQUIRED IMPORTED_TARGET fmt)
 pkg_check_modules(SPDLOG REQUIRED IMPORTED_TARGET spdlog)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 pkg_check_modules(SNAPPY REQUIRED IMPORTED_TARGET snappy)  # Parquet pages
+pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)  # GZIP Parquet pages (reading)
 pkg_check_modules(ROCKSDB REQUIRED IMPORTED_TARGET rocksdb)
 pkg_check_modules(OPENSSL REQUIRED IMPORTED_TARGET openssl)
 pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc)  # Unicode case mapping (upper, lower)

@@ -75,8 +75,14 @@ Status Pipeline::Open() {
   for (auto& w : dead_letter_writers_) SLUICE_RETURN_NOT_OK(w->Open());
   for (auto& task : sources_) {
     const std::string context = "opening source '" + task.table_name + "'";
-    if (const Schema* columns = task.decoder->json_schema()) {
-      SLUICE_RETURN_NOT_OK(task.source->FillColumns(*columns).status().WithContext(context));
+    if (const Schema* columns = task.decoder->fillable_schema()) {
+      Result<bool> filled = task.source->FillColumns(*columns);
+      SLUICE_RETURN_NOT_OK(filled.status().WithContext(context));
+      if (!*filled && task.decoder->requires_filled()) {
+        return Status::Invalid("{}: this source cannot read the table's format (Parquet is read "
+                               "by the filesystem connector only)",
+                               context);
+      }
     }
     SLUICE_RETURN_NOT_OK(task.source->Open().WithContext(context));
   }

@@ -1,6 +1,9 @@
 #include "exec/record_decoder.h"
 
+#include <fmt/format.h>
+
 #include "types/timestamp.h"
+#include "vector/take.h"
 
 namespace sluice {
 
@@ -39,10 +42,11 @@ Result<std::unique_ptr<RecordDecoder>> RecordDecoder::Make(std::vector<ScanColum
     d->raw_ = true;
   } else if (format == "json" || format == "json-array") {  // json-array: split by the source
     d->json_ = std::make_unique<JsonDecoder>(d->physical_schema_);
-  } else if (format == "parquet" || format == "csv") {
-    return Status::Invalid("reading format '{}' is planned, not supported yet: sources read 'json' "
-                           "or 'raw'",
-                           format);
+  } else if (format == "parquet") {
+    d->filled_only_ = true;  // the source reads the columns itself (Source::FillColumns)
+  } else if (format == "csv") {
+    return Status::Invalid("reading format 'csv' is planned, not supported yet: sources read "
+                           "'json', 'parquet' (files) or 'raw'");
   } else {
     return Status::Invalid("unknown format '{}': expected 'json' or 'raw'", format);
   }
@@ -65,7 +69,36 @@ void RecordDecoder::Prune(const std::vector<bool>& needed) {
       physical_position_[c] = -1;
     }
   }
-  json_ = std::make_unique<JsonDecoder>(physical_schema_);
+  if (!filled_only_) json_ = std::make_unique<JsonDecoder>(physical_schema_);
+}
+
+void RecordDecoder::DropNullsInNotNullColumns(const RawBatch& in, Batch& physical,
+                                              std::vector<uint32_t>& kept,
+                                              std::vector<DeadLetter>& dead_letters) const {
+  std::vector<uint8_t> bad;
+  for (size_t c = 0; c < physical_schema_.size(); ++c) {
+    const Field& field = physical_schema_.field(c);
+    const Vector& v = physical.column(c);
+    if (field.nullable || !v.MayHaveNulls()) continue;
+    for (size_t row = 0; row < in.size(); ++row) {
+      if (!v.IsNull(row)) continue;
+      if (bad.empty()) bad.resize(in.size(), 0);
+      if (bad[row]) continue;
+      bad[row] = 1;
+      const RawRecord& r = in[row];
+      dead_letters.push_back(DeadLetter{
+          std::string(r.value), std::string(r.key), std::string(in.origin()), r.partition,
+          r.offset, r.timestamp_ms,
+          fmt::format("column '{}' is NULL, but the table declares it NOT NULL", field.name)});
+    }
+  }
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (bad.empty() || !bad[i]) kept.push_back(static_cast<uint32_t>(i));
+  }
+  if (bad.empty()) return;
+  std::vector<VectorPtr> columns;
+  for (size_t c = 0; c < physical.num_columns(); ++c) columns.push_back(Take(physical.column(c), kept));
+  physical = Batch(std::move(columns), kept.size());
 }
 
 std::string RecordDecoder::DecodedColumns() const {
@@ -85,8 +118,13 @@ Result<Batch> RecordDecoder::Decode(const RawBatch& in, std::vector<DeadLetter>&
   decoded.clear();
   decoded.reserve(in.size());
   if (const Batch* filled = in.filled()) {
-    physical = *filled;  // the source made the rows itself: nothing to decode, nothing bad
-    for (size_t i = 0; i < in.size(); ++i) decoded.push_back(static_cast<uint32_t>(i));
+    // The source made the rows itself: nothing to decode; only a NULL in a NOT NULL column
+    // makes a row bad.
+    physical = *filled;
+    DropNullsInNotNullColumns(in, physical, decoded, dead_letters);
+  } else if (filled_only_ && !in.empty()) {
+    return Status::Internal("format '{}' needs a source that reads it, but got raw records",
+                            "parquet");
   } else {
     for (auto& column : physical.columns()) column->Reserve(in.size());
   }

@@ -37,8 +37,13 @@ class RecordDecoder {
   // placeholders nothing reads. Pruning is what keeps wide records cheap (Spark prunes JSON
   // columns the same way); a type error in a pruned field then goes unnoticed, as it would there.
   void Prune(const std::vector<bool>& needed);
-  // The columns JSON decoding fills (after pruning); null when the format is not JSON.
-  const Schema* json_schema() const { return json_ ? &physical_schema_ : nullptr; }
+  // The columns JSON decoding fills (after pruning), which a source may fill itself instead
+  // (Source::FillColumns); null for 'raw'.
+  const Schema* fillable_schema() const {
+    return json_ || filled_only_ ? &physical_schema_ : nullptr;
+  }
+  // Whether only a source that fills the columns can deliver this format ('parquet').
+  bool requires_filled() const { return filled_only_; }
   // The declared columns that are decoded, for explain: "a, b, c".
   std::string DecodedColumns() const;
   // Appends the decoded rows of `in` to a new batch; bad records go to `dead_letters`. When
@@ -48,6 +53,10 @@ class RecordDecoder {
 
  private:
   RecordDecoder() = default;
+  // Rows a source filled with a NULL in a NOT NULL column become dead letters; `kept` receives
+  // the index of each remaining row's record, and `physical` keeps only those rows.
+  void DropNullsInNotNullColumns(const RawBatch& in, Batch& physical, std::vector<uint32_t>& kept,
+                                 std::vector<DeadLetter>& dead_letters) const;
 
   std::vector<ScanColumn> columns_;
   Schema schema_;           // every column, in declared order
@@ -55,6 +64,7 @@ class RecordDecoder {
   // Per declared column: index in the physical batch, -1 for metadata, -2 when pruned.
   std::vector<int> physical_position_;
   bool raw_ = false;
+  bool filled_only_ = false;  // 'parquet': the source fills the physical columns
   std::unique_ptr<JsonDecoder> json_;
 };
 

@@ -86,6 +86,9 @@ TEST(Cleansing, ExamplesEqualTheRulesAppliedToTheTopic) {
   std::ofstream(dir / "measures.sql")
       << localize(ReadText(fs::path(SLUICE_SOURCE_DIR) / "examples/cleansing_measures.sql"),
                   "cleansing_measures");
+  std::ofstream(dir / "report.sql")
+      << localize(ReadText(fs::path(SLUICE_SOURCE_DIR) / "examples/cleansing_report.sql"),
+                  "cleansing_report");
 
   // The seed's shape: a JSON array of people, with the dirt its rules clean.
   {
@@ -113,12 +116,15 @@ TEST(Cleansing, ExamplesEqualTheRulesAppliedToTheTopic) {
   const fs::path log = dir / "sluice.log";
   ASSERT_EQ(RunCommand(std::string(SLUICE_BINARY) + " run --bounded cleansing.sql", dir, log), 0) << ReadText(log);
   ASSERT_EQ(RunCommand(std::string(SLUICE_BINARY) + " run measures.sql", dir, log), 0) << ReadText(log);
+  // The batch job over the cleansed Parquet files.
+  ASSERT_EQ(RunCommand(std::string(SLUICE_BINARY) + " run report.sql", dir, log), 0) << ReadText(log);
 
   // Expectations from the input topic.
   std::vector<std::string> want_people;
   std::map<std::string, int64_t> want_staging;                      // window|country|email -> n
   std::map<std::string, std::map<std::string, int64_t>> per_country;  // window -> country -> n
   std::map<std::string, std::set<std::string>> users;               // window -> emails
+  std::map<std::string, std::pair<int64_t, int64_t>> per_day;         // dt,country -> n, no ip
   simdjson::dom::parser parser;
   for (const auto& r : ReadTopic(input)) {
     simdjson::dom::element doc;
@@ -139,6 +145,9 @@ TEST(Cleansing, ExamplesEqualTheRulesAppliedToTheTopic) {
                                       ValidIpv4(ip) ? ip : "127.127.127.127", d, m, y, country,
                                       r.timestamp_ms * 1000, UtcText(r.timestamp_ms, "%Y-%m-%d")));
     ++want_staging[window + "|" + country + "|" + email];
+    auto& day = per_day[UtcText(r.timestamp_ms, "%Y-%m-%d") + "," + country];
+    ++day.first;
+    day.second += ValidIpv4(ip) ? 0 : 1;
     ++per_country[window][country];
     users[window].insert(email);
   }
@@ -208,6 +217,21 @@ TEST(Cleansing, ExamplesEqualTheRulesAppliedToTheTopic) {
     return rows;
   };
   EXPECT_EQ(strip_end(csv_rows("most")), want_most);
+
+  // The report over the Parquet files: people per day (from the partition folders) and country.
+  std::vector<std::string> want_report, got_report;
+  for (const auto& [key, n] : per_day) {
+    want_report.push_back(fmt::format("{},{},{}", key, n.first, n.second));
+  }
+  for (const auto& entry : fs::directory_iterator(dir / "out/cleansing/report")) {
+    std::ifstream in(entry.path());
+    std::string line;
+    std::getline(in, line);
+    EXPECT_EQ(line, "dt,country,people,without_ip");
+    while (std::getline(in, line)) got_report.push_back(line);
+  }
+  std::sort(got_report.begin(), got_report.end());
+  EXPECT_EQ(got_report, want_report);
   EXPECT_EQ(strip_end(csv_rows("least")), want_least);
   const std::vector<std::string> users_rows = csv_rows("users");
   ASSERT_EQ(users_rows.size(), users.size());

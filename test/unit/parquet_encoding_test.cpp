@@ -4,11 +4,13 @@
 // DuckDB (test/readers).
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
 #include "format/parquet/parquet_schema.h"
 #include "format/parquet/rle_hybrid.h"
+#include "format/parquet/thrift_compact_reader.h"
 #include "format/parquet/thrift_compact_writer.h"
 
 namespace sluice::parquet {
@@ -50,6 +52,69 @@ TEST(ParquetRleHybrid, BitWidths) {
   EXPECT_EQ(BitWidth(2), 2);
   EXPECT_EQ(BitWidth(255), 8);
   EXPECT_EQ(BitWidth(256), 9);
+}
+
+TEST(ParquetRleHybrid, DecodingGivesBackWhatWasEncoded) {
+  std::mt19937 rng(3);
+  for (int bit_width : {0, 1, 2, 3, 7, 8, 13, 16, 20, 31}) {
+    const uint32_t mask = bit_width == 0 ? 0 : (bit_width == 32 ? ~0u : (1u << bit_width) - 1);
+    std::vector<uint32_t> values;
+    for (int i = 0; i < 1000; ++i) {
+      const uint32_t v = rng() & mask;
+      const int repeat = rng() % 4 == 0 ? 1 + static_cast<int>(rng() % 30) : 1;  // runs, too
+      for (int k = 0; k < repeat; ++k) values.push_back(v);
+    }
+    std::string encoded;
+    sluice::parquet::EncodeRleHybrid(values.data(), values.size(), bit_width, encoded);
+    std::vector<uint32_t> decoded(values.size());
+    ASSERT_TRUE(sluice::parquet::DecodeRleHybrid(encoded, bit_width, values.size(), decoded.data()).ok());
+    EXPECT_EQ(decoded, values) << "bit width " << bit_width;
+    // Asking for more than is there is an error, not a read past the end.
+    std::vector<uint32_t> more(values.size() + 100);
+    EXPECT_FALSE(sluice::parquet::DecodeRleHybrid(encoded, bit_width, more.size(), more.data()).ok());
+  }
+}
+
+TEST(ThriftCompact, ReaderGivesBackWhatTheWriterWrote) {
+  std::string bytes;
+  sluice::parquet::ThriftCompactWriter w(bytes);
+  w.BeginStruct();
+  w.FieldI32(1, -7);
+  w.FieldI64(3, int64_t{1} << 40);
+  w.FieldBinary(20, "name");
+  w.FieldBool(21, true);
+  w.FieldList(22, sluice::parquet::ThriftCompactWriter::kI32, 20);
+  for (int i = 0; i < 20; ++i) w.I32(i);
+  w.EndStruct();
+  sluice::parquet::ThriftCompactReader r(bytes);
+  r.BeginStruct();
+  int16_t id;
+  uint8_t type;
+  ASSERT_TRUE(r.NextField(id, type));
+  EXPECT_EQ(id, 1);
+  EXPECT_EQ(r.I32(), -7);
+  ASSERT_TRUE(r.NextField(id, type));
+  EXPECT_EQ(id, 3);
+  EXPECT_EQ(r.I64(), int64_t{1} << 40);
+  ASSERT_TRUE(r.NextField(id, type));
+  EXPECT_EQ(id, 20);
+  EXPECT_EQ(r.Binary(), "name");
+  ASSERT_TRUE(r.NextField(id, type));
+  EXPECT_EQ(id, 21);
+  EXPECT_TRUE(r.Bool(type));
+  ASSERT_TRUE(r.NextField(id, type));
+  EXPECT_EQ(id, 22);
+  r.Skip(type);  // the whole list
+  EXPECT_FALSE(r.NextField(id, type));  // stop
+  r.EndStruct();
+  EXPECT_TRUE(r.ok());
+
+  // Every truncation is an error, never a read past the end.
+  for (size_t cut = 0; cut + 1 < bytes.size(); ++cut) {
+    sluice::parquet::ThriftCompactReader t(std::string_view(bytes).substr(0, cut));
+    t.Skip(sluice::parquet::ThriftCompactReader::kStruct);
+    EXPECT_FALSE(t.ok()) << cut;
+  }
 }
 
 TEST(ThriftCompact, FieldHeadersCarryTheIdDeltaAndType) {

@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "connector/filesystem/partition_path.h"
+
 namespace sluice {
 namespace fs = std::filesystem;
 namespace od = simdjson::ondemand;
@@ -64,15 +66,14 @@ simdjson::error_code ElementText(od::value element, std::string_view& text) {
 
 Result<std::unique_ptr<Source>> FilesystemSource::Make(const ConnectorOptions& options) {
   // The same DDL may be written to as well, so the sink's options are accepted and ignored.
-  SLUICE_RETURN_NOT_OK(
-      options.CheckKnown("filesystem", {"path", "format", "sink.rolling-policy.file-size"},
-                         {"json.", "csv."}));
+  SLUICE_RETURN_NOT_OK(options.CheckKnown("filesystem", {"path", "format"},
+                                          {"json.", "csv.", "parquet.", "sink."}));
   std::unique_ptr<FilesystemSource> s(new FilesystemSource());
   s->table_ = options.table_name();
   SLUICE_ASSIGN_OR_RETURN(s->path_, options.GetRequired("path"));
-  SLUICE_ASSIGN_OR_RETURN(std::string format,
-                          options.GetEnum("format", "json", {"json", "json-array"}));
-  s->json_array_ = format == "json-array";
+  SLUICE_ASSIGN_OR_RETURN(s->format_,
+                          options.GetEnum("format", "json", {"json", "json-array", "parquet"}));
+  s->json_array_ = s->format_ == "json-array";
   return std::unique_ptr<Source>(std::move(s));
 }
 
@@ -89,9 +90,14 @@ Status FilesystemSource::Open() {
   }
   files_.clear();
   if (fs::is_directory(status)) {
-    for (fs::directory_iterator it(path_, ec), end; !ec && it != end; it.increment(ec)) {
-      if (IsHidden(it->path())) continue;
+    // Files in the folder and in its partition folders, not in hidden ones or other folders.
+    for (fs::recursive_directory_iterator it(path_, ec), end; !ec && it != end; it.increment(ec)) {
       std::error_code type_ec;
+      if (it->is_directory(type_ec)) {
+        if (!IsPartitionFolderName(it->path().filename().string())) it.disable_recursion_pending();
+        continue;
+      }
+      if (IsHidden(it->path())) continue;
       if (it->is_regular_file(type_ec)) files_.push_back(it->path().string());
     }
     if (ec) {
@@ -107,7 +113,14 @@ Status FilesystemSource::Open() {
   return Status::OK();
 }
 
+Result<bool> FilesystemSource::FillColumns(const Schema& physical) {
+  if (format_ != "parquet") return false;
+  physical_ = physical;
+  return true;
+}
+
 void FilesystemSource::CloseFile() {
+  parquet_.reset();
   if (lines_ != nullptr) std::fclose(lines_);
   lines_ = nullptr;
   array_text_.clear();
@@ -124,6 +137,7 @@ Status FilesystemSource::OpenNextFile() {
          : std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::file_clock::to_sys(mtime).time_since_epoch())
                .count();
+  if (format_ == "parquet") return OpenParquetFile();
   if (!json_array_) {
     lines_ = std::fopen(current_.c_str(), "rb");
     if (lines_ == nullptr) {
@@ -181,11 +195,85 @@ Status FilesystemSource::OpenNextFile() {
   return Status::OK();
 }
 
+Status FilesystemSource::OpenParquetFile() {
+  if (!physical_) {
+    return Status::Internal("table '{}': Parquet read without the columns to fill", table_);
+  }
+  // Columns named like a partition folder's key take its value; the file holds the rest.
+  std::string relative = current_;
+  if (relative.size() > path_.size() && relative.starts_with(path_)) {
+    relative = relative.substr(path_.size());
+    while (!relative.empty() && relative[0] == '/') relative.erase(0, 1);
+  }
+  const auto partitions = PartitionValuesOf(relative);
+  file_columns_ = Schema();
+  file_column_of_.clear();
+  partition_value_of_.clear();
+  for (const Field& field : physical_->fields()) {
+    auto match = std::find_if(partitions.begin(), partitions.end(), [&](const auto& p) {
+      return p.first.size() == field.name.size() &&
+             std::equal(p.first.begin(), p.first.end(), field.name.begin(),
+                        [](char a, char b) { return std::tolower(a) == std::tolower(b); });
+    });
+    if (match != partitions.end()) {
+      file_column_of_.push_back(-1);
+      partition_value_of_.push_back(match->second);
+    } else {
+      file_column_of_.push_back(static_cast<int>(file_columns_.size()));
+      partition_value_of_.emplace_back();
+      file_columns_.Add(field);
+    }
+  }
+  auto reader = parquet::ParquetFileReader::Open(current_, file_columns_);
+  if (!reader.ok()) return reader.status().WithContext(fmt::format("table '{}'", table_));
+  parquet_ = std::move(reader).value();
+  next_row_ = 0;
+  file_open_ = true;
+  return Status::OK();
+}
+
+Result<bool> FilesystemSource::PollParquet(RawBatch& out, size_t max_records) {
+  while (true) {
+    if (!file_open_) {
+      if (next_file_ >= files_.size()) return false;
+      SLUICE_RETURN_NOT_OK(OpenNextFile());
+    }
+    Batch read = Batch::Empty(file_columns_);
+    Result<size_t> n = parquet_->Read(read, max_records);
+    if (!n.ok()) return n.status().WithContext(fmt::format("table '{}'", table_));
+    if (*n == 0) {
+      CloseFile();
+      continue;
+    }
+    std::vector<VectorPtr> columns;
+    for (size_t c = 0; c < physical_->size(); ++c) {
+      if (file_column_of_[c] >= 0) {
+        columns.push_back(read.shared_column(static_cast<size_t>(file_column_of_[c])));
+        continue;
+      }
+      auto v = std::make_shared<Vector>(physical_->field(c).type);
+      for (size_t row = 0; row < *n; ++row) {
+        Status s = AppendPartitionValue(partition_value_of_[c], physical_->field(c).type, *v);
+        if (!s.ok()) {
+          return s.WithContext(fmt::format("table '{}': '{}', column '{}'", table_, current_,
+                                           physical_->field(c).name));
+        }
+      }
+      columns.push_back(std::move(v));
+    }
+    out.set_origin(current_);
+    for (size_t row = 0; row < *n; ++row) out.Add({}, current_mtime_ms_, 0, next_row_++);
+    out.SetFilled(Batch(std::move(columns), *n));
+    return true;
+  }
+}
+
 Result<bool> FilesystemSource::Poll(RawBatch& out, size_t max_records,
                                     std::chrono::milliseconds) {
   if (!opened_) {
     return Status::Internal("table '{}': filesystem source polled before Open", table_);
   }
+  if (format_ == "parquet") return PollParquet(out, max_records);
   size_t added = 0;
   while (added < max_records) {
     if (!file_open_) {
@@ -235,7 +323,7 @@ Status FilesystemSource::Close() {
 }
 
 std::string FilesystemSource::Describe() const {
-  return fmt::format("filesystem(path={}, format={})", path_, json_array_ ? "json-array" : "json");
+  return fmt::format("filesystem(path={}, format={})", path_, format_);
 }
 
 }  // namespace sluice

@@ -1,7 +1,12 @@
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
+
+#include "common/status.h"
 
 #include "types/schema.h"
 #include "vector/batch.h"
@@ -26,5 +31,20 @@ class PartitionPath {
   std::vector<int> columns_;
   std::vector<std::string> names_;
 };
+
+// The Hive partition folders on a path relative to the table's folder, outermost first:
+// "dt=2026-12-06/country=France/part-1.parquet" gives (dt, 2026-12-06), (country, France), values
+// %-unescaped; '__HIVE_DEFAULT_PARTITION__' gives nullopt (NULL). Segments without '=' are not
+// partition folders and are left out.
+std::vector<std::pair<std::string, std::optional<std::string>>> PartitionValuesOf(
+    std::string_view relative_path);
+
+// Whether a folder's name is a partition folder ('key=value').
+bool IsPartitionFolderName(std::string_view name);
+
+// Appends a partition folder's value read as `type` (BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL,
+// STRING, DATE, TIMESTAMP) to `out`; an error says which value did not fit.
+Status AppendPartitionValue(const std::optional<std::string>& text, const DataType& type,
+                            Vector& out);
 
 }  // namespace sluice

@@ -76,4 +76,80 @@ void EncodeRleHybrid(const uint16_t* values, size_t count, int bit_width, std::s
   Encode(values, count, bit_width, out);
 }
 
+namespace {
+
+template <typename T>
+Status Decode(std::string_view bytes, int bit_width, size_t count, T* out) {
+  if (bit_width < 0 || bit_width > 32) {
+    return Status::ParseError("RLE/bit-packed data with bit width {}", bit_width);
+  }
+  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
+  const auto* end = p + bytes.size();
+  const uint64_t mask = bit_width == 32 ? 0xFFFFFFFFull : ((1ull << bit_width) - 1);
+  const int value_bytes = (bit_width + 7) / 8;
+  size_t done = 0;
+  while (done < count) {
+    uint64_t header = 0;
+    for (int shift = 0;; shift += 7) {
+      if (p == end || shift > 63) return Status::ParseError("RLE/bit-packed data ends early");
+      header |= static_cast<uint64_t>(*p & 0x7F) << shift;
+      if ((*p++ & 0x80) == 0) break;
+    }
+    if (header & 1) {  // bit-packed groups of 8 values
+      const uint64_t groups = header >> 1;
+      const size_t group_bytes = static_cast<size_t>(bit_width);
+      if (groups == 0 || groups > (uint64_t{1} << 40)) {
+        return Status::ParseError("RLE/bit-packed run of {} groups", groups);
+      }
+      // Writers may end the last group early: only the values still needed must be there.
+      if ((std::min<uint64_t>(groups * 8, count - done) * bit_width + 7) / 8 >
+          static_cast<uint64_t>(end - p)) {
+        return Status::ParseError("RLE/bit-packed run longer than its data");
+      }
+      const size_t values = std::min<uint64_t>(groups * 8, count - done);
+      uint64_t buffer = 0;
+      int buffered = 0;
+      for (size_t i = 0; i < values; ++i) {
+        while (buffered < bit_width) {
+          buffer |= static_cast<uint64_t>(*p++) << buffered;
+          buffered += 8;
+        }
+        out[done++] = static_cast<T>(buffer & mask);
+        buffer >>= bit_width;
+        buffered -= bit_width;
+      }
+      if (done == count) break;
+      // Skip the rest of the last group (padding).
+      const size_t consumed_bits = values * bit_width;
+      const size_t run_bytes = groups * group_bytes;
+      const size_t consumed_bytes = (consumed_bits + 7) / 8;
+      if (run_bytes - consumed_bytes > static_cast<size_t>(end - p)) {
+        return Status::ParseError("RLE/bit-packed run longer than its data");
+      }
+      p += run_bytes - consumed_bytes;
+    } else {  // a run of one repeated value
+      const uint64_t run = header >> 1;
+      if (value_bytes > end - p) return Status::ParseError("RLE/bit-packed data ends early");
+      uint64_t value = 0;
+      for (int i = 0; i < value_bytes; ++i) value |= static_cast<uint64_t>(*p++) << (8 * i);
+      if (value > mask) return Status::ParseError("RLE run value wider than its bit width");
+      const size_t n = std::min<uint64_t>(run, count - done);
+      std::fill(out + done, out + done + n, static_cast<T>(value));
+      done += n;
+      if (run == 0) return Status::ParseError("RLE run of length 0");
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status DecodeRleHybrid(std::string_view bytes, int bit_width, size_t count, uint32_t* out) {
+  return Decode(bytes, bit_width, count, out);
+}
+
+Status DecodeRleHybrid(std::string_view bytes, int bit_width, size_t count, uint16_t* out) {
+  return Decode(bytes, bit_width, count, out);
+}
+
 }  // namespace sluice::parquet

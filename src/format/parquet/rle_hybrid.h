@@ -2,7 +2,10 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "common/status.h"
 
 namespace sluice::parquet {
 
@@ -14,5 +17,10 @@ int BitWidth(uint32_t max_value);
 // least significant bit first. Appends to `out` without a length prefix.
 void EncodeRleHybrid(const uint32_t* values, size_t count, int bit_width, std::string& out);
 void EncodeRleHybrid(const uint16_t* values, size_t count, int bit_width, std::string& out);
+
+// Decodes exactly `count` values of the hybrid encoding from `bytes` into `out` (bit widths up
+// to 32). Input that ends early or claims more than it holds is an error, never a read past it.
+Status DecodeRleHybrid(std::string_view bytes, int bit_width, size_t count, uint32_t* out);
+Status DecodeRleHybrid(std::string_view bytes, int bit_width, size_t count, uint16_t* out);
 
 }  // namespace sluice::parquet
