@@ -67,16 +67,42 @@ std::vector<std::string> ValidPayments(const std::string& topic) {
   return want;
 }
 
-TEST(FileSink, ExactlyOnceParquetThroughKillNineShowsOnlyWholeFiles) {
+// A visible JSON-lines file a reader could open now: ends with a whole line.
+bool WholeJsonFile(const fs::path& path, std::string* why) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return true;
+  const std::string bytes = ReadText(path);
+  if (bytes.empty() || bytes.back() != '\n') {
+    *why = path.string() + " does not end with a whole line";
+    return false;
+  }
+  return true;
+}
+
+struct KillNineCase {
+  std::string format;        // parquet | json
+  std::string sink_options;  // more of the sink's WITH clause
+  std::string checkpoint_interval;
+};
+
+struct KillNineResult {
+  int visible_files = 0;
+};
+
+// Cashback payments into files through ten kill -9s, a watcher listing the folder all along;
+// then a bounded run to the end. Every visible file is whole; the files hold every valid
+// payment exactly once.
+void ExactlyOnceThroughKillNine(const KillNineCase& c, KillNineResult& result) {
   const std::string suffix = UniqueSuffix();
   const fs::path dir = fs::temp_directory_path() / ("sluice_file_sink_" + suffix);
   const fs::path out = dir / "payments";
   fs::create_directories(dir);
   const std::string topic = "file_sink_in_" + suffix;
+  const std::string extension = "." + c.format;
   auto pipeline = [&](bool bounded) {
     const fs::path file = dir / (bounded ? "bounded.sql" : "unbounded.sql");
     std::ofstream(file) << "SET 'pipeline.name' = 'file_sink_" << suffix << "';\n"
-                        << "SET 'execution.checkpointing.interval' = '200 ms';\n"
+                        << "SET 'execution.checkpointing.interval' = '" << c.checkpoint_interval << "';\n"
                         << R"(CREATE TABLE payments (
   transaction_id STRING, customer_id STRING NOT NULL, `timestamp` TIMESTAMP NOT NULL,
   amount INT, merchant_id STRING
@@ -85,8 +111,8 @@ TEST(FileSink, ExactlyOnceParquetThroughKillNineShowsOnlyWholeFiles) {
   'properties.group.id' = 'file_sink_)" << suffix << R"(', 'scan.startup.mode' = 'earliest-offset',
   )" << (bounded ? "'scan.bounded.mode' = 'latest-offset', " : "") << R"('errors' = 'skip');
 CREATE TABLE files (transaction_id STRING, customer_id STRING, amount INT, `timestamp` TIMESTAMP)
-WITH ('connector' = 'filesystem', 'path' = ')" << out.string() << R"(', 'format' = 'parquet',
-      'sink.delivery-guarantee' = 'exactly-once');
+WITH ('connector' = 'filesystem', 'path' = ')" << out.string() << R"(', 'format' = ')" << c.format << R"(',
+      'sink.delivery-guarantee' = 'exactly-once')" << c.sink_options << R"();
 INSERT INTO files SELECT transaction_id, customer_id, amount, `timestamp` FROM payments;
 )";
     return file.string();
@@ -99,10 +125,12 @@ INSERT INTO files SELECT transaction_id, customer_id, amount, `timestamp` FROM p
     while (watching) {
       std::error_code ec;
       for (fs::directory_iterator it(out, ec), end; !ec && it != end; it.increment(ec)) {
-        if (it->path().extension() != ".parquet") continue;
+        if (it->path().extension() != extension) continue;
         ++seen;
         std::string why;
-        if (!WholeParquetFile(it->path(), &why) && partial++ == 0) first_partial = why;
+        const bool whole = c.format == "parquet" ? WholeParquetFile(it->path(), &why)
+                                                 : WholeJsonFile(it->path(), &why);
+        if (!whole && partial++ == 0) first_partial = why;
       }
       std::this_thread::sleep_for(5ms);
     }
@@ -135,22 +163,50 @@ INSERT INTO files SELECT transaction_id, customer_id, amount, `timestamp` FROM p
   const fs::path rows = dir / "rows.txt";
   const std::string python = std::string(SLUICE_SOURCE_DIR) + "/.deps/python/bin/python";
   const std::string script =
-      "import sys, pyarrow.parquet as pq\n"
-      "t = pq.read_table(sys.argv[1])\n"
+      "import sys, json, glob, pyarrow.parquet as pq\n"
       "h = lambda s: 'null' if s is None else s.encode().hex()\n"
-      "for r in t.to_pylist(): print(h(r['transaction_id']) + '|' + h(r['customer_id']) + '|' + str(r['amount']))\n";
+      "if sys.argv[2] == 'parquet':\n"
+      "  rows = pq.read_table(sys.argv[1]).to_pylist()\n"
+      "else:\n"
+      "  rows = [json.loads(l) for f in sorted(glob.glob(sys.argv[1] + '/*.json')) for l in open(f)]\n"
+      "for r in rows: print(h(r['transaction_id']) + '|' + h(r['customer_id']) + '|' + str(r['amount']))\n";
   std::ofstream(dir / "read.py") << script;
-  ASSERT_EQ(RunCommand(python + " read.py " + out.string(), dir, rows), 0) << ReadText(rows);
+  ASSERT_EQ(RunCommand(python + " read.py " + out.string() + " " + c.format, dir, rows), 0) << ReadText(rows);
   std::vector<std::string> got;
   std::ifstream in(rows);
   for (std::string line; std::getline(in, line);) got.push_back(line);
   std::sort(got.begin(), got.end());
-  ExpectSameRows(got, want, "payments in the Parquet files");
+  ExpectSameRows(got, want, "payments in the files");
   for (const auto& entry : fs::directory_iterator(out)) {
     const std::string name = entry.path().filename().string();
-    EXPECT_TRUE(name == "_sluice_log" || entry.path().extension() == ".parquet") << name;
+    EXPECT_TRUE(name == "_sluice_log" || entry.path().extension() == extension) << name;
+    result.visible_files += entry.path().extension() == extension ? 1 : 0;
   }
   if (!::testing::Test::HasFailure()) fs::remove_all(dir);
+}
+
+TEST(FileSink, ExactlyOnceParquetThroughKillNineShowsOnlyWholeFiles) {
+  KillNineResult result;
+  ExactlyOnceThroughKillNine({"parquet", "", "200 ms"}, result);
+}
+
+// A slow stream's files: kept open across checkpoints (every 100 ms) until they are 1 s old,
+// through kill -9s that leave them half-written after their last commit. The run takes over
+// 12 s (the producer sends for 12.5 s), so rolling at every checkpoint would make over a
+// hundred files; rolling by time makes one a second, plus one per restart.
+TEST(FileSink, FilesKeptOpenAcrossCheckpointsThroughKillNine) {
+  for (const std::string format : {"parquet", "json"}) {
+    SCOPED_TRACE(format);
+    KillNineResult result;
+    ExactlyOnceThroughKillNine({format,
+                                ", 'sink.rolling-policy.roll-on-checkpoint' = 'false', "
+                                "'sink.rolling-policy.rollover-interval' = '1 s'",
+                                "100 ms"},
+                               result);
+    std::printf("%s: %d visible files\n", format.c_str(), result.visible_files);
+    EXPECT_LE(result.visible_files, 40);
+    EXPECT_GE(result.visible_files, 5);
+  }
 }
 
 // The output folder on a 1 MB tmpfs (a mount namespace of the test's own, so nothing on the

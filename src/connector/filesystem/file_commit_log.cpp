@@ -44,12 +44,31 @@ Result<FileCommitLog::Entry> ReadEntry(const fs::path& path) {
                            "_sluice_log aside only if you know which files it should list",
                            path.string());
   }
+  auto bad_name = [&](std::string_view name) {
+    return name.empty() || name.starts_with("/") || name.find("..") != std::string_view::npos;
+  };
   for (simdjson::dom::element f : files) {
     std::string_view name;
-    if (f.get(name) || name.starts_with("/") || name.find("..") != std::string_view::npos) {
+    if (f.get(name) || bad_name(name)) {
       return Status::IOError("the file sink's commit log entry {} names a file badly", path.string());
     }
     entry.files.emplace_back(name);
+  }
+  simdjson::dom::array open;
+  if (doc["open"].get(open) == simdjson::SUCCESS) {  // entries of older builds have none
+    for (simdjson::dom::element o : open) {
+      FileCommitLog::OpenFile file;
+      std::string_view name;
+      if (o["file"].get(name) || bad_name(name) || o["bytes"].get(file.bytes) ||
+          o["footer_bytes"].get(file.footer_bytes) || o["rows"].get(file.rows) ||
+          o["row_groups"].get(file.row_groups) || o["opened_ms"].get(file.opened_ms) ||
+          file.bytes < 0 || file.footer_bytes < 0) {
+        return Status::IOError("the file sink's commit log entry {} has a damaged open file",
+                               path.string());
+      }
+      file.file = std::string(name);
+      entry.open.push_back(std::move(file));
+    }
   }
   return entry;
 }
@@ -73,6 +92,26 @@ Status FileCommitLog::Recover() {
     positions_ = newest.positions;
     // A crash between the entry and the renames: the epoch is committed, so finish them.
     SLUICE_RETURN_NOT_OK(Publish(newest));
+    // Open files: what was written after their last commit is not committed.
+    for (const OpenFile& file : newest.open) {
+      for (auto [name, length] : {std::pair{HiddenName(file.file), file.bytes},
+                                  std::pair{FooterName(file.file), file.footer_bytes}}) {
+        const fs::path path = folder_ / name;
+        if (name == FooterName(file.file) && length == 0 && !fs::exists(path, ec)) continue;
+        fs::resize_file(path, static_cast<uintmax_t>(length), ec);
+        if (ec) {
+          return Status::IOError("cannot cut {} back to its committed {} bytes: {} (its committed "
+                                 "rows are in it: restore the file rather than remove the log)",
+                                 path.string(), length, ec.message());
+        }
+      }
+    }
+    open_ = newest.open;
+  }
+  std::set<std::string> kept;  // the open files and their footers
+  for (const OpenFile& file : open_) {
+    kept.insert((folder_ / HiddenName(file.file)).lexically_normal().string());
+    kept.insert((folder_ / FooterName(file.file)).lexically_normal().string());
   }
   // Hidden files of epochs that never reached the log (partition folders included): their rows
   // are read again.
@@ -81,7 +120,9 @@ Status FileCommitLog::Recover() {
     const std::string name = it->path().filename().string();
     if (it->is_directory() && name == "_sluice_log") {
       it.disable_recursion_pending();
-    } else if (name.starts_with(".part-") && name.ends_with(".inprogress")) {
+    } else if (name.starts_with(".part-") &&
+               (name.ends_with(".inprogress") || name.ends_with(".inprogress.footer")) &&
+               !kept.count(it->path().lexically_normal().string())) {
       stale.push_back(it->path());
     }
   }
@@ -100,6 +141,15 @@ Status FileCommitLog::Append(const Entry& entry) {
     if (i) json += ',';
     AppendJsonString(entry.files[i], json);
   }
+  json += "],\"open\":[";
+  for (size_t i = 0; i < entry.open.size(); ++i) {
+    const OpenFile& o = entry.open[i];
+    json += i ? ",{\"file\":" : "{\"file\":";
+    AppendJsonString(o.file, json);
+    json += fmt::format(
+        ",\"bytes\":{},\"footer_bytes\":{},\"rows\":{},\"row_groups\":{},\"opened_ms\":{}}}",
+        o.bytes, o.footer_bytes, o.rows, o.row_groups, o.opened_ms);
+  }
   json += "],\"positions\":";
   AppendSourceOffsetsJson(entry.positions, json);
   json += "}\n";
@@ -112,6 +162,7 @@ Status FileCommitLog::Append(const Entry& entry) {
   SLUICE_RETURN_NOT_OK(SyncDirectory(log_));
   last_epoch_ = entry.epoch;
   positions_ = entry.positions;
+  open_ = entry.open;
   epochs_.push_back(entry.epoch);
   while (epochs_.size() > kKeptEntries) {
     fs::remove(log_ / fmt::format("{}.json", epochs_.front()), ec);

@@ -8,10 +8,13 @@
 #include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <set>
 #include <tuple>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "common/durable_file.h"
 
@@ -39,6 +42,12 @@ std::optional<int64_t> ParseMemorySize(std::string_view text) {
   return std::nullopt;
 }
 
+int64_t WallClockMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 // The epoch of 'part-<epoch>-<n>.<ext>' or '.part-<epoch>-<n>.inprogress', or -1.
 int64_t EpochOf(const std::string& name) {
   std::string_view s(name);
@@ -61,7 +70,7 @@ Result<std::unique_ptr<Sink>> FilesystemSink::Make(const ConnectorOptions& optio
        "json.timestamp-format.standard", "sink.rolling-policy.file-size", "parquet.compression",
        "parquet.compression.level", "parquet.block.size", "parquet.page.size",
        "parquet.enable.dictionary", "sink.delivery-guarantee",
-       "sink.rolling-policy.rollover-interval"}));
+       "sink.rolling-policy.rollover-interval", "sink.rolling-policy.roll-on-checkpoint"}));
   std::unique_ptr<FilesystemSink> s(new FilesystemSink());
   s->table_ = options.table_name();
   SLUICE_ASSIGN_OR_RETURN(s->directory_, options.GetRequired("path"));
@@ -150,6 +159,19 @@ Result<std::unique_ptr<Sink>> FilesystemSink::Make(const ConnectorOptions& optio
                             options.GetPositiveDurationMs("sink.rolling-policy.rollover-interval", 0));
     s->roll_interval_ = std::chrono::milliseconds(ms);
   }
+  SLUICE_ASSIGN_OR_RETURN(s->roll_on_checkpoint_,
+                          options.GetBool("sink.rolling-policy.roll-on-checkpoint", true));
+  if (!s->roll_on_checkpoint_) {
+    if (!s->exactly_once()) {
+      return Status::Invalid(
+          "table '{}': 'sink.rolling-policy.roll-on-checkpoint' = 'false' needs "
+          "'sink.delivery-guarantee' = 'exactly-once': files kept open across checkpoints are "
+          "recovered through the commit log",
+          s->table_);
+    }
+    if (!s->roll_size_) s->roll_size_ = int64_t{128} << 20;  // Flink's defaults
+    if (!s->roll_interval_) s->roll_interval_ = std::chrono::minutes(30);
+  }
   if (s->csv_) {
     s->csv_encoder_ = std::make_unique<CsvEncoder>(s->data_schema_, csv);
   } else {
@@ -189,6 +211,61 @@ Status FilesystemSink::Open() {
   epoch_ = max_epoch + 1;
   file_index_ = 0;
   opened_ = true;
+  return commit_log_ ? ReopenLoggedFiles() : Status::OK();
+}
+
+std::string FilesystemSink::Relative(const std::string& path) const {
+  return fs::path(path).lexically_relative(directory_).string();
+}
+
+Status FilesystemSink::ReopenLoggedFiles() {
+  // (With roll-on-checkpoint back on, such files are finished at the first commit.)
+  for (const FileCommitLog::OpenFile& logged : commit_log_->open_files()) {
+    const std::string partition = fs::path(logged.file).parent_path().string();
+    OpenFile& file = open_[partition];
+    file.names.final_path = (fs::path(directory_) / logged.file).string();
+    file.names.in_progress = (fs::path(directory_) / FileCommitLog::HiddenName(logged.file)).string();
+    file.fd = ::open(file.names.in_progress.c_str(), O_WRONLY | O_CLOEXEC);
+    if (file.fd < 0) return FileError("cannot reopen", file.names.in_progress, errno);
+    if (::lseek(file.fd, 0, SEEK_END) < 0) return FileError("cannot seek in", file.names.in_progress, errno);
+    file.bytes = file.committed_bytes = logged.bytes;
+    // Its age goes on from when it was started, so a pipeline that keeps restarting still rolls.
+    file.opened_ms = logged.opened_ms;
+    file.opened = std::chrono::steady_clock::now() -
+                  std::chrono::milliseconds(std::max<int64_t>(0, WallClockMs() - logged.opened_ms));
+    file.in_log = true;
+    file.folder_synced = true;
+    if (parquet_) {
+      const std::string footer = (fs::path(directory_) / FileCommitLog::FooterName(logged.file)).string();
+      parquet::ParquetFileWriter::Progress progress;
+      progress.bytes = logged.bytes;
+      progress.rows = logged.rows;
+      progress.row_groups = static_cast<size_t>(logged.row_groups);
+      if (logged.footer_bytes > 0) {
+        std::ifstream in(footer, std::ios::binary);
+        std::ostringstream metadata;
+        metadata << in.rdbuf();
+        progress.row_groups_metadata = std::move(metadata).str();
+        if (!in || static_cast<int64_t>(progress.row_groups_metadata.size()) != logged.footer_bytes) {
+          return Status::IOError("table '{}': '{}' holds {} bytes, the commit log says {}", table_,
+                                 footer, progress.row_groups_metadata.size(), logged.footer_bytes);
+        }
+      }
+      file.footer_fd = ::open(footer.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+      if (file.footer_fd < 0) return FileError("cannot reopen", footer, errno);
+      file.footer_bytes = file.committed_footer_bytes = logged.footer_bytes;
+      SLUICE_ASSIGN_OR_RETURN(
+          file.parquet,
+          parquet::ParquetFileWriter::Resume(data_schema_, parquet_options_,
+                                             [this, &file](std::string_view bytes) {
+                                               file.buffer.append(bytes);
+                                               return file.buffer.size() >= kFlushBytes
+                                                          ? FlushBuffer(file)
+                                                          : Status::OK();
+                                             },
+                                             std::move(progress)));
+    }
+  }
   return Status::OK();
 }
 
@@ -214,6 +291,11 @@ Status FilesystemSink::StartFile(const std::string& partition, OpenFile& file) {
   if (file.fd < 0) return FileError("cannot create", file.names.in_progress, errno);
   file.bytes = 0;
   file.opened = std::chrono::steady_clock::now();
+  file.opened_ms = WallClockMs();
+  file.in_log = false;
+  file.committed_bytes = file.footer_bytes = file.committed_footer_bytes = 0;
+  file.footer_fd = -1;
+  file.folder_synced = false;
   if (parquet_) {
     SLUICE_ASSIGN_OR_RETURN(file.parquet,
                             parquet::ParquetFileWriter::Make(
@@ -268,8 +350,70 @@ Status FilesystemSink::FinishFile(OpenFile& file) {
   if (::fsync(file.fd) != 0) return FileError("fsync of", file.names.in_progress, errno);
   ::close(file.fd);
   file.fd = -1;
+  if (file.footer_fd >= 0) ::close(file.footer_fd);  // removed once the file is published
+  file.footer_fd = -1;
+  file.names.in_log = file.in_log;
+  file.names.committed_bytes = file.committed_bytes;
+  file.names.committed_footer_bytes = file.committed_footer_bytes;
+  file.in_log = false;
   pending_.push_back(std::move(file.names));
   file.names = {};
+  return Status::OK();
+}
+
+Result<FileCommitLog::OpenFile> FilesystemSink::PersistOpenFile(OpenFile& file) {
+  FileCommitLog::OpenFile state;
+  state.file = Relative(file.names.final_path);
+  state.opened_ms = file.opened_ms;
+  if (file.parquet) {
+    SLUICE_RETURN_NOT_OK(file.parquet->EndRowGroup());
+    const parquet::ParquetFileWriter::Progress progress = file.parquet->progress();
+    const std::string footer =
+        (fs::path(directory_) / FileCommitLog::FooterName(state.file)).string();
+    if (file.footer_fd < 0) {
+      file.footer_fd = ::open(footer.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+      if (file.footer_fd < 0) return FileError("cannot create", footer, errno);
+    }
+    std::string_view added = std::string_view(progress.row_groups_metadata).substr(
+        static_cast<size_t>(file.footer_bytes));
+    while (!added.empty()) {
+      const ssize_t n = ::write(file.footer_fd, added.data(), added.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return FileError("writing", footer, errno);
+      added.remove_prefix(static_cast<size_t>(n));
+      file.footer_bytes += n;
+    }
+    if (::fsync(file.footer_fd) != 0) return FileError("fsync of", footer, errno);
+    state.bytes = progress.bytes;
+    state.rows = progress.rows;
+    state.row_groups = progress.row_groups;
+    state.footer_bytes = file.footer_bytes;
+  } else {
+    state.bytes = file.bytes;
+  }
+  SLUICE_RETURN_NOT_OK(FlushBuffer(file));
+  if (::fsync(file.fd) != 0) return FileError("fsync of", file.names.in_progress, errno);
+  if (!file.folder_synced) {
+    SLUICE_RETURN_NOT_OK(SyncDirectory(fs::path(file.names.in_progress).parent_path().string())
+                             .WithContext("table '" + table_ + "'"));
+    file.folder_synced = true;
+  }
+  return state;
+}
+
+Status FilesystemSink::CommitLogEntry(FileCommitLog::Entry& entry) {
+  const std::string context = "table '" + table_ + "'";
+  SLUICE_RETURN_NOT_OK(commit_log_->Append(entry).WithContext(context));
+  std::vector<PendingFile> published = std::move(pending_);
+  pending_.clear();
+  SLUICE_RETURN_NOT_OK(commit_log_->Publish(entry).WithContext(context));
+  for (const PendingFile& file : published) {
+    // A file that was kept open leaves its footer file behind; the log no longer needs it.
+    ::unlink((fs::path(directory_) / FileCommitLog::FooterName(Relative(file.final_path))).c_str());
+  }
+  ++epoch_;
+  file_index_ = 0;
+  dirty_ = false;
   return Status::OK();
 }
 
@@ -284,6 +428,7 @@ Status FilesystemSink::FinishAllFiles() {
 Status FilesystemSink::Write(const Batch& batch, const RecordPositions* /*positions*/) {
   if (!opened_) return Status::Internal("table '{}': filesystem sink written before Open", table_);
   if (failed_) return Status::Invalid("table '{}': an earlier write failed", table_);
+  if (batch.num_live_rows() > 0) dirty_ = true;
   Status status = WriteRows(batch);
   if (!status.ok()) {
     failed_ = true;
@@ -358,22 +503,37 @@ Status FilesystemSink::CommitEpoch(uint64_t /*epoch*/, const SourceOffsets& posi
   if (failed_) {
     return Status::Invalid("table '{}': not committing: an earlier write failed", table_);
   }
-  SLUICE_RETURN_NOT_OK(FinishAllFiles());
+  if (roll_on_checkpoint_) {
+    SLUICE_RETURN_NOT_OK(FinishAllFiles());
+  } else {
+    // Files roll by size (as they are written) and by age (checked here too, so a file of a
+    // stream that went quiet still rolls); the others stay open.
+    for (auto it = open_.begin(); it != open_.end();) {
+      if (it->second.fd >= 0 && OpenTooLong(it->second)) SLUICE_RETURN_NOT_OK(FinishFile(it->second));
+      it = it->second.fd < 0 ? open_.erase(it) : std::next(it);
+    }
+  }
   if (commit_log_) {
     // Exactly-once: the log entry is the commit point, the renames follow (FileCommitLog).
-    if (pending_.empty() && positions == commit_log_->positions()) return Status::OK();
     FileCommitLog::Entry entry;
     entry.epoch = epoch_;
-    for (const PendingFile& file : pending_) {
-      entry.files.push_back(fs::path(file.final_path).lexically_relative(directory_).string());
+    bool changed = !pending_.empty() || positions != commit_log_->positions();
+    for (const PendingFile& file : pending_) entry.files.push_back(Relative(file.final_path));
+    for (auto& [partition, file] : open_) {
+      SLUICE_ASSIGN_OR_RETURN(FileCommitLog::OpenFile state, PersistOpenFile(file));
+      changed = changed || !file.in_log || state.bytes != file.committed_bytes;
+      entry.open.push_back(std::move(state));
     }
+    if (!changed) return Status::OK();
     entry.positions = positions;
-    const std::string context = "table '" + table_ + "'";
-    SLUICE_RETURN_NOT_OK(commit_log_->Append(entry).WithContext(context));
-    pending_.clear();
-    SLUICE_RETURN_NOT_OK(commit_log_->Publish(entry).WithContext(context));
-    ++epoch_;
-    file_index_ = 0;
+    SLUICE_RETURN_NOT_OK(CommitLogEntry(entry));
+    size_t i = 0;
+    for (auto& [partition, file] : open_) {
+      file.in_log = true;
+      file.committed_bytes = entry.open[i].bytes;
+      file.committed_footer_bytes = entry.open[i].footer_bytes;
+      ++i;
+    }
     return Status::OK();
   }
   std::set<std::string> folders;
@@ -399,17 +559,56 @@ Status FilesystemSink::CommitEpoch(uint64_t /*epoch*/, const SourceOffsets& posi
 void FilesystemSink::DiscardUncommitted() {
   for (auto& [partition, file] : open_) {
     file.parquet.reset();
-    if (file.fd >= 0) {
-      ::close(file.fd);
-      pending_.push_back(std::move(file.names));
-    }
+    if (file.fd < 0) continue;
+    ::close(file.fd);
+    if (file.footer_fd >= 0) ::close(file.footer_fd);
+    file.names.in_log = file.in_log;
+    file.names.committed_bytes = file.committed_bytes;
+    file.names.committed_footer_bytes = file.committed_footer_bytes;
+    pending_.push_back(std::move(file.names));
   }
   open_.clear();
-  for (const PendingFile& file : pending_) ::unlink(file.in_progress.c_str());
+  for (const PendingFile& file : pending_) {
+    if (!file.in_log) {
+      ::unlink(file.in_progress.c_str());
+      continue;
+    }
+    // Committed rows are in it: cut back to them and keep it for the next run (Recover does the
+    // same after a crash, so a failure here only postpones it).
+    const std::string footer =
+        (fs::path(directory_) / FileCommitLog::FooterName(Relative(file.final_path))).string();
+    if (::truncate(file.in_progress.c_str(), file.committed_bytes) != 0 ||
+        (file.committed_footer_bytes > 0 &&
+         ::truncate(footer.c_str(), file.committed_footer_bytes) != 0)) {
+      spdlog::warn("table '{}': cannot cut '{}' back to its committed bytes: {}; the next start "
+                   "will",
+                   table_, file.in_progress, strerror(errno));
+    }
+  }
   pending_.clear();
 }
 
 Status FilesystemSink::Close() {
+  bool logged_open = false;
+  for (const auto& [partition, file] : open_) logged_open = logged_open || (file.fd >= 0 && file.in_log);
+  if (commit_log_ && opened_ && !failed_ && !dirty_ && logged_open) {
+    // The run ends right after a commit: the files kept open hold only committed rows, so
+    // they are finished and published under the same positions.
+    Status finished = FinishAllFiles();
+    if (finished.ok()) {
+      FileCommitLog::Entry entry;
+      entry.epoch = epoch_;
+      for (const PendingFile& file : pending_) entry.files.push_back(Relative(file.final_path));
+      entry.positions = commit_log_->positions();
+      finished = CommitLogEntry(entry);
+    }
+    if (!finished.ok()) {
+      // The log still lists them as open: the next start cuts them back and writes on.
+      pending_.clear();
+      opened_ = false;
+      return finished;
+    }
+  }
   DiscardUncommitted();
   opened_ = false;
   return Status::OK();

@@ -36,7 +36,18 @@ namespace sluice {
 //   'sink.rolling-policy.file-size'   start a new file once one reaches this size ('128MB',
 //                                     '64kb', bytes); default: one file per commit
 //   'sink.rolling-policy.rollover-interval'  start a new file once one has been open this long
-//                                     ('10 min'); every checkpoint also ends the open files
+//                                     ('10 min'); every checkpoint also ends the open files,
+//                                     unless:
+//   'sink.rolling-policy.roll-on-checkpoint'  'true' (default) | 'false' (exactly-once only):
+//                                     files stay open across checkpoints until they reach the
+//                                     file size (default then 128MB) or the rollover interval
+//                                     (default then 30 min), or the run ends, so a slow stream
+//                                     makes few large files. Each checkpoint makes the rows so
+//                                     far durable in the hidden file (a Parquet row group, its
+//                                     metadata in a '.footer' file beside it) and records its
+//                                     length in the commit log; the rows become visible when
+//                                     the file rolls. After a crash the file is cut back to
+//                                     its committed length and written on.
 //   'sink.delivery-guarantee'         'at-least-once' (default) | 'exactly-once': a commit log
 //                                     in '_sluice_log/' records each epoch's files with the
 //                                     source positions they cover (FileCommitLog); the folder
@@ -66,6 +77,11 @@ class FilesystemSink final : public Sink {
   struct PendingFile {
     std::string in_progress;
     std::string final_path;
+    // Finished but kept open through earlier commits: the commit log holds its committed
+    // part, so discarding cuts it back to that instead of deleting it.
+    bool in_log = false;
+    int64_t committed_bytes = 0;
+    int64_t committed_footer_bytes = 0;
   };
   // A file being written: one per partition folder ("" without PARTITIONED BY).
   struct OpenFile {
@@ -75,6 +91,15 @@ class FilesystemSink final : public Sink {
     std::string buffer;  // not yet written
     std::unique_ptr<parquet::ParquetFileWriter> parquet;
     std::chrono::steady_clock::time_point opened;
+    // Kept open across commits (roll-on-checkpoint off): the commit log holds its committed
+    // part, so it is cut back to that, never deleted, when rows after it are discarded.
+    bool in_log = false;
+    int64_t committed_bytes = 0;
+    int footer_fd = -1;  // Parquet: FileCommitLog::FooterName, the committed row groups' metadata
+    int64_t footer_bytes = 0;
+    int64_t committed_footer_bytes = 0;
+    bool folder_synced = false;  // its directory entry made durable (before the log names it)
+    int64_t opened_ms = 0;       // wall clock, for the commit log
   };
 
   FilesystemSink() = default;
@@ -89,6 +114,14 @@ class FilesystemSink final : public Sink {
   Status FinishFile(OpenFile& file);
   Status FinishAllFiles();
   void DiscardUncommitted();
+  // Makes the rows of a file that stays open durable (a Parquet row group, its metadata in the
+  // footer file) and returns what the commit log records of it.
+  Result<FileCommitLog::OpenFile> PersistOpenFile(OpenFile& file);
+  // Reopens the files the commit log lists as open, to write on (after Recover).
+  Status ReopenLoggedFiles();
+  // Appends the entry, publishes its files and removes the footer files of those it finished.
+  Status CommitLogEntry(FileCommitLog::Entry& entry);
+  std::string Relative(const std::string& path) const;
 
   std::string table_;
   std::string directory_;
@@ -105,6 +138,8 @@ class FilesystemSink final : public Sink {
   // A file open longer than 'sink.rolling-policy.rollover-interval' is finished (then committed
   // at the next checkpoint; every checkpoint finishes every file anyway).
   bool OpenTooLong(const OpenFile& file) const;
+  bool roll_on_checkpoint_ = true;
+  bool dirty_ = false;  // rows written since the last commit
   std::unique_ptr<JsonEncoder> json_;
   std::unique_ptr<CsvEncoder> csv_encoder_;
 

@@ -21,6 +21,26 @@ ParquetFileWriter::~ParquetFileWriter() = default;
 Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Make(const Schema& schema,
                                                                    ParquetWriterOptions options,
                                                                    Output output) {
+  SLUICE_ASSIGN_OR_RETURN(auto w, Build(schema, options, std::move(output)));
+  SLUICE_RETURN_NOT_OK(w->Emit("PAR1"));
+  return w;
+}
+
+Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Resume(const Schema& schema,
+                                                                     ParquetWriterOptions options,
+                                                                     Output output,
+                                                                     Progress progress) {
+  SLUICE_ASSIGN_OR_RETURN(auto w, Build(schema, options, std::move(output)));
+  w->offset_ = progress.bytes;
+  w->rows_ = progress.rows;
+  w->num_row_groups_ = progress.row_groups;
+  w->row_groups_ = std::move(progress.row_groups_metadata);
+  return w;
+}
+
+Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Build(const Schema& schema,
+                                                                    ParquetWriterOptions options,
+                                                                    Output output) {
   std::unique_ptr<ParquetFileWriter> w(new ParquetFileWriter());
   w->options_ = options;
   w->output_ = std::move(output);
@@ -54,7 +74,6 @@ Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Make(const Schema&
         return node;
       };
   for (size_t i = 0; i < schema.size(); ++i) w->roots_.push_back(build(schema.field(i).type, 0, 0));
-  SLUICE_RETURN_NOT_OK(w->Emit("PAR1"));
   return w;
 }
 

@@ -30,15 +30,33 @@ class ParquetFileWriter {
  public:
   using Output = std::function<Status(std::string_view)>;
 
+  // Where a file written across checkpoints stands after a whole row group: enough to go on
+  // writing it after a restart, once the file is cut back to `bytes`.
+  struct Progress {
+    int64_t bytes = 0;  // the file's length: 'PAR1' and the row groups so far
+    uint64_t rows = 0;
+    size_t row_groups = 0;
+    std::string row_groups_metadata;  // the footer's RowGroup structs, in order
+  };
+
   static Result<std::unique_ptr<ParquetFileWriter>> Make(const Schema& schema,
                                                          ParquetWriterOptions options,
                                                          Output output);
+  // Goes on writing a file that holds `progress` (nothing is written until more rows come).
+  static Result<std::unique_ptr<ParquetFileWriter>> Resume(const Schema& schema,
+                                                           ParquetWriterOptions options,
+                                                           Output output, Progress progress);
   ~ParquetFileWriter();
 
   // The live rows of `batch`, whose columns are the schema's.
   Status Write(const Batch& batch);
   // The last row group and the footer; the file is complete afterwards.
   Status Finish();
+  // Writes the rows buffered so far as a row group (none when there are none), so that every
+  // row written is in the output: a checkpoint of a file that stays open.
+  Status EndRowGroup() { return FlushRowGroup(); }
+  // After EndRowGroup: the file's length, rows and row-group metadata.
+  Progress progress() const { return {offset_, rows_, num_row_groups_, row_groups_}; }
 
   uint64_t rows() const { return rows_; }
   // Bytes handed to the output so far plus those buffered for the open row group.
@@ -47,6 +65,9 @@ class ParquetFileWriter {
  private:
   struct ShredNode;
   ParquetFileWriter() = default;
+  static Result<std::unique_ptr<ParquetFileWriter>> Build(const Schema& schema,
+                                                          ParquetWriterOptions options,
+                                                          Output output);
   void Shred(const ShredNode& node, const Vector& vector, size_t row, uint16_t repetition);
   void AddNulls(const ShredNode& node, uint16_t definition, uint16_t repetition);
   Status FlushRowGroup();
