@@ -115,6 +115,29 @@ int Reconcile(CompiledScript& compiled) {
     lag += behind;
     fmt::print("  {} records after the committed offsets (partition: records {})\n", behind, parts);
   }
+  for (const auto& [name, trail] : counts.paths) {
+    // Each INSERT's trail of the source's records: to the sink, dropped on the way, or into an
+    // operator that keeps them (an aggregation's state) and whose output the sink counts.
+    std::string parts = fmt::format("reached the sink {}", trail.arrived);
+    if (!trail.into.empty()) parts = fmt::format("went into the {} {}", trail.into, trail.into_rows);
+    for (const char* reason : {"filtered", "late"}) {
+      auto it = trail.dropped.find(reason);
+      parts += fmt::format(" + {} {}", reason == std::string("filtered") ? "filtered by WHERE" : "late",
+                           it == trail.dropped.end() ? 0 : it->second);
+    }
+    for (const auto& [reason, rows] : trail.dropped) {
+      if (reason == "filtered" || reason == "late" || rows == 0) continue;
+      parts += fmt::format(" + {} {}", reason == "null-time" ? "without an event time"
+                                       : reason == "already-written" ? "already written before a restart"
+                                                                     : reason,
+                           rows);
+    }
+    fmt::print("{}: decoded {} = {}\n", name, trail.decoded, parts);
+    if (trail.unaccounted() != 0) {
+      fmt::print("  {} of them unaccounted\n", trail.unaccounted());
+      unaccounted += std::abs(trail.unaccounted());
+    }
+  }
   for (const auto& [name, sink] : counts.sinks) {
     fmt::print("sink {}: {} rows written{}\n", name, sink.written,
                sink.rejected ? fmt::format(", {} rows it cannot store left out", sink.rejected) : "");

@@ -10,6 +10,7 @@ class FanOutOperator final : public Operator {
  public:
   explicit FanOutOperator(std::string description) : description_(std::move(description)) {}
 
+  RowFlow row_flow() const override { return RowFlow::kPasses; }
   Status Push(const Batch& batch, EvalContext& context) override {
     CountIn(batch);
     return Emit(batch, context);

@@ -21,6 +21,8 @@ class LateRowFilterOperator final : public Operator {
       : event_time_(std::move(event_time)), dead_letters_(dead_letters) {}
 
   Status Push(const Batch& batch, EvalContext& context) override;
+  RowFlow row_flow() const override { return RowFlow::kFilters; }
+  std::string_view dropped_as() const override { return "late"; }
   Status OnWatermark(int64_t watermark, EvalContext& context) override;
   std::string Describe() const override;
   std::string_view state_kind() const override { return "late-row-filter"; }

@@ -23,6 +23,12 @@ struct OperatorMetrics {
   uint64_t groups_spilled = 0;           // moved to RocksDB above the state memory budget
 };
 
+// How an operator's rows out relate to its rows in, so that reconciliation can follow a
+// source's records to each sink: kPasses gives one row out per row in; kFilters one or none,
+// the others counted as dropped_as(); kTransforms anything else (rows kept in state, expanded,
+// joined): a record's trail ends there, "into" that operator.
+enum class RowFlow { kPasses, kFilters, kTransforms };
+
 // A push-based physical operator (Velox/Acero style, minus the threads for now): the driver
 // pushes batches in; the operator transforms them and pushes the result to its outputs. Several
 // outputs are a fan-out (one source shared by several INSERTs). Batches are never mutated in
@@ -45,6 +51,9 @@ class Operator {
   // `state_kind` names what an operator with state is ("aggregate", "join", ...), a stable
   // word: with its place in the query it makes the operator's state id (see set_state_id).
   virtual std::string_view state_kind() const { return {}; }
+  virtual RowFlow row_flow() const { return RowFlow::kTransforms; }
+  // kFilters: what the rows it leaves out count as ("filtered", "late", ...).
+  virtual std::string_view dropped_as() const { return {}; }
   bool has_state() const { return !state_kind().empty(); }
   virtual Status SnapshotState(std::string& /*out*/) const { return Status::OK(); }
   virtual Status RestoreState(std::string_view /*in*/) { return Status::OK(); }

@@ -109,7 +109,68 @@ ReconciliationCounts Pipeline::RunCounts() const {
   };
   for (const auto* sink : sinks_) add_sink(*sink);
   for (const auto& w : dead_letter_writers_) add_sink(w->sink());
+  for (const auto& task : sources_) AddPaths(task, counts);
   return counts;
+}
+
+namespace {
+
+// The sinks at the ends of the chains below `op`.
+void SinksBelow(const Operator& op, std::vector<std::string>& names) {
+  if (const auto* sink = dynamic_cast<const SinkOperator*>(&op)) {
+    names.push_back(sink->table_name());
+    return;
+  }
+  for (const auto& out : op.outputs()) SinksBelow(*out, names);
+}
+
+std::string TransformName(const Operator& op) {
+  if (!op.state_kind().empty()) return std::string(op.state_kind());
+  const std::string text = op.Describe();
+  return text.substr(0, text.find_first_of(" ([")); 
+}
+
+}  // namespace
+
+void Pipeline::AddPaths(const SourceTask& task, ReconciliationCounts& counts) const {
+  // Follows the source's rows down each chain, adding up what is dropped on the way.
+  std::function<void(const Operator&, ReconciliationCounts::Path)> follow =
+      [&](const Operator& op, ReconciliationCounts::Path path) {
+        auto record = [&](const std::string& sink, const ReconciliationCounts::Path& p) {
+          std::string key = task.table_name + " -> " + sink;
+          for (int n = 2; counts.paths.count(key); ++n) {  // two INSERTs from it into one table
+            key = fmt::format("{} -> {} ({})", task.table_name, sink, n);
+          }
+          counts.paths[key] = p;
+        };
+        if (const auto* sink = dynamic_cast<const SinkOperator*>(&op)) {
+          path.arrived = sink->rows_in();
+          record(sink->table_name(), path);
+          return;
+        }
+        switch (op.row_flow()) {
+          case RowFlow::kPasses:
+            break;
+          case RowFlow::kFilters:
+            path.dropped[std::string(op.dropped_as())] += op.rows_in() - op.rows_out();
+            break;
+          case RowFlow::kTransforms: {
+            path.into = TransformName(op);
+            // Rows it found behind the watermark are dropped, not kept.
+            path.dropped["late"] += op.metrics().late_rows;
+            path.into_rows = op.rows_in() - op.metrics().late_rows;
+            std::vector<std::string> sinks;
+            SinksBelow(op, sinks);
+            if (sinks.empty()) sinks.push_back("(" + path.into + ")");
+            for (const auto& sink : sinks) record(sink, path);
+            return;
+          }
+        }
+        for (const auto& out : op.outputs()) follow(*out, path);
+      };
+  ReconciliationCounts::Path start;
+  start.decoded = task.records_decoded;
+  if (task.root) follow(*task.root, start);
 }
 
 Status Pipeline::Recover() {

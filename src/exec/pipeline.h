@@ -94,6 +94,7 @@ class Pipeline {
   std::string Summary() const;
   // What this run has accounted for so far (not counting earlier runs).
   ReconciliationCounts RunCounts() const;
+  void AddPaths(const SourceTask& task, ReconciliationCounts& counts) const;
 
  private:
   Status PollOnce(SourceTask& task, EvalContext& context, bool* got_records);

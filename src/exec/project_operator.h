@@ -15,6 +15,7 @@ class ProjectOperator final : public Operator {
       : expressions_(std::move(expressions)), schema_(std::move(output_schema)) {}
 
   Status Push(const Batch& batch, EvalContext& context) override;
+  RowFlow row_flow() const override { return RowFlow::kPasses; }
   std::string Describe() const override;
   const Schema& schema() const { return schema_; }
 

@@ -28,6 +28,14 @@ void ReconciliationCounts::Add(const ReconciliationCounts& other) {
     sinks[name].written += s.written;
     sinks[name].rejected += s.rejected;
   }
+  for (const auto& [name, p] : other.paths) {
+    Path& mine = paths[name];
+    mine.decoded += p.decoded;
+    mine.arrived += p.arrived;
+    for (const auto& [reason, rows] : p.dropped) mine.dropped[reason] += rows;
+    if (!p.into.empty()) mine.into = p.into;
+    mine.into_rows += p.into_rows;
+  }
 }
 
 fs::path ReconciliationCounts::PathFor(const std::string& state_dir, const std::string& pipeline) {
@@ -57,6 +65,24 @@ Status ReconciliationCounts::Save(const fs::path& path) const {
     first = false;
     AppendJsonString(name, json);
     json += fmt::format(":{{\"written\":{},\"rejected\":{}}}", s.written, s.rejected);
+  }
+  json += "},\"paths\":{";
+  first = true;
+  for (const auto& [name, p] : paths) {
+    json += first ? "" : ",";
+    first = false;
+    AppendJsonString(name, json);
+    json += fmt::format(":{{\"decoded\":{},\"arrived\":{},\"into\":", p.decoded, p.arrived);
+    AppendJsonString(p.into, json);
+    json += fmt::format(",\"into_rows\":{},\"dropped\":{{", p.into_rows);
+    bool first_reason = true;
+    for (const auto& [reason, rows] : p.dropped) {
+      json += first_reason ? "" : ",";
+      first_reason = false;
+      AppendJsonString(reason, json);
+      json += fmt::format(":{}", rows);
+    }
+    json += "}}";
   }
   json += "}}\n";
   std::error_code ec;
@@ -105,6 +131,23 @@ Result<std::optional<ReconciliationCounts>> ReconciliationCounts::Load(const fs:
   for (auto [name, value] : sinks) {
     Sink& s = counts.sinks[std::string(name)];
     if (value["written"].get(s.written) || value["rejected"].get(s.rejected)) return damaged();
+  }
+  simdjson::dom::object paths;
+  if (doc["paths"].get(paths) == simdjson::SUCCESS) {  // counts of earlier builds have none
+    for (auto [name, value] : paths) {
+      Path& p = counts.paths[std::string(name)];
+      std::string_view into;
+      simdjson::dom::object dropped;
+      if (value["decoded"].get(p.decoded) || value["arrived"].get(p.arrived) ||
+          value["into"].get(into) || value["into_rows"].get(p.into_rows) ||
+          value["dropped"].get(dropped)) {
+        return damaged();
+      }
+      p.into = std::string(into);
+      for (auto [reason, rows] : dropped) {
+        if (rows.get(p.dropped[std::string(reason)])) return damaged();
+      }
+    }
   }
   return std::optional<ReconciliationCounts>(std::move(counts));
 }

@@ -32,8 +32,26 @@ struct ReconciliationCounts {
     uint64_t written = 0;
     uint64_t rejected = 0;  // rows it cannot store, dead-lettered or skipped
   };
+  // One source's records on their way to one sink (per INSERT reading it), as of the
+  // checkpoint: every decoded record reached the sink, was dropped on the way (by reason:
+  // "filtered" by WHERE, "late", "null-time" for a window, "already-written" before a restart),
+  // or went into an operator that keeps or reshapes rows (`into`: aggregate, join, rank, ...),
+  // whose output the sink counts.
+  struct Path {
+    uint64_t decoded = 0;
+    uint64_t arrived = 0;
+    std::map<std::string, uint64_t> dropped;
+    std::string into;
+    uint64_t into_rows = 0;
+    int64_t unaccounted() const {
+      uint64_t sum = arrived + into_rows;
+      for (const auto& [reason, rows] : dropped) sum += rows;
+      return static_cast<int64_t>(decoded) - static_cast<int64_t>(sum);
+    }
+  };
   std::map<std::string, Source> sources;  // by table name
   std::map<std::string, Sink> sinks;
+  std::map<std::string, Path> paths;  // "<source> -> <sink>"
   std::string updated;  // UTC time of the checkpoint, 'YYYY-MM-DD HH:MM:SS'
 
   void Add(const ReconciliationCounts& other);

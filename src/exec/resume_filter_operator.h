@@ -16,6 +16,8 @@ class ResumeFilterOperator final : public Operator {
   uint64_t rows_skipped() const { return rows_skipped_; }
 
   Status Push(const Batch& batch, EvalContext& context) override;
+  RowFlow row_flow() const override { return RowFlow::kFilters; }
+  std::string_view dropped_as() const override { return "already-written"; }
   // Not an operator a user wrote: explain leaves it out.
   std::string Describe() const override { return {}; }
 

@@ -20,6 +20,7 @@ class WatermarkOperator final : public Operator {
         column_(std::move(column)) {}
 
   Status Push(const Batch& batch, EvalContext& context) override;
+  RowFlow row_flow() const override { return RowFlow::kPasses; }
   Status OnTick(EvalContext& context) override;
   std::string Describe() const override;
   std::string_view state_kind() const override { return "watermark"; }

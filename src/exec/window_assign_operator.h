@@ -24,6 +24,12 @@ class WindowAssignOperator final : public Operator {
   explicit WindowAssignOperator(WindowSpec spec) : spec_(std::move(spec)) {}
 
   Status Push(const Batch& batch, EvalContext& context) override;
+  // A tumbling window puts each row in one window (or none, when its time is NULL); a hopping
+  // window repeats rows.
+  RowFlow row_flow() const override {
+    return spec_.slide_us == spec_.size_us ? RowFlow::kFilters : RowFlow::kTransforms;
+  }
+  std::string_view dropped_as() const override { return "null-time"; }
   std::string Describe() const override;
 
  private:

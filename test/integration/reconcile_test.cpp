@@ -41,20 +41,46 @@ TEST(Reconcile, InBalanceAfterARunLaggingAfterMoreRecordsAndExactThroughKillNine
         << (bounded ? "'scan.bounded.mode' = 'latest-offset', " : "") << "'errors' = 'skip');\n"
         << "CREATE TABLE copied (transaction_id STRING, amount INT) WITH ('connector' = "
            "'filesystem', 'path' = 'out', 'format' = 'json');\n"
-        << "INSERT INTO copied SELECT transaction_id, amount FROM payments WHERE amount > 100;\n";
+        << "INSERT INTO copied SELECT transaction_id, amount FROM payments WHERE amount > 100;\n"
+        << "CREATE TABLE totals (customer_id STRING, total BIGINT, PRIMARY KEY (customer_id) NOT "
+           "ENFORCED) WITH ('connector' = 'blackhole');\n"
+        << "INSERT INTO totals SELECT customer_id, sum(amount) FROM payments GROUP BY customer_id;\n";
   };
   auto reconcile = [&](const std::string& name) {
     const fs::path out = dir / (name + ".txt");
     const int rc = RunCommand(std::string(SLUICE_BINARY) + " reconcile reconcile.sql", dir, out);
     return std::make_pair(rc, ReadText(out));
   };
+  int64_t over_100 = 0;  // valid records that pass the WHERE
   auto expected_counts = [&] {
     int64_t valid = 0, malformed = 0;
+    over_100 = 0;
     simdjson::dom::parser parser;
     for (const auto& r : ReadTopic(topic)) {
-      (ClassifyCashback(parser, r.value).malformed ? malformed : valid) += 1;
+      const bool bad = ClassifyCashback(parser, r.value).malformed;
+      (bad ? malformed : valid) += 1;
+      simdjson::dom::element doc;
+      int64_t amount = 0;
+      if (!bad && parser.parse(r.value).get(doc) == simdjson::SUCCESS &&
+          doc["amount"].get_int64().get(amount) == simdjson::SUCCESS && amount > 100) {
+        ++over_100;
+      }
     }
     return std::make_pair(valid, malformed);
+  };
+  // Each INSERT's trail of the records: the WHERE's, and the aggregation's.
+  auto expect_trails = [&](const std::string& text, int64_t valid) {
+    EXPECT_NE(text.find(fmt::format("payments -> copied: decoded {} = reached the sink {} + "
+                                    "filtered by WHERE {} + late 0",
+                                    valid, over_100, valid - over_100)),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find(fmt::format("payments -> totals: decoded {} = went into the aggregate {} "
+                                    "+ filtered by WHERE 0 + late 0",
+                                    valid, valid)),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(text.find("unaccounted"), std::string::npos) << text;
   };
 
   ASSERT_EQ(RunCommand(produce(5000, 100000, 71), dir, dir / "produce.log"), 0) << ReadText(dir / "produce.log");
@@ -70,6 +96,9 @@ TEST(Reconcile, InBalanceAfterARunLaggingAfterMoreRecordsAndExactThroughKillNine
             std::string::npos)
       << text;
   EXPECT_NE(text.find("in balance"), std::string::npos) << text;
+  ASSERT_GT(over_100, 0);
+  ASSERT_LT(over_100, valid);
+  expect_trails(text, valid);
 
   ASSERT_EQ(RunCommand(produce(700, 100000, 72), dir, dir / "produce.log"), 0);
   std::tie(rc, text) = reconcile("lagging");
@@ -99,6 +128,7 @@ TEST(Reconcile, InBalanceAfterARunLaggingAfterMoreRecordsAndExactThroughKillNine
             std::string::npos)
       << text;
   EXPECT_NE(text.find("in balance"), std::string::npos) << text;
+  expect_trails(text, valid);
   if (!::testing::Test::HasFailure()) fs::remove_all(dir);
 }
 
