@@ -25,6 +25,7 @@ const ConnectorRegistry& ConnectorRegistry::Builtin() {
     RegisterSqliteConnector(r);
     RegisterPostgresConnector(r);
     RegisterMysqlConnector(r);
+    RegisterCassandraConnector(r);
     return r;
   }();
   return registry;

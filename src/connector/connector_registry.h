@@ -68,5 +68,6 @@ void RegisterBlackholeConnector(ConnectorRegistry& registry);
 void RegisterSqliteConnector(ConnectorRegistry& registry);
 void RegisterPostgresConnector(ConnectorRegistry& registry);
 void RegisterMysqlConnector(ConnectorRegistry& registry);
+void RegisterCassandraConnector(ConnectorRegistry& registry);
 
 }  // namespace sluice
