@@ -55,6 +55,18 @@ void ReadColumnSpecs(BodyReader& r, int32_t flags, int32_t count, std::vector<Co
   }
 }
 
+// [short] n, then n [bytes] values (NULL as length -1).
+void AppendValues(BodyWriter& w, const std::vector<std::optional<std::string_view>>& values) {
+  w.Short(static_cast<uint16_t>(values.size()));
+  for (const auto& v : values) {
+    if (v) {
+      w.Bytes(*v);
+    } else {
+      w.NullBytes();
+    }
+  }
+}
+
 }  // namespace
 
 Status ParseRows(std::string_view body, Rows& rows) {
@@ -328,14 +340,7 @@ void Connection::AppendExecute(const Prepared& statement,
   w.ShortBytes(statement.id);
   w.Short(static_cast<uint16_t>(consistency));
   w.Byte(0x01 | 0x02);  // values; skip result metadata
-  w.Short(static_cast<uint16_t>(values.size()));
-  for (const auto& v : values) {
-    if (v) {
-      w.Bytes(*v);
-    } else {
-      w.NullBytes();
-    }
-  }
+  AppendValues(w, values);
 }
 
 void Connection::AppendBatch(const Prepared& statement,
@@ -347,14 +352,7 @@ void Connection::AppendBatch(const Prepared& statement,
   for (const auto& values : rows) {
     w.Byte(1);  // a prepared statement's id
     w.ShortBytes(statement.id);
-    w.Short(static_cast<uint16_t>(values.size()));
-    for (const auto& v : values) {
-      if (v) {
-        w.Bytes(*v);
-      } else {
-        w.NullBytes();
-      }
-    }
+    AppendValues(w, values);
   }
   w.Short(static_cast<uint16_t>(consistency));
   w.Byte(0);  // no serial consistency, no default timestamp
