@@ -200,13 +200,18 @@ size_t CassandraTableWriter::AppendRows(const Batch& batch, std::string& out) co
 }
 
 Status CassandraTableWriter::Connect() {
-  if (connection_ && connection_->open()) return Status::OK();
-  connection_.reset();
-  SLUICE_ASSIGN_OR_RETURN(connection_, cql::Connection::Connect(endpoint_));
+  if (!connection_ || !connection_->open()) {
+    connection_.reset();
+    prepared_ = false;
+    SLUICE_ASSIGN_OR_RETURN(connection_, cql::Connection::Connect(endpoint_));
+  }
+  if (prepared_) return Status::OK();
+  // Prepared statements live per server (and a restarted one forgets them): prepared again on
+  // every new connection.
   const std::string progress = fmt::format("{}.{}", Quote(keyspace_), Quote(settings_.progress_table));
   Result<cql::Prepared> insert = connection_->Prepare(InsertCql());
   if (!insert.ok()) {
-    if (insert.status().message().find("does not exist") != std::string::npos ||
+    if (insert.status().message().find("exist") != std::string::npos ||
         insert.status().message().find("unconfigured table") != std::string::npos) {
       return Status::Invalid("{} (keyspace '{}', table '{}'; 'sink.create-table' creates the "
                              "table, 'sink.create-keyspace' the keyspace)",
@@ -239,12 +244,14 @@ Status CassandraTableWriter::Connect() {
         connection_->Prepare(fmt::format(
             "SELECT topic, partition, next_offset FROM {} WHERE pipeline = ? AND sink = ?", progress)));
   }
+  prepared_ = true;
   return Status::OK();
 }
 
 Status CassandraTableWriter::EnsureTables(bool with_progress) {
   with_progress_ = with_progress;
   connection_.reset();
+  prepared_ = false;
   SLUICE_ASSIGN_OR_RETURN(connection_, cql::Connection::Connect(endpoint_));
   if (create_keyspace_) {
     SLUICE_RETURN_NOT_OK(connection_->Query(
@@ -255,7 +262,8 @@ Status CassandraTableWriter::EnsureTables(bool with_progress) {
   }
   auto create = [&](const std::string& cql) -> Status {
     Status s = connection_->Query(cql, cql::Consistency::kOne);
-    if (!s.ok() && s.message().find("does not exist") != std::string::npos) {
+    if (!s.ok() && s.message().find("exist") != std::string::npos &&
+        s.message().find(keyspace_) != std::string::npos) {
       return Status::Invalid("{} ('sink.create-keyspace' = 'true' creates keyspace '{}')",
                              s.message(), keyspace_);
     }
@@ -268,7 +276,45 @@ Status CassandraTableWriter::EnsureTables(bool with_progress) {
         "next_offset bigint, PRIMARY KEY ((pipeline, sink), topic, partition))",
         Quote(keyspace_), Quote(settings_.progress_table))));
   }
-  return Connect();
+  SLUICE_RETURN_NOT_OK(Connect());
+  column_types_at_start_.clear();
+  checked_columns_.clear();
+  for (size_t c = 0; c < schema_.size(); ++c) {
+    column_types_at_start_.push_back(insert_.bind[c].type);
+    const TypeId id = schema_.field(c).type.id();
+    const uint16_t column = insert_.bind[c].type.id;
+    const bool natural = (id == TypeId::kInt32 && column == cql::CqlType::kInt) ||
+                         (id == TypeId::kInt64 && column == cql::CqlType::kBigint) ||
+                         (id == TypeId::kFloat64 && column == cql::CqlType::kDouble) ||
+                         (id == TypeId::kString && column == cql::CqlType::kVarchar) ||
+                         (id != TypeId::kInt32 && id != TypeId::kInt64 && id != TypeId::kFloat64 &&
+                          id != TypeId::kString && id != TypeId::kList);
+    if (!natural) checked_columns_.push_back(c);
+  }
+  return Status::OK();
+}
+
+void CassandraTableWriter::FindUnwritableRows(const Batch& batch, std::vector<RowReject>& out) const {
+  if (checked_columns_.empty()) return;
+  std::string natural, converted;
+  const size_t live = batch.num_live_rows();
+  for (size_t i = 0; i < live; ++i) {
+    const uint32_t row = batch.selection()[i];
+    for (size_t c : checked_columns_) {
+      const Vector& v = batch.column(c);
+      if (v.IsNull(row)) continue;
+      natural.clear();
+      converted.clear();
+      AppendNaturalValue(v, row, schema_.field(c).type, natural);
+      Status s = ConvertValue(natural, schema_.field(c).type, column_types_at_start_[c], converted);
+      if (!s.ok()) {
+        out.push_back(RowReject{row, schema_.field(c).name,
+                                fmt::format("{} for Cassandra's {} column", s.message(),
+                                            column_types_at_start_[c].ToString())});
+        break;
+      }
+    }
+  }
 }
 
 Status CassandraTableWriter::LineValues(std::string_view line, std::string& scratch,

@@ -47,6 +47,7 @@ class CassandraTableWriter final : public TableWriter {
   bool upserts() const override { return upsert_; }
   std::string Describe() const override;
   size_t AppendRows(const Batch& batch, std::string& out) const override;
+  void FindUnwritableRows(const Batch& batch, std::vector<RowReject>& out) const override;
   Status EnsureTables(bool with_progress) override;
   Status Transaction(std::string_view rows, const SourceOffsets* progress) override;
   Result<SourceOffsets> ReadProgress() override;
@@ -77,8 +78,13 @@ class CassandraTableWriter final : public TableWriter {
   std::map<std::string, std::string> column_types_;  // 'sink.column-types'
   bool upsert_ = false;
   bool with_progress_ = false;
+  // The table's column types as the sink started (pipeline thread), for FindUnwritableRows;
+  // columns whose values need a checked conversion (uuid from text, narrower numbers, ...).
+  std::vector<cql::CqlType> column_types_at_start_;
+  std::vector<size_t> checked_columns_;
 
   std::unique_ptr<cql::Connection> connection_;
+  bool prepared_ = false;  // the statements below, on this connection
   cql::Prepared insert_, progress_insert_, progress_select_;
 };
 

@@ -74,6 +74,7 @@ Result<std::unique_ptr<Sink>> DatabaseSink::Make(const ConnectorOptions& options
 
 void DatabaseSink::FindUnwritableRows(const Batch& batch, std::vector<RowReject>& out) {
   FindValuesOutsideLimits(schema_, batch, writer_->limits(), out);
+  writer_->FindUnwritableRows(batch, out);
 }
 
 std::string DatabaseSink::Describe() const {

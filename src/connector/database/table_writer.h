@@ -49,6 +49,9 @@ class TableWriter {
   // "table=analytics.daily, upsert": the target, for explain.
   virtual std::string Describe() const = 0;
 
+  // Rows the database will refuse for a reason the writer can tell before sending them (a
+  // value its column's type cannot take), beyond limits(); known once EnsureTables has run.
+  virtual void FindUnwritableRows(const Batch& /*batch*/, std::vector<RowReject>& /*out*/) const {}
   // Appends the live rows of `batch` to `out`, one line each; returns how many.
   virtual size_t AppendRows(const Batch& batch, std::string& out) const = 0;
 
