@@ -45,6 +45,23 @@ std::string_view ErrorName(int32_t code) {
   }
 }
 
+// The failed replicas of Read_failure and Write_failure: v4 counts them ([int]); v5 maps each
+// replica's address ([inetaddr]) to a reason code ([short]).
+int32_t ReadFailures(BodyReader& r, int version) {
+  const int32_t n = r.Int();
+  if (version < kProtocolV5) return n;
+  if (n < 0 || static_cast<size_t>(n) > r.remaining()) {
+    r.Fail();
+    return 0;
+  }
+  for (int32_t i = 0; i < n && r.ok(); ++i) {
+    const uint8_t address = r.Byte();
+    for (uint8_t b = 0; b < address; ++b) r.Byte();
+    r.Short();
+  }
+  return n;
+}
+
 }  // namespace
 
 bool ParseConsistency(std::string_view name, Consistency& out) {
@@ -91,7 +108,9 @@ Result<FrameHeader> ParseResponseHeader(std::string_view bytes, uint8_t expected
     return Status::IOError("the server answered with protocol v{} to a v{} request",
                            h.version & 0x7F, expected_version);
   }
-  if (h.flags & 0x01) return Status::IOError("the server sent a compressed frame, not asked for");
+  if ((h.flags & 0x01) && expected_version < kProtocolV5) {
+    return Status::IOError("the server sent a compressed frame, not asked for");
+  }
   if (h.length > kMaxBodySize) {
     return Status::IOError("the server announced a {}-byte frame, above the {}-byte limit",
                            h.length, kMaxBodySize);
@@ -216,7 +235,7 @@ int32_t ErrorResponseCode(std::string_view body) {
   return r.ok() ? code : 0;
 }
 
-Status ErrorResponseStatus(std::string_view body) {
+Status ErrorResponseStatus(std::string_view body, int version) {
   BodyReader r(body);
   const int32_t code = r.Int();
   const std::string message(r.String());
@@ -236,6 +255,15 @@ Status ErrorResponseStatus(std::string_view body) {
     if (r.ok()) {
       detail = fmt::format(" ({} write at {}: {} of {} replicas answered)", write_type,
                            ConsistencyName(static_cast<Consistency>(cl)), received, block_for);
+    }
+  } else if (code == 0x1300 || code == 0x1500) {  // Read_failure, Write_failure
+    const uint16_t cl = r.Short();
+    const int32_t received = r.Int(), block_for = r.Int();
+    const int32_t failed = ReadFailures(r, version);
+    const std::string what = code == 0x1500 ? fmt::format("{} write", r.String()) : "read";
+    if (r.ok()) {
+      detail = fmt::format(" ({} at {}: {} of {} replicas answered, {} failed)", what,
+                           ConsistencyName(static_cast<Consistency>(cl)), received, block_for, failed);
     }
   }
   const std::string text =

@@ -8,9 +8,10 @@
 
 #include "common/result.h"
 
-// Cassandra's native protocol (CQL binary protocol, v4): frames and the notation of their
-// bodies. Only what a writing client needs: STARTUP and SASL PLAIN authentication, OPTIONS,
-// QUERY, PREPARE, EXECUTE, BATCH, and the RESULT and ERROR responses.
+// Cassandra's native protocol (CQL binary protocol, v4 and v5): frames — v5's envelopes, which
+// v5 wraps in segments (cql_segment.h) — and the notation of their bodies. Only what a writing
+// client needs: STARTUP and SASL PLAIN authentication, OPTIONS, QUERY, PREPARE, EXECUTE, BATCH,
+// and the RESULT and ERROR responses.
 namespace sluice::cql {
 
 enum class Opcode : uint8_t {
@@ -30,6 +31,10 @@ enum class Consistency : uint16_t {
 bool ParseConsistency(std::string_view name, Consistency& out);
 std::string_view ConsistencyName(Consistency c);
 
+// The versions this client speaks; it asks for the newest and falls back.
+constexpr uint8_t kProtocolV4 = 4;
+constexpr uint8_t kProtocolV5 = 5;
+
 constexpr size_t kHeaderSize = 9;
 // The largest frame body Cassandra accepts by default (native_transport_max_frame_size 16 MiB);
 // a response claiming more is refused before anything is allocated.
@@ -44,7 +49,8 @@ struct FrameHeader {
 };
 
 void AppendHeader(const FrameHeader& header, std::string& out);
-// Parses 9 header bytes; an error when they are not a response this client can read.
+// Parses 9 header bytes; an error when they are not a response this client can read. The
+// compression flag is an error in v4 (never asked for) and ignored in v5, where it is deprecated.
 Result<FrameHeader> ParseResponseHeader(std::string_view bytes, uint8_t expected_version);
 
 // Appends the protocol's big-endian notation to a body.
@@ -101,11 +107,13 @@ class BodyReader {
 // Is_bootstrapping, Write_timeout — sluice's writes are idempotent upserts — Read_timeout,
 // Truncate_error, Server_error, Unprepared), Invalid for the rest (syntax, invalid query,
 // unauthorized, bad credentials, configuration, already exists), each with Cassandra's name for
-// the code and its message.
-Status ErrorResponseStatus(std::string_view body);
+// the code and its message. `version` is the connection's: the extras of Read_failure and
+// Write_failure differ between v4 and v5.
+Status ErrorResponseStatus(std::string_view body, int version);
 // The code of an ERROR response (0 when unreadable), e.g. to tell Unprepared (0x2500) apart.
 int32_t ErrorResponseCode(std::string_view body);
 
+constexpr int32_t kErrorProtocol = 0x000A;
 constexpr int32_t kErrorUnprepared = 0x2500;
 constexpr int32_t kErrorAlreadyExists = 0x2400;
 

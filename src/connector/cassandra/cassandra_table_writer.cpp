@@ -386,12 +386,12 @@ Status CassandraTableWriter::WriteLines(const std::vector<std::string_view>& lin
       cql::Connection::Request request;
       if (end - start == 1) {
         request.opcode = cql::Opcode::kExecute;
-        cql::Connection::AppendExecute(insert_, values[rows[start]], consistency_, request.body);
+        connection_->AppendExecute(insert_, values[rows[start]], consistency_, request.body);
       } else {
         request.opcode = cql::Opcode::kBatch;
         std::vector<std::vector<std::optional<std::string_view>>> batch;
         for (size_t r = start; r < end; ++r) batch.push_back(values[rows[r]]);
-        cql::Connection::AppendBatch(insert_, batch, consistency_, request.body);
+        connection_->AppendBatch(insert_, batch, consistency_, request.body);
       }
       requests.push_back(std::move(request));
     }
@@ -414,7 +414,7 @@ Status CassandraTableWriter::Transaction(std::string_view rows, const SourceOffs
       for (int shift = 24; shift >= 0; shift -= 8) p.push_back(static_cast<char>((static_cast<uint32_t>(partition) >> shift) & 0xFF));
       for (int shift = 56; shift >= 0; shift -= 8) o.push_back(static_cast<char>((static_cast<uint64_t>(next) >> shift) & 0xFF));
       cql::Connection::Request request;
-      cql::Connection::AppendExecute(
+      connection_->AppendExecute(
           progress_insert_,
           {settings_.pipeline, settings_.table, std::string_view(topic), std::string_view(p),
            std::string_view(o)},
@@ -430,8 +430,8 @@ Status CassandraTableWriter::Transaction(std::string_view rows, const SourceOffs
 Result<SourceOffsets> CassandraTableWriter::ReadProgress() {
   SLUICE_RETURN_NOT_OK(Connect());
   cql::Connection::Request request;
-  cql::Connection::AppendExecute(progress_select_, {settings_.pipeline, settings_.table},
-                                 consistency_, request.body);
+  connection_->AppendExecute(progress_select_, {settings_.pipeline, settings_.table},
+                             consistency_, request.body);
   cql::Rows rows;
   Status s = connection_->SendAll({request}, &rows);
   if (!s.ok()) {
@@ -464,7 +464,7 @@ Result<std::vector<std::pair<size_t, std::string>>> CassandraTableWriter::ProbeL
       // Written alone: an upsert, so writing a good row here is harmless (the retry writes it
       // again with the rest).
       cql::Connection::Request request;
-      cql::Connection::AppendExecute(insert_, values, consistency_, request.body);
+      connection_->AppendExecute(insert_, values, consistency_, request.body);
       s = connection_->SendAll({request});
       if (s.code() == StatusCode::kUnavailable) {
         connection_.reset();
