@@ -66,6 +66,8 @@ inline bool ReadBytes(std::string_view& in, std::string_view* bytes) {
 }
 
 std::unique_ptr<AggregateStates> MakeCountStates(bool count_star);
+// count_if(b): the rows where the BOOLEAN b is TRUE.
+std::unique_ptr<AggregateStates> MakeCountIfStates();
 std::unique_ptr<AggregateStates> MakeCountDistinctStates();
 // sum: integers and decimals in 64 bits, doubles in double.
 std::unique_ptr<AggregateStates> MakeSumStates(const DataType& input, const DataType& result);

@@ -66,5 +66,7 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
 
 // Whether `name` is an aggregate function.
 bool IsAggregateName(std::string_view name);
+// Every aggregate function's name, for listings and "did you mean".
+const std::vector<std::string_view>& AggregateNames();
 
 }  // namespace sluice

@@ -11,16 +11,16 @@ namespace sluice {
 using aggregate::Moment;
 using aggregate::ValuePick;
 
-namespace {
-
 const std::vector<std::string_view>& AggregateNames() {
   static const std::vector<std::string_view> names = {
-      "count",        "sum",         "avg",         "mean",        "min",
+      "count",        "count_if",    "sum",         "avg",         "mean",        "min",
       "max",          "first",       "first_value", "last",        "last_value",
       "collect_list", "collect_set", "approx_count_distinct",      "stddev",
       "stddev_samp",  "stddev_pop",  "variance",    "var_samp",    "var_pop"};
   return names;
 }
+
+namespace {
 
 Status Expect(const std::string& name, const std::vector<DataType>& args, size_t min, size_t max,
               std::string_view signature) {
@@ -73,6 +73,17 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
     }
     if (args.size() != 1) return Status::Invalid("count() takes * or one argument (or DISTINCT a, b)");
     f.make_states = [] { return aggregate::MakeCountStates(false); };
+    f.retractable = true;
+    return f;
+  }
+  if (name == "count_if") {  // Spark's: the rows where the condition is TRUE (0 for none)
+    SLUICE_RETURN_NOT_OK(Expect(name, args, 1, 1, "one BOOLEAN condition"));
+    if (args[0].id() != TypeId::kBoolean && args[0].id() != TypeId::kNull) {
+      return Status::Invalid("count_if() expects a BOOLEAN condition, not {}", args[0].ToString());
+    }
+    f.input_types = {DataType::Boolean()};
+    f.result_type = DataType::Int64();
+    f.make_states = [] { return aggregate::MakeCountIfStates(); };
     f.retractable = true;
     return f;
   }

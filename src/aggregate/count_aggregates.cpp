@@ -9,27 +9,21 @@
 namespace sluice::aggregate {
 namespace {
 
+// count(*) counts rows, count(x) the rows where x is not NULL, count_if(b) those where b is
+// TRUE.
+enum class CountMode { kRows, kNonNull, kTrue };
+
 class CountStates final : public AggregateStates {
  public:
-  explicit CountStates(bool count_star) : count_star_(count_star) {}
+  explicit CountStates(CountMode mode) : mode_(mode) {}
   void Resize(size_t count) override { counts_.resize(count, 0); }
   void Update(const std::vector<const Vector*>& args, const uint32_t* rows, const uint32_t* groups,
               size_t n) override {
-    if (count_star_) {
-      for (size_t i = 0; i < n; ++i) ++counts_[groups[i]];
-      return;
-    }
-    const Vector& x = *args[0];
-    if (!x.MayHaveNulls()) {
-      for (size_t i = 0; i < n; ++i) ++counts_[groups[i]];
-      return;
-    }
-    for (size_t i = 0; i < n; ++i) counts_[groups[i]] += x.IsValid(rows[i]) ? 1 : 0;
+    Add(args, rows, groups, n, 1);
   }
   void Retract(const std::vector<const Vector*>& args, const uint32_t* rows, const uint32_t* groups,
                size_t n) override {
-    const Vector* x = count_star_ ? nullptr : args[0];
-    for (size_t i = 0; i < n; ++i) counts_[groups[i]] -= !x || x->IsValid(rows[i]) ? 1 : 0;
+    Add(args, rows, groups, n, -1);
   }
   void Finalize(const uint32_t* groups, size_t n, Vector& out) const override {
     for (size_t i = 0; i < n; ++i) out.Append(counts_[groups[i]]);
@@ -39,7 +33,28 @@ class CountStates final : public AggregateStates {
   size_t MemoryUsage() const override { return counts_.capacity() * 8; }
 
  private:
-  bool count_star_;
+  void Add(const std::vector<const Vector*>& args, const uint32_t* rows, const uint32_t* groups,
+           size_t n, int64_t sign) {
+    if (mode_ == CountMode::kRows) {
+      for (size_t i = 0; i < n; ++i) counts_[groups[i]] += sign;
+      return;
+    }
+    const Vector& x = *args[0];
+    if (mode_ == CountMode::kTrue) {
+      const uint8_t* values = x.data<uint8_t>();
+      for (size_t i = 0; i < n; ++i) {
+        counts_[groups[i]] += x.IsValid(rows[i]) && values[rows[i]] ? sign : 0;
+      }
+      return;
+    }
+    if (!x.MayHaveNulls()) {
+      for (size_t i = 0; i < n; ++i) counts_[groups[i]] += sign;
+      return;
+    }
+    for (size_t i = 0; i < n; ++i) counts_[groups[i]] += x.IsValid(rows[i]) ? sign : 0;
+  }
+
+  CountMode mode_;
   std::vector<int64_t> counts_;
 };
 
@@ -90,7 +105,11 @@ class CountDistinctStates final : public AggregateStates {
 }  // namespace
 
 std::unique_ptr<AggregateStates> MakeCountStates(bool count_star) {
-  return std::make_unique<CountStates>(count_star);
+  return std::make_unique<CountStates>(count_star ? CountMode::kRows : CountMode::kNonNull);
+}
+
+std::unique_ptr<AggregateStates> MakeCountIfStates() {
+  return std::make_unique<CountStates>(CountMode::kTrue);
 }
 
 std::unique_ptr<AggregateStates> MakeCountDistinctStates() {

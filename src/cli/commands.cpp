@@ -11,11 +11,13 @@ void RegisterVersionCommand(CLI::App& app);
 void RegisterScriptCommands(CLI::App& app);
 void RegisterProduceCommand(CLI::App& app);
 void RegisterSpillCommands(CLI::App& app);
+void RegisterFunctionsCommand(CLI::App& app);
 
 void RegisterCommands(CLI::App& app) {
   RegisterScriptCommands(app);
   RegisterProduceCommand(app);
   RegisterSpillCommands(app);
+  RegisterFunctionsCommand(app);
   RegisterVersionCommand(app);
 }
 

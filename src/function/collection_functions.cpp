@@ -1,8 +1,10 @@
-// Functions over ARRAY values: element_at (also the `arr[i]` operator), size / cardinality,
-// array_contains.
+// Functions over ARRAY values: element_at, get (the `arr[i]` operator), size / cardinality,
+// array_contains, array_join.
 #include "function/function_registry.h"
 #include "function/kernel_loops.h"
 #include "function/type_coercion.h"
+#include "function/cast.h"
+#include "vector/sort_key.h"
 #include "vector/take.h"
 
 namespace sluice {
@@ -13,17 +15,18 @@ Status ExpectList(std::string_view fn, const DataType& t) {
   return Status::Invalid("{}() expects an ARRAY, found {}", fn, t.ToString());
 }
 
-// element_at(array, index): 1-based; a negative index counts from the end; out of range or
-// NULL gives NULL (Spark without ANSI mode; `arr[i]` is 1-based as in Flink).
-Result<BoundFunction> BindElementAt(const BindArguments& args) {
-  if (args.types.size() != 2) return Status::Invalid("element_at(array, index) takes 2 arguments");
-  SLUICE_RETURN_NOT_OK(ExpectList("element_at", args.types[0]));
+// One element of an array by position: element_at(array, index) is 1-based with a negative index
+// counting from the end; get(array, index), which `arr[i]` means, is 0-based as in Spark. Out of
+// range or NULL gives NULL (Spark without ANSI mode).
+Result<BoundFunction> BindArrayItem(const BindArguments& args, std::string_view fn, bool zero_based) {
+  if (args.types.size() != 2) return Status::Invalid("{}(array, index) takes 2 arguments", fn);
+  SLUICE_RETURN_NOT_OK(ExpectList(fn, args.types[0]));
   if (!args.types[1].IsInteger() && args.types[1].id() != TypeId::kNull) {
-    return Status::Invalid("element_at(array, index): index must be an integer, found {}",
+    return Status::Invalid("{}(array, index): index must be an integer, found {}", fn,
                            args.types[1].ToString());
   }
   BoundFunction f{args.types[0].element(), {args.types[0], DataType::Int64()}, nullptr};
-  f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+  f.kernel = [zero_based](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
     const Vector& list = *a[0];
     const Vector& index = *a[1];
     const uint32_t* offsets = list.offsets();
@@ -38,15 +41,111 @@ Result<BoundFunction> BindElementAt(const BindArguments& args) {
         out.AppendNull();
         continue;
       }
-      int64_t n = static_cast<int64_t>(offsets[row + 1] - offsets[row]);
-      int64_t i = index.Get<int64_t>(row);
-      int64_t at = i > 0 ? i - 1 : n + i;
-      if (i == 0 || at < 0 || at >= n) {
+      const int64_t n = static_cast<int64_t>(offsets[row + 1] - offsets[row]);
+      const int64_t i = index.Get<int64_t>(row);
+      const int64_t at = zero_based ? i : i > 0 ? i - 1 : n + i;
+      if ((!zero_based && i == 0) || at < 0 || at >= n) {
         out.AppendNull();
       } else {
         AppendRow(list.list_child(), offsets[row] + static_cast<size_t>(at), out);
       }
     }
+    return Status::OK();
+  };
+  return f;
+}
+
+// array_contains(array, value): NULL when either is NULL, or when the value is not found and
+// the array holds a NULL (Spark's three-valued answer).
+Result<BoundFunction> BindArrayContains(const BindArguments& args) {
+  if (args.types.size() != 2) return Status::Invalid("array_contains(array, value) takes 2 arguments");
+  SLUICE_RETURN_NOT_OK(ExpectList("array_contains", args.types[0]));
+  const DataType element = args.types[0].element();
+  if (element.IsNested()) {
+    return Status::NotImplemented("array_contains over an array of {}", element.ToString());
+  }
+  if (args.types[1].id() != TypeId::kNull && !CommonType(element, args.types[1])) {
+    return Status::Invalid("array_contains: a {} cannot be looked for in an array of {}",
+                           args.types[1].ToString(), element.ToString());
+  }
+  BoundFunction f{DataType::Boolean(), {args.types[0], element}, nullptr};
+  f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    out.Resize(ctx.num_rows);
+    const Vector& list = *a[0];
+    const Vector& items = list.list_child();
+    const uint32_t* offsets = list.offsets();
+    std::string wanted, key;
+    kernel::ForEachLive(ctx, [&](size_t row) {
+      if (list.IsNull(row) || a[1]->IsNull(row)) {
+        out.SetNull(row);
+        return;
+      }
+      wanted.clear();
+      AppendSortKey(*a[1], row, false, wanted);
+      bool found = false, saw_null = false;
+      for (uint32_t i = offsets[row]; i < offsets[row + 1] && !found; ++i) {
+        if (items.IsNull(i)) {
+          saw_null = true;
+          continue;
+        }
+        key.clear();
+        AppendSortKey(items, i, false, key);
+        found = key == wanted;
+      }
+      if (!found && saw_null) {
+        out.SetNull(row);
+      } else {
+        out.data<uint8_t>()[row] = found ? 1 : 0;
+      }
+    });
+    return Status::OK();
+  };
+  return f;
+}
+
+// array_join(array, delimiter[, null_replacement]): the elements as text joined; NULL elements
+// are left out unless a replacement is given.
+Result<BoundFunction> BindArrayJoin(const BindArguments& args) {
+  if (args.types.size() != 2 && args.types.size() != 3) {
+    return Status::Invalid("array_join(array, delimiter[, null_replacement]) takes 2 or 3 arguments");
+  }
+  SLUICE_RETURN_NOT_OK(ExpectList("array_join", args.types[0]));
+  if (args.types[0].element().IsNested()) {
+    return Status::NotImplemented("array_join over an array of {}", args.types[0].element().ToString());
+  }
+  std::vector<DataType> types{args.types[0], DataType::String()};
+  if (args.types.size() == 3) types.push_back(DataType::String());
+  BoundFunction f{DataType::String(), types, nullptr};
+  f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    out.Resize(ctx.num_rows);
+    const Vector& list = *a[0];
+    const Vector& items = list.list_child();
+    const uint32_t* offsets = list.offsets();
+    const bool string_items = items.type().IsStringLike();
+    std::string joined;
+    kernel::ForEachLive(ctx, [&](size_t row) {
+      if (a[0]->IsNull(row) || a[1]->IsNull(row)) {
+        out.SetNull(row);
+        return;
+      }
+      const std::string_view delimiter = a[1]->Get<std::string_view>(row);
+      const bool replace = a.size() == 3 && !a[2]->IsNull(row);
+      joined.clear();
+      bool first = true;
+      for (uint32_t i = offsets[row]; i < offsets[row + 1]; ++i) {
+        if (items.IsNull(i) && !replace) continue;
+        if (!first) joined += delimiter;
+        first = false;
+        if (items.IsNull(i)) {
+          joined += a[2]->Get<std::string_view>(row);
+        } else if (string_items) {
+          joined += items.Get<std::string_view>(i);
+        } else {
+          joined += CastToText(items, i);
+        }
+      }
+      out.SetString(row, joined);
+    });
     return Status::OK();
   };
   return f;
@@ -72,7 +171,14 @@ Result<BoundFunction> BindSize(const BindArguments& args) {
 }  // namespace
 
 void RegisterCollectionFunctions(FunctionRegistry& registry) {
-  registry.Register({"element_at", "element_at(array, index INT)", BindElementAt});
+  registry.Register({"element_at", "element_at(array, index INT)", [](const BindArguments& args) {
+                       return BindArrayItem(args, "element_at", false);
+                     }});
+  registry.Register({"get", "get(array, index INT)", [](const BindArguments& args) {
+                       return BindArrayItem(args, "get", true);
+                     }});
+  registry.Register({"array_contains", "array_contains(array, value)", BindArrayContains});
+  registry.Register({"array_join", "array_join(array, delimiter[, null_replacement])", BindArrayJoin});
   registry.Register({"size", "size(array)", BindSize});
   registry.Alias("cardinality", "size");
 }

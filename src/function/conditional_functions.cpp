@@ -1,10 +1,12 @@
-// coalesce, if, nullif and CASE WHEN (bound as case_when(cond1, value1, ..., [else])).
+// coalesce, greatest, least, if, nullif and CASE WHEN (bound as case_when(cond1, value1, ...,
+// [else])).
 #include <fmt/format.h>
 
 #include "function/function_registry.h"
 #include "function/kernel_loops.h"
 #include "function/type_coercion.h"
 #include "vector/copy_value.h"
+#include "vector/sort_key.h"
 
 namespace sluice {
 namespace {
@@ -47,6 +49,40 @@ Result<BoundFunction> BindCoalesce(const BindArguments& args) {
     return Status::OK();
   };
   return f;
+}
+
+// greatest(a, b, ...) / least(a, b, ...): the largest / smallest value, NULLs skipped (NULL
+// only when all are), in the arguments' common type, as Spark.
+ScalarFunction Extreme(const char* name, const char* signature, bool greatest) {
+  return {name, signature, [=](const BindArguments& args) -> Result<BoundFunction> {
+            if (args.types.size() < 2) return Status::Invalid("{} needs at least two arguments", signature);
+            SLUICE_ASSIGN_OR_RETURN(DataType t, CommonOf(name, args.types));
+            BoundFunction f{t, std::vector<DataType>(args.types.size(), t), nullptr};
+            f.kernel = [greatest](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+              out.Resize(ctx.num_rows);
+              ShareAll(a, out);
+              std::string best_key, key;
+              kernel::ForEachLive(ctx, [&](size_t r) {
+                int best = -1;
+                for (size_t i = 0; i < a.size(); ++i) {
+                  if (a[i]->IsNull(r)) continue;
+                  key.clear();
+                  AppendSortKey(*a[i], r, false, key);
+                  if (best < 0 || (greatest ? key > best_key : key < best_key)) {
+                    best = static_cast<int>(i);
+                    best_key.swap(key);
+                  }
+                }
+                if (best < 0) {
+                  out.SetNull(r);
+                } else {
+                  CopyFlatValue(*a[static_cast<size_t>(best)], r, out, r);
+                }
+              });
+              return Status::OK();
+            };
+            return f;
+          }};
 }
 
 // case_when(c1, v1, c2, v2, ..., [else]): the first TRUE condition's value.
@@ -132,6 +168,8 @@ Result<BoundFunction> BindNullIf(const BindArguments& args) {
 
 void RegisterConditionalFunctions(FunctionRegistry& registry) {
   registry.Register({"coalesce", "coalesce(a, b, ...)", BindCoalesce});
+  registry.Register(Extreme("greatest", "greatest(a, b, ...)", true));
+  registry.Register(Extreme("least", "least(a, b, ...)", false));
   registry.Register({"case_when", "CASE WHEN c THEN v ... [ELSE e] END", BindCaseWhen});
   registry.Register({"if", "if(condition, then, else)", BindIf});
   registry.Register({"nullif", "nullif(a, b)", BindNullIf});

@@ -1,4 +1,5 @@
-// md5, sha1, sha2 (lower-case hex, like Spark) through OpenSSL's EVP API, and uuid().
+// md5, sha1, sha2 (lower-case hex, like Spark), base64 and unbase64 through OpenSSL's EVP API,
+// and uuid().
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -129,9 +130,52 @@ Result<BoundFunction> BindUuid(const BindArguments& args) {
   return f;
 }
 
+// base64(bin): the bytes (a STRING's UTF-8) as base64 text without line breaks, as Spark 3.3+.
+Result<BoundFunction> BindBase64(const BindArguments& args) {
+  SLUICE_RETURN_NOT_OK(fnutil::CheckArity("base64(bin)", args.types.size(), 1, 1));
+  SLUICE_RETURN_NOT_OK(ExpectHashInput("base64", args));
+  BoundFunction f{DataType::String(), {fnutil::TextType(args.types[0])}, nullptr};
+  f.kernel = fnutil::StringKernel([](const std::vector<VectorPtr>& a, size_t row,
+                                     std::string& buf) -> std::optional<std::string_view> {
+    const std::string_view in = StrAt(*a[0], row);
+    buf.resize(4 * ((in.size() + 2) / 3) + 1);
+    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(buf.data()),
+                                  reinterpret_cast<const unsigned char*>(in.data()),
+                                  static_cast<int>(in.size()));
+    if (n < 0) return std::nullopt;
+    return std::string_view(buf.data(), static_cast<size_t>(n));
+  });
+  return f;
+}
+
+// unbase64(str): the bytes base64 text stands for; NULL when it is not base64.
+Result<BoundFunction> BindUnbase64(const BindArguments& args) {
+  SLUICE_RETURN_NOT_OK(fnutil::CheckArity("unbase64(str)", args.types.size(), 1, 1));
+  SLUICE_RETURN_NOT_OK(ExpectHashInput("unbase64", args));
+  BoundFunction f{DataType::Bytes(), {DataType::String()}, nullptr};
+  f.kernel = fnutil::StringKernel([](const std::vector<VectorPtr>& a, size_t row,
+                                     std::string& buf) -> std::optional<std::string_view> {
+    std::string_view in = StrAt(*a[0], row);
+    while (!in.empty() && (in.back() == '\n' || in.back() == '\r')) in.remove_suffix(1);
+    if (in.size() % 4 != 0) return std::nullopt;
+    buf.resize(in.size() / 4 * 3 + 1);
+    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(buf.data()),
+                                  reinterpret_cast<const unsigned char*>(in.data()),
+                                  static_cast<int>(in.size()));
+    if (n < 0) return std::nullopt;
+    // EVP_DecodeBlock counts the padding's bytes as data: drop one per '='.
+    size_t length = static_cast<size_t>(n);
+    for (size_t i = in.size(); i > 0 && in[i - 1] == '=' && length > 0; --i) --length;
+    return std::string_view(buf.data(), length);
+  });
+  return f;
+}
+
 }  // namespace
 
 void RegisterHashFunctions(FunctionRegistry& registry) {
+  registry.Register({"base64", "base64(bin)", BindBase64});
+  registry.Register({"unbase64", "unbase64(str)", BindUnbase64});
   registry.Register(Digest("md5", "md5(str)", EVP_md5));
   registry.Register(Digest("sha1", "sha1(str)", EVP_sha1));
   registry.Alias("sha", "sha1");

@@ -453,6 +453,75 @@ Result<BoundFunction> BindRepeat(const BindArguments& args) {
   return f;
 }
 
+// translate(str, from, to): each character of `from` in str becomes the character at its place
+// in `to`, or is removed when `to` is shorter; the first occurrence in `from` wins (Spark).
+Result<BoundFunction> BindTranslate(const BindArguments& args) {
+  SLUICE_RETURN_NOT_OK(fnutil::CheckArity("translate(str, from, to)", args.types.size(), 3, 3));
+  SLUICE_RETURN_NOT_OK(ExpectTexts("translate", args, 0, 3));
+  BoundFunction f{DataType::String(), {DataType::String(), DataType::String(), DataType::String()},
+                  nullptr};
+  f.kernel = fnutil::StringKernel([](const std::vector<VectorPtr>& a, size_t row,
+                                     std::string& buf) -> std::optional<std::string_view> {
+    const std::string_view s = StrAt(*a[0], row), from = StrAt(*a[1], row), to = StrAt(*a[2], row);
+    auto chars = [](std::string_view text) {
+      std::vector<std::string_view> out;
+      for (size_t i = 0; i < text.size();) {
+        const size_t n = std::min(CharBytes(static_cast<unsigned char>(text[i])), text.size() - i);
+        out.push_back(text.substr(i, n));
+        i += n;
+      }
+      return out;
+    };
+    const std::vector<std::string_view> from_chars = chars(from), to_chars = chars(to);
+    buf.clear();
+    for (std::string_view c : chars(s)) {
+      auto it = std::find(from_chars.begin(), from_chars.end(), c);
+      if (it == from_chars.end()) {
+        buf.append(c);
+        continue;
+      }
+      const size_t at = static_cast<size_t>(it - from_chars.begin());
+      if (at < to_chars.size()) buf.append(to_chars[at]);
+    }
+    return std::string_view(buf);
+  });
+  return f;
+}
+
+// split_part(str, delimiter, part): the part-th piece (1-based; negative counts from the end);
+// '' when there is no such piece. Spark raises an error for part 0; here it is NULL.
+Result<BoundFunction> BindSplitPart(const BindArguments& args) {
+  SLUICE_RETURN_NOT_OK(fnutil::CheckArity("split_part(str, delimiter, part)", args.types.size(), 3, 3));
+  SLUICE_RETURN_NOT_OK(ExpectTexts("split_part", args, 0, 2));
+  SLUICE_RETURN_NOT_OK(fnutil::ExpectInteger("split_part", "part", args.types[2]));
+  BoundFunction f{DataType::String(), {DataType::String(), DataType::String(), DataType::Int64()},
+                  nullptr};
+  f.kernel = fnutil::StringKernel([](const std::vector<VectorPtr>& a, size_t row,
+                                     std::string& buf) -> std::optional<std::string_view> {
+    const std::string_view s = StrAt(*a[0], row), delimiter = StrAt(*a[1], row);
+    const int64_t part = fnutil::IntAt(*a[2], row);
+    if (part == 0) return std::nullopt;
+    std::vector<std::string_view> pieces;
+    if (delimiter.empty()) {
+      pieces.push_back(s);  // an empty delimiter does not split (Spark)
+    } else {
+      size_t start = 0;
+      while (true) {
+        const size_t at = s.find(delimiter, start);
+        pieces.push_back(s.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
+        if (at == std::string_view::npos) break;
+        start = at + delimiter.size();
+      }
+    }
+    const int64_t n = static_cast<int64_t>(pieces.size());
+    const int64_t index = part > 0 ? part - 1 : n + part;
+    if (index < 0 || index >= n) return std::string_view();
+    buf.assign(pieces[static_cast<size_t>(index)]);
+    return std::string_view(buf);
+  });
+  return f;
+}
+
 Result<BoundFunction> BindInstr(const BindArguments& args) {
   SLUICE_RETURN_NOT_OK(fnutil::CheckArity("instr(str, substr)", args.types.size(), 2, 2));
   SLUICE_RETURN_NOT_OK(ExpectTexts("instr", args, 0, 2));
@@ -516,6 +585,9 @@ void RegisterStringFunctions(FunctionRegistry& registry) {
   registry.Register(TrimFunction("trim", "trim(str[, trim_chars])", TrimSide::kBoth));
   registry.Register(TrimFunction("ltrim", "ltrim(str[, trim_chars])", TrimSide::kLeft));
   registry.Register(TrimFunction("rtrim", "rtrim(str[, trim_chars])", TrimSide::kRight));
+  registry.Alias("btrim", "trim");
+  registry.Register({"translate", "translate(str, from, to)", BindTranslate});
+  registry.Register({"split_part", "split_part(str, delimiter, part)", BindSplitPart});
   registry.Register({"concat", "concat(str, ...)", BindConcat});
   registry.Register({"concat_ws", "concat_ws(sep, str | array<str>, ...)", BindConcatWs});
   registry.Register({"split",

@@ -1118,8 +1118,11 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
   };
   std::vector<PlannedUnnest> unnests;
   // Adds the unnesting of `list` to the chain: element columns join the scope.
+  // `keep_rows`: Spark's explode keeps a struct element as one column; Flink's UNNEST spreads
+  // its fields into columns.
   auto unnest = [&](const sql::ParsedExpr& list_expr, const std::string& alias,
-                    const std::vector<std::string>& column_names, SourceLocation at) -> Status {
+                    const std::vector<std::string>& column_names, SourceLocation at,
+                    bool keep_rows = false) -> Status {
     ExpressionBinder binder(source_, scope, registry_);
     SLUICE_ASSIGN_OR_RETURN(ExpressionPtr list, binder.Bind(list_expr));
     if (list->type().id() != TypeId::kList) {
@@ -1129,7 +1132,7 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
     }
     const size_t input_width = scope.size();
     const DataType& element = list->type().element();
-    bool expand = element.id() == TypeId::kStruct;
+    bool expand = element.id() == TypeId::kStruct && !keep_rows;
     std::string element_qualifier = alias;
     if (expand) {
       const auto& fields = element.fields();
@@ -1647,7 +1650,7 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
     if (e.children.size() != 1) return source_.Error(e.location, "explode(array) takes 1 argument");
     explode_item = &item;
     SLUICE_RETURN_NOT_OK(unnest(*e.children[0], "", {item.alias.empty() ? "col" : item.alias},
-                                e.location));
+                                e.location, /*keep_rows=*/true));
     explode_column = static_cast<int>(scope.size()) - 1;
   }
 

@@ -59,6 +59,23 @@ std::string Trim(std::string_view s) {
   return std::string(s);
 }
 
+
+// Levenshtein distance, for "did you mean".
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
 }  // namespace
 
 Result<int64_t> ParseIntervalMicros(const std::string& text, const std::string& unit) {
@@ -243,12 +260,29 @@ Result<ExpressionPtr> ExpressionBinder::Bind(const ParsedExpr& e) const {
       SLUICE_ASSIGN_OR_RETURN(ExpressionPtr base, Bind(*e.children[0]));
       return AccessField(e, std::move(base), e.name);
     }
-    case ExprKind::kIndex: {
+    case ExprKind::kIndex: {  // Spark's arr[i]: 0-based (element_at is the 1-based form)
       SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e));
-      return Call(e, "element_at", std::move(args));
+      return Call(e, "get", std::move(args));
     }
   }
   return Status::Internal("unhandled expression kind");
+}
+
+std::string ExpressionBinder::SuggestFunction(std::string_view name) const {
+  // The closest known name within a third of its length (at least one edit), scalar or aggregate.
+  std::string best;
+  size_t best_distance = std::max<size_t>(1, name.size() / 3) + 1;
+  auto consider = [&](std::string_view candidate) {
+    const size_t d = EditDistance(name, candidate);
+    if (d < best_distance) {
+      best_distance = d;
+      best = std::string(candidate);
+    }
+  };
+  for (const std::string& candidate : registry_.Names()) consider(candidate);
+  for (std::string_view candidate : AggregateNames()) consider(candidate);
+  if (best.empty()) return "; 'sluice functions' lists them all";
+  return fmt::format(": did you mean '{}'?", best);
 }
 
 Result<ExpressionPtr> ExpressionBinder::AccessField(const ParsedExpr& at, ExpressionPtr base,
@@ -346,7 +380,8 @@ Result<ExpressionPtr> ExpressionBinder::BindFunction(const ParsedExpr& e) const 
     return Call(e, unit, std::move(args));
   }
   if (!registry_.Find(e.name)) {
-    return source_.Error(e.location, fmt::format("unknown function '{}'", e.name));
+    return source_.Error(e.location, fmt::format("unknown function '{}'{}", e.name,
+                                                 SuggestFunction(e.name)));
   }
   SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e));
   return Call(e, e.name, std::move(args));

@@ -47,6 +47,8 @@ class ExpressionBinder {
   Result<ExpressionPtr> Call(const sql::ParsedExpr& e, const std::string& name,
                              std::vector<ExpressionPtr> args) const;
   Result<std::vector<ExpressionPtr>> BindChildren(const sql::ParsedExpr& e, size_t from = 0) const;
+  // ": did you mean 'round'?" for an unknown function name, or where to look.
+  std::string SuggestFunction(std::string_view name) const;
   Result<ExpressionPtr> AccessField(const sql::ParsedExpr& at, ExpressionPtr base,
                                     const std::string& field) const;
 

@@ -1092,6 +1092,7 @@ class Parser {
     if (word == "CASE") return ParseCase();
     if ((word == "CAST" || word == "TRY_CAST") && call) return ParseCast();
     if (word == "EXTRACT" && call) return ParseExtract();
+    if (word == "TRIM" && call) return ParseTrim();
     if (word == "INTERVAL" && (next.Is(TokenKind::kString) || next.Is(TokenKind::kInteger))) {
       return ParseInterval();
     }
@@ -1189,6 +1190,46 @@ class Parser {
     SLUICE_RETURN_NOT_OK(ExpectKeyword("FROM"));
     SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr operand, ParseExpr());
     AddChild(*e, std::move(operand));
+    SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
+    return e;
+  }
+
+  // TRIM([BOTH | LEADING | TRAILING] [chars] FROM str) -> trim / ltrim / rtrim(str[, chars]),
+  // the SQL standard's form Spark takes; TRIM(str[, chars]) stays a plain call.
+  Result<ParsedExprPtr> ParseTrim() {
+    auto e = NewExpr(ExprKind::kFunction, Peek().location);
+    e->name = "trim";
+    Advance();
+    Advance();  // (
+    bool side = false;
+    if (CheckKeyword("BOTH") || CheckKeyword("LEADING") || CheckKeyword("TRAILING")) {
+      const std::string which = ToUpper(Advance().text);
+      e->name = which == "LEADING" ? "ltrim" : which == "TRAILING" ? "rtrim" : "trim";
+      side = true;
+    }
+    if (CheckKeyword("FROM")) {  // TRIM(BOTH FROM str): spaces
+      Advance();
+      SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr str, ParseExpr());
+      AddChild(*e, std::move(str));
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
+      return e;
+    }
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr first, ParseExpr());
+    if (CheckKeyword("FROM")) {
+      Advance();
+      SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr str, ParseExpr());
+      AddChild(*e, std::move(str));
+      AddChild(*e, std::move(first));
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
+      return e;
+    }
+    if (side) return ErrorExpected("FROM, as in TRIM(BOTH 'x' FROM str)");
+    AddChild(*e, std::move(first));
+    while (Check(TokenKind::kComma)) {
+      Advance();
+      SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr next, ParseExpr());
+      AddChild(*e, std::move(next));
+    }
     SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
     return e;
   }
