@@ -7,14 +7,22 @@
 
 namespace sluice {
 
-// CROSS JOIN UNNEST(list): one output row per element of the list column, carrying the input
-// columns along. The element becomes one column, or, for a list of ROWs, one column per field
-// (Flink's `UNNEST(items) AS t(a, b, c)`). Rows with a NULL or empty list produce nothing, as
-// in an inner join.
+// CROSS JOIN UNNEST(list) and Spark's explode family: one output row per element of the list
+// column, carrying the input columns along. The element becomes one column, or, for a list of
+// ROWs with `expand_struct`, one column per field (Flink's `UNNEST(items) AS t(a, b, c)`, Spark's
+// inline). With `position` an INT column of the element's 0-based index comes first (posexplode).
+// Rows with a NULL or empty list produce nothing, as in an inner join, unless `outer`: then one
+// row whose element (and position) is NULL (explode_outer, LATERAL VIEW OUTER).
+struct UnnestShape {
+  bool expand_struct = false;
+  bool position = false;
+  bool outer = false;
+};
+
 class UnnestOperator final : public Operator {
  public:
-  UnnestOperator(ExpressionPtr list, bool expand_struct, std::string description)
-      : list_(std::move(list)), expand_struct_(expand_struct), description_(std::move(description)) {}
+  UnnestOperator(ExpressionPtr list, UnnestShape shape, std::string description)
+      : list_(std::move(list)), shape_(shape), description_(std::move(description)) {}
 
   Status Push(const Batch& batch, EvalContext& context) override;
   std::string Describe() const override { return description_; }
@@ -24,7 +32,7 @@ class UnnestOperator final : public Operator {
 
  private:
   ExpressionPtr list_;
-  bool expand_struct_;
+  UnnestShape shape_;
   std::string description_;
   std::vector<bool> needed_;  // empty: every input column
 };

@@ -1118,11 +1118,12 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
   };
   std::vector<PlannedUnnest> unnests;
   // Adds the unnesting of `list` to the chain: element columns join the scope.
-  // `keep_rows`: Spark's explode keeps a struct element as one column; Flink's UNNEST spreads
-  // its fields into columns.
+  // `generator`: empty for Flink's UNNEST, which spreads a ROW element's fields into columns;
+  // Spark's explode keeps it one column, posexplode adds the position first, inline spreads
+  // the fields; `outer` keeps a row whose array is NULL or empty, with NULLs.
   auto unnest = [&](const sql::ParsedExpr& list_expr, const std::string& alias,
                     const std::vector<std::string>& column_names, SourceLocation at,
-                    bool keep_rows = false) -> Status {
+                    const std::string& generator = "", bool outer = false) -> Status {
     ExpressionBinder binder(source_, scope, registry_);
     SLUICE_ASSIGN_OR_RETURN(ExpressionPtr list, binder.Bind(list_expr));
     if (list->type().id() != TypeId::kList) {
@@ -1132,29 +1133,50 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
     }
     const size_t input_width = scope.size();
     const DataType& element = list->type().element();
-    bool expand = element.id() == TypeId::kStruct && !keep_rows;
+    if (generator == "inline" && element.id() != TypeId::kStruct) {
+      return source_.Error(list_expr.location,
+                           fmt::format("inline() expects an ARRAY of ROWs, but '{}' is {}",
+                                       list_expr.ToString(), list->type().ToString()));
+    }
+    UnnestShape shape;
+    shape.expand_struct = element.id() == TypeId::kStruct && (generator.empty() || generator == "inline");
+    shape.position = generator == "posexplode";
+    shape.outer = outer;
+    const bool expand = shape.expand_struct;
     std::string element_qualifier = alias;
+    std::vector<std::string> names = column_names;
+    if (shape.position) {
+      if (names.size() > 2) {
+        return source_.Error(at, fmt::format("posexplode gives 2 columns (pos, col), but {} names are given",
+                                             names.size()));
+      }
+      scope.Add(ScopeColumn{element_qualifier, names.size() == 2 ? names[0] : "pos", DataType::Int32(), true});
+      if (names.size() == 2) names.erase(names.begin());
+    }
+    const std::vector<std::string>& column_names_left = names;
     if (expand) {
       const auto& fields = element.fields();
-      if (!column_names.empty() && column_names.size() != fields.size()) {
+      if (!column_names_left.empty() && column_names_left.size() != fields.size()) {
         return source_.Error(at, fmt::format("UNNEST of {} gives {} columns, but {} names are given",
-                                             element.ToString(), fields.size(), column_names.size()));
+                                             element.ToString(), fields.size(), column_names_left.size()));
       }
       for (size_t f = 0; f < fields.size(); ++f) {
         scope.Add(ScopeColumn{element_qualifier,
-                              column_names.empty() ? fields[f].name : column_names[f],
+                              column_names_left.empty() ? fields[f].name : column_names_left[f],
                               fields[f].type, true});
       }
     } else {
-      if (column_names.size() > 1) {
+      if (column_names_left.size() > 1) {
         return source_.Error(at, fmt::format("UNNEST of {} gives 1 column, but {} names are given",
-                                             element.ToString(), column_names.size()));
+                                             element.ToString(), column_names_left.size()));
       }
-      std::string name = !column_names.empty() ? column_names[0] : !alias.empty() ? alias : "col";
+      std::string name = !column_names_left.empty() ? column_names_left[0]
+                         : !generator.empty() || alias.empty() ? "col"  // Spark's name
+                                                               : alias;
       scope.Add(ScopeColumn{element_qualifier, name, element, true});
     }
     auto op = std::make_unique<UnnestOperator>(
-        list, expand, fmt::format("Unnest {}{}", list->ToString(), alias.empty() ? "" : " AS " + alias));
+        list, shape, fmt::format("Unnest {}{}", list->ToString(), alias.empty() ? "" : " AS " + alias));
     unnests.push_back({op.get(), input_width});
     rel.source_rows = false;
     list->CollectColumns(used_columns);
@@ -1174,7 +1196,8 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
       return Unsupported(join.right.location, "UNNEST of several arrays at once");
     }
     SLUICE_RETURN_NOT_OK(unnest(*join.right.arguments[0], join.right.alias,
-                                join.right.column_aliases, join.right.location));
+                                join.right.column_aliases, join.right.location,
+                                join.right.generator, join.right.outer));
   }
 
   if (select.where) {
@@ -1640,22 +1663,36 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
     rel.stateful = true;
   }
 
-  // Spark's explode() as a SELECT item: unnest after the filter, then read the element column.
-  int explode_column = -1;
+  // Spark's generators as a SELECT item (explode, posexplode, inline and their _outer forms):
+  // unnest after the filter, then read the columns they add.
+  int explode_column = -1;   // the first column the generator added
+  int explode_columns = 0;
   const sql::SelectItem* explode_item = nullptr;
   for (const auto& item : select.items) {
     const sql::ParsedExpr& e = *item.expression;
-    if (e.kind != sql::ExprKind::kFunction || e.name != "explode") continue;
-    if (explode_item) return source_.Error(e.location, "only one explode() per SELECT is supported");
-    if (e.children.size() != 1) return source_.Error(e.location, "explode(array) takes 1 argument");
+    if (e.kind != sql::ExprKind::kFunction) continue;
+    std::string generator = e.name;
+    const bool outer = generator.ends_with("_outer");
+    if (outer) generator.resize(generator.size() - 6);
+    if (generator != "explode" && generator != "posexplode" && generator != "inline") continue;
+    if (explode_item) {
+      return source_.Error(e.location, "only one generator (explode, posexplode, inline) per SELECT is supported");
+    }
+    if (e.children.size() != 1) return source_.Error(e.location, fmt::format("{}(array) takes 1 argument", e.name));
     explode_item = &item;
-    SLUICE_RETURN_NOT_OK(unnest(*e.children[0], "", {item.alias.empty() ? "col" : item.alias},
-                                e.location, /*keep_rows=*/true));
-    explode_column = static_cast<int>(scope.size()) - 1;
+    const size_t before = scope.size();
+    std::vector<std::string> names;
+    if (!item.alias.empty()) names.push_back(item.alias);
+    if (generator == "explode" && names.empty()) names.push_back("col");
+    SLUICE_RETURN_NOT_OK(unnest(*e.children[0], "", names, e.location, generator, outer));
+    explode_column = static_cast<int>(before);
+    explode_columns = static_cast<int>(scope.size() - before);
   }
 
   if (aggregating && explode_item) {
-    return source_.Error(explode_item->location, "explode() in an aggregating SELECT is not supported");
+    return source_.Error(explode_item->location,
+                         "a generator (explode, posexplode, inline) in an aggregating SELECT is not "
+                         "supported: explode in a view or LATERAL VIEW, and aggregate over it");
   }
   // The SELECT list, `*` expanded.
   ExpressionBinder binder(source_, scope, registry_);
@@ -1683,12 +1720,16 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
       continue;
     }
     if (&item == explode_item) {
-      const ScopeColumn& c = scope.columns()[static_cast<size_t>(explode_column)];
-      expressions.push_back(std::make_shared<ColumnReference>(explode_column, c.name, c.type));
-    } else {
-      SLUICE_ASSIGN_OR_RETURN(ExpressionPtr bound, binder.Bind(e));
-      expressions.push_back(std::move(bound));
+      for (int k = 0; k < explode_columns; ++k) {
+        const ScopeColumn& c = scope.columns()[static_cast<size_t>(explode_column + k)];
+        expressions.push_back(std::make_shared<ColumnReference>(explode_column + k, c.name, c.type));
+        names.push_back(c.name);
+        locations.push_back(e.location);
+      }
+      continue;
     }
+    SLUICE_ASSIGN_OR_RETURN(ExpressionPtr bound, binder.Bind(e));
+    expressions.push_back(std::move(bound));
     names.push_back(ItemName(item));
     locations.push_back(e.location);
   }

@@ -365,11 +365,13 @@ Result<ExpressionPtr> ExpressionBinder::BindFunction(const ParsedExpr& e) const 
                          "window(time, size[, slide]) groups rows: use it in GROUP BY, e.g. GROUP "
                          "BY window(ts, '10 minutes'), and select window.start, window.end");
   }
-  if (e.name == "explode" || e.name == "explode_outer" || e.name == "posexplode") {
+  if (e.name == "explode" || e.name == "explode_outer" || e.name == "posexplode" ||
+      e.name == "posexplode_outer" || e.name == "inline" || e.name == "inline_outer") {
     return source_.Error(e.location,
                          fmt::format("{}() is only allowed as a whole SELECT item, e.g. SELECT "
-                                     "explode(items) AS item FROM t",
-                                     e.name));
+                                     "{}(items) AS item FROM t, or in FROM t LATERAL VIEW {}(items) "
+                                     "x AS item",
+                                     e.name, e.name, e.name));
   }
   if (e.name == "extract") {  // EXTRACT(unit FROM x) → year(x), month(x), ...
     std::string unit = e.children[0]->value.string();

@@ -134,6 +134,11 @@ struct TableReference {
   std::unique_ptr<SelectStatement> subquery;
   ParsedExprPtr system_time;  // kTable: FOR SYSTEM_TIME AS OF expr (a lookup join's table)
   std::vector<ParsedExprPtr> partition_by;  // kFunction: SESSION(TABLE t PARTITION BY k, ...)
+  // kUnnest written as Spark's LATERAL VIEW [OUTER] generator(expr) alias AS c1, ...: the
+  // generator (explode, posexplode, inline; lower-case) and whether OUTER keeps rows whose array
+  // is NULL or empty. Empty for Flink's UNNEST.
+  std::string generator;
+  bool outer = false;
 };
 
 // FROM a [CROSS JOIN | , | [INNER|LEFT] JOIN ... ON ...] b ...

@@ -508,6 +508,11 @@ class Parser {
         MatchKeyword("OUTER");
         SLUICE_RETURN_NOT_OK(ExpectKeyword("JOIN"));
         join.kind = JoinClause::Kind::kLeft;
+      } else if (CheckKeyword("LATERAL") && CheckKeyword("VIEW", 1)) {
+        SLUICE_ASSIGN_OR_RETURN(join.right, ParseLateralView());
+        join.kind = JoinClause::Kind::kCross;
+        select.joins.push_back(std::move(join));
+        continue;
       } else if (CheckKeyword("RIGHT") || CheckKeyword("FULL")) {
         return ErrorAt(Peek(), fmt::format("{} JOIN is not supported yet",
                                            ToUpper(Peek().text)));
@@ -521,6 +526,43 @@ class Parser {
       }
       select.joins.push_back(std::move(join));
     }
+  }
+
+  // Spark's LATERAL VIEW [OUTER] explode|explode_outer|posexplode|posexplode_outer|inline|
+  // inline_outer(expr) alias [AS] c1[, c2 ...]: an unnest with Spark's semantics.
+  Result<TableReference> ParseLateralView() {
+    TableReference ref;
+    ref.kind = TableReference::Kind::kUnnest;
+    ref.location = Peek().location;
+    Advance();  // LATERAL
+    Advance();  // VIEW
+    ref.outer = MatchKeyword("OUTER");
+    if (!Check(TokenKind::kIdentifier) || !Peek(1).Is(TokenKind::kLParen)) {
+      return ErrorExpected("a generator like explode(array) after LATERAL VIEW");
+    }
+    std::string generator = ToLower(Advance().text);
+    if (generator.ends_with("_outer")) {
+      ref.outer = true;
+      generator.resize(generator.size() - 6);
+    }
+    if (generator != "explode" && generator != "posexplode" && generator != "inline") {
+      return ErrorAt(Peek(), fmt::format("LATERAL VIEW takes explode, posexplode or inline (and "
+                                         "their _outer forms), not {}",
+                                         generator));
+    }
+    ref.generator = generator;
+    Advance();  // (
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr e, ParseExpr());
+    ref.arguments.push_back(std::move(e));
+    SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
+    SLUICE_ASSIGN_OR_RETURN(ref.alias, ParseName("the LATERAL VIEW's table alias"));
+    if (MatchKeyword("AS") || CheckName()) {
+      do {
+        SLUICE_ASSIGN_OR_RETURN(std::string column, ParseName("a column alias"));
+        ref.column_aliases.push_back(std::move(column));
+      } while (Match(TokenKind::kComma));
+    }
+    return ref;
   }
 
   static bool IsWindowFunction(const Token& t) {
