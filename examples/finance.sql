@@ -1,7 +1,7 @@
 -- Seed 001 (DESIGN.md §1 "finance"): nested finance transactions from Kafka topic
 -- incoming_finance_data are flattened and upserted into Cassandra, exactly-once:
 --   finance.transactions    one row per transaction, with the seed's schema: its items exploded
---                           and summed (products_list, total_price_spent, total_quantity_bought),
+--                           (Spark's explode, as LATERAL VIEW) and summed (products_list, total_price_spent, total_quantity_bought),
 --                           shipping_info flattened, a null amount or balance as 0, rows without a
 --                           transaction_type dropped
 --   finance.account_daily   per account and 1-day event-time window of transaction_date (1-day
@@ -100,7 +100,7 @@ SELECT c.transaction_id, c.account_number, c.account_holder, c.transaction_type,
        sum(item.quantity * item.unit_price) AS total_price_spent,
        CAST(sum(item.quantity) AS INT) AS total_quantity_bought
 FROM cleaned AS c
-CROSS JOIN UNNEST(c.transaction_items) AS item(item_id, product_name, quantity, unit_price)
+LATERAL VIEW explode(c.transaction_items) items AS item
 GROUP BY c.transaction_id, c.account_number, c.account_holder, c.transaction_type, c.amount,
          c.currency, c.transaction_date, c.merchant_name, c.merchant_category, c.location,
          c.balance_after_transaction, c.shipping_info.address, c.shipping_info.shipping_method,
