@@ -177,6 +177,62 @@ class Lexer {
     return Make(kind, start, text_.substr(start, pos_ - start));
   }
 
+  // A backslash escape in a string literal, as Spark reads them: \n \t \r \b \Z, \0 (NUL)
+  // and three octal digits, \uXXXX, \% and \_ kept with their backslash (LIKE patterns), and
+  // any other character taken as itself (\\ is a backslash, \' a quote). So '\\d+' is the
+  // regex \d+, as in a PySpark job.
+  void AppendEscape(std::string& value) {
+    const char n = text_[pos_++];
+    auto octal = [&](size_t at) { return at < text_.size() && text_[at] >= '0' && text_[at] <= '7'; };
+    switch (n) {
+      case 'n': value += '\n'; return;
+      case 't': value += '\t'; return;
+      case 'r': value += '\r'; return;
+      case 'b': value += '\b'; return;
+      case 'Z': value += '\x1A'; return;
+      case '%':
+      case '_':
+        value += '\\';
+        value += n;
+        return;
+      case 'u': {
+        uint32_t code = 0;
+        size_t digits = 0;
+        for (; digits < 4 && pos_ + digits < text_.size(); ++digits) {
+          const char h = text_[pos_ + digits];
+          const int v = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                        : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+          if (v < 0) break;
+          code = code * 16 + static_cast<uint32_t>(v);
+        }
+        if (digits < 4) {  // not a \uXXXX: the letter itself, as Spark
+          value += 'u';
+          return;
+        }
+        pos_ += 4;
+        if (code < 0x80) {
+          value += static_cast<char>(code);
+        } else if (code < 0x800) {
+          value += static_cast<char>(0xC0 | (code >> 6));
+          value += static_cast<char>(0x80 | (code & 0x3F));
+        } else {
+          value += static_cast<char>(0xE0 | (code >> 12));
+          value += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+          value += static_cast<char>(0x80 | (code & 0x3F));
+        }
+        return;
+      }
+      default:
+        if (n >= '0' && n <= '3' && octal(pos_) && octal(pos_ + 1)) {
+          value += static_cast<char>(((n - '0') << 6) | ((text_[pos_] - '0') << 3) | (text_[pos_ + 1] - '0'));
+          pos_ += 2;
+          return;
+        }
+        value += n == '0' ? '\0' : n;
+        return;
+    }
+  }
+
   // A quote-delimited token where a doubled quote stands for one: 'it''s', `a``b`.
   Result<Token> Quoted(size_t start, char quote, TokenKind kind, std::string_view what) {
     std::string value;
@@ -189,6 +245,10 @@ class Lexer {
       if (c == quote) {
         if (Peek() != quote) break;
         ++pos_;
+      }
+      if (c == '\\' && kind == TokenKind::kString && pos_ < text_.size()) {
+        AppendEscape(value);
+        continue;
       }
       value += c;
     }
