@@ -66,6 +66,8 @@ inline bool ReadBytes(std::string_view& in, std::string_view* bytes) {
 }
 
 std::unique_ptr<AggregateStates> MakeCountStates(bool count_star);
+// max_by(x, y) / min_by(x, y): x at the largest / smallest y.
+std::unique_ptr<AggregateStates> MakeExtremeByStates(bool max);
 // count_if(b): the rows where the BOOLEAN b is TRUE.
 std::unique_ptr<AggregateStates> MakeCountIfStates();
 std::unique_ptr<AggregateStates> MakeCountDistinctStates();

@@ -16,7 +16,8 @@ const std::vector<std::string_view>& AggregateNames() {
       "count",        "count_if",    "sum",         "avg",         "mean",        "min",
       "max",          "first",       "first_value", "last",        "last_value",
       "collect_list", "collect_set", "approx_count_distinct",      "stddev",
-      "stddev_samp",  "stddev_pop",  "variance",    "var_samp",    "var_pop"};
+      "stddev_samp",  "stddev_pop",  "variance",    "var_samp",    "var_pop",
+      "max_by",       "min_by"};
   return names;
 }
 
@@ -74,6 +75,20 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
     if (args.size() != 1) return Status::Invalid("count() takes * or one argument (or DISTINCT a, b)");
     f.make_states = [] { return aggregate::MakeCountStates(false); };
     f.retractable = true;
+    return f;
+  }
+  if (name == "max_by" || name == "min_by") {
+    SLUICE_RETURN_NOT_OK(Expect(name, args, 2, 2, "a value and the ordering it is picked by"));
+    const DataType value = args[0].id() == TypeId::kNull ? DataType::String() : args[0];
+    const DataType order = args[1].id() == TypeId::kNull ? DataType::Int64() : args[1];
+    if (!IsEncodableType(value) || order.IsNested()) {
+      return Status::Invalid("{}() takes scalar values, not {} and {}", name, args[0].ToString(),
+                             args[1].ToString());
+    }
+    f.input_types = {value, order};
+    f.result_type = value;
+    const bool max = name == "max_by";
+    f.make_states = [max] { return aggregate::MakeExtremeByStates(max); };
     return f;
   }
   if (name == "count_if") {  // Spark's: the rows where the condition is TRUE (0 for none)

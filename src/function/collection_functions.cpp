@@ -151,6 +151,34 @@ Result<BoundFunction> BindArrayJoin(const BindArguments& args) {
   return f;
 }
 
+// named_struct(name1, value1, ...): a ROW whose fields are the values under the given (literal)
+// names. struct(a, b) is bound as named_struct by the planner, which knows the arguments' names.
+Result<BoundFunction> BindNamedStruct(const BindArguments& args) {
+  if (args.types.empty() || args.types.size() % 2 != 0) {
+    return Status::Invalid("named_struct(name1, value1, ...) takes pairs of a name and a value");
+  }
+  std::vector<Field> fields;
+  std::vector<DataType> arg_types;
+  for (size_t i = 0; i < args.types.size(); i += 2) {
+    const Value* name = args.constants[i];
+    if (!name || name->is_null() || name->type().id() != TypeId::kString) {
+      return Status::Invalid("named_struct: argument {} must be a field name as a string literal", i + 1);
+    }
+    DataType t = args.types[i + 1].id() == TypeId::kNull ? DataType::String() : args.types[i + 1];
+    fields.push_back(Field{name->string(), t, true});
+    arg_types.push_back(DataType::String());
+    arg_types.push_back(t);
+  }
+  BoundFunction f{DataType::Struct(fields), arg_types, nullptr};
+  f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    // The fields are the value columns themselves; the ROW is never NULL (Spark).
+    for (size_t i = 1; i < a.size(); i += 2) out.SetChild(i / 2, a[i]);
+    out.Resize(ctx.num_rows);
+    return Status::OK();
+  };
+  return f;
+}
+
 // size(array): the number of elements; -1 for NULL, as Spark does by default.
 Result<BoundFunction> BindSize(const BindArguments& args) {
   if (args.types.size() != 1) return Status::Invalid("size(array) takes 1 argument");
@@ -178,6 +206,7 @@ void RegisterCollectionFunctions(FunctionRegistry& registry) {
                        return BindArrayItem(args, "get", true);
                      }});
   registry.Register({"array_contains", "array_contains(array, value)", BindArrayContains});
+  registry.Register({"named_struct", "named_struct(name1, value1, ...)", BindNamedStruct});
   registry.Register({"array_join", "array_join(array, delimiter[, null_replacement])", BindArrayJoin});
   registry.Register({"size", "size(array)", BindSize});
   registry.Alias("cardinality", "size");

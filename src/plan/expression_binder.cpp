@@ -381,6 +381,20 @@ Result<ExpressionPtr> ExpressionBinder::BindFunction(const ParsedExpr& e) const 
     SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e, 1));
     return Call(e, unit, std::move(args));
   }
+  if (e.name == "struct") {  // Spark: fields named after the columns, col1, col2, ... otherwise
+    if (e.children.empty()) return source_.Error(e.location, "struct() needs at least one value");
+    SLUICE_ASSIGN_OR_RETURN(auto values, BindChildren(e));
+    std::vector<ExpressionPtr> args;
+    for (size_t i = 0; i < values.size(); ++i) {
+      const ParsedExpr& child = *e.children[i];
+      std::string name = fmt::format("col{}", i + 1);
+      if (child.kind == ExprKind::kColumn && !child.parts.empty()) name = child.parts.back();
+      if (child.kind == ExprKind::kFieldAccess) name = child.name;
+      args.push_back(std::make_shared<Literal>(Value::String(name)));
+      args.push_back(std::move(values[i]));
+    }
+    return Call(e, "named_struct", std::move(args));
+  }
   if (!registry_.Find(e.name)) {
     return source_.Error(e.location, fmt::format("unknown function '{}'{}", e.name,
                                                  SuggestFunction(e.name)));
