@@ -42,6 +42,23 @@
 namespace sluice {
 namespace {
 
+// Where a connector's complaint about a table belongs: the option it names ("option 'x'",
+// "'x' = ..."), else the table's CREATE TABLE, not the query that reads or writes it.
+sql::SourceLocation ConnectorErrorLocation(const TableDefinition& table, std::string_view message) {
+  if (table.ddl == nullptr) return {};
+  const sql::TableOption* best = nullptr;
+  size_t best_at = std::string_view::npos;
+  for (const auto& o : table.ddl->options) {
+    const size_t at = message.find("'" + o.key + "'");
+    if (at != std::string_view::npos && at < best_at) {
+      best = &o;
+      best_at = at;
+    }
+  }
+  if (best) return best->value_location;
+  return table.ddl->location;
+}
+
 // Gives every stateful operator below `op` that has no state id yet "<owner>/<kind>" (the
 // second of a kind in the same owner "<kind>2", ...): ids that depend on what the query does,
 // not on explain's wording or the order of other queries.
@@ -327,7 +344,11 @@ Result<DeadLetterWriter*> ScriptPlanner::DeadLettersFor(const TableDefinition& t
   sink_options.set_startup_timeout_ms(startup_timeout_ms_);
   auto sink = options_.registry->MakeSink(target->connector, sink_options,
                                           target->write_schema);
-  if (!sink.ok()) return source_.Error(option->value_location, sink.status().message());
+  if (!sink.ok()) {
+    return source_.Error(target->ddl ? ConnectorErrorLocation(*target, sink.status().message())
+                                     : option->value_location,
+                         sink.status().message());
+  }
   auto writer = DeadLetterWriter::Make(
       target->write_schema, std::make_unique<SinkOperator>(target->name, std::move(*sink)),
       pipeline_name_);
@@ -359,7 +380,10 @@ Result<SourceEntry*> ScriptPlanner::SourceFor(const TableDefinition& table, Sour
   }
   source_options.set_startup_timeout_ms(startup_timeout_ms_);
   auto source = options_.registry->MakeSource(table.connector, source_options, scan_schema);
-  if (!source.ok()) return source_.Error(at, source.status().message());
+  if (!source.ok()) {
+    const SourceLocation where = ConnectorErrorLocation(table, source.status().message());
+    return source_.Error(table.ddl ? where : at, source.status().message());
+  }
   std::vector<std::string> metadata_keys;
   for (const auto& c : table.scan_columns) {
     if (!c.metadata_key.empty()) metadata_keys.push_back(c.metadata_key);
@@ -1772,7 +1796,10 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
       sink_options.set_pipeline_name(pipeline_name_);
       sink_options.set_startup_timeout_ms(startup_timeout_ms_);
       auto made = options_.registry->MakeSink(target->connector, sink_options, target->write_schema);
-      if (!made.ok()) return source_.Error(insert->location, made.status().message());
+      if (!made.ok()) {
+        const SourceLocation where = ConnectorErrorLocation(*target, made.status().message());
+        return source_.Error(target->ddl ? where : insert->location, made.status().message());
+      }
       sink = std::move(*made);
     }
     traits.label = fmt::format("'{}'", target->name);
