@@ -17,7 +17,7 @@ const std::vector<std::string_view>& AggregateNames() {
       "max",          "first",       "first_value", "last",        "last_value",
       "collect_list", "collect_set", "approx_count_distinct",      "stddev",
       "stddev_samp",  "stddev_pop",  "variance",    "var_samp",    "var_pop",
-      "max_by",       "min_by"};
+      "max_by",       "min_by",      "any_value"};
   return names;
 }
 
@@ -127,7 +127,7 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
     return f;
   }
   if (name == "min" || name == "max" || name == "first" || name == "first_value" ||
-      name == "last" || name == "last_value") {
+      name == "last" || name == "last_value" || name == "any_value") {  // any_value: first's
     bool pick_value = name != "min" && name != "max";
     SLUICE_RETURN_NOT_OK(Expect(name, args, 1, pick_value ? 2 : 1,
                                 pick_value ? "a value and an optional ignoreNulls BOOLEAN" : "one argument"));
@@ -143,7 +143,7 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
     f.result_type = input;
     ValuePick pick = name == "min"   ? ValuePick::kMin
                      : name == "max" ? ValuePick::kMax
-                     : name.starts_with("first") ? ValuePick::kFirst
+                     : name.starts_with("first") || name == "any_value" ? ValuePick::kFirst
                                                  : ValuePick::kLast;
     f.make_states = [input, pick, ignore_nulls] {
       return aggregate::MakeValueStates(input, pick, ignore_nulls);

@@ -76,7 +76,36 @@ Result<AggregationPlan> PlanAggregation(const sql::SourceText& source,
       args.clear();  // count(1) counts rows, like count(*)
       types.clear();
     }
-    auto function = ResolveAggregate(call->name, call->distinct, types, constants);
+    std::string name = call->name;
+    if (call->filter) {
+      // agg(x) FILTER (WHERE c) aggregates CASE WHEN c THEN x END: the aggregates skip NULLs,
+      // and count(*) becomes count_if(c).
+      if (name == "first" || name == "first_value" || name == "last" || name == "last_value") {
+        return source.Error(call->filter->location,
+                            fmt::format("FILTER (WHERE ...) is not supported with {}(); use "
+                                        "{}(CASE WHEN ... THEN x END, TRUE)",
+                                        name, name));
+      }
+      SLUICE_ASSIGN_OR_RETURN(ExpressionPtr condition, binder.Bind(*call->filter));
+      if (condition->type().id() != TypeId::kBoolean && condition->type().id() != TypeId::kNull) {
+        return source.Error(call->filter->location,
+                            fmt::format("FILTER (WHERE ...) expects a BOOLEAN condition, but '{}' is {}",
+                                        call->filter->ToString(), condition->type().ToString()));
+      }
+      if (!constants.empty()) constants[0] = nullptr;  // the guarded value is not a literal any more
+      if (args.empty()) {  // count(*) / count(1)
+        name = "count_if";
+        args.push_back(condition);
+        types = {condition->type()};
+        constants = {nullptr};
+      } else {
+        auto guarded = BindCall(registry, "case_when", {condition, args[0]});
+        if (!guarded.ok()) return source.Error(call->filter->location, guarded.status().message());
+        args[0] = *guarded;
+        types[0] = args[0]->type();
+      }
+    }
+    auto function = ResolveAggregate(name, call->distinct, types, constants);
     if (!function.ok()) return source.Error(call->location, function.status().message());
     AggregateCall bound;
     bound.function = std::move(*function);

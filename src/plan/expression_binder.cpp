@@ -381,6 +381,10 @@ Result<ExpressionPtr> ExpressionBinder::BindFunction(const ParsedExpr& e) const 
     SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e, 1));
     return Call(e, unit, std::move(args));
   }
+  if (e.filter) {
+    return source_.Error(e.filter->location,
+                         fmt::format("FILTER (WHERE ...) applies to aggregate functions, not {}()", e.name));
+  }
   if (e.name == "struct") {  // Spark: fields named after the columns, col1, col2, ... otherwise
     if (e.children.empty()) return source_.Error(e.location, "struct() needs at least one value");
     SLUICE_ASSIGN_OR_RETURN(auto values, BindChildren(e));

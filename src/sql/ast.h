@@ -41,7 +41,7 @@ enum class ExprKind {
   kCast,          // children = {operand}; type = the target; op "CAST" or "TRY_CAST"
   kFieldAccess,   // children = {base}; name = field: written `(expr).field` or `expr.field`
                   // after a non-column expression, e.g. `arr[1].x`
-  kIndex,         // children = {base, index}: `arr[1]` (1-based like Flink), `map['k']`
+  kIndex,         // children = {base, index}: `arr[0]` (0-based, as Spark)
 };
 
 struct ParsedExpr {
@@ -68,6 +68,8 @@ struct ParsedExpr {
   // ROWS BETWEEN <n> PRECEDING AND CURRENT ROW: n (-1 for UNBOUNDED PRECEDING); absent: none.
   bool has_rows_frame = false;
   int64_t rows_preceding = -1;
+  // An aggregate's FILTER (WHERE condition): only rows where it is TRUE are aggregated.
+  ParsedExprPtr filter;
 
   // A one-line SQL rendering for explain output and messages: "round(amount * 0.15, 2)".
   std::string ToString() const;

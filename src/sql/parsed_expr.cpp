@@ -137,6 +137,7 @@ std::string ParsedExpr::ToString() const {
                            children[1]->ToString());
       }
       std::string call = fmt::format("{}({}{})", name, distinct ? "DISTINCT " : "", List(children, 0));
+      if (filter) call += " FILTER (WHERE " + filter->ToString() + ")";
       if (has_over) {
         std::string over;
         if (!partition_by.empty()) over += "PARTITION BY " + List(partition_by, 0);

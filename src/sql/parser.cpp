@@ -1050,6 +1050,13 @@ class Parser {
         break;
       }
     }
+    if (CheckKeyword("FILTER") && Peek(1).Is(TokenKind::kLParen) && e->kind == ExprKind::kFunction) {
+      Advance();
+      Advance();  // (
+      SLUICE_RETURN_NOT_OK(ExpectKeyword("WHERE"));
+      SLUICE_ASSIGN_OR_RETURN(e->filter, ParseExpr());
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
+    }
     if (CheckKeyword("OVER")) {
       if (e->kind != ExprKind::kFunction) return ErrorAt(Peek(), "OVER follows a function call");
       Advance();
