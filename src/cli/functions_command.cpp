@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "aggregate/aggregate_function.h"
+#include "function/function_reference.h"
 #include "function/function_registry.h"
 
 namespace sluice::cli {
@@ -11,9 +12,15 @@ namespace sluice::cli {
 // functions; with a name, only the functions whose name contains it.
 void RegisterFunctionsCommand(CLI::App& app) {
   static std::string filter;
+  static bool markdown = false;
   auto* cmd = app.add_subcommand("functions", "List the SQL functions (Spark's names) sluice knows");
   cmd->add_option("name", filter, "Only functions whose name contains this");
+  cmd->add_flag("--markdown", markdown, "Print the reference docs/functions.md holds");
   cmd->callback([] {
+    if (markdown) {
+      fmt::print("{}", FunctionReferenceMarkdown());
+      return;
+    }
     const FunctionRegistry& registry = FunctionRegistry::Builtin();
     fmt::print("scalar functions:\n");
     for (const std::string& name : registry.Names()) {
