@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "common/closest_name.h"
+
 namespace sluice {
 
 Result<std::string> ConnectorOptions::GetRequired(std::string_view key) const {
@@ -152,8 +154,12 @@ Status ConnectorOptions::CheckKnown(std::string_view connector, const std::set<s
     if (prefixed) continue;
     std::vector<std::string> names(known.begin(), known.end());
     for (const auto& p : prefixes) names.push_back(p + "*");
-    return Status::Invalid("table '{}': unknown option '{}' for connector '{}'; known options: {}",
-                           table_, key, connector, fmt::join(names, ", "));
+    const std::string closest =
+        ClosestName(key, std::vector<std::string_view>(known.begin(), known.end()));
+    return Status::Invalid("table '{}': unknown option '{}' for connector '{}'{}; known options: {}",
+                           table_, key, connector,
+                           closest.empty() ? "" : fmt::format(" (did you mean '{}'?)", closest),
+                           fmt::join(names, ", "));
   }
   return Status::OK();
 }

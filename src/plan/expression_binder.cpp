@@ -10,6 +10,7 @@
 
 #include "expr/cast_expression.h"
 #include "expr/column_reference.h"
+#include "common/closest_name.h"
 #include "expr/literal.h"
 #include "expr/struct_field.h"
 #include "function/cast.h"
@@ -59,22 +60,6 @@ std::string Trim(std::string_view s) {
   return std::string(s);
 }
 
-
-// Levenshtein distance, for "did you mean".
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 }  // namespace
 
@@ -269,18 +254,10 @@ Result<ExpressionPtr> ExpressionBinder::Bind(const ParsedExpr& e) const {
 }
 
 std::string ExpressionBinder::SuggestFunction(std::string_view name) const {
-  // The closest known name within a third of its length (at least one edit), scalar or aggregate.
-  std::string best;
-  size_t best_distance = std::max<size_t>(1, name.size() / 3) + 1;
-  auto consider = [&](std::string_view candidate) {
-    const size_t d = EditDistance(name, candidate);
-    if (d < best_distance) {
-      best_distance = d;
-      best = std::string(candidate);
-    }
-  };
-  for (const std::string& candidate : registry_.Names()) consider(candidate);
-  for (std::string_view candidate : AggregateNames()) consider(candidate);
+  const std::vector<std::string> scalar = registry_.Names();
+  std::vector<std::string_view> candidates(scalar.begin(), scalar.end());
+  for (std::string_view aggregate : AggregateNames()) candidates.push_back(aggregate);
+  const std::string best = ClosestName(name, candidates);
   if (best.empty()) return "; 'sluice functions' lists them all";
   return fmt::format(": did you mean '{}'?", best);
 }

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sluice {
+
+// Levenshtein distance between two names.
+size_t EditDistance(std::string_view a, std::string_view b);
+
+// The candidate closest to `name` within a third of its length (at least one edit), for "did
+// you mean"; empty when none is that close.
+std::string ClosestName(std::string_view name, const std::vector<std::string_view>& candidates);
+
+}  // namespace sluice
