@@ -1960,33 +1960,60 @@ std::string PolicyName(ErrorPolicy p) {
 }
 
 Result<std::unique_ptr<CompiledScript>> ScriptPlanner::Plan(const sql::Script& script) {
+  constexpr size_t kMaxErrors = 10;
   pipeline_name_ = std::filesystem::path(source_.name()).stem().string();
+  // Every statement is planned even after one fails, so one pass reports the file's errors
+  // (up to kMaxErrors); an error caused by an earlier one (a table whose CREATE failed) is not
+  // repeated.
+  std::vector<Status> errors;
+  std::vector<std::string> failed_tables;
+  auto note = [&](Status s) {
+    if (s.ok()) return;
+    for (const auto& name : failed_tables) {
+      if (s.message().find("unknown table '" + name + "'") != std::string::npos) return;
+    }
+    errors.push_back(std::move(s));
+  };
   for (const auto& statement : script.statements) {
     if (statement.kind == sql::Statement::Kind::kSet) {
-      SLUICE_RETURN_NOT_OK(ApplySetting(statement.set->key, statement.set->value,
-                                        statement.set->location, false));
+      note(ApplySetting(statement.set->key, statement.set->value, statement.set->location, false));
     }
   }
   // The command line's --set wins over the script, so one file runs in several environments.
   for (const auto& [key, value] : options_.settings) {
-    SLUICE_RETURN_NOT_OK(ApplySetting(key, value, {}, true));
+    note(ApplySetting(key, value, {}, true));
   }
   for (const auto& statement : script.statements) {
+    Status s;
     if (statement.kind == sql::Statement::Kind::kCreateTable) {
-      SLUICE_RETURN_NOT_OK(Define(*statement.create_table));
+      s = Define(*statement.create_table);
+      if (!s.ok()) failed_tables.push_back(statement.create_table->name);
     } else if (statement.kind == sql::Statement::Kind::kCreateView) {
-      SLUICE_RETURN_NOT_OK(DefineView(*statement.create_view));
+      s = DefineView(*statement.create_view);
+      if (!s.ok()) failed_tables.push_back(statement.create_view->name);
     }
+    note(std::move(s));
   }
   for (const auto& statement : script.statements) {
+    if (errors.size() >= kMaxErrors) break;
     if (statement.kind == sql::Statement::Kind::kInsert) {
-      SLUICE_RETURN_NOT_OK(PlanQuery(*statement.insert->select, statement.insert.get()));
+      Status s = PlanQuery(*statement.insert->select, statement.insert.get());
       for (const auto& branch : statement.insert->union_all) {
-        SLUICE_RETURN_NOT_OK(PlanQuery(*branch, statement.insert.get()));
+        if (s.ok()) s = PlanQuery(*branch, statement.insert.get());
       }
+      note(std::move(s));
     } else if (statement.kind == sql::Statement::Kind::kSelect) {
-      SLUICE_RETURN_NOT_OK(PlanQuery(*statement.select, nullptr));
+      note(PlanQuery(*statement.select, nullptr));
     }
+  }
+  if (errors.size() == 1) return errors.front();
+  if (!errors.empty()) {
+    std::string all;
+    for (size_t i = 0; i < errors.size() && i < kMaxErrors; ++i) {
+      all += (i ? "\n" : "") + errors[i].message();
+    }
+    if (errors.size() > kMaxErrors) all += fmt::format("\n(and {} more)", errors.size() - kMaxErrors);
+    return Status(errors.front().code(), all);
   }
   if (queries_ == 0 && options_.require_query) {
     SourceLocation end;

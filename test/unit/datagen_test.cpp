@@ -713,7 +713,8 @@ TEST(DatagenSource, DefaultStartTimeIsNow) {
 
 TEST(DatagenSource, OptionErrorsNameTheTableAndTheOption) {
   EXPECT_EQ(MakeError({{"scenario", "cashback"}, {"rows-per-sec", "10"}}),
-            "table 'orders': unknown option 'rows-per-sec' for connector 'datagen'; known "
+            "table 'orders': unknown option 'rows-per-sec' for connector 'datagen' (did you "
+            "mean 'rows-per-second'?); known "
             "options: bad-fraction, encoding, format, number-of-rows, rows-per-second, scenario, seed, "
             "start-time, json.*");
   EXPECT_EQ(MakeError({{"number-of-rows", "10"}}),
