@@ -1138,6 +1138,26 @@ class Parser {
       if (word != "NULL") e->value = Value::Boolean(word == "TRUE");
       return e;
     }
+    if (word == "X" && next.Is(TokenKind::kString)) {  // X'1F0A': a BINARY literal, as Spark
+      auto e = NewExpr(ExprKind::kLiteral, Advance().location);
+      const Token& hex = Peek();
+      std::string bytes;
+      auto nibble = [](char c) {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+               : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      };
+      for (size_t i = 0; i + 1 < hex.text.size(); i += 2) {
+        const int hi = nibble(hex.text[i]), lo = nibble(hex.text[i + 1]);
+        if (hi < 0 || lo < 0) break;
+        bytes.push_back(static_cast<char>(hi * 16 + lo));
+      }
+      if (bytes.size() * 2 != hex.text.size()) {
+        return ErrorAt(hex, "X'...' takes an even number of hex digits, e.g. X'1F0A'");
+      }
+      Advance();
+      e->value = Value::Bytes(std::move(bytes));
+      return e;
+    }
     if (word == "CASE") return ParseCase();
     if ((word == "CAST" || word == "TRY_CAST") && call) return ParseCast();
     if (word == "EXTRACT" && call) return ParseExtract();

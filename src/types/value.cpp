@@ -15,8 +15,16 @@ std::string Value::ToString() const {
     case TypeId::kInt64: return fmt::format("{}", int64());
     case TypeId::kFloat64: return fmt::format("{}", float64());
     case TypeId::kDecimal: return FormatDecimal(int64(), type_.scale());
-    case TypeId::kString:
     case TypeId::kBytes: {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      std::string out = "X'";
+      for (unsigned char c : string()) {
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+      }
+      return out + "'";
+    }
+    case TypeId::kString: {
       std::string out = "'";
       for (char c : string()) {
         out += c;

@@ -23,6 +23,7 @@ class Value {
     return Value(DataType::Decimal(precision, scale), unscaled);
   }
   static Value String(std::string v) { return Value(DataType::String(), std::move(v)); }
+  static Value Bytes(std::string v) { return Value(DataType::Bytes(), std::move(v)); }
   static Value Date(int32_t days) { return Value(DataType::Date(), int64_t{days}); }
   static Value Timestamp(int64_t micros) { return Value(DataType::Timestamp(), micros); }
   static Value Interval(int64_t micros) { return Value(DataType::Interval(), micros); }
