@@ -6,7 +6,8 @@
 
 namespace sluice {
 
-// Levenshtein distance between two names.
+// Edit distance between two names (insertions, deletions, substitutions and swaps of
+// neighbouring characters).
 size_t EditDistance(std::string_view a, std::string_view b);
 
 // The candidate closest to `name` within a third of its length (at least one edit), for "did

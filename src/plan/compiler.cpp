@@ -24,6 +24,7 @@
 #include "exec/window_assign_operator.h"
 #include "expr/make_struct.h"
 #include "plan/aggregate_planner.h"
+#include "common/closest_name.h"
 #include "exec/filter_operator.h"
 #include "exec/project_operator.h"
 #include "exec/rank_operator.h"
@@ -322,8 +323,14 @@ Result<const TableDefinition*> ScriptPlanner::Lookup(const std::string& name,
   auto it = tables_.find(Lower(name));
   if (it != tables_.end()) return &it->second;
   std::string known;
-  for (const auto& [k, t] : tables_) known += (known.empty() ? "'" : ", '") + t.name + "'";
-  return source_.Error(at, fmt::format("unknown table '{}'{}", name,
+  std::vector<std::string_view> names;
+  for (const auto& [k, t] : tables_) {
+    known += (known.empty() ? "'" : ", '") + t.name + "'";
+    names.push_back(t.name);
+  }
+  const std::string closest = ClosestName(name, names);
+  return source_.Error(at, fmt::format("unknown table '{}'{}{}", name,
+                                       closest.empty() ? "" : fmt::format(" (did you mean '{}'?)", closest),
                                        known.empty() ? ": declare it with CREATE TABLE first"
                                                      : "; the tables are " + known));
 }

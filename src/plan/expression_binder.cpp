@@ -308,8 +308,15 @@ Result<ExpressionPtr> ExpressionBinder::BindColumn(const ParsedExpr& e) const {
                                      e.ToString(), e.ToString()));
   }
   if (found.empty()) {
-    return source_.Error(e.location, fmt::format("unknown column '{}'; the columns here are {}",
-                                                 parts[0], scope_.ColumnList()));
+    std::vector<std::string_view> names;
+    for (const auto& c : scope_.columns()) {
+      if (!c.name.starts_with('$')) names.push_back(c.name);
+    }
+    const std::string closest = ClosestName(parts.back(), names);
+    return source_.Error(e.location,
+                         fmt::format("unknown column '{}'{}; the columns here are {}", parts[0],
+                                     closest.empty() ? "" : fmt::format(" (did you mean '{}'?)", closest),
+                                     scope_.ColumnList()));
   }
   if (found.size() > 1) {
     return source_.Error(e.location,
