@@ -194,12 +194,63 @@ Result<BoundFunction> BindMultiply(const BindArguments& args) {
   return f;
 }
 
-// '/' is DOUBLE division, as in Spark for integers; x / 0 is NULL.
+// The DECIMAL an operand of a decimal division is, as Spark types it: a column's INT is
+// DECIMAL(10, 0) and BIGINT DECIMAL(20, 0), an integer literal has just its digits.
+DataType DivisionOperand(const DataType& t, const Value* constant) {
+  if (t.id() != TypeId::kInt32 && t.id() != TypeId::kInt64) return t;
+  if (constant && !constant->is_null()) {
+    const uint64_t magnitude = constant->int64() < 0 ? 0 - static_cast<uint64_t>(constant->int64())
+                                                     : static_cast<uint64_t>(constant->int64());
+    int digits = 1;
+    for (uint64_t v = magnitude; v >= 10; v /= 10) ++digits;
+    return DataType::Decimal(digits, 0);
+  }
+  return DataType::Decimal(t.id() == TypeId::kInt32 ? 10 : 20, 0);
+}
+
+// '/' is DOUBLE division for integers and doubles, as in Spark. With a DECIMAL operand (and no
+// DOUBLE) it is Spark's decimal division: scale max(6, s1 + p2 + 1), precision
+// p1 - s1 + s2 + scale, rounded half up; where that precision exceeds sluice's 18 digits it
+// stays DOUBLE (Spark goes to 38). x / 0 is NULL.
 Result<BoundFunction> BindDivide(const BindArguments& args) {
   if (args.types.size() != 2) return Status::Invalid("operator / takes two operands");
   for (const DataType& t : args.types) {
     DataType operand = ArithmeticOperandType(t);  // '10' / '4' is 2.5
     if (!operand.IsNumeric() && operand.id() != TypeId::kNull) return ArgumentError("/", args);
+  }
+  const DataType l = ArithmeticOperandType(args.types[0]), r = ArithmeticOperandType(args.types[1]);
+  if ((l.id() == TypeId::kDecimal || r.id() == TypeId::kDecimal) && l.id() != TypeId::kFloat64 &&
+      r.id() != TypeId::kFloat64) {
+    const DataType a = DivisionOperand(l, args.constants.size() > 0 ? args.constants[0] : nullptr);
+    const DataType b = DivisionOperand(r, args.constants.size() > 1 ? args.constants[1] : nullptr);
+    const int scale = std::max(6, a.scale() + b.precision() + 1);
+    const int precision = a.precision() - a.scale() + b.scale() + scale;
+    if (precision <= kMaxDecimalPrecision && a.precision() <= kMaxDecimalPrecision &&
+        b.precision() <= kMaxDecimalPrecision) {
+      const DataType result = DataType::Decimal(precision, scale);
+      // a / b at `scale`: a * 10^(scale - s1 + s2) / b, in 128 bits, rounded half up.
+      const int shift = scale - a.scale() + b.scale();
+      BoundFunction f{result, {a, b}, nullptr};
+      f.kernel = [shift, precision](const std::vector<VectorPtr>& v, const KernelContext& ctx,
+                                    Vector& out) {
+        kernel::BinaryMaybe<int64_t, int64_t, int64_t>(
+            *v[0], *v[1], ctx, out, [=](int64_t p, int64_t q) -> std::optional<int64_t> {
+              if (q == 0) return std::nullopt;
+              Int128 n = p;
+              for (int i = 0; i < shift; ++i) n *= 10;
+              Int128 quotient = n / q, remainder = n % q;
+              const Int128 twice = (remainder < 0 ? -remainder : remainder) * 2;
+              if (twice >= (q < 0 ? -static_cast<Int128>(q) : static_cast<Int128>(q))) {
+                quotient += (n < 0) == (q < 0) ? 1 : -1;
+              }
+              const Int128 limit = PowerOfTen(precision);
+              if (quotient >= limit || quotient <= -limit) return std::nullopt;
+              return static_cast<int64_t>(quotient);
+            });
+        return Status::OK();
+      };
+      return f;
+    }
   }
   BoundFunction f{DataType::Float64(), {DataType::Float64(), DataType::Float64()}, nullptr};
   f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {

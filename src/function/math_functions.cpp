@@ -1,5 +1,8 @@
 // round, abs, floor, ceil, sqrt, power, ln, exp with Spark's semantics (round is HALF_UP).
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <string>
 
 #include "function/function_registry.h"
 #include "function/kernel_loops.h"
@@ -18,12 +21,56 @@ Status ExpectNumber(std::string_view fn, const DataType& t) {
   return Status::Invalid("{}() expects a number, found {}", fn, t.ToString());
 }
 
+// round(double, scale) as Spark computes it: on the double's shortest decimal text (Java's
+// BigDecimal of it), half up, then back to the nearest double; so round(2.675, 2) = 2.68 and no
+// multiplication can overflow or blur the digits.
 double RoundHalfUp(double v, int scale) {
-  // Through the decimal text, as Spark does (BigDecimal of the double): round(2.675, 2) = 2.68.
-  auto d = ParseDecimal(fmt::format("{}", v), kMaxDecimalPrecision, std::max(0, scale));
-  if (scale >= 0 && d) return static_cast<double>(*d) / PowerOfTen(scale);
-  double p = std::pow(10.0, scale);
-  return std::round(v * p) / p;
+  if (!std::isfinite(v)) return v;
+  char text[400];
+  auto [end, error] = std::to_chars(text, text + sizeof text, v, std::chars_format::fixed);
+  if (error != std::errc()) return v;
+  std::string digits(text, end);
+  const bool negative = !digits.empty() && digits[0] == '-';
+  if (negative) digits.erase(0, 1);
+  size_t point = digits.find('.');
+  if (point == std::string::npos) {
+    point = digits.size();
+    digits += '.';
+  }
+  std::string whole = digits.substr(0, point), fraction = digits.substr(point + 1);
+  // Keep `scale` fraction digits (a negative scale keeps fewer whole digits), rounding half up
+  // on the digit after them.
+  std::string kept;
+  int next_digit = 0;
+  if (scale >= 0) {
+    fraction.resize(std::max(fraction.size(), static_cast<size_t>(scale) + 1), '0');
+    next_digit = fraction[static_cast<size_t>(scale)] - '0';
+    kept = whole + fraction.substr(0, static_cast<size_t>(scale));
+  } else {
+    const size_t drop = static_cast<size_t>(-scale);
+    if (drop > whole.size()) return 0.0;
+    next_digit = whole[whole.size() - drop] - '0';
+    kept = whole.substr(0, whole.size() - drop);
+    if (kept.empty()) kept = "0";
+  }
+  if (next_digit >= 5) {  // add one to the last kept digit
+    int i = static_cast<int>(kept.size()) - 1;
+    while (i >= 0 && kept[static_cast<size_t>(i)] == '9') kept[static_cast<size_t>(i--)] = '0';
+    if (i < 0) {
+      kept.insert(kept.begin(), '1');
+    } else {
+      ++kept[static_cast<size_t>(i)];
+    }
+  }
+  std::string result = kept;
+  if (scale > 0) {
+    result.insert(result.size() - static_cast<size_t>(scale), ".");
+  } else if (scale < 0) {
+    result.append(static_cast<size_t>(-scale), '0');
+  }
+  const double rounded = std::strtod(result.c_str(), nullptr);
+  if (rounded == 0) return 0.0;  // BigDecimal has no negative zero
+  return negative ? -rounded : rounded;
 }
 
 Result<BoundFunction> BindRound(const BindArguments& args) {
@@ -121,25 +168,47 @@ Result<BoundFunction> BindAbs(const BindArguments& args) {
   return f;
 }
 
-// floor/ceil return BIGINT, as in Spark.
+// floor/ceil as in Spark: BIGINT for integers and doubles (a double beyond BIGINT's range gives
+// its limit and NaN gives 0, as Java's long conversion does), DECIMAL(p - s + 1, 0) for a
+// DECIMAL, computed exactly on the unscaled value.
 Result<BoundFunction> BindFloorCeil(bool is_floor, const BindArguments& args) {
   const char* name = is_floor ? "floor" : "ceil";
   if (args.types.size() != 1) return Status::Invalid("{}(number) takes 1 argument", name);
   SLUICE_RETURN_NOT_OK(ExpectNumber(name, args.types[0]));
+  const DataType& t = args.types[0];
+  if (t.id() == TypeId::kDecimal) {
+    const int from_scale = t.scale();
+    const int precision = std::min(kMaxDecimalPrecision, t.precision() - t.scale() + 1);
+    BoundFunction f{DataType::Decimal(precision, 0), {t}, nullptr};
+    f.kernel = [is_floor, from_scale](const std::vector<VectorPtr>& a, const KernelContext& ctx,
+                                      Vector& out) {
+      const int64_t unit = PowerOfTen(from_scale);
+      kernel::Unary<int64_t, int64_t>(*a[0], ctx, out, [=](int64_t v) {
+        int64_t q = v / unit;
+        const int64_t rem = v % unit;
+        if (is_floor && rem < 0) --q;
+        if (!is_floor && rem > 0) ++q;
+        return q;
+      });
+      return Status::OK();
+    };
+    return f;
+  }
   BoundFunction f{DataType::Int64(), {DataType::Float64()}, nullptr};
-  if (args.types[0].IsInteger()) f.arg_types = {DataType::Int64()};
-  bool integer = args.types[0].IsInteger();
+  if (t.IsInteger()) f.arg_types = {DataType::Int64()};
+  bool integer = t.IsInteger();
   f.kernel = [is_floor, integer](const std::vector<VectorPtr>& a, const KernelContext& ctx,
                                  Vector& out) {
     if (integer) {
       kernel::Unary<int64_t, int64_t>(*a[0], ctx, out, [](int64_t v) { return v; });
     } else {
-      kernel::UnaryMaybe<double, int64_t>(*a[0], ctx, out,
-                                          [is_floor](double v) -> std::optional<int64_t> {
-                                            double r = is_floor ? std::floor(v) : std::ceil(v);
-                                            if (!(r >= -9.2e18 && r <= 9.2e18)) return std::nullopt;
-                                            return static_cast<int64_t>(r);
-                                          });
+      kernel::Unary<double, int64_t>(*a[0], ctx, out, [is_floor](double v) -> int64_t {
+        const double r = is_floor ? std::floor(v) : std::ceil(v);
+        if (std::isnan(r)) return 0;
+        if (r >= 9.223372036854775807e18) return INT64_MAX;
+        if (r <= -9.223372036854775808e18) return INT64_MIN;
+        return static_cast<int64_t>(r);
+      });
     }
     return Status::OK();
   };
