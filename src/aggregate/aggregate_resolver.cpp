@@ -117,9 +117,12 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
                           : input;
       f.make_states = [input, result = f.result_type] { return aggregate::MakeSumStates(input, result); };
     } else {
+      // Spark's DECIMAL(p + 4, s + 4); above sluice's 18 digits the scale gives way, so the
+      // integer digits always fit (DECIMAL(18, 3) averages as DECIMAL(18, 3), not (22, 7)).
       f.result_type = input.id() == TypeId::kDecimal
                           ? DataType::Decimal(std::min(18, input.precision() + 4),
-                                              std::min(18, input.scale() + 4))
+                                              std::min(input.scale() + 4,
+                                                       18 - (input.precision() - input.scale())))
                           : DataType::Float64();
       f.make_states = [input, result = f.result_type] { return aggregate::MakeAvgStates(input, result); };
     }

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "aggregate/aggregate_families.h"
+#include "types/decimal.h"
 
 namespace sluice::aggregate {
 namespace {
@@ -103,7 +104,12 @@ class AvgStates final : public AggregateStates {
         Int128 remainder = scaled % counts_[g];
         if (remainder * 2 >= counts_[g]) ++quotient;
         if (-remainder * 2 >= counts_[g]) --quotient;
-        out.Append(static_cast<int64_t>(quotient));
+        const Int128 limit = PowerOfTen(result_.precision());
+        if (quotient >= limit || quotient <= -limit) {
+          out.AppendNull();  // cannot happen with the resolver's type; never a wrapped value
+        } else {
+          out.Append(static_cast<int64_t>(quotient));
+        }
       }
     }
   }

@@ -135,13 +135,25 @@ void AppendDoubleText(double value, std::string& out) {
     }
     return;
   }
+  if (n == 1) {
+    // Java shows at least two significant digits, the two closest to the value: a shortest
+    // "5e-324" is 4.9E-324 there (Double.MIN_VALUE), while 1e23 stays 1.0E23.
+    char two[40];
+    auto [two_end, two_ec] =
+        std::to_chars(two, two + sizeof(two), magnitude, std::chars_format::scientific, 1);
+    if (two_ec == std::errc()) {
+      const std::string_view t(two, static_cast<size_t>(two_end - two));  // "4.9e-324"
+      digits[0] = t[0];
+      digits[1] = t[2];
+      n = 2;
+      std::string_view e2 = t.substr(t.find('e') + 1);
+      if (e2.front() == '+') e2.remove_prefix(1);
+      std::from_chars(e2.data(), e2.data() + e2.size(), exponent);
+    }
+  }
   out.push_back(digits[0]);
   out.push_back('.');
-  if (n > 1) {
-    out.append(digits + 1, n - 1);
-  } else {
-    out.push_back('0');
-  }
+  out.append(digits + 1, n - 1);
   out.push_back('E');
   AppendInt(exponent, out);
 }

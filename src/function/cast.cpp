@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "format/value_text.h"
 #include "function/kernel_loops.h"
 #include "types/decimal.h"
 #include "types/timestamp.h"
@@ -69,44 +70,11 @@ std::optional<double> ParseDouble(std::string_view s) {
   return v;
 }
 
-// Java's Double.toString, as Spark prints doubles: the shortest digits that read back to the
-// same double; plain notation ("2.0", "0.001") for 1.0E-3 <= |v| < 1.0E7, otherwise
-// computerized scientific notation ("1.0E10", "1.25E-5").
+// Java's Double.toString, as Spark's CAST(x AS STRING) writes a DOUBLE (one implementation:
+// format/value_text's AppendDoubleText).
 std::string DoubleText(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
-  if (v == 0) return std::signbit(v) ? "-0.0" : "0.0";
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
-  std::string_view sci(buf, static_cast<size_t>(end - buf));  // "-d.ddde+XX"
   std::string out;
-  if (sci.front() == '-') {
-    out += '-';
-    sci.remove_prefix(1);
-  }
-  size_t e = sci.find('e');
-  std::string digits;
-  for (char c : sci.substr(0, e)) {
-    if (c != '.') digits += c;
-  }
-  int exponent = std::stoi(std::string(sci.substr(e + 1)));
-  double magnitude = std::fabs(v);
-  if (magnitude >= 1e-3 && magnitude < 1e7) {
-    if (exponent >= 0) {
-      std::string integral = digits.substr(0, std::min(digits.size(), size_t(exponent) + 1));
-      integral.append(size_t(exponent) + 1 - integral.size(), '0');
-      std::string fraction =
-          digits.size() > size_t(exponent) + 1 ? digits.substr(exponent + 1) : "0";
-      out += integral + "." + fraction;
-    } else {
-      out += "0." + std::string(size_t(-exponent - 1), '0') + digits;
-    }
-    return out;
-  }
-  out += digits.substr(0, 1);
-  out += ".";
-  out += digits.size() > 1 ? digits.substr(1) : "0";
-  out += "E" + std::to_string(exponent);
+  AppendDoubleText(v, out);
   return out;
 }
 

@@ -129,18 +129,22 @@ std::string_view Trim(std::string_view s, std::string_view chars, TrimSide side)
   return s;
 }
 
-// trim(str[, chars]): Spark 3 order (source first). Without chars only ' ' is removed, as Spark.
-ScalarFunction TrimFunction(const char* name, const char* signature, TrimSide side) {
+// trim/ltrim/rtrim(str) and, as Spark takes two arguments, trim(chars, str) — the characters
+// first (what TRIM(chars FROM str) means); btrim(str, chars) has the string first. Without
+// chars only ' ' is removed, as Spark.
+ScalarFunction TrimFunction(const char* name, const char* signature, TrimSide side,
+                            bool chars_first) {
   return {name, signature, [=](const BindArguments& args) -> Result<BoundFunction> {
             SLUICE_RETURN_NOT_OK(fnutil::CheckArity(signature, args.types.size(), 1, 2));
             SLUICE_RETURN_NOT_OK(ExpectTexts(name, args, 0, 2));
             BoundFunction f{DataType::String(),
                             std::vector<DataType>(args.types.size(), DataType::String()), nullptr};
             f.kernel = fnutil::StringKernel(
-                [side](const std::vector<VectorPtr>& a, size_t row,
-                       std::string&) -> std::optional<std::string_view> {
-                  std::string_view chars = a.size() == 2 ? StrAt(*a[1], row) : " ";
-                  return Trim(StrAt(*a[0], row), chars, side);
+                [side, chars_first](const std::vector<VectorPtr>& a, size_t row,
+                                    std::string&) -> std::optional<std::string_view> {
+                  if (a.size() == 1) return Trim(StrAt(*a[0], row), " ", side);
+                  const size_t str = chars_first ? 1 : 0;
+                  return Trim(StrAt(*a[str], row), StrAt(*a[1 - str], row), side);
                 });
             return f;
           }};
@@ -582,10 +586,10 @@ void RegisterStringFunctions(FunctionRegistry& registry) {
       end = start;
     }
   }));
-  registry.Register(TrimFunction("trim", "trim(str[, trim_chars])", TrimSide::kBoth));
-  registry.Register(TrimFunction("ltrim", "ltrim(str[, trim_chars])", TrimSide::kLeft));
-  registry.Register(TrimFunction("rtrim", "rtrim(str[, trim_chars])", TrimSide::kRight));
-  registry.Alias("btrim", "trim");
+  registry.Register(TrimFunction("trim", "trim([trim_chars, ]str)", TrimSide::kBoth, true));
+  registry.Register(TrimFunction("ltrim", "ltrim([trim_chars, ]str)", TrimSide::kLeft, true));
+  registry.Register(TrimFunction("rtrim", "rtrim([trim_chars, ]str)", TrimSide::kRight, true));
+  registry.Register(TrimFunction("btrim", "btrim(str[, trim_chars])", TrimSide::kBoth, false));
   registry.Register({"translate", "translate(str, from, to)", BindTranslate});
   registry.Register({"split_part", "split_part(str, delimiter, part)", BindSplitPart});
   registry.Register({"concat", "concat(str, ...)", BindConcat});

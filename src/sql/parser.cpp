@@ -1263,8 +1263,8 @@ class Parser {
     return e;
   }
 
-  // TRIM([BOTH | LEADING | TRAILING] [chars] FROM str) -> trim / ltrim / rtrim(str[, chars]),
-  // the SQL standard's form Spark takes; TRIM(str[, chars]) stays a plain call.
+  // TRIM([BOTH | LEADING | TRAILING] [chars] FROM str) -> trim / ltrim / rtrim([chars, ]str),
+  // the SQL standard's form Spark takes; TRIM(str) and TRIM(chars, str) stay plain calls.
   Result<ParsedExprPtr> ParseTrim() {
     auto e = NewExpr(ExprKind::kFunction, Peek().location);
     e->name = "trim";
@@ -1287,8 +1287,8 @@ class Parser {
     if (CheckKeyword("FROM")) {
       Advance();
       SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr str, ParseExpr());
+      AddChild(*e, std::move(first));  // the characters, then the string (Spark's order)
       AddChild(*e, std::move(str));
-      AddChild(*e, std::move(first));
       SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
       return e;
     }
