@@ -132,7 +132,8 @@ Result<BoundFunction> BindRound(const BindArguments& args) {
           if (unit == 1) return v;
           int64_t q = v / unit, rem = v % unit;
           if ((rem < 0 ? -rem : rem) * 2 >= unit) q += v < 0 ? -1 : 1;
-          return q * unit;
+          // Near BIGINT's limits the rounded value does not fit: it wraps, as Spark's long does.
+          return static_cast<int64_t>(static_cast<uint64_t>(q) * static_cast<uint64_t>(unit));
         });
         return Status::OK();
       };
