@@ -43,10 +43,23 @@
 namespace sluice {
 namespace {
 
+// Whether an option holds a secret, or a url that may carry one: the quoted source line of an
+// error must not show it.
+bool IsSecretOption(const sql::TableOption& o) {
+  const std::string& k = o.key;
+  return k.find("password") != std::string::npos || k.find("secret") != std::string::npos ||
+         k.find("jaas") != std::string::npos || k.find("token") != std::string::npos ||
+         (k.find("url") != std::string::npos &&
+          (o.value.find('@') != std::string::npos || o.value.find("password") != std::string::npos));
+}
+
 // Where a connector's complaint about a table belongs: the option it names ("option 'x'",
-// "'x' = ..."), else the table's CREATE TABLE, not the query that reads or writes it.
-sql::SourceLocation ConnectorErrorLocation(const TableDefinition& table, std::string_view message) {
-  if (table.ddl == nullptr) return {};
+// "'x' = ..."), else the table's CREATE TABLE, not the query that reads or writes it; nullopt
+// when that line would show a secret (the error then points at the query, as before).
+std::optional<sql::SourceLocation> ConnectorErrorLocation(const sql::SourceText& source,
+                                                          const TableDefinition& table,
+                                                          std::string_view message) {
+  if (table.ddl == nullptr) return std::nullopt;
   const sql::TableOption* best = nullptr;
   size_t best_at = std::string_view::npos;
   for (const auto& o : table.ddl->options) {
@@ -56,8 +69,23 @@ sql::SourceLocation ConnectorErrorLocation(const TableDefinition& table, std::st
       best_at = at;
     }
   }
-  if (best) return best->value_location;
-  return table.ddl->location;
+  const sql::SourceLocation where = best ? best->value_location : table.ddl->location;
+  // The line the error quotes.
+  const std::string& text = source.text();
+  size_t begin = 0;
+  for (int line = 1; line < where.line && begin != std::string::npos; ++line) {
+    begin = text.find('\n', begin);
+    if (begin != std::string::npos) ++begin;
+  }
+  if (begin == std::string::npos) return std::nullopt;
+  const std::string_view quoted =
+      std::string_view(text).substr(begin, text.find('\n', begin) - begin);
+  for (const auto& o : table.ddl->options) {
+    if (IsSecretOption(o) && !o.value.empty() && quoted.find(o.value) != std::string_view::npos) {
+      return std::nullopt;
+    }
+  }
+  return where;
 }
 
 // Gives every stateful operator below `op` that has no state id yet "<owner>/<kind>" (the
@@ -352,9 +380,9 @@ Result<DeadLetterWriter*> ScriptPlanner::DeadLettersFor(const TableDefinition& t
   auto sink = options_.registry->MakeSink(target->connector, sink_options,
                                           target->write_schema);
   if (!sink.ok()) {
-    return source_.Error(target->ddl ? ConnectorErrorLocation(*target, sink.status().message())
-                                     : option->value_location,
-                         sink.status().message());
+    return source_.Error(
+        ConnectorErrorLocation(source_, *target, sink.status().message()).value_or(option->value_location),
+        sink.status().message());
   }
   auto writer = DeadLetterWriter::Make(
       target->write_schema, std::make_unique<SinkOperator>(target->name, std::move(*sink)),
@@ -388,8 +416,8 @@ Result<SourceEntry*> ScriptPlanner::SourceFor(const TableDefinition& table, Sour
   source_options.set_startup_timeout_ms(startup_timeout_ms_);
   auto source = options_.registry->MakeSource(table.connector, source_options, scan_schema);
   if (!source.ok()) {
-    const SourceLocation where = ConnectorErrorLocation(table, source.status().message());
-    return source_.Error(table.ddl ? where : at, source.status().message());
+    return source_.Error(ConnectorErrorLocation(source_, table, source.status().message()).value_or(at),
+                         source.status().message());
   }
   std::vector<std::string> metadata_keys;
   for (const auto& c : table.scan_columns) {
@@ -1804,8 +1832,9 @@ Status ScriptPlanner::PlanQuery(const sql::SelectStatement& select, const sql::I
       sink_options.set_startup_timeout_ms(startup_timeout_ms_);
       auto made = options_.registry->MakeSink(target->connector, sink_options, target->write_schema);
       if (!made.ok()) {
-        const SourceLocation where = ConnectorErrorLocation(*target, made.status().message());
-        return source_.Error(target->ddl ? where : insert->location, made.status().message());
+        return source_.Error(
+            ConnectorErrorLocation(source_, *target, made.status().message()).value_or(insert->location),
+            made.status().message());
       }
       sink = std::move(*made);
     }
