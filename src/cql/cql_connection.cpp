@@ -237,7 +237,7 @@ Status Connection::Handshake(const Endpoint& endpoint, bool& refused) {
   }
   if (header.stream != 0) return Broken("an answer on a stream never used");
   if (header.opcode == Opcode::kError) {
-    refused = version_ > kProtocolV4 && ErrorResponseCode(response) == kErrorProtocol;
+    refused = version_ > kProtocolV4 && LeadingCode(response) == kErrorProtocol;
     return Broken(ErrorResponseStatus(response, version_).message());
   }
   if (header.opcode != Opcode::kReady && header.opcode != Opcode::kAuthenticate) {
@@ -490,7 +490,7 @@ Status Connection::SendAll(const std::vector<Request>& requests, Rows* last_rows
       continue;
     }
     if (header.opcode != Opcode::kResult) return Broken("unexpected answer to a request");
-    if (last_rows && ErrorResponseCode(response) == kResultRows) {
+    if (last_rows && LeadingCode(response) == kResultRows) {
       SLUICE_RETURN_NOT_OK(ParseRows(response, *last_rows, version_));
     }
   }

@@ -229,7 +229,7 @@ std::vector<std::string_view> BodyReader::StringList() {
   return list;
 }
 
-int32_t ErrorResponseCode(std::string_view body) {
+int32_t LeadingCode(std::string_view body) {
   BodyReader r(body);
   const int32_t code = r.Int();
   return r.ok() ? code : 0;

@@ -110,8 +110,9 @@ class BodyReader {
 // the code and its message. `version` is the connection's: the extras of Read_failure and
 // Write_failure differ between v4 and v5.
 Status ErrorResponseStatus(std::string_view body, int version);
-// The code of an ERROR response (0 when unreadable), e.g. to tell Unprepared (0x2500) apart.
-int32_t ErrorResponseCode(std::string_view body);
+// The [int] a response body starts with (0 when unreadable): an ERROR's code (Unprepared is
+// 0x2500), a RESULT's kind (Rows is 2).
+int32_t LeadingCode(std::string_view body);
 
 constexpr int32_t kErrorProtocol = 0x000A;
 constexpr int32_t kErrorUnprepared = 0x2500;

@@ -256,13 +256,7 @@ Status FilesystemSink::ReopenLoggedFiles() {
       file.footer_bytes = file.committed_footer_bytes = logged.footer_bytes;
       SLUICE_ASSIGN_OR_RETURN(
           file.parquet,
-          parquet::ParquetFileWriter::Resume(data_schema_, parquet_options_,
-                                             [this, &file](std::string_view bytes) {
-                                               file.buffer.append(bytes);
-                                               return file.buffer.size() >= kFlushBytes
-                                                          ? FlushBuffer(file)
-                                                          : Status::OK();
-                                             },
+          parquet::ParquetFileWriter::Resume(data_schema_, parquet_options_, ParquetOutput(file),
                                              std::move(progress)));
     }
   }
@@ -297,13 +291,8 @@ Status FilesystemSink::StartFile(const std::string& partition, OpenFile& file) {
   file.footer_fd = -1;
   file.folder_synced = false;
   if (parquet_) {
-    SLUICE_ASSIGN_OR_RETURN(file.parquet,
-                            parquet::ParquetFileWriter::Make(
-                                data_schema_, parquet_options_, [this, &file](std::string_view bytes) {
-                                  file.buffer.append(bytes);
-                                  return file.buffer.size() >= kFlushBytes ? FlushBuffer(file)
-                                                                           : Status::OK();
-                                }));
+    SLUICE_ASSIGN_OR_RETURN(file.parquet, parquet::ParquetFileWriter::Make(
+                                              data_schema_, parquet_options_, ParquetOutput(file)));
   }
   if (csv_ && csv_header_) {
     const size_t before = file.buffer.size();
@@ -311,6 +300,15 @@ Status FilesystemSink::StartFile(const std::string& partition, OpenFile& file) {
     file.bytes += static_cast<int64_t>(file.buffer.size() - before);
   }
   return Status::OK();
+}
+
+parquet::ParquetFileWriter::Output FilesystemSink::ParquetOutput(OpenFile& file) {
+  // The file's buffer, written out once it holds kFlushBytes (OpenFile lives in a std::map: its
+  // address is stable).
+  return [this, &file](std::string_view bytes) {
+    file.buffer.append(bytes);
+    return file.buffer.size() >= kFlushBytes ? FlushBuffer(file) : Status::OK();
+  };
 }
 
 Status FilesystemSink::FileError(std::string_view what, const std::string& path, int error) const {

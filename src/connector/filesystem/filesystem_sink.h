@@ -108,6 +108,8 @@ class FilesystemSink final : public Sink {
   // `rows` of `batch` (data columns only) into the partition's open file.
   Status WriteToFile(const std::string& partition, const Batch& batch);
   Status FlushBuffer(OpenFile& file);
+  // Where a Parquet writer of `file` sends its bytes.
+  parquet::ParquetFileWriter::Output ParquetOutput(OpenFile& file);
   // An I/O error on `path`: a full disk is retryable (Unavailable), anything else not.
   Status FileError(std::string_view what, const std::string& path, int error) const;
   // Flushes, fsyncs and closes the file; it then waits for the commit in pending_.
