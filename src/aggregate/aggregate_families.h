@@ -82,5 +82,24 @@ std::unique_ptr<AggregateStates> MakeCollectStates(const DataType& element, bool
 std::unique_ptr<AggregateStates> MakeApproxDistinctStates(int precision_bits);
 enum class Moment { kVarianceSample, kVariancePopulation, kStddevSample, kStddevPopulation };
 std::unique_ptr<AggregateStates> MakeMomentStates(Moment moment);
+// skewness (kurtosis false) and kurtosis over DOUBLE.
+std::unique_ptr<AggregateStates> MakeCentralMomentStates(bool kurtosis);
+// bool_and / every (all true) and bool_or / some (all false) over BOOLEAN.
+std::unique_ptr<AggregateStates> MakeBoolStates(bool all);
+enum class BitOp { kAnd, kOr, kXor };
+std::unique_ptr<AggregateStates> MakeBitwiseStates(BitOp op);
+// Statistics of (x, y) DOUBLE pairs.
+enum class PairStat { kCorr, kCovarPopulation, kCovarSample, kRegrCount };
+std::unique_ptr<AggregateStates> MakeCovarianceStates(PairStat stat);
+// percentile(x, p) over DOUBLE, p in [0, 1].
+std::unique_ptr<AggregateStates> MakePercentileStates(double p);
+// percentile_approx(x, p, accuracy): a value of x's type (`result`).
+std::unique_ptr<AggregateStates> MakeApproxPercentileStates(double p, int64_t accuracy,
+                                                            const DataType& result);
+std::unique_ptr<AggregateStates> MakeModeStates();
+// string_agg / listagg over STRING or BYTES.
+std::unique_ptr<AggregateStates> MakeStringAggStates(std::string delimiter);
+// try_sum: sum, NULL on overflow.
+std::unique_ptr<AggregateStates> MakeTrySumStates(const DataType& input, const DataType& result);
 
 }  // namespace sluice::aggregate

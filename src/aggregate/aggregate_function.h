@@ -48,7 +48,8 @@ struct AggregateFunction {
   // The leading arguments that are fed to the states, and the types they are cast to first;
   // later arguments are constant parameters (approx_count_distinct's rsd).
   std::vector<DataType> input_types;
-  // Whether its states can take rows back out (AggregateStates::Retract): count, sum, avg.
+  // Whether its states can take rows back out (AggregateStates::Retract): count, sum, avg,
+  // bool_and/bool_or, bit_xor.
   bool retractable = false;
   // Creates empty states for a new group table.
   std::function<std::unique_ptr<AggregateStates>()> make_states;
@@ -58,8 +59,11 @@ struct AggregateFunction {
 // argument that is a literal (null where it is not), for parameters such as
 // approx_count_distinct's relative error or first()'s ignoreNulls. Errors say what was
 // expected. The aggregates: count, sum, avg/mean, min, max, first/first_value, last/last_value,
-// collect_list, collect_set, approx_count_distinct, stddev/stddev_samp/stddev_pop,
-// variance/var_samp/var_pop; DISTINCT with count.
+// collect_list/array_agg, collect_set, approx_count_distinct, stddev/stddev_samp/stddev_pop,
+// variance/var_samp/var_pop, skewness, kurtosis, bool_and/every, bool_or/some, bit_and, bit_or,
+// bit_xor, corr, covar_pop, covar_samp, regr_count, median, percentile,
+// percentile_approx/approx_percentile, mode, string_agg/listagg, try_sum, try_avg, max_by,
+// min_by, count_if, any_value; DISTINCT with count.
 Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinct,
                                            const std::vector<DataType>& arg_types,
                                            const std::vector<const Value*>& constants);

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -8,7 +9,9 @@
 
 namespace sluice {
 
+using aggregate::BitOp;
 using aggregate::Moment;
+using aggregate::PairStat;
 using aggregate::ValuePick;
 
 const std::vector<std::string_view>& AggregateNames() {
@@ -17,7 +20,11 @@ const std::vector<std::string_view>& AggregateNames() {
       "max",          "first",       "first_value", "last",        "last_value",
       "collect_list", "collect_set", "approx_count_distinct",      "stddev",
       "stddev_samp",  "stddev_pop",  "variance",    "var_samp",    "var_pop",
-      "max_by",       "min_by",      "any_value"};
+      "max_by",       "min_by",      "any_value",   "bool_and",    "every",       "bool_or",
+      "some",         "bit_and",     "bit_or",      "bit_xor",     "corr",        "covar_pop",
+      "covar_samp",   "regr_count",  "skewness",    "kurtosis",    "median",      "percentile",
+      "percentile_approx",           "approx_percentile",          "mode",        "array_agg",
+      "string_agg",   "listagg",     "try_sum",     "try_avg"};
   return names;
 }
 
@@ -30,6 +37,166 @@ Status Expect(const std::string& name, const std::vector<DataType>& args, size_t
                            args.size() == 1 ? " was" : "s were");
   }
   return Status::OK();
+}
+
+// The value of a numeric literal argument, or nullopt (not a literal, NULL, not a number).
+std::optional<double> NumberConstant(const Value* v) {
+  if (!v || v->is_null() || !v->type().IsNumeric()) return std::nullopt;
+  switch (v->type().id()) {
+    case TypeId::kFloat64: return v->float64();
+    case TypeId::kDecimal:
+      return static_cast<double>(v->int64()) / std::pow(10.0, v->type().scale());
+    default: return static_cast<double>(v->int64());
+  }
+}
+
+// Checks that args[0] is a number (or a string or NULL, cast to DOUBLE as Spark does).
+Status ExpectNumber(const std::string& name, const DataType& arg, std::string_view what) {
+  if (arg.IsNumeric() || arg.IsStringLike() || arg.id() == TypeId::kNull) return Status::OK();
+  return Status::Invalid("{}() expects {}, not {}", name, what, arg.ToString());
+}
+
+// The percentage p of percentile(x, p) and percentile_approx(x, p): a number literal in [0, 1].
+Result<double> Percentage(const std::string& name, const Value* constant) {
+  std::optional<double> p = NumberConstant(constant);
+  if (!p || !(*p >= 0 && *p <= 1)) {
+    return Status::Invalid("{}(x, p): p must be a number literal between 0 and 1{}", name,
+                           p ? fmt::format(", not {}", *p) : std::string());
+  }
+  return *p;
+}
+
+// The families added for Spark's remaining aggregates; nullopt when `name` is none of them.
+std::optional<Result<AggregateFunction>> ResolveSparkAggregate(
+    AggregateFunction f, const std::vector<DataType>& args,
+    const std::vector<const Value*>& constants) {
+  const std::string& name = f.name;
+  if (name == "bool_and" || name == "every" || name == "bool_or" || name == "some") {
+    SLUICE_RETURN_NOT_OK(Expect(name, args, 1, 1, "one BOOLEAN argument"));
+    if (args[0].id() != TypeId::kBoolean && args[0].id() != TypeId::kNull) {
+      return Status::Invalid("{}() expects a BOOLEAN, not {}", name, args[0].ToString());
+    }
+    f.input_types = {DataType::Boolean()};
+    f.result_type = DataType::Boolean();
+    const bool all = name == "bool_and" || name == "every";
+    f.make_states = [all] { return aggregate::MakeBoolStates(all); };
+    f.retractable = true;
+    return f;
+  }
+  if (name == "bit_and" || name == "bit_or" || name == "bit_xor") {
+    SLUICE_RETURN_NOT_OK(Expect(name, args, 1, 1, "one INT or BIGINT argument"));
+    if (!args[0].IsInteger() && args[0].id() != TypeId::kNull) {
+      return Status::Invalid("{}() expects an INT or BIGINT, not {}", name, args[0].ToString());
+    }
+    const DataType input = args[0].id() == TypeId::kNull ? DataType::Int64() : args[0];
+    f.input_types = {input};
+    f.result_type = input;
+    const BitOp op = name == "bit_and" ? BitOp::kAnd : name == "bit_or" ? BitOp::kOr : BitOp::kXor;
+    f.make_states = [op] { return aggregate::MakeBitwiseStates(op); };
+    f.retractable = op == BitOp::kXor;
+    return f;
+  }
+  if (name == "corr" || name == "covar_pop" || name == "covar_samp" || name == "regr_count") {
+    SLUICE_RETURN_NOT_OK(Expect(name, args, 2, 2, "two numeric arguments"));
+    for (const auto& t : args) SLUICE_RETURN_NOT_OK(ExpectNumber(name, t, "numbers"));
+    f.input_types = {DataType::Float64(), DataType::Float64()};
+    const PairStat stat = name == "corr"         ? PairStat::kCorr
+                          : name == "covar_pop"  ? PairStat::kCovarPopulation
+                          : name == "covar_samp" ? PairStat::kCovarSample
+                                                 : PairStat::kRegrCount;
+    f.result_type = stat == PairStat::kRegrCount ? DataType::Int64() : DataType::Float64();
+    f.make_states = [stat] { return aggregate::MakeCovarianceStates(stat); };
+    return f;
+  }
+  if (name == "skewness" || name == "kurtosis") {
+    SLUICE_RETURN_NOT_OK(Expect(name, args, 1, 1, "one numeric argument"));
+    SLUICE_RETURN_NOT_OK(ExpectNumber(name, args[0], "a number"));
+    f.input_types = {DataType::Float64()};
+    f.result_type = DataType::Float64();
+    const bool kurtosis = name == "kurtosis";
+    f.make_states = [kurtosis] { return aggregate::MakeCentralMomentStates(kurtosis); };
+    return f;
+  }
+  if (name == "median" || name == "percentile") {
+    const bool median = name == "median";
+    SLUICE_RETURN_NOT_OK(Expect(name, args, median ? 1 : 2, median ? 1 : 2,
+                                median ? "one numeric argument"
+                                       : "a numeric value and a percentage literal between 0 and 1"));
+    SLUICE_RETURN_NOT_OK(ExpectNumber(name, args[0], "a number"));
+    double p = 0.5;
+    if (!median) {
+      SLUICE_ASSIGN_OR_RETURN(p, Percentage(name, constants[1]));
+    }
+    f.input_types = {DataType::Float64()};
+    f.result_type = DataType::Float64();
+    f.make_states = [p] { return aggregate::MakePercentileStates(p); };
+    return f;
+  }
+  if (name == "percentile_approx" || name == "approx_percentile") {
+    SLUICE_RETURN_NOT_OK(Expect(name, args, 2, 3,
+                                "a value, a percentage literal between 0 and 1 and an optional "
+                                "accuracy"));
+    DataType input = args[0];
+    if (input.IsStringLike() || input.id() == TypeId::kNull) input = DataType::Float64();  // as Spark
+    if (!input.IsNumeric() && input.id() != TypeId::kDate && input.id() != TypeId::kTimestamp &&
+        input.id() != TypeId::kInterval) {
+      return Status::Invalid("{}() expects a number, DATE, TIMESTAMP or INTERVAL, not {}", name,
+                             args[0].ToString());
+    }
+    SLUICE_ASSIGN_OR_RETURN(double p, Percentage(name, constants[1]));
+    int64_t accuracy = 10000;
+    if (args.size() == 3) {
+      std::optional<double> a = NumberConstant(constants[2]);
+      if (!a || !(*a > 0 && *a <= 2147483647.0) || *a != std::floor(*a)) {
+        return Status::Invalid("{}(x, p, accuracy): accuracy must be an integer literal from 1 to "
+                               "2147483647",
+                               name);
+      }
+      accuracy = static_cast<int64_t>(*a);
+    }
+    f.input_types = {input};
+    f.result_type = input;
+    f.make_states = [p, accuracy, input] {
+      return aggregate::MakeApproxPercentileStates(p, accuracy, input);
+    };
+    return f;
+  }
+  if (name == "mode") {
+    SLUICE_RETURN_NOT_OK(Expect(name, args, 1, 2, "a value and an optional deterministic BOOLEAN"));
+    if (args.size() == 2 && (!constants[1] || constants[1]->type().id() != TypeId::kBoolean ||
+                             constants[1]->is_null())) {
+      return Status::Invalid("mode(x, deterministic): deterministic must be TRUE or FALSE");
+    }
+    const DataType input = args[0].id() == TypeId::kNull ? DataType::String() : args[0];
+    if (!IsEncodableType(input)) {
+      return Status::Invalid("mode() of {} is not supported", args[0].ToString());
+    }
+    f.input_types = {input};
+    f.result_type = input;
+    f.make_states = [] { return aggregate::MakeModeStates(); };
+    return f;
+  }
+  if (name == "string_agg" || name == "listagg") {
+    SLUICE_RETURN_NOT_OK(Expect(name, args, 1, 2, "a value and an optional delimiter literal"));
+    const bool bytes = args[0].id() == TypeId::kBytes;
+    std::string delimiter;
+    if (args.size() == 2) {
+      const Value* d = constants[1];
+      const bool matches = d && (d->is_null() || d->type().id() == TypeId::kNull ||
+                                 d->type().id() == (bytes ? TypeId::kBytes : TypeId::kString));
+      if (!matches) {
+        return Status::Invalid("{}(x, delimiter): the delimiter must be a {} literal (or NULL)", name,
+                               bytes ? "BINARY, like x," : "STRING");
+      }
+      if (!d->is_null()) delimiter = d->string();
+    }
+    const DataType input = bytes ? DataType::Bytes() : DataType::String();  // others as strings
+    f.input_types = {input};
+    f.result_type = input;
+    f.make_states = [delimiter] { return aggregate::MakeStringAggStates(delimiter); };
+    return f;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -102,7 +269,8 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
     f.retractable = true;
     return f;
   }
-  if (name == "sum" || name == "avg" || name == "mean") {
+  if (auto spark = ResolveSparkAggregate(f, args, constants)) return std::move(*spark);
+  if (name == "sum" || name == "avg" || name == "mean" || name == "try_sum" || name == "try_avg") {
     SLUICE_RETURN_NOT_OK(Expect(name, args, 1, 1, "one numeric argument"));
     DataType input = args[0];
     if (input.IsStringLike() || input.id() == TypeId::kNull) input = DataType::Float64();  // as Spark
@@ -111,12 +279,20 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
     }
     if (input.id() == TypeId::kInt32) input = DataType::Int64();
     f.input_types = {input};
-    if (name == "sum") {
+    if (name == "sum" || name == "try_sum") {
       f.result_type = input.id() == TypeId::kDecimal
                           ? DataType::Decimal(std::min(18, input.precision() + 10), input.scale())
                           : input;
+      if (name == "try_sum") {
+        f.make_states = [input, result = f.result_type] {
+          return aggregate::MakeTrySumStates(input, result);
+        };
+        return f;  // not retractable: an overflow stays NULL
+      }
       f.make_states = [input, result = f.result_type] { return aggregate::MakeSumStates(input, result); };
     } else {
+      // avg, and try_avg alike: Spark's avg of integers sums in DOUBLE, and a decimal's 128-bit
+      // sum here cannot overflow.
       // Spark's DECIMAL(p + 4, s + 4); above sluice's 18 digits the scale gives way, so the
       // integer digits always fit (DECIMAL(18, 3) averages as DECIMAL(18, 3), not (22, 7)).
       f.result_type = input.id() == TypeId::kDecimal
@@ -153,7 +329,7 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
     };
     return f;
   }
-  if (name == "collect_list" || name == "collect_set") {
+  if (name == "collect_list" || name == "collect_set" || name == "array_agg") {  // array_agg: the list
     SLUICE_RETURN_NOT_OK(Expect(name, args, 1, 1, "one argument"));
     DataType element = args[0].id() == TypeId::kNull ? DataType::String() : args[0];
     f.input_types = {element};

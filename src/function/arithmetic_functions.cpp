@@ -289,6 +289,41 @@ Result<BoundFunction> BindNegate(const BindArguments& args) {
   return f;
 }
 
+// try_add / try_subtract / try_multiply / try_divide: the operator, except that an integer
+// result that overflows is NULL (the operators wrap, as Spark's do without ANSI mode). Division
+// and DECIMAL results are NULL on overflow or division by zero already.
+template <typename T>
+std::optional<T> CheckedArithmetic(char op, T a, T b) {
+  T r;
+  const bool overflow = op == '+'   ? __builtin_add_overflow(a, b, &r)
+                        : op == '-' ? __builtin_sub_overflow(a, b, &r)
+                                    : __builtin_mul_overflow(a, b, &r);
+  if (overflow) return std::nullopt;
+  return r;
+}
+
+ScalarFunction TryArithmetic(const char* name, const char* signature, const char* op_name, char op) {
+  return {name, signature, [=](const BindArguments& args) -> Result<BoundFunction> {
+            if (args.types.size() != 2) return Status::Invalid("{} takes 2 arguments", signature);
+            SLUICE_ASSIGN_OR_RETURN(BoundFunction f, FunctionRegistry::Builtin().Find(op_name)->bind(args));
+            if (op == '/' || !f.return_type.IsInteger()) return f;
+            // Integer + - * take both operands in the result type.
+            f.arg_types = {f.return_type, f.return_type};
+            const bool narrow = f.return_type.id() == TypeId::kInt32;
+            f.kernel = [op, narrow](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+              if (narrow) {
+                kernel::BinaryMaybe<int32_t, int32_t, int32_t>(
+                    *a[0], *a[1], ctx, out, [op](int32_t x, int32_t y) { return CheckedArithmetic(op, x, y); });
+              } else {
+                kernel::BinaryMaybe<int64_t, int64_t, int64_t>(
+                    *a[0], *a[1], ctx, out, [op](int64_t x, int64_t y) { return CheckedArithmetic(op, x, y); });
+              }
+              return Status::OK();
+            };
+            return f;
+          }};
+}
+
 }  // namespace
 
 void RegisterArithmeticFunctions(FunctionRegistry& registry) {
@@ -301,6 +336,10 @@ void RegisterArithmeticFunctions(FunctionRegistry& registry) {
   registry.Register({"multiply", "a * b", BindMultiply});
   registry.Register({"divide", "a / b", BindDivide});
   registry.Register({"negate", "-a", BindNegate});
+  registry.Register(TryArithmetic("try_add", "try_add(a, b)", "add", '+'));
+  registry.Register(TryArithmetic("try_subtract", "try_subtract(a, b)", "subtract", '-'));
+  registry.Register(TryArithmetic("try_multiply", "try_multiply(a, b)", "multiply", '*'));
+  registry.Register(TryArithmetic("try_divide", "try_divide(a, b)", "divide", '/'));
 }
 
 }  // namespace sluice

@@ -329,7 +329,15 @@ Status CastVector(const Vector& in, const DataType& to, const KernelContext& ctx
         switch (from_id) {
           case TypeId::kDate: micros = int64_t{in.Get<int32_t>(row)} * kMicrosPerDay; break;
           case TypeId::kInt32:
-          case TypeId::kInt64: micros = Int64At(in, row) * kMicrosPerSecond; break;
+          case TypeId::kInt64: {
+            // Seconds beyond the microsecond range saturate, as Spark's SECONDS.toMicros.
+            const int64_t seconds = Int64At(in, row);
+            constexpr int64_t kLimit = std::numeric_limits<int64_t>::max() / kMicrosPerSecond;
+            micros = seconds > kLimit    ? std::numeric_limits<int64_t>::max()
+                     : seconds < -kLimit ? std::numeric_limits<int64_t>::min()
+                                         : seconds * kMicrosPerSecond;
+            break;
+          }
           case TypeId::kFloat64: {
             // Spark: (d * 1e6).toLong, truncating toward zero; NaN and infinities are NULL.
             double d = in.Get<double>(row);

@@ -32,14 +32,10 @@ Result<BoundFunction> BindArrayItem(const BindArguments& args, std::string_view 
     const uint32_t* offsets = list.offsets();
     ShareArenasDeep(list.list_child(), out);  // the elements' strings stay where they are
     // Rows are appended in order, so every row (live or not) gets a value or a NULL.
-    size_t next_live = 0;
-    for (size_t row = 0; row < ctx.num_rows; ++row) {
-      bool live = ctx.selection.IsAll() ||
-                  (next_live < ctx.selection.rows().size() && ctx.selection.rows()[next_live] == row);
-      if (live && !ctx.selection.IsAll()) ++next_live;
+    kernel::ForEachRowInOrder(ctx, [&](size_t row, bool live) {
       if (!live || list.IsNull(row) || index.IsNull(row)) {
         out.AppendNull();
-        continue;
+        return;
       }
       const int64_t n = static_cast<int64_t>(offsets[row + 1] - offsets[row]);
       const int64_t i = index.Get<int64_t>(row);
@@ -49,7 +45,7 @@ Result<BoundFunction> BindArrayItem(const BindArguments& args, std::string_view 
       } else {
         AppendRow(list.list_child(), offsets[row] + static_cast<size_t>(at), out);
       }
-    }
+    });
     return Status::OK();
   };
   return f;

@@ -1,7 +1,10 @@
-// coalesce, greatest, least, if, nullif and CASE WHEN (bound as case_when(cond1, value1, ...,
-// [else])).
+// coalesce, greatest, least, if, nullif, nvl2, nullifzero, zeroifnull, decode, typeof and CASE
+// WHEN (bound as case_when(cond1, value1, ..., [else])).
+#include <cstring>
+
 #include <fmt/format.h>
 
+#include "function/charset.h"
 #include "function/function_registry.h"
 #include "function/kernel_loops.h"
 #include "function/type_coercion.h"
@@ -164,6 +167,167 @@ Result<BoundFunction> BindNullIf(const BindArguments& args) {
   return f;
 }
 
+// nvl2(a, b, c): b where a is not NULL, else c.
+Result<BoundFunction> BindNvl2(const BindArguments& args) {
+  if (args.types.size() != 3) return Status::Invalid("nvl2(a, b, c) takes 3 arguments");
+  SLUICE_ASSIGN_OR_RETURN(DataType t, CommonOf("nvl2", {args.types[1], args.types[2]}));
+  BoundFunction f{t, {args.types[0].id() == TypeId::kNull ? DataType::String() : args.types[0], t, t},
+                  nullptr};
+  f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    out.Resize(ctx.num_rows);
+    ShareAll(a, out);
+    kernel::ForEachLive(ctx, [&](size_t r) {
+      const Vector& pick = a[0]->IsNull(r) ? *a[2] : *a[1];
+      if (pick.IsNull(r)) {
+        out.SetNull(r);
+      } else {
+        CopyFlatValue(pick, r, out, r);
+      }
+    });
+    return Status::OK();
+  };
+  return f;
+}
+
+bool IsZero(const Vector& v, size_t r) {
+  switch (v.type().id()) {
+    case TypeId::kInt32: return v.data<int32_t>()[r] == 0;
+    case TypeId::kFloat64: return v.data<double>()[r] == 0;
+    default: return v.data<int64_t>()[r] == 0;  // BIGINT, DECIMAL's unscaled value
+  }
+}
+
+// nullifzero(x): NULL where x is 0; zeroifnull(x): 0 where x is NULL. Numbers keep their type.
+ScalarFunction ZeroNull(const char* name, const char* signature, bool zero_to_null) {
+  return {name, signature, [=](const BindArguments& args) -> Result<BoundFunction> {
+            if (args.types.size() != 1) return Status::Invalid("{} takes 1 argument", signature);
+            DataType t = args.types[0].id() == TypeId::kNull ? DataType::Int32() : args.types[0];
+            if (!t.IsNumeric()) {
+              return Status::Invalid("{} expects a number, found {}", signature, t.ToString());
+            }
+            BoundFunction f{t, {t}, nullptr};
+            f.kernel = [zero_to_null](const std::vector<VectorPtr>& a, const KernelContext& ctx,
+                                      Vector& out) {
+              out.Resize(ctx.num_rows);
+              kernel::ForEachLive(ctx, [&](size_t r) {
+                if (a[0]->IsNull(r)) {
+                  if (zero_to_null) {
+                    out.SetNull(r);
+                  } else {
+                    std::memset(out.data<uint8_t>() + r * out.type().FixedWidth(), 0,
+                                out.type().FixedWidth());
+                  }
+                } else if (zero_to_null && IsZero(*a[0], r)) {
+                  out.SetNull(r);
+                } else {
+                  CopyFlatValue(*a[0], r, out, r);
+                }
+              });
+              return Status::OK();
+            };
+            return f;
+          }};
+}
+
+// decode(expr, search1, result1, ..., [default]): the result of the first search equal to expr
+// (NULL matches NULL, as Spark); decode(binary, charset) is the charset decoding of bytes.
+Result<BoundFunction> BindDecode(const BindArguments& args) {
+  if (args.types.size() == 2) {
+    return BindCharsetDecode(args);
+  }
+  if (args.types.size() < 3) {
+    return Status::Invalid("decode(expr, search, result, ...[, default]) takes at least 3 arguments");
+  }
+  std::vector<DataType> keys{args.types[0]}, values;
+  for (size_t i = 1; i + 1 < args.types.size(); i += 2) {
+    keys.push_back(args.types[i]);
+    values.push_back(args.types[i + 1]);
+  }
+  const bool has_default = args.types.size() % 2 == 0;
+  if (has_default) values.push_back(args.types.back());
+  SLUICE_ASSIGN_OR_RETURN(DataType key_type, CommonOf("decode", keys));
+  SLUICE_ASSIGN_OR_RETURN(DataType value, CommonOf("decode", values));
+  std::vector<DataType> arg_types{key_type};
+  for (size_t i = 1; i + 1 < args.types.size(); i += 2) {
+    arg_types.push_back(key_type);
+    arg_types.push_back(value);
+  }
+  if (has_default) arg_types.push_back(value);
+  BoundFunction f{value, arg_types, nullptr};
+  f.kernel = [has_default](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    out.Resize(ctx.num_rows);
+    ShareAll(a, out);
+    std::string wanted, key;
+    kernel::ForEachLive(ctx, [&](size_t r) {
+      const bool null_expr = a[0]->IsNull(r);
+      wanted.clear();
+      if (!null_expr) AppendSortKey(*a[0], r, false, wanted);
+      const Vector* pick = has_default ? a.back().get() : nullptr;
+      for (size_t i = 1; i + 1 < a.size(); i += 2) {
+        bool equal = a[i]->IsNull(r) == null_expr;
+        if (equal && !null_expr) {
+          key.clear();
+          AppendSortKey(*a[i], r, false, key);
+          equal = key == wanted;
+        }
+        if (equal) {
+          pick = a[i + 1].get();
+          break;
+        }
+      }
+      if (!pick || pick->IsNull(r)) {
+        out.SetNull(r);
+      } else {
+        CopyFlatValue(*pick, r, out, r);
+      }
+    });
+    return Status::OK();
+  };
+  return f;
+}
+
+// Spark's name of a type, as typeof() and error messages write it: int, decimal(10,2),
+// array<string>, struct<a:int,b:string>.
+std::string SparkTypeName(const DataType& t) {
+  switch (t.id()) {
+    case TypeId::kNull: return "void";
+    case TypeId::kBoolean: return "boolean";
+    case TypeId::kInt32: return "int";
+    case TypeId::kInt64: return "bigint";
+    case TypeId::kFloat64: return "double";
+    case TypeId::kDecimal: return fmt::format("decimal({},{})", t.precision(), t.scale());
+    case TypeId::kString: return "string";
+    case TypeId::kBytes: return "binary";
+    case TypeId::kDate: return "date";
+    case TypeId::kTimestamp: return "timestamp";
+    case TypeId::kInterval: return "interval day to second";
+    case TypeId::kList: return "array<" + SparkTypeName(t.element()) + ">";
+    case TypeId::kStruct: {
+      std::string out = "struct<";
+      for (size_t i = 0; i < t.fields().size(); ++i) {
+        out += fmt::format("{}{}:{}", i ? "," : "", t.fields()[i].name,
+                           SparkTypeName(t.fields()[i].type));
+      }
+      return out + ">";
+    }
+  }
+  return "unknown";
+}
+
+// typeof(x): the type's name as Spark writes it; a constant per query.
+Result<BoundFunction> BindTypeof(const BindArguments& args) {
+  if (args.types.size() != 1) return Status::Invalid("typeof(x) takes 1 argument");
+  const std::string name = SparkTypeName(args.types[0]);
+  BoundFunction f{DataType::String(), {args.types[0]}, nullptr};
+  f.kernel = [name](const std::vector<VectorPtr>&, const KernelContext& ctx, Vector& out) {
+    out.Resize(ctx.num_rows);
+    const std::string_view stored = out.arena().Add(name);
+    kernel::ForEachLive(ctx, [&](size_t r) { out.data<std::string_view>()[r] = stored; });
+    return Status::OK();
+  };
+  return f;
+}
+
 }  // namespace
 
 void RegisterConditionalFunctions(FunctionRegistry& registry) {
@@ -175,6 +339,12 @@ void RegisterConditionalFunctions(FunctionRegistry& registry) {
   registry.Register({"nullif", "nullif(a, b)", BindNullIf});
   registry.Alias("ifnull", "coalesce");
   registry.Alias("nvl", "coalesce");
+  registry.Register({"nvl2", "nvl2(a, b, c)", BindNvl2});
+  registry.Register(ZeroNull("nullifzero", "nullifzero(x)", true));
+  registry.Register(ZeroNull("zeroifnull", "zeroifnull(x)", false));
+  registry.Register({"decode", "decode(expr, search, result, ...[, default]) | decode(bin, charset)",
+                     BindDecode});
+  registry.Register({"typeof", "typeof(x)", BindTypeof});
 }
 
 }  // namespace sluice

@@ -20,6 +20,12 @@ const FunctionRegistry& FunctionRegistry::Builtin() {
     RegisterDatetimeFunctions(r);
     RegisterHashFunctions(r);
     RegisterJsonFunctions(r);
+    RegisterRadixFunctions(r);
+    RegisterCharsetFunctions(r);
+    RegisterCharacterFunctions(r);
+    RegisterArrayFunctions(r);
+    RegisterCalendarFunctions(r);
+    RegisterSparkHashFunctions(r);
     return r;
   }();
   return registry;

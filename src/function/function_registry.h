@@ -37,5 +37,11 @@ void RegisterCollectionFunctions(FunctionRegistry& registry);
 void RegisterLikeFunction(FunctionRegistry& registry);
 void RegisterHashFunctions(FunctionRegistry& registry);
 void RegisterJsonFunctions(FunctionRegistry& registry);
+void RegisterRadixFunctions(FunctionRegistry& registry);
+void RegisterCharsetFunctions(FunctionRegistry& registry);
+void RegisterCharacterFunctions(FunctionRegistry& registry);
+void RegisterArrayFunctions(FunctionRegistry& registry);
+void RegisterCalendarFunctions(FunctionRegistry& registry);
+void RegisterSparkHashFunctions(FunctionRegistry& registry);
 
 }  // namespace sluice

@@ -6,6 +6,7 @@
 #include "format/json_decoder.h"
 #include "format/json_encoder.h"
 #include "function/function_registry.h"
+#include "function/function_util.h"
 #include "function/kernel_loops.h"
 #include "types/type_parser.h"
 
@@ -209,12 +210,62 @@ Result<BoundFunction> BindGetJsonObject(const BindArguments& args) {
   return f;
 }
 
+// json_array_length(json): the number of elements of a JSON array; NULL for anything else
+// (another JSON value or invalid JSON), as Spark.
+Result<BoundFunction> BindJsonArrayLength(const BindArguments& args) {
+  if (args.types.size() != 1 || !(args.types[0].IsStringLike() || args.types[0].id() == TypeId::kNull)) {
+    return Status::Invalid("json_array_length(json STRING) takes one string argument");
+  }
+  BoundFunction f{DataType::Int32(), {DataType::String()}, nullptr};
+  f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    simdjson::dom::parser parser;
+    fnutil::RowMaybe<int32_t>(a, ctx, out, [&](size_t r) -> std::optional<int32_t> {
+      const std::string_view json = a[0]->Get<std::string_view>(r);
+      simdjson::dom::element doc;
+      simdjson::dom::array array;
+      if (json.empty() || parser.parse(json.data(), json.size()).get(doc) || doc.get_array().get(array)) {
+        return std::nullopt;
+      }
+      return static_cast<int32_t>(array.size());
+    });
+    return Status::OK();
+  };
+  return f;
+}
+
+// json_object_keys(json): the keys of the outermost JSON object, in order; NULL for anything
+// else, as Spark.
+Result<BoundFunction> BindJsonObjectKeys(const BindArguments& args) {
+  if (args.types.size() != 1 || !(args.types[0].IsStringLike() || args.types[0].id() == TypeId::kNull)) {
+    return Status::Invalid("json_object_keys(json STRING) takes one string argument");
+  }
+  BoundFunction f{DataType::List(DataType::String()), {DataType::String()}, nullptr};
+  f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    simdjson::dom::parser parser;
+    kernel::ForEachRowInOrder(ctx, [&](size_t r, bool live) {
+      simdjson::dom::element doc;
+      simdjson::dom::object object;
+      const std::string_view json = live && !a[0]->IsNull(r) ? a[0]->Get<std::string_view>(r) : "";
+      if (json.empty() || parser.parse(json.data(), json.size()).get(doc) || doc.get_object().get(object)) {
+        out.AppendNull();
+        return;
+      }
+      for (auto field : object) out.list_child().AppendString(field.key);
+      out.AppendListEnd();
+    });
+    return Status::OK();
+  };
+  return f;
+}
+
 }  // namespace
 
 void RegisterJsonFunctions(FunctionRegistry& registry) {
   registry.Register({"to_json", "to_json(row_or_array)", BindToJson});
   registry.Register({"from_json", "from_json(json, 'a INT, b STRING')", BindFromJson});
   registry.Register({"get_json_object", "get_json_object(json, '$.a.b')", BindGetJsonObject});
+  registry.Register({"json_array_length", "json_array_length(json)", BindJsonArrayLength});
+  registry.Register({"json_object_keys", "json_object_keys(json)", BindJsonObjectKeys});
 }
 
 }  // namespace sluice

@@ -27,6 +27,22 @@ inline void ForEachLive(const KernelContext& ctx, Fn&& fn) {
   }
 }
 
+// Calls fn(row, live) for every row in order, live or not: for kernels that append their
+// results row by row (arrays), where rows that are not selected still need a (NULL) row.
+template <typename Fn>
+inline void ForEachRowInOrder(const KernelContext& ctx, Fn&& fn) {
+  const bool all = ctx.selection.IsAll();
+  size_t next_live = 0;
+  for (size_t row = 0; row < ctx.num_rows; ++row) {
+    bool live = all;
+    if (!all && next_live < ctx.selection.rows().size() && ctx.selection.rows()[next_live] == row) {
+      live = true;
+      ++next_live;
+    }
+    fn(row, live);
+  }
+}
+
 // out[row] = op(a[row]) for live non-null rows; NULL in, NULL out.
 template <typename In, typename Out, typename Op>
 void Unary(const Vector& a, const KernelContext& ctx, Vector& out, Op&& op) {

@@ -1,10 +1,13 @@
-// round, abs, floor, ceil, sqrt, power, ln, exp with Spark's semantics (round is HALF_UP).
+// round, bround, abs, floor, ceil, sqrt, cbrt, power, exp, the logarithms, trigonometry, sign,
+// pmod, factorial, width_bucket and NaN tests with Spark's semantics (round is HALF_UP, bround
+// HALF_EVEN; a logarithm of a number outside its domain is NULL).
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <string>
 
 #include "function/function_registry.h"
+#include "function/function_util.h"
 #include "function/kernel_loops.h"
 #include <algorithm>
 
@@ -22,9 +25,9 @@ Status ExpectNumber(std::string_view fn, const DataType& t) {
 }
 
 // round(double, scale) as Spark computes it: on the double's shortest decimal text (Java's
-// BigDecimal of it), half up, then back to the nearest double; so round(2.675, 2) = 2.68 and no
-// multiplication can overflow or blur the digits.
-double RoundHalfUp(double v, int scale) {
+// BigDecimal of it), half up (bround: half even), then back to the nearest double; so
+// round(2.675, 2) = 2.68 and no multiplication can overflow or blur the digits.
+double RoundDecimalText(double v, int scale, bool half_even) {
   if (!std::isfinite(v)) return v;
   char text[400];
   auto [end, error] = std::to_chars(text, text + sizeof text, v, std::chars_format::fixed);
@@ -42,9 +45,11 @@ double RoundHalfUp(double v, int scale) {
   // on the digit after them.
   std::string kept;
   int next_digit = 0;
+  std::string_view rest;  // the digits after next_digit, for half even
   if (scale >= 0) {
     fraction.resize(std::max(fraction.size(), static_cast<size_t>(scale) + 1), '0');
     next_digit = fraction[static_cast<size_t>(scale)] - '0';
+    rest = std::string_view(fraction).substr(static_cast<size_t>(scale) + 1);
     kept = whole + fraction.substr(0, static_cast<size_t>(scale));
   } else {
     const size_t drop = static_cast<size_t>(-scale);
@@ -52,16 +57,16 @@ double RoundHalfUp(double v, int scale) {
     next_digit = whole[whole.size() - drop] - '0';
     kept = whole.substr(0, whole.size() - drop);
     if (kept.empty()) kept = "0";
+    // The dropped whole digits after next_digit and the fraction, as one run of digits.
+    rest = std::string_view(whole).substr(whole.size() - drop + 1);
+    if (rest.find_first_not_of('0') == std::string_view::npos) rest = fraction;
   }
-  if (next_digit >= 5) {  // add one to the last kept digit
-    int i = static_cast<int>(kept.size()) - 1;
-    while (i >= 0 && kept[static_cast<size_t>(i)] == '9') kept[static_cast<size_t>(i--)] = '0';
-    if (i < 0) {
-      kept.insert(kept.begin(), '1');
-    } else {
-      ++kept[static_cast<size_t>(i)];
-    }
+  bool round_up = next_digit > 5 || (next_digit == 5 && !half_even);
+  if (next_digit == 5 && half_even) {
+    const bool tail = rest.find_first_not_of('0') != std::string_view::npos;
+    round_up = tail || (kept.back() - '0') % 2 == 1;
   }
+  if (round_up) IncrementDigits(kept);
   std::string result = kept;
   if (scale > 0) {
     result.insert(result.size() - static_cast<size_t>(scale), ".");
@@ -73,17 +78,31 @@ double RoundHalfUp(double v, int scale) {
   return negative ? -rounded : rounded;
 }
 
-Result<BoundFunction> BindRound(const BindArguments& args) {
+// v / unit rounded to an integer, half up or half even.
+int64_t RoundQuotient(int64_t v, int64_t unit, bool half_even) {
+  if (unit == 1) return v;
+  int64_t q = v / unit;
+  const int64_t rem = v % unit;
+  const int64_t twice = (rem < 0 ? -rem : rem) * 2;
+  if (twice > unit || (twice == unit && (!half_even || q % 2 != 0))) q += v < 0 ? -1 : 1;
+  return q;
+}
+
+// round(number[, scale]) (half up) and bround (half even): a DECIMAL keeps its type with the
+// scale cut to `scale`; integers stay integers (only a negative scale changes them); anything
+// else is rounded as a DOUBLE.
+Result<BoundFunction> BindRound(const BindArguments& args, bool half_even) {
+  const char* name = half_even ? "bround" : "round";
   if (args.types.empty() || args.types.size() > 2) {
-    return Status::Invalid("round(number[, scale]) takes 1 or 2 arguments");
+    return Status::Invalid("{}(number[, scale]) takes 1 or 2 arguments", name);
   }
-  SLUICE_RETURN_NOT_OK(ExpectNumber("round", args.types[0]));
+  SLUICE_RETURN_NOT_OK(ExpectNumber(name, args.types[0]));
   int scale = 0;
   if (args.types.size() == 2) {
     if (!args.constants[1] || !args.types[1].IsInteger()) {
-      return Status::Invalid("round(number, scale): scale must be an integer constant");
+      return Status::Invalid("{}(number, scale): scale must be an integer constant", name);
     }
-    scale = static_cast<int>(args.constants[1]->int64());
+    scale = static_cast<int>(std::clamp<int64_t>(args.constants[1]->int64(), -40, 40));
   }
   DataType t = args.types[0].id() == TypeId::kNull || args.types[0].IsStringLike()
                    ? DataType::Float64()
@@ -92,49 +111,51 @@ Result<BoundFunction> BindRound(const BindArguments& args) {
   if (args.types.size() == 2) arg_types.push_back(args.types[1]);
   switch (t.id()) {
     case TypeId::kDecimal: {
-      int to_scale = std::clamp(scale, 0, t.scale());
-      int precision = std::min(kMaxDecimalPrecision, t.precision() - t.scale() + to_scale + 1);
-      DataType r = DataType::Decimal(precision, to_scale);
-      int from_scale = t.scale();
-      // A negative scale rounds to tens, hundreds...: rescale down then back up.
-      BoundFunction f{r, arg_types, nullptr};
-      f.kernel = [from_scale, to_scale, scale, precision](const std::vector<VectorPtr>& a,
-                                                          const KernelContext& ctx, Vector& out) {
-        kernel::UnaryMaybe<int64_t, int64_t>(
-            *a[0], ctx, out, [=](int64_t v) -> std::optional<int64_t> {
-              if (scale >= 0) return RescaleDecimal(v, from_scale, to_scale, precision);
-              auto coarse = RescaleDecimal(v, from_scale, 0, 18);
-              if (!coarse) return std::nullopt;
-              int64_t unit = PowerOfTen(-scale);
-              int64_t q = *coarse / unit, rem = *coarse % unit;
-              if ((rem < 0 ? -rem : rem) * 2 >= unit) q += *coarse < 0 ? -1 : 1;
-              return q * unit;
-            });
+      const int to_scale = std::clamp(scale, 0, t.scale());
+      const int precision = std::min(kMaxDecimalPrecision, t.precision() - t.scale() + to_scale + 1);
+      const int from_scale = t.scale();
+      BoundFunction f{DataType::Decimal(precision, to_scale), arg_types, nullptr};
+      f.kernel = [=](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+        // A negative scale rounds to tens, hundreds...: round to the unit, then scale back up.
+        const int drop = from_scale - (scale >= 0 ? to_scale : scale);
+        const int64_t unit = drop > 18 ? 0 : PowerOfTen(drop);
+        const int64_t back = scale >= 0 ? 1 : PowerOfTen(std::min(18, -scale));
+        kernel::Unary<int64_t, int64_t>(*a[0], ctx, out, [=](int64_t v) -> int64_t {
+          if (unit == 0) return 0;
+          return RoundQuotient(v, unit, half_even) * back;
+        });
         return Status::OK();
       };
       return f;
     }
     case TypeId::kFloat64: {
       BoundFunction f{t, arg_types, nullptr};
-      f.kernel = [scale](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
-        kernel::Unary<double, double>(*a[0], ctx, out,
-                                      [scale](double v) { return RoundHalfUp(v, scale); });
+      f.kernel = [=](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+        kernel::Unary<double, double>(*a[0], ctx, out, [=](double v) {
+          return RoundDecimalText(v, scale, half_even);
+        });
         return Status::OK();
       };
       return f;
     }
-    default: {  // integers: only a negative scale changes them
-      BoundFunction f{DataType::Int64(), {DataType::Int64()}, nullptr};
+    default: {  // integers keep their type; only a negative scale changes them
+      const bool narrow = t.id() == TypeId::kInt32;
+      BoundFunction f{narrow ? DataType::Int32() : DataType::Int64(), {DataType::Int64()}, nullptr};
       if (args.types.size() == 2) f.arg_types.push_back(args.types[1]);
-      f.kernel = [scale](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
-        int64_t unit = scale >= 0 ? 1 : PowerOfTen(std::min(18, -scale));
-        kernel::Unary<int64_t, int64_t>(*a[0], ctx, out, [unit](int64_t v) {
-          if (unit == 1) return v;
-          int64_t q = v / unit, rem = v % unit;
-          if ((rem < 0 ? -rem : rem) * 2 >= unit) q += v < 0 ? -1 : 1;
-          // Near BIGINT's limits the rounded value does not fit: it wraps, as Spark's long does.
+      f.kernel = [=](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+        const int64_t unit = scale >= 0 ? 1 : -scale > 18 ? 0 : PowerOfTen(-scale);
+        auto round = [=](int64_t v) {
+          if (unit == 0) return int64_t{0};
+          const int64_t q = RoundQuotient(v, unit, half_even);
+          // A rounded value beyond the type's limits wraps, as Spark's intValue/long do.
           return static_cast<int64_t>(static_cast<uint64_t>(q) * static_cast<uint64_t>(unit));
-        });
+        };
+        if (narrow) {
+          kernel::Unary<int64_t, int32_t>(*a[0], ctx, out,
+                                          [&](int64_t v) { return static_cast<int32_t>(round(v)); });
+        } else {
+          kernel::Unary<int64_t, int64_t>(*a[0], ctx, out, round);
+        }
         return Status::OK();
       };
       return f;
@@ -244,10 +265,201 @@ Result<BoundFunction> BindPower(const BindArguments& args) {
   return f;
 }
 
+// A function of two numbers as DOUBLEs (atan2, log with a base, hypot).
+template <typename Op>
+ScalarFunction Double2Function(const char* name, const char* signature, Op op) {
+  return {name, signature, [name, signature, op](const BindArguments& args) -> Result<BoundFunction> {
+            if (args.types.size() != 2) return Status::Invalid("{} takes 2 arguments", signature);
+            SLUICE_RETURN_NOT_OK(ExpectNumber(name, args.types[0]));
+            SLUICE_RETURN_NOT_OK(ExpectNumber(name, args.types[1]));
+            BoundFunction f{DataType::Float64(), {DataType::Float64(), DataType::Float64()}, nullptr};
+            f.kernel = [op](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+              kernel::BinaryMaybe<double, double, double>(*a[0], *a[1], ctx, out, op);
+              return Status::OK();
+            };
+            return f;
+          }};
+}
+
+// A constant of no arguments (pi(), e()).
+ScalarFunction DoubleConstant(const char* name, const char* signature, double value) {
+  return {name, signature, [name, value](const BindArguments& args) -> Result<BoundFunction> {
+            if (!args.types.empty()) return Status::Invalid("{}() takes no arguments", name);
+            BoundFunction f{DataType::Float64(), {}, nullptr};
+            f.kernel = [value](const std::vector<VectorPtr>&, const KernelContext& ctx, Vector& out) {
+              out.Resize(ctx.num_rows);
+              std::fill(out.data<double>(), out.data<double>() + ctx.num_rows, value);
+              return Status::OK();
+            };
+            return f;
+          }};
+}
+
+// log(x) is ln(x); log(base, x) is ln(x) / ln(base); NULL where either is not positive.
+Result<BoundFunction> BindLog(const BindArguments& args) {
+  if (args.types.size() == 1) {
+    return FunctionRegistry::Builtin().Find("ln")->bind(args);
+  }
+  static const ScalarFunction with_base = Double2Function(
+      "log", "log([base, ]x)", [](double base, double x) -> std::optional<double> {
+        if (base <= 0 || x <= 0) return std::nullopt;
+        return std::log(x) / std::log(base);
+      });
+  return with_base.bind(args);
+}
+
+// The integer type two integer arguments share (INT unless one is BIGINT).
+DataType IntegerResult(const DataType& a, const DataType& b) {
+  const bool narrow = [](const DataType& t) {
+    return t.id() == TypeId::kInt32 || t.id() == TypeId::kNull;
+  }(a) && (b.id() == TypeId::kInt32 || b.id() == TypeId::kNull);
+  return narrow ? DataType::Int32() : DataType::Int64();
+}
+
+// pmod(a, n): the remainder made non-negative for a positive n, as Spark; NULL for n = 0.
+Result<BoundFunction> BindPmod(const BindArguments& args) {
+  if (args.types.size() != 2) return Status::Invalid("pmod(a, n) takes 2 arguments");
+  SLUICE_RETURN_NOT_OK(ExpectNumber("pmod", args.types[0]));
+  SLUICE_RETURN_NOT_OK(ExpectNumber("pmod", args.types[1]));
+  const bool integers = (args.types[0].IsInteger() || args.types[0].id() == TypeId::kNull) &&
+                        (args.types[1].IsInteger() || args.types[1].id() == TypeId::kNull);
+  if (!integers) {
+    BoundFunction f{DataType::Float64(), {DataType::Float64(), DataType::Float64()}, nullptr};
+    f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+      kernel::BinaryMaybe<double, double, double>(
+          *a[0], *a[1], ctx, out, [](double x, double n) -> std::optional<double> {
+            if (n == 0) return std::nullopt;
+            const double r = std::fmod(x, n);
+            return r < 0 ? std::fmod(r + n, n) : r;
+          });
+      return Status::OK();
+    };
+    return f;
+  }
+  const DataType result = IntegerResult(args.types[0], args.types[1]);
+  BoundFunction f{result, {DataType::Int64(), DataType::Int64()}, nullptr};
+  const bool narrow = result.id() == TypeId::kInt32;
+  f.kernel = [narrow](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    auto pmod = [](int64_t x, int64_t n) -> std::optional<int64_t> {
+      if (n == 0) return std::nullopt;
+      if (n == -1) return 0;  // INT64_MIN % -1 traps
+      const int64_t r = x % n;
+      return r < 0 ? (r + n) % n : r;
+    };
+    if (narrow) {
+      kernel::BinaryMaybe<int64_t, int64_t, int32_t>(
+          *a[0], *a[1], ctx, out, [&](int64_t x, int64_t n) -> std::optional<int32_t> {
+            auto r = pmod(x, n);
+            if (!r) return std::nullopt;
+            return static_cast<int32_t>(*r);
+          });
+    } else {
+      kernel::BinaryMaybe<int64_t, int64_t, int64_t>(*a[0], *a[1], ctx, out, pmod);
+    }
+    return Status::OK();
+  };
+  return f;
+}
+
+// factorial(n) for 0 <= n <= 20 as BIGINT; NULL otherwise (21! does not fit).
+Result<BoundFunction> BindFactorial(const BindArguments& args) {
+  if (args.types.size() != 1) return Status::Invalid("factorial(n) takes 1 argument");
+  if (!args.types[0].IsInteger() && args.types[0].id() != TypeId::kNull) {
+    return Status::Invalid("factorial(n) expects an integer, found {}", args.types[0].ToString());
+  }
+  BoundFunction f{DataType::Int64(), {DataType::Int64()}, nullptr};
+  f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    kernel::UnaryMaybe<int64_t, int64_t>(*a[0], ctx, out, [](int64_t n) -> std::optional<int64_t> {
+      if (n < 0 || n > 20) return std::nullopt;
+      int64_t r = 1;
+      for (int64_t i = 2; i <= n; ++i) r *= i;
+      return r;
+    });
+    return Status::OK();
+  };
+  return f;
+}
+
+// isnan(x): true only for NaN (false for NULL, as Spark).
+Result<BoundFunction> BindIsNan(const BindArguments& args) {
+  if (args.types.size() != 1) return Status::Invalid("isnan(x) takes 1 argument");
+  SLUICE_RETURN_NOT_OK(ExpectNumber("isnan", args.types[0]));
+  BoundFunction f{DataType::Boolean(), {DataType::Float64()}, nullptr};
+  f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    out.Resize(ctx.num_rows);
+    uint8_t* o = out.data<uint8_t>();
+    kernel::ForEachLive(ctx, [&](size_t row) {
+      o[row] = !a[0]->IsNull(row) && std::isnan(a[0]->data<double>()[row]) ? 1 : 0;
+    });
+    return Status::OK();
+  };
+  return f;
+}
+
+// nanvl(a, b): a unless it is NaN, then b.
+Result<BoundFunction> BindNanvl(const BindArguments& args) {
+  if (args.types.size() != 2) return Status::Invalid("nanvl(a, b) takes 2 arguments");
+  SLUICE_RETURN_NOT_OK(ExpectNumber("nanvl", args.types[0]));
+  SLUICE_RETURN_NOT_OK(ExpectNumber("nanvl", args.types[1]));
+  BoundFunction f{DataType::Float64(), {DataType::Float64(), DataType::Float64()}, nullptr};
+  f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    out.Resize(ctx.num_rows);
+    double* o = out.data<double>();
+    kernel::ForEachLive(ctx, [&](size_t row) {
+      const bool first_nan = !a[0]->IsNull(row) && std::isnan(a[0]->data<double>()[row]);
+      const Vector& pick = first_nan ? *a[1] : *a[0];
+      if (pick.IsNull(row)) {
+        out.SetNull(row);
+      } else {
+        o[row] = pick.data<double>()[row];
+      }
+    });
+    return Status::OK();
+  };
+  return f;
+}
+
+// width_bucket(v, min, max, n): the 1-based bucket of v among n equal buckets over [min, max)
+// (0 below, n + 1 above; min > max counts down), NULL for n <= 0, min = max or a NaN, as Spark.
+Result<BoundFunction> BindWidthBucket(const BindArguments& args) {
+  if (args.types.size() != 4) return Status::Invalid("width_bucket(value, min, max, num_buckets) takes 4 arguments");
+  for (size_t i = 0; i < 3; ++i) SLUICE_RETURN_NOT_OK(ExpectNumber("width_bucket", args.types[i]));
+  if (!args.types[3].IsInteger() && args.types[3].id() != TypeId::kNull) {
+    return Status::Invalid("width_bucket: num_buckets must be an integer, found {}", args.types[3].ToString());
+  }
+  BoundFunction f{DataType::Int64(),
+                  {DataType::Float64(), DataType::Float64(), DataType::Float64(), DataType::Int64()},
+                  nullptr};
+  f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    fnutil::RowMaybe<int64_t>(a, ctx, out, [&](size_t row) -> std::optional<int64_t> {
+      const double v = a[0]->data<double>()[row], lo = a[1]->data<double>()[row],
+                   hi = a[2]->data<double>()[row];
+      const int64_t n = a[3]->data<int64_t>()[row];
+      if (n <= 0 || n == INT64_MAX || lo == hi || std::isnan(v) || std::isnan(lo) ||
+          std::isnan(hi) || !std::isfinite(lo) || !std::isfinite(hi)) {
+        return std::nullopt;
+      }
+      if (lo < hi) {
+        if (v < lo) return 0;
+        if (v >= hi) return n + 1;
+        return static_cast<int64_t>(static_cast<double>(n) * (v - lo) / (hi - lo)) + 1;
+      }
+      if (v > lo) return 0;
+      if (v <= hi) return n + 1;
+      return static_cast<int64_t>(static_cast<double>(n) * (lo - v) / (lo - hi)) + 1;
+    });
+    return Status::OK();
+  };
+  return f;
+}
+
 }  // namespace
 
 void RegisterMathFunctions(FunctionRegistry& registry) {
-  registry.Register({"round", "round(number[, scale INT])", BindRound});
+  registry.Register({"round", "round(number[, scale INT])",
+                     [](const BindArguments& a) { return BindRound(a, false); }});
+  registry.Register({"bround", "bround(number[, scale INT])",
+                     [](const BindArguments& a) { return BindRound(a, true); }});
   registry.Register({"abs", "abs(number)", BindAbs});
   registry.Register(
       {"floor", "floor(number)", [](const BindArguments& a) { return BindFloorCeil(true, a); }});
@@ -265,6 +477,73 @@ void RegisterMathFunctions(FunctionRegistry& registry) {
   }));
   registry.Register(DoubleFunction("exp", "exp(number)",
                                    [](double v) -> std::optional<double> { return std::exp(v); }));
+  registry.Register(DoubleFunction("expm1", "expm1(number)",
+                                   [](double v) -> std::optional<double> { return std::expm1(v); }));
+  registry.Register(DoubleFunction("cbrt", "cbrt(number)",
+                                   [](double v) -> std::optional<double> { return std::cbrt(v); }));
+  registry.Register({"log", "log([base, ]x)", BindLog});
+  registry.Register(DoubleFunction("log10", "log10(x)", [](double v) -> std::optional<double> {
+    if (v <= 0) return std::nullopt;
+    return std::log10(v);
+  }));
+  registry.Register(DoubleFunction("log2", "log2(x)", [](double v) -> std::optional<double> {
+    if (v <= 0) return std::nullopt;
+    return std::log(v) / std::log(2.0);  // Spark's formula, not log2(): the last bit differs
+  }));
+  registry.Register(DoubleFunction("log1p", "log1p(x)", [](double v) -> std::optional<double> {
+    if (v <= -1) return std::nullopt;
+    return std::log1p(v);
+  }));
+  using Unary = double (*)(double);
+  struct Named {
+    const char* name;
+    const char* signature;
+    Unary op;
+  };
+  static const Named kTrigonometry[] = {
+      {"sin", "sin(radians)", [](double v) { return std::sin(v); }},
+      {"cos", "cos(radians)", [](double v) { return std::cos(v); }},
+      {"tan", "tan(radians)", [](double v) { return std::tan(v); }},
+      {"cot", "cot(radians)", [](double v) { return 1.0 / std::tan(v); }},
+      {"sec", "sec(radians)", [](double v) { return 1.0 / std::cos(v); }},
+      {"csc", "csc(radians)", [](double v) { return 1.0 / std::sin(v); }},
+      {"asin", "asin(x)", [](double v) { return std::asin(v); }},
+      {"acos", "acos(x)", [](double v) { return std::acos(v); }},
+      {"atan", "atan(x)", [](double v) { return std::atan(v); }},
+      {"sinh", "sinh(x)", [](double v) { return std::sinh(v); }},
+      {"cosh", "cosh(x)", [](double v) { return std::cosh(v); }},
+      {"tanh", "tanh(x)", [](double v) { return std::tanh(v); }},
+      {"asinh", "asinh(x)", [](double v) { return std::asinh(v); }},
+      {"acosh", "acosh(x)", [](double v) { return std::acosh(v); }},
+      {"atanh", "atanh(x)", [](double v) { return std::atanh(v); }},
+      // Java's Math.toDegrees/toRadians multiply by these constants.
+      {"degrees", "degrees(radians)", [](double v) { return v * 57.29577951308232; }},
+      {"radians", "radians(degrees)", [](double v) { return v * 0.017453292519943295; }},
+      // Math.signum: -1.0, 0.0 (keeping -0.0), 1.0 or NaN, as a DOUBLE for every input type.
+      {"signum", "signum(number)",
+       [](double v) { return v > 0 ? 1.0 : v < 0 ? -1.0 : v; }},
+  };
+  for (const Named& f : kTrigonometry) {
+    Unary op = f.op;
+    registry.Register(DoubleFunction(f.name, f.signature,
+                                     [op](double v) -> std::optional<double> { return op(v); }));
+  }
+  registry.Alias("sign", "signum");
+  registry.Register(Double2Function("atan2", "atan2(y, x)",
+                                    [](double y, double x) -> std::optional<double> {
+                                      return std::atan2(y + 0.0, x + 0.0);  // Spark: no -0.0
+                                    }));
+  registry.Register(Double2Function("hypot", "hypot(a, b)",
+                                    [](double x, double y) -> std::optional<double> {
+                                      return std::hypot(x, y);
+                                    }));
+  registry.Register(DoubleConstant("pi", "pi()", 3.141592653589793));
+  registry.Register(DoubleConstant("e", "e()", 2.718281828459045));
+  registry.Register({"pmod", "pmod(a, n)", BindPmod});
+  registry.Register({"factorial", "factorial(n)", BindFactorial});
+  registry.Register({"isnan", "isnan(x)", BindIsNan});
+  registry.Register({"nanvl", "nanvl(a, b)", BindNanvl});
+  registry.Register({"width_bucket", "width_bucket(value, min, max, num_buckets)", BindWidthBucket});
 }
 
 }  // namespace sluice

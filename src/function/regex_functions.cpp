@@ -1,4 +1,5 @@
-// regexp_extract, regexp_replace and rlike with RE2. Patterns follow Java's syntax where RE2
+// regexp_extract, regexp_extract_all, regexp_replace, regexp_count, regexp_substr, regexp_instr
+// and rlike with RE2. Patterns follow Java's syntax where RE2
 // shares it (classes, quantifiers, groups, (?i) flags); lookaround and backreferences inside a
 // pattern are rejected at bind time. A literal pattern is compiled once; a pattern computed per
 // row is compiled per distinct value (cached), and an invalid one makes that row NULL.
@@ -235,6 +236,138 @@ Result<BoundFunction> BindRlike(const BindArguments& args) {
   return f;
 }
 
+// ---- regexp_count, regexp_extract_all, regexp_substr, regexp_instr -------------------------------
+
+// Calls fn(groups) for each match of `re` in s from left to right, as Java's Matcher.find does:
+// after an empty match the search moves on one character. fn returns false to stop.
+template <typename Fn>
+void ForEachMatch(std::string_view s, const RE2& re, std::vector<re2::StringPiece>& groups, Fn&& fn) {
+  const re2::StringPiece text(s.data(), s.size());
+  size_t from = 0;
+  while (from <= s.size()) {
+    if (!re.Match(text, from, s.size(), RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size()))) {
+      return;
+    }
+    if (!fn(groups)) return;
+    const size_t start = static_cast<size_t>(groups[0].data() - s.data());
+    const size_t end = start + groups[0].size();
+    from = end > start ? end : end + CharBytesAt(s, end);
+  }
+}
+
+Result<BoundFunction> BindRegexpCount(const BindArguments& args) {
+  SLUICE_RETURN_NOT_OK(fnutil::CheckArity("regexp_count(str, regex)", args.types.size(), 2, 2));
+  SLUICE_RETURN_NOT_OK(ExpectTextArgs("regexp_count", args, 2));
+  SLUICE_ASSIGN_OR_RETURN(auto regex, RegexArgument::Bind("regexp_count", args, 1));
+  BoundFunction f{DataType::Int32(), {DataType::String(), DataType::String()}, nullptr};
+  f.kernel = fnutil::ValueKernel<int32_t>(
+      [regex](const std::vector<VectorPtr>& a, size_t row) -> std::optional<int32_t> {
+        std::shared_ptr<const RE2> re = regex->Get(StrAt(*a[1], row));
+        if (!re) return std::nullopt;
+        std::vector<re2::StringPiece> groups(1);
+        int32_t n = 0;
+        ForEachMatch(StrAt(*a[0], row), *re, groups, [&](auto&) { return ++n, true; });
+        return n;
+      });
+  return f;
+}
+
+// regexp_substr(str, regex): the first match, NULL when there is none.
+Result<BoundFunction> BindRegexpSubstr(const BindArguments& args) {
+  SLUICE_RETURN_NOT_OK(fnutil::CheckArity("regexp_substr(str, regex)", args.types.size(), 2, 2));
+  SLUICE_RETURN_NOT_OK(ExpectTextArgs("regexp_substr", args, 2));
+  SLUICE_ASSIGN_OR_RETURN(auto regex, RegexArgument::Bind("regexp_substr", args, 1));
+  BoundFunction f{DataType::String(), {DataType::String(), DataType::String()}, nullptr};
+  f.kernel = fnutil::StringKernel([regex](const std::vector<VectorPtr>& a, size_t row,
+                                          std::string&) -> std::optional<std::string_view> {
+    std::shared_ptr<const RE2> re = regex->Get(StrAt(*a[1], row));
+    if (!re) return std::nullopt;
+    std::vector<re2::StringPiece> groups(1);
+    std::optional<std::string_view> first;
+    ForEachMatch(StrAt(*a[0], row), *re, groups, [&](auto& g) {
+      first = std::string_view(g[0].data(), g[0].size());
+      return false;
+    });
+    return first;
+  });
+  return f;
+}
+
+// regexp_instr(str, regex): the 1-based character position where the first match starts, 0
+// when there is none.
+Result<BoundFunction> BindRegexpInstr(const BindArguments& args) {
+  SLUICE_RETURN_NOT_OK(fnutil::CheckArity("regexp_instr(str, regex)", args.types.size(), 2, 2));
+  SLUICE_RETURN_NOT_OK(ExpectTextArgs("regexp_instr", args, 2));
+  SLUICE_ASSIGN_OR_RETURN(auto regex, RegexArgument::Bind("regexp_instr", args, 1));
+  BoundFunction f{DataType::Int32(), {DataType::String(), DataType::String()}, nullptr};
+  f.kernel = fnutil::ValueKernel<int32_t>(
+      [regex](const std::vector<VectorPtr>& a, size_t row) -> std::optional<int32_t> {
+        std::shared_ptr<const RE2> re = regex->Get(StrAt(*a[1], row));
+        if (!re) return std::nullopt;
+        const std::string_view s = StrAt(*a[0], row);
+        std::vector<re2::StringPiece> groups(1);
+        int32_t position = 0;
+        ForEachMatch(s, *re, groups, [&](auto& g) {
+          const size_t start = static_cast<size_t>(g[0].data() - s.data());
+          position = 1;
+          for (size_t i = 0; i < start; i += CharBytesAt(s, i)) ++position;
+          return false;
+        });
+        return position;
+      });
+  return f;
+}
+
+// regexp_extract_all(str, regex[, idx=1]): group idx of every match ('' where the group took
+// no part), as an ARRAY<STRING>.
+Result<BoundFunction> BindRegexpExtractAll(const BindArguments& args) {
+  SLUICE_RETURN_NOT_OK(
+      fnutil::CheckArity("regexp_extract_all(str, regex[, idx])", args.types.size(), 2, 3));
+  SLUICE_RETURN_NOT_OK(ExpectTextArgs("regexp_extract_all", args, 2));
+  std::vector<DataType> arg_types{DataType::String(), DataType::String()};
+  if (args.types.size() == 3) {
+    SLUICE_RETURN_NOT_OK(fnutil::ExpectInteger("regexp_extract_all", "idx", args.types[2]));
+    arg_types.push_back(DataType::Int64());
+  }
+  SLUICE_ASSIGN_OR_RETURN(auto regex, RegexArgument::Bind("regexp_extract_all", args, 1));
+  if (regex->constant()) {
+    const Value* idx = args.types.size() == 3 ? fnutil::Constant(args, 2) : nullptr;
+    const int64_t group = idx && idx->type().IsInteger() ? idx->int64() : 1;
+    if (group < 0 || group > regex->constant()->NumberOfCapturingGroups()) {
+      return Status::Invalid("regexp_extract_all: regex '{}' has {} group(s), but the specified "
+                             "group index is {}",
+                             regex->constant()->pattern(), regex->constant()->NumberOfCapturingGroups(),
+                             group);
+    }
+  }
+  BoundFunction f{DataType::List(DataType::String()), arg_types, nullptr};
+  f.kernel = [regex](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    Vector& items = out.list_child();
+    std::vector<re2::StringPiece> groups;
+    kernel::ForEachRowInOrder(ctx, [&](size_t row, bool live) {
+      if (!live || kernel::AnyNull(a, row)) {
+        out.AppendNull();
+        return;
+      }
+      std::shared_ptr<const RE2> re = regex->Get(StrAt(*a[1], row));
+      const int64_t idx = a.size() == 3 ? fnutil::IntAt(*a[2], row) : 1;
+      if (!re || idx < 0 || idx > re->NumberOfCapturingGroups()) {
+        out.AppendNull();
+        return;
+      }
+      groups.assign(static_cast<size_t>(idx) + 1, re2::StringPiece());
+      ForEachMatch(StrAt(*a[0], row), *re, groups, [&](auto& g) {
+        const re2::StringPiece& piece = g[static_cast<size_t>(idx)];
+        items.AppendString(piece.data() ? std::string_view(piece.data(), piece.size()) : std::string_view());
+        return true;
+      });
+      out.AppendListEnd();
+    });
+    return Status::OK();
+  };
+  return f;
+}
+
 }  // namespace
 
 void RegisterRegexFunctions(FunctionRegistry& registry) {
@@ -252,6 +385,11 @@ void RegisterRegexFunctions(FunctionRegistry& registry) {
                      BindRlike});
   registry.Alias("regexp_like", "rlike");
   registry.Alias("regexp", "rlike");
+  registry.Register({"regexp_count", "regexp_count(str, regex)", BindRegexpCount});
+  registry.Register({"regexp_substr", "regexp_substr(str, regex)", BindRegexpSubstr});
+  registry.Register({"regexp_instr", "regexp_instr(str, regex)", BindRegexpInstr});
+  registry.Register({"regexp_extract_all", "regexp_extract_all(str, regex[, idx=1])",
+                     BindRegexpExtractAll});
 }
 
 }  // namespace sluice

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 
+#include "function/array_functions.h"
 #include "function/cast.h"
 #include "function/function_registry.h"
 #include "function/function_util.h"
@@ -153,6 +154,7 @@ ScalarFunction TrimFunction(const char* name, const char* signature, TrimSide si
 // ---- concat / concat_ws ----------------------------------------------------------------------
 
 Result<BoundFunction> BindConcat(const BindArguments& args) {
+  if (!args.types.empty() && args.types[0].id() == TypeId::kList) return BindArrayConcat(args);
   for (size_t i = 0; i < args.types.size(); ++i) {
     if (args.types[i].IsNested() || args.types[i].id() == TypeId::kInterval) {
       return Status::Invalid("concat: argument {} must be a string (or cast to one), found {}",
@@ -577,22 +579,29 @@ void RegisterStringFunctions(FunctionRegistry& registry) {
   registry.Register(TextToText("upper", "upper(str)", AppendUpper));
   registry.Alias("ucase", "upper");
   registry.Register(TextToText("initcap", "initcap(str)", AppendInitcap));
-  registry.Register(TextToText("reverse", "reverse(str)", [](std::string_view s, std::string& o) {
-    size_t end = s.size();
-    while (end > 0) {
-      size_t start = end - 1;
-      while (start > 0 && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
-      o.append(s.substr(start, end - start));
-      end = start;
-    }
-  }));
+  static const ScalarFunction reverse_text =
+      TextToText("reverse", "reverse(str | array)", [](std::string_view s, std::string& o) {
+        size_t end = s.size();
+        while (end > 0) {
+          size_t start = end - 1;
+          while (start > 0 && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
+          o.append(s.substr(start, end - start));
+          end = start;
+        }
+      });
+  registry.Register({"reverse", "reverse(str | array)", [](const BindArguments& args) {
+                       if (args.types.size() == 1 && args.types[0].id() == TypeId::kList) {
+                         return BindArrayReverse(args);
+                       }
+                       return reverse_text.bind(args);
+                     }});
   registry.Register(TrimFunction("trim", "trim([trim_chars, ]str)", TrimSide::kBoth, true));
   registry.Register(TrimFunction("ltrim", "ltrim([trim_chars, ]str)", TrimSide::kLeft, true));
   registry.Register(TrimFunction("rtrim", "rtrim([trim_chars, ]str)", TrimSide::kRight, true));
   registry.Register(TrimFunction("btrim", "btrim(str[, trim_chars])", TrimSide::kBoth, false));
   registry.Register({"translate", "translate(str, from, to)", BindTranslate});
   registry.Register({"split_part", "split_part(str, delimiter, part)", BindSplitPart});
-  registry.Register({"concat", "concat(str, ...)", BindConcat});
+  registry.Register({"concat", "concat(str, ...) | concat(array, ...)", BindConcat});
   registry.Register({"concat_ws", "concat_ws(sep, str | array<str>, ...)", BindConcatWs});
   registry.Register({"split",
                      "split(str, regex[, limit]) -> ARRAY<STRING>; a regex that is not a "

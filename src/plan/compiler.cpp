@@ -1377,7 +1377,7 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
               select.location,
               fmt::format("{} over the changing results of another aggregation ('{}') is not "
                           "supported: a changed result withdraws its old row, which {}() cannot "
-                          "take back out (count, sum and avg can)",
+                          "take back out (count, sum, avg, bool_and, bool_or and bit_xor can)",
                           call.text, rel.label, call.function.name));
         }
       }

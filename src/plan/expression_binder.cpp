@@ -25,6 +25,29 @@ using sql::ParsedExpr;
 
 namespace {
 
+// The function a Spark date_part/EXTRACT unit names (YEAR, YRS, DOY, H, ...), if any.
+std::optional<std::string> DatePartFunction(std::string unit) {
+  std::transform(unit.begin(), unit.end(), unit.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  static const std::pair<const char*, const char*> kUnits[] = {
+      {"year", "year"}, {"y", "year"}, {"years", "year"}, {"yr", "year"}, {"yrs", "year"},
+      {"quarter", "quarter"}, {"qtr", "quarter"},
+      {"month", "month"}, {"mon", "month"}, {"mons", "month"}, {"months", "month"},
+      {"week", "weekofyear"}, {"w", "weekofyear"}, {"weeks", "weekofyear"},
+      {"day", "day"}, {"d", "day"}, {"days", "day"}, {"dayofmonth", "day"},
+      {"dayofweek", "dayofweek"}, {"dow", "dayofweek"}, {"doy", "dayofyear"},
+      {"dayofyear", "dayofyear"},
+      {"hour", "hour"}, {"h", "hour"}, {"hours", "hour"}, {"hr", "hour"}, {"hrs", "hour"},
+      {"minute", "minute"}, {"m", "minute"}, {"min", "minute"}, {"mins", "minute"},
+      {"minutes", "minute"},
+      {"second", "second"}, {"s", "second"}, {"sec", "second"}, {"seconds", "second"},
+      {"secs", "second"}};
+  for (const auto& [name, function] : kUnits) {
+    if (unit == name) return std::string(function);
+  }
+  return std::nullopt;
+}
+
 const std::map<std::string, std::string, std::less<>>& BinaryOperatorFunctions() {
   static const std::map<std::string, std::string, std::less<>> ops = {
       {"+", "add"},      {"-", "subtract"},      {"*", "multiply"}, {"/", "divide"},
@@ -357,13 +380,37 @@ Result<ExpressionPtr> ExpressionBinder::BindFunction(const ParsedExpr& e) const 
                                      "x AS item",
                                      e.name, e.name, e.name));
   }
-  if (e.name == "extract") {  // EXTRACT(unit FROM x) → year(x), month(x), ...
-    std::string unit = e.children[0]->value.string();
-    std::transform(unit.begin(), unit.end(), unit.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    if (unit == "dow") unit = "dayofweek";
+  if (e.name == "extract" || e.name == "date_part" || e.name == "datepart") {
+    // EXTRACT(unit FROM x) and date_part('unit', x) → year(x), month(x), ...
+    const ParsedExpr& unit_arg = *e.children.at(0);
+    if (e.children.size() != 2 || unit_arg.kind != ExprKind::kLiteral ||
+        unit_arg.value.type().id() != TypeId::kString) {
+      return source_.Error(e.location, fmt::format("{}() takes a unit as a string literal and a "
+                                                   "date or timestamp, e.g. {}('hour', ts)",
+                                                   e.name, e.name));
+    }
+    auto function = DatePartFunction(unit_arg.value.string());
+    if (!function) {
+      return source_.Error(unit_arg.location,
+                           fmt::format("unknown date/time unit '{}'; expected YEAR, QUARTER, MONTH, "
+                                       "WEEK, DAY, DAYOFWEEK, DOY, HOUR, MINUTE or SECOND",
+                                       unit_arg.value.string()));
+    }
     SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e, 1));
-    return Call(e, unit, std::move(args));
+    return Call(e, *function, std::move(args));
+  }
+  if ((e.name == "timestampadd" || e.name == "timestampdiff" || e.name == "dateadd" ||
+       e.name == "date_diff" || e.name == "datediff") &&
+      e.children.size() == 3 && e.children[0]->kind == ExprKind::kColumn &&
+      e.children[0]->parts.size() == 1) {
+    // TIMESTAMPADD(HOUR, 1, ts): the unit is a bare word, passed on as its name.
+    std::vector<ExpressionPtr> args{std::make_shared<Literal>(Value::String(e.children[0]->parts[0]))};
+    SLUICE_ASSIGN_OR_RETURN(auto rest, BindChildren(e, 1));
+    for (auto& arg : rest) args.push_back(std::move(arg));
+    const std::string name = e.name == "dateadd"   ? "timestampadd"
+                             : e.name == "timestampadd" ? e.name
+                                                        : "timestampdiff";
+    return Call(e, name, std::move(args));
   }
   if (e.filter) {
     return source_.Error(e.filter->location,

@@ -115,4 +115,14 @@ std::optional<int64_t> RescaleDecimal(int64_t unscaled, int from_scale, int to_s
   return static_cast<int64_t>(v);
 }
 
+void IncrementDigits(std::string& digits) {
+  size_t i = digits.size();
+  while (i > 0 && digits[i - 1] == '9') digits[--i] = '0';
+  if (i == 0) {
+    digits.insert(digits.begin(), '1');
+  } else {
+    ++digits[i - 1];
+  }
+}
+
 }  // namespace sluice

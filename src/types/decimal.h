@@ -21,6 +21,9 @@ std::optional<int64_t> ParseDecimal(std::string_view text, int precision, int sc
 // Unscaled value to text with exactly `scale` fraction digits: (1250, 2) -> "12.50".
 std::string FormatDecimal(int64_t unscaled, int scale);
 
+// Adds one to a run of decimal digits ("129" -> "130", "99" -> "100"): rounding up on text.
+void IncrementDigits(std::string& digits);
+
 // Rescales with rounding half away from zero; nullopt on overflow of `precision` digits.
 std::optional<int64_t> RescaleDecimal(int64_t unscaled, int from_scale, int to_scale,
                                       int precision);

@@ -44,17 +44,29 @@ bool ParseDatePart(std::string_view s, size_t& pos, int32_t* days) {
 
 }  // namespace
 
+// The proleptic Gregorian calendar counted in 400-year eras of 146097 days, with years starting
+// on March 1 so the leap day ends a year: plain integer arithmetic, valid for every int32 day
+// (std::chrono's year stops at 32767, and Spark's dates reach year 5881580).
 int32_t DaysFromCivil(int year, unsigned month, unsigned day) {
-  auto d = std::chrono::sys_days(std::chrono::year_month_day{
-      std::chrono::year(year), std::chrono::month(month), std::chrono::day(day)});
-  return static_cast<int32_t>(d.time_since_epoch().count());
+  const int64_t y = int64_t{year} - (month <= 2 ? 1 : 0);
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t year_of_era = y - era * 400;
+  const int64_t day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  const int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return static_cast<int32_t>(era * 146097 + day_of_era - 719468);
 }
 
 void CivilFromDays(int32_t days, int* year, unsigned* month, unsigned* day) {
-  std::chrono::year_month_day ymd{std::chrono::sys_days(std::chrono::days(days))};
-  *year = static_cast<int>(ymd.year());
-  *month = static_cast<unsigned>(ymd.month());
-  *day = static_cast<unsigned>(ymd.day());
+  const int64_t z = int64_t{days} + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t day_of_era = z - era * 146097;
+  const int64_t year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const int64_t shifted_month = (5 * day_of_year + 2) / 153;  // March = 0
+  *day = static_cast<unsigned>(day_of_year - (153 * shifted_month + 2) / 5 + 1);
+  *month = static_cast<unsigned>(shifted_month < 10 ? shifted_month + 3 : shifted_month - 9);
+  *year = static_cast<int>(year_of_era + era * 400 + (*month <= 2 ? 1 : 0));
 }
 
 std::optional<int32_t> ParseDate(std::string_view text) {
@@ -112,12 +124,16 @@ std::string FormatDate(int32_t days) {
   int y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
+  // As Spark writes years outside 0..9999: '+10000-01-01', '-0044-03-15'.
+  if (y > 9999) return fmt::format("+{}-{:02}-{:02}", y, m, d);
+  if (y < 0) return fmt::format("-{:04}-{:02}-{:02}", -int64_t{y}, m, d);
   return fmt::format("{:04}-{:02}-{:02}", y, m, d);
 }
 
 std::string FormatTimestamp(int64_t micros) {
-  int64_t days = FloorDiv(micros, kMicrosPerDay);
-  int64_t rest = micros - days * kMicrosPerDay;
+  const int64_t days = FloorDiv(micros, kMicrosPerDay);
+  int64_t rest = micros % kMicrosPerDay;  // not micros - days * ...: that overflows at the limits
+  if (rest < 0) rest += kMicrosPerDay;
   int64_t secs = rest / kMicrosPerSecond;
   int64_t frac = rest % kMicrosPerSecond;
   std::string out = fmt::format("{} {:02}:{:02}:{:02}", FormatDate(static_cast<int32_t>(days)),

@@ -1,0 +1,147 @@
+// Spark's non-cryptographic hashes, value for value: hash (Murmur3 x86_32, seed 42), xxhash64
+// (XXH64, seed 42) and crc32. Like Spark, each value is hashed by its type (INT and DATE as 4
+// bytes, BIGINT, TIMESTAMP, DOUBLE and DECIMAL's unscaled value as 8, strings and binaries as
+// their bytes, arrays and rows element by element); each argument's hash seeds the next and a
+// NULL leaves the seed as it was, so the same rows hash the same as in Spark (e.g. for
+// bucketing or sampling by hash).
+#include <xxhash.h>
+#include <zlib.h>
+
+#include <bit>
+#include <cstring>
+
+#include "function/function_registry.h"
+#include "function/function_util.h"
+
+namespace sluice {
+namespace {
+
+// ---- Murmur3 x86_32 as Spark computes it ---------------------------------------------------
+
+constexpr uint32_t kC1 = 0xcc9e2d51, kC2 = 0x1b873593;
+
+uint32_t MixK1(uint32_t k1) { return std::rotl(k1 * kC1, 15) * kC2; }
+uint32_t MixH1(uint32_t h1, uint32_t k1) { return std::rotl(h1 ^ k1, 13) * 5 + 0xe6546b64; }
+uint32_t Finish(uint32_t h1, uint32_t length) {
+  h1 ^= length;
+  h1 ^= h1 >> 16;
+  h1 *= 0x85ebca6b;
+  h1 ^= h1 >> 13;
+  h1 *= 0xc2b2ae35;
+  return h1 ^ (h1 >> 16);
+}
+
+struct Murmur3 {
+  using Hash = uint32_t;
+  static Hash Int(uint32_t v, Hash seed) { return Finish(MixH1(seed, MixK1(v)), 4); }
+  static Hash Long(uint64_t v, Hash seed) {
+    const uint32_t h1 = MixH1(seed, MixK1(static_cast<uint32_t>(v)));
+    return Finish(MixH1(h1, MixK1(static_cast<uint32_t>(v >> 32))), 8);
+  }
+  // Spark's (pre-2.3, still used by hash()) byte hashing: whole 4-byte words as Murmur3 does,
+  // then each remaining byte, sign-extended, mixed in as a word of its own.
+  static Hash Bytes(std::string_view b, Hash seed) {
+    uint32_t h1 = seed;
+    const size_t aligned = b.size() - b.size() % 4;
+    for (size_t i = 0; i < aligned; i += 4) {
+      uint32_t word;
+      std::memcpy(&word, b.data() + i, 4);  // little-endian, as Spark reads it
+      h1 = MixH1(h1, MixK1(word));
+    }
+    for (size_t i = aligned; i < b.size(); ++i) {
+      h1 = MixH1(h1, MixK1(static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(b[i])))));
+    }
+    return Finish(h1, static_cast<uint32_t>(b.size()));
+  }
+};
+
+// ---- XXH64 ------------------------------------------------------------------------------------
+
+struct XxHash64 {
+  using Hash = uint64_t;
+  static Hash Int(uint32_t v, Hash seed) { return XXH64(&v, 4, seed); }
+  static Hash Long(uint64_t v, Hash seed) { return XXH64(&v, 8, seed); }
+  static Hash Bytes(std::string_view b, Hash seed) { return XXH64(b.data(), b.size(), seed); }
+};
+
+// The hash of row `row` of `v` with `seed`; a NULL returns the seed.
+template <typename H>
+typename H::Hash HashValue(const Vector& v, size_t row, typename H::Hash seed) {
+  if (v.IsNull(row)) return seed;
+  switch (v.type().id()) {
+    case TypeId::kNull: return seed;
+    case TypeId::kBoolean: return H::Int(v.data<uint8_t>()[row] ? 1 : 0, seed);
+    case TypeId::kInt32:
+    case TypeId::kDate: return H::Int(static_cast<uint32_t>(v.data<int32_t>()[row]), seed);
+    case TypeId::kInt64:
+    case TypeId::kDecimal:
+    case TypeId::kTimestamp:
+    case TypeId::kInterval: return H::Long(static_cast<uint64_t>(v.data<int64_t>()[row]), seed);
+    case TypeId::kFloat64: {
+      double d = v.data<double>()[row];
+      if (d == 0) d = 0.0;                                      // -0.0 hashes as 0.0
+      if (d != d) d = std::numeric_limits<double>::quiet_NaN();  // one NaN, as doubleToLongBits
+      return H::Long(std::bit_cast<uint64_t>(d), seed);
+    }
+    case TypeId::kString:
+    case TypeId::kBytes: return H::Bytes(v.data<std::string_view>()[row], seed);
+    case TypeId::kList: {
+      const uint32_t* offsets = v.offsets();
+      for (uint32_t i = offsets[row]; i < offsets[row + 1]; ++i) {
+        seed = HashValue<H>(v.list_child(), i, seed);
+      }
+      return seed;
+    }
+    case TypeId::kStruct:
+      for (size_t f = 0; f < v.num_children(); ++f) seed = HashValue<H>(v.child(f), row, seed);
+      return seed;
+  }
+  return seed;
+}
+
+// hash(a, ...) → INT and xxhash64(a, ...) → BIGINT over any values.
+template <typename H, typename Out>
+ScalarFunction SparkHash(const char* name, const char* signature, DataType result) {
+  return {name, signature, [=](const BindArguments& args) -> Result<BoundFunction> {
+            if (args.types.empty()) return Status::Invalid("{} takes at least 1 argument", signature);
+            std::vector<DataType> types;
+            for (const DataType& t : args.types) {
+              types.push_back(t.id() == TypeId::kNull ? DataType::String() : t);
+            }
+            BoundFunction f{result, types, nullptr};
+            f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+              out.Resize(ctx.num_rows);
+              Out* o = out.data<Out>();
+              kernel::ForEachLive(ctx, [&](size_t row) {
+                typename H::Hash h = 42;
+                for (const auto& v : a) h = HashValue<H>(*v, row, h);
+                o[row] = static_cast<Out>(h);
+              });
+              return Status::OK();
+            };
+            return f;
+          }};
+}
+
+// crc32(bin): the CRC-32 of the bytes (of the UTF-8 text for a string), as a BIGINT.
+Result<BoundFunction> BindCrc32(const BindArguments& args) {
+  SLUICE_RETURN_NOT_OK(fnutil::CheckArity("crc32(bin)", args.types.size(), 1, 1));
+  SLUICE_RETURN_NOT_OK(fnutil::ExpectText("crc32", "the argument", args.types[0]));
+  BoundFunction f{DataType::Int64(), {fnutil::TextType(args.types[0])}, nullptr};
+  f.kernel = fnutil::ValueKernel<int64_t>([](const std::vector<VectorPtr>& a, size_t row) {
+    const std::string_view b = fnutil::StrAt(*a[0], row);
+    const uLong crc = crc32_z(crc32_z(0, nullptr, 0), reinterpret_cast<const Bytef*>(b.data()), b.size());
+    return std::optional<int64_t>(static_cast<int64_t>(crc));
+  });
+  return f;
+}
+
+}  // namespace
+
+void RegisterSparkHashFunctions(FunctionRegistry& registry) {
+  registry.Register(SparkHash<Murmur3, int32_t>("hash", "hash(a, ...)", DataType::Int32()));
+  registry.Register(SparkHash<XxHash64, int64_t>("xxhash64", "xxhash64(a, ...)", DataType::Int64()));
+  registry.Register({"crc32", "crc32(bin)", BindCrc32});
+}
+
+}  // namespace sluice
