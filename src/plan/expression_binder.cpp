@@ -10,6 +10,9 @@
 
 #include "expr/cast_expression.h"
 #include "expr/column_reference.h"
+#include "expr/lambda_function.h"
+#include "function/type_coercion.h"
+#include "types/decimal.h"
 #include "common/closest_name.h"
 #include "expr/literal.h"
 #include "expr/struct_field.h"
@@ -272,8 +275,175 @@ Result<ExpressionPtr> ExpressionBinder::Bind(const ParsedExpr& e) const {
       SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e));
       return Call(e, "get", std::move(args));
     }
+    case ExprKind::kLambda:
+      return source_.Error(e.location, fmt::format("a lambda ({}) is only allowed as an argument of "
+                                                   "transform, filter, exists, forall, aggregate "
+                                                   "or zip_with",
+                                                   e.ToString()));
   }
   return Status::Internal("unhandled expression kind");
+}
+
+Result<ExpressionPtr> ExpressionBinder::BindLambdaBody(const ParsedExpr& call, const ParsedExpr& lambda,
+                                                       const std::vector<DataType>& types) const {
+  if (lambda.kind != ExprKind::kLambda) {
+    return source_.Error(lambda.location,
+                         fmt::format("{}() expects a lambda here, such as x -> x + 1", call.name));
+  }
+  if (lambda.parts.size() != types.size()) {
+    return source_.Error(lambda.location,
+                         fmt::format("this lambda of {}() takes {} parameter{}, found {}", call.name,
+                                     types.size(), types.size() == 1 ? "" : "s", lambda.parts.size()));
+  }
+  // The input's columns stay where they are (a parameter hides a column of its name); the
+  // parameters follow them.
+  Scope scope;
+  for (ScopeColumn column : scope_.columns()) {
+    for (const std::string& param : lambda.parts) {
+      if (column.qualifier.empty() && SameIdentifier(column.name, param)) column.name.clear();
+      if (SameIdentifier(column.name, param)) column.name.clear();
+    }
+    scope.Add(std::move(column));
+  }
+  for (size_t i = 0; i < types.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (SameIdentifier(lambda.parts[i], lambda.parts[j])) {
+        return source_.Error(lambda.location,
+                             fmt::format("the lambda names two parameters '{}'", lambda.parts[i]));
+      }
+    }
+    scope.Add(ScopeColumn{"", lambda.parts[i], types[i], true});
+  }
+  ExpressionBinder body_binder(source_, scope, registry_);
+  body_binder.aliases_ = aliases_;
+  return body_binder.Bind(*lambda.children[0]);
+}
+
+Result<ExpressionPtr> ExpressionBinder::BindHigherOrder(const ParsedExpr& e) const {
+  using Kind = LambdaFunction::Kind;
+  const std::string& name = e.name;
+  const Kind kind = name == "transform" ? Kind::kTransform
+                    : name == "filter"  ? Kind::kFilter
+                    : name == "exists"  ? Kind::kExists
+                    : name == "forall"  ? Kind::kForall
+                    : name == "zip_with" ? Kind::kZipWith
+                                         : Kind::kAggregate;
+  const size_t arrays = kind == Kind::kZipWith ? 2 : 1;
+  const size_t min_args = kind == Kind::kAggregate || kind == Kind::kZipWith ? 3 : 2;
+  const size_t max_args = kind == Kind::kAggregate ? 4 : min_args;
+  static const std::map<std::string, std::string> kSignatures = {
+      {"transform", "transform(array, x -> expr) or transform(array, (x, i) -> expr)"},
+      {"filter", "filter(array, x -> condition) or filter(array, (x, i) -> condition)"},
+      {"exists", "exists(array, x -> condition)"},
+      {"forall", "forall(array, x -> condition)"},
+      {"aggregate", "aggregate(array, zero, (acc, x) -> merge[, acc -> finish])"},
+      {"reduce", "reduce(array, zero, (acc, x) -> merge[, acc -> finish])"},
+      {"zip_with", "zip_with(left, right, (x, y) -> expr)"}};
+  const std::string& signature = kSignatures.at(name);
+  if (e.children.size() < min_args || e.children.size() > max_args) {
+    return source_.Error(e.location, fmt::format("{}: takes {}{} arguments, found {}", signature,
+                                                 min_args, max_args > min_args ? " or 4" : "",
+                                                 e.children.size()));
+  }
+  std::vector<ExpressionPtr> array_args;
+  for (size_t i = 0; i < arrays; ++i) {
+    SLUICE_ASSIGN_OR_RETURN(ExpressionPtr array, Bind(*e.children[i]));
+    if (array->type().id() != TypeId::kList) {
+      return source_.Error(e.children[i]->location,
+                           fmt::format("{}() expects an ARRAY, found {}", name, array->type().ToString()));
+    }
+    array_args.push_back(std::move(array));
+  }
+  const DataType element = array_args[0]->type().element();
+  auto lambda_of = [&](ExpressionPtr body, const ParsedExpr& parsed) {
+    return LambdaFunction::Lambda{std::move(body), parsed.parts, scope_.size()};
+  };
+  auto expect_boolean = [&](const ExpressionPtr& body, const ParsedExpr& parsed) -> Status {
+    if (body->type().id() == TypeId::kBoolean || body->type().id() == TypeId::kNull) return Status::OK();
+    return source_.Error(parsed.children[0]->location,
+                         fmt::format("the lambda of {}() must give a BOOLEAN, found {}", name,
+                                     body->type().ToString()));
+  };
+  std::vector<LambdaFunction::Lambda> lambdas;
+  ExpressionPtr zero;
+  DataType type;
+  switch (kind) {
+    case Kind::kTransform:
+    case Kind::kFilter:
+    case Kind::kExists:
+    case Kind::kForall: {
+      const ParsedExpr& parsed = *e.children[1];
+      if ((kind == Kind::kTransform || kind == Kind::kFilter) && parsed.kind == ExprKind::kLambda &&
+          parsed.parts.size() > 2) {
+        return source_.Error(parsed.location,
+                             fmt::format("the lambda of {}() takes 1 or 2 parameters (the element, "
+                                         "and its index), found {}",
+                                         name, parsed.parts.size()));
+      }
+      std::vector<DataType> params{element};
+      if ((kind == Kind::kTransform || kind == Kind::kFilter) && parsed.kind == ExprKind::kLambda &&
+          parsed.parts.size() == 2) {
+        params.push_back(DataType::Int32());  // the element's 0-based index
+      }
+      SLUICE_ASSIGN_OR_RETURN(ExpressionPtr body, BindLambdaBody(e, parsed, params));
+      if (kind == Kind::kTransform) {
+        type = DataType::List(body->type().id() == TypeId::kNull ? DataType::String() : body->type());
+      } else {
+        SLUICE_RETURN_NOT_OK(expect_boolean(body, parsed));
+        type = kind == Kind::kFilter ? array_args[0]->type() : DataType::Boolean();
+      }
+      lambdas.push_back(lambda_of(std::move(body), parsed));
+      break;
+    }
+    case Kind::kAggregate: {
+      SLUICE_ASSIGN_OR_RETURN(zero, Bind(*e.children[1]));
+      DataType acc = zero->type();
+      const ParsedExpr& merge = *e.children[2];
+      SLUICE_ASSIGN_OR_RETURN(ExpressionPtr body, BindLambdaBody(e, merge, {acc, element}));
+      // A start value narrower than what merge gives (0 for sums of DOUBLEs, 0.5 for sums of
+      // INTs) widens the accumulator once, instead of failing as Spark does: to their common
+      // type, and a DECIMAL to the widest precision so that acc + x keeps its type.
+      if (body->type() != acc && acc.IsNumeric() && body->type().IsNumeric()) {
+        if (auto wider = CommonType(acc, body->type())) {
+          acc = wider->id() == TypeId::kDecimal
+                    ? DataType::Decimal(kMaxDecimalPrecision, wider->scale())
+                    : *wider;
+          zero = CastIfNeeded(std::move(zero), acc);
+          SLUICE_ASSIGN_OR_RETURN(body, BindLambdaBody(e, merge, {acc, element}));
+        }
+      }
+      if (body->type() != acc) {
+        const auto common = CommonType(acc, body->type());
+        const bool narrower = body->type().IsNumeric() && acc.IsNumeric() && common && *common == acc;
+        if (body->type().id() != TypeId::kNull && !narrower) {
+          return source_.Error(merge.children[0]->location,
+                               fmt::format("the merge lambda of {}() gives {}, which cannot become the "
+                                           "accumulator's type {} (the type of the start value)",
+                                           name, body->type().ToString(), acc.ToString()));
+        }
+        body = std::make_shared<CastExpression>(std::move(body), acc);
+      }
+      lambdas.push_back(lambda_of(std::move(body), merge));
+      type = acc;
+      if (e.children.size() == 4) {
+        const ParsedExpr& finish = *e.children[3];
+        SLUICE_ASSIGN_OR_RETURN(ExpressionPtr done, BindLambdaBody(e, finish, {acc}));
+        type = done->type();
+        lambdas.push_back(lambda_of(std::move(done), finish));
+      }
+      break;
+    }
+    case Kind::kZipWith: {
+      const ParsedExpr& parsed = *e.children[2];
+      SLUICE_ASSIGN_OR_RETURN(ExpressionPtr body,
+                              BindLambdaBody(e, parsed, {element, array_args[1]->type().element()}));
+      type = DataType::List(body->type().id() == TypeId::kNull ? DataType::String() : body->type());
+      lambdas.push_back(lambda_of(std::move(body), parsed));
+      break;
+    }
+  }
+  return ExpressionPtr(std::make_shared<LambdaFunction>(kind, name, type, std::move(array_args),
+                                                        std::move(zero), std::move(lambdas)));
 }
 
 std::string ExpressionBinder::SuggestFunction(std::string_view name) const {
@@ -360,6 +530,10 @@ Result<ExpressionPtr> ExpressionBinder::BindFunction(const ParsedExpr& e) const 
                          fmt::format("{}() OVER (...) is only allowed as a whole SELECT item with an "
                                      "alias, limited in the enclosing query (Top-N)",
                                      e.name));
+  }
+  if (e.name == "transform" || e.name == "filter" || e.name == "exists" || e.name == "forall" ||
+      e.name == "aggregate" || e.name == "reduce" || e.name == "zip_with") {
+    return BindHigherOrder(e);
   }
   if (IsAggregateName(e.name)) {
     return source_.Error(e.location,

@@ -43,6 +43,12 @@ class ExpressionBinder {
   Result<ExpressionPtr> BindColumn(const sql::ParsedExpr& e) const;
   Result<ExpressionPtr> BindFunction(const sql::ParsedExpr& e) const;
   Result<ExpressionPtr> BindCase(const sql::ParsedExpr& e) const;
+  // transform, filter, exists, forall, aggregate/reduce, zip_with: their lambdas are bound in a
+  // scope of the input's columns plus the lambda's parameters.
+  Result<ExpressionPtr> BindHigherOrder(const sql::ParsedExpr& e) const;
+  // Binds `lambda` (a kLambda) whose parameters have `types`, or says what was expected.
+  Result<ExpressionPtr> BindLambdaBody(const sql::ParsedExpr& call, const sql::ParsedExpr& lambda,
+                                       const std::vector<DataType>& types) const;
   // Calls `name` over already bound arguments, reporting errors at `e`.
   Result<ExpressionPtr> Call(const sql::ParsedExpr& e, const std::string& name,
                              std::vector<ExpressionPtr> args) const;

@@ -42,6 +42,8 @@ enum class ExprKind {
   kFieldAccess,   // children = {base}; name = field: written `(expr).field` or `expr.field`
                   // after a non-column expression, e.g. `arr[1].x`
   kIndex,         // children = {base, index}: `arr[0]` (0-based, as Spark)
+  kLambda,        // `x -> body` or `(acc, x) -> body`, an argument of a higher-order function:
+                  // parts = the parameter names; children = {body}
 };
 
 struct ParsedExpr {

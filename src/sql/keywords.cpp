@@ -20,7 +20,8 @@ constexpr std::array<std::string_view, 51> kReserved = {
 };
 
 // Sorted, upper case.
-constexpr std::array<std::string_view, 5> kCallable = {"LEFT", "LIKE", "REGEXP", "RIGHT", "RLIKE"};
+constexpr std::array<std::string_view, 6> kCallable = {"EXISTS", "LEFT", "LIKE", "REGEXP", "RIGHT",
+                                                       "RLIKE"};
 
 }  // namespace
 

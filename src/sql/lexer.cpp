@@ -133,7 +133,7 @@ class Lexer {
         if (n == '|') return op(TokenKind::kConcat, 2);
         break;
       case '+': return op(TokenKind::kPlus, 1);
-      case '-': return op(TokenKind::kMinus, 1);
+      case '-': return n == '>' ? op(TokenKind::kLambdaArrow, 2) : op(TokenKind::kMinus, 1);
       case '*': return op(TokenKind::kStar, 1);
       case '/': return op(TokenKind::kSlash, 1);
       case '%': return op(TokenKind::kPercent, 1);

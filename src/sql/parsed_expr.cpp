@@ -208,6 +208,12 @@ std::string ParsedExpr::ToString() const {
     }
     case ExprKind::kIndex:
       return fmt::format("{}[{}]", Child(*children[0], 9), children[1]->ToString());
+    case ExprKind::kLambda: {
+      std::string params;
+      for (size_t i = 0; i < parts.size(); ++i) params += (i ? ", " : "") + Name(parts[i]);
+      return fmt::format("{} -> {}", parts.size() == 1 ? params : "(" + params + ")",
+                         children[0]->ToString());
+    }
   }
   return "?";
 }

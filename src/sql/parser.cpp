@@ -1226,12 +1226,49 @@ class Parser {
       MatchKeyword("ALL");
     }
     while (true) {
-      SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr arg, ParseExpr());
+      ParsedExprPtr arg;
+      if (LambdaAhead()) {
+        SLUICE_ASSIGN_OR_RETURN(arg, ParseLambda());
+      } else {
+        SLUICE_ASSIGN_OR_RETURN(arg, ParseExpr());
+      }
       AddChild(*e, std::move(arg));
       if (Match(TokenKind::kComma)) continue;
       SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
       return e;
     }
+  }
+
+  static bool IsName(const Token& t) {
+    return t.Is(TokenKind::kIdentifier) || t.Is(TokenKind::kQuotedIdentifier);
+  }
+
+  // Whether a lambda starts here: `x ->` or `(a, b) ->`.
+  bool LambdaAhead() const {
+    if (IsName(Peek()) && Peek(1).Is(TokenKind::kLambdaArrow)) return true;
+    if (!Peek().Is(TokenKind::kLParen)) return false;
+    for (size_t i = 1;; i += 2) {
+      if (!IsName(Peek(i))) return false;
+      if (Peek(i + 1).Is(TokenKind::kRParen)) return Peek(i + 2).Is(TokenKind::kLambdaArrow);
+      if (!Peek(i + 1).Is(TokenKind::kComma)) return false;
+    }
+  }
+
+  // x -> body, (acc, x) -> body.
+  Result<ParsedExprPtr> ParseLambda() {
+    auto e = NewExpr(ExprKind::kLambda, Peek().location);
+    if (Match(TokenKind::kLParen)) {
+      do {
+        e->parts.push_back(Advance().text);
+      } while (Match(TokenKind::kComma));
+      Advance();  // )
+    } else {
+      e->parts.push_back(Advance().text);
+    }
+    Advance();  // ->
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr body, ParseExpr());
+    AddChild(*e, std::move(body));
+    return e;
   }
 
   Result<ParsedExprPtr> ParseCast() {

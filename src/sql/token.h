@@ -38,6 +38,7 @@ enum class TokenKind {
   kLBracket,
   kRBracket,
   kArrow,      // => of named arguments
+  kLambdaArrow,  // -> of a lambda: x -> x + 1
   kEnd,        // end of input
 };
 
