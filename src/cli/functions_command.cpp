@@ -2,14 +2,13 @@
 
 #include <fmt/format.h>
 
-#include "aggregate/aggregate_function.h"
 #include "function/function_reference.h"
-#include "function/function_registry.h"
 
 namespace sluice::cli {
 
-// `sluice functions [name]`: every scalar function with its signature, and the aggregate
-// functions; with a name, only the functions whose name contains it.
+// `sluice functions [name]`: every function sluice knows with its signature, a description of
+// its Spark semantics and an example with Spark's result; with a name, only the functions whose
+// name contains it.
 void RegisterFunctionsCommand(CLI::App& app) {
   static std::string filter;
   static bool markdown = false;
@@ -21,21 +20,17 @@ void RegisterFunctionsCommand(CLI::App& app) {
       fmt::print("{}", FunctionReferenceMarkdown());
       return;
     }
-    const FunctionRegistry& registry = FunctionRegistry::Builtin();
-    fmt::print("scalar functions:\n");
-    for (const std::string& name : registry.Names()) {
-      if (name.find(filter) == std::string::npos || name.starts_with('$')) continue;
-      const std::string& signature = registry.Find(name)->signature;
-      if (signature.starts_with(name + "(") || signature.empty()) {
-        fmt::print("  {}\n", signature.empty() ? name : signature);
-      } else {
-        fmt::print("  {}  (the same as {})\n", name, signature);  // an alias
+    std::string section;
+    for (const FunctionReferenceEntry& e : FunctionReferenceEntries()) {
+      if (e.name.find(filter) == std::string::npos) continue;
+      if (e.section != section) {
+        section = e.section;
+        fmt::print("{}:\n", section);
       }
-    }
-    fmt::print("aggregate functions:\n");
-    for (std::string_view name : AggregateNames()) {
-      if (name.find(filter) == std::string_view::npos) continue;
-      fmt::print("  {}\n", name);
+      fmt::print("  {}  {}\n", e.name, e.signature);
+      if (!e.doc) continue;
+      fmt::print("      {}\n", e.doc->description);
+      fmt::print("      {}  ->  {}\n", e.doc->example, e.doc->result);
     }
   });
 }

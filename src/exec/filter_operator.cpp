@@ -6,7 +6,11 @@ Status FilterOperator::Push(const Batch& batch, EvalContext& context) {
   CountIn(batch);
   SLUICE_ASSIGN_OR_RETURN(VectorPtr mask, predicate_->Evaluate(batch, context));
   const uint8_t* keep = mask->data<uint8_t>();
-  const SelectionVector& in = batch.selection();
+  SelectionVector without_raised;
+  if (!context.row_errors.empty()) {
+    SLUICE_ASSIGN_OR_RETURN(without_raised, DivertRaisedRows(batch, context));
+  }
+  const SelectionVector& in = without_raised.IsAll() ? batch.selection() : without_raised;
   std::vector<uint32_t> rows;
   rows.reserve(in.Count(batch.num_rows()));
   const size_t live = in.Count(batch.num_rows());

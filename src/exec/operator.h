@@ -21,6 +21,7 @@ struct OperatorMetrics {
   uint64_t late_rows_dead_lettered = 0;  // of those, sent to the dead-letter table
   uint64_t duplicates_removed = 0;       // deduplication
   uint64_t groups_spilled = 0;           // moved to RocksDB above the state memory budget
+  uint64_t rows_raised = 0;              // an expression raised on them (ANSI mode)
 };
 
 // How an operator's rows out relate to its rows in, so that reconciliation can follow a
@@ -72,6 +73,9 @@ class Operator {
   // query, does not make a checkpoint unreadable.
   const std::string& state_id() const { return state_id_; }
   void set_state_id(std::string id) { state_id_ = std::move(id); }
+  // Whether row i of the batches it gets is still the source's decoded record i (so a row that
+  // raises in ANSI mode can become that record's dead letter); set by the planner.
+  void set_rows_are_records(bool yes) { rows_are_records_ = yes; }
   uint64_t rows_in() const { return metrics_.rows_in; }
   uint64_t rows_out() const { return metrics_.rows_out; }
 
@@ -79,12 +83,19 @@ class Operator {
   // Sends a batch to every output, counting its live rows.
   Status Emit(const Batch& batch, EvalContext& context);
   void CountIn(const Batch& batch) { metrics_.rows_in += batch.num_live_rows(); }
+  // After evaluating expressions over `batch` in ANSI mode: the rows they raised on
+  // (context.row_errors) leave the batch as their source's 'errors' policy says: the run fails
+  // naming the record ('fail'), they become dead letters with the reason ('dead-letter'), or
+  // are counted ('skip'). A row that no longer stands for one source record (after an
+  // aggregation or join) fails the run. Returns the selection without them.
+  Result<SelectionVector> DivertRaisedRows(const Batch& batch, EvalContext& context);
 
   OperatorMetrics metrics_;
 
  private:
   std::vector<std::unique_ptr<Operator>> outputs_;
   std::string state_id_;
+  bool rows_are_records_ = false;
 };
 
 }  // namespace sluice

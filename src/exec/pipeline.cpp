@@ -148,11 +148,14 @@ void Pipeline::AddPaths(const SourceTask& task, ReconciliationCounts& counts) co
           record(sink->table_name(), path);
           return;
         }
+        // Rows an expression raised on in ANSI mode left the chain here, whatever its kind.
+        const uint64_t raised = op.metrics().rows_raised;
+        if (raised) path.dropped["raised an error (ANSI mode)"] += raised;
         switch (op.row_flow()) {
           case RowFlow::kPasses:
             break;
           case RowFlow::kFilters:
-            path.dropped[std::string(op.dropped_as())] += op.rows_in() - op.rows_out();
+            path.dropped[std::string(op.dropped_as())] += op.rows_in() - op.rows_out() - raised;
             break;
           case RowFlow::kTransforms: {
             path.into = TransformName(op);
@@ -394,6 +397,9 @@ Status Pipeline::PollOnce(SourceTask& task, EvalContext& context, bool* got_reco
   context.raw = &raw;
   context.record_of_row = &record_of_row;
   context.batch_id = batch_id_;
+  context.source_errors = task.errors;
+  context.source_dead_letters = task.dead_letters;
+  context.source_table = task.table_name;
   source_partitions_ = task.source->Partitions();
   context.source_partitions = &source_partitions_;
   if (!dead.empty()) {
@@ -425,6 +431,9 @@ Status Pipeline::PollOnce(SourceTask& task, EvalContext& context, bool* got_reco
   context.positions = nullptr;
   context.raw = nullptr;
   context.record_of_row = nullptr;
+  context.source_dead_letters = nullptr;
+  context.source_errors = ErrorPolicy::kFail;
+  context.source_table = {};
   if (!origin.empty()) {
     PartitionOffsets& next = positions_[origin];
     for (const RawRecord& r : raw.records()) next[r.partition] = r.offset + 1;

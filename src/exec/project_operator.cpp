@@ -14,6 +14,10 @@ Status ProjectOperator::Push(const Batch& batch, EvalContext& context) {
   }
   Batch out(std::move(columns), batch.num_rows());
   out.set_selection(batch.selection());
+  if (!context.row_errors.empty()) {
+    SLUICE_ASSIGN_OR_RETURN(SelectionVector kept, DivertRaisedRows(batch, context));
+    out.set_selection(std::move(kept));
+  }
   return Emit(out, context);
 }
 

@@ -2,9 +2,46 @@
 
 #include <fmt/format.h>
 
+#include <climits>
+#include <cmath>
+
 #include "function/cast.h"
+#include "function/kernel_loops.h"
+#include "types/decimal.h"
 
 namespace sluice {
+
+namespace {
+
+// Whether the lenient cast of row `row` of `in` to `to` broke an ANSI rule although it gave a
+// value: a fraction or exponent in text read as an integer, an integer that does not fit, a
+// DOUBLE out of the integer's range.
+bool BreaksAnsiRule(const Vector& in, size_t row, const DataType& to) {
+  if (!to.IsInteger()) return false;
+  const int64_t lo = to.id() == TypeId::kInt32 ? INT32_MIN : INT64_MIN;
+  const int64_t hi = to.id() == TypeId::kInt32 ? INT32_MAX : INT64_MAX;
+  switch (in.type().id()) {
+    case TypeId::kString: {
+      const std::string_view text = in.data<std::string_view>()[row];
+      return text.find_first_of(".eE") != std::string_view::npos;
+    }
+    case TypeId::kInt64: {
+      const int64_t v = in.data<int64_t>()[row];
+      return v < lo || v > hi;
+    }
+    case TypeId::kFloat64: {
+      const double d = in.data<double>()[row];
+      return std::isnan(d) || d >= static_cast<double>(hi) + 1.0 || d <= static_cast<double>(lo) - 1.0;
+    }
+    case TypeId::kDecimal: {
+      const int64_t whole = in.data<int64_t>()[row] / PowerOfTen(in.type().scale());
+      return whole < lo || whole > hi;
+    }
+    default: return false;
+  }
+}
+
+}  // namespace
 
 Result<VectorPtr> CastExpression::Evaluate(const Batch& input, EvalContext& context) const {
   SLUICE_ASSIGN_OR_RETURN(VectorPtr in, child_->Evaluate(input, context));
@@ -12,11 +49,24 @@ Result<VectorPtr> CastExpression::Evaluate(const Batch& input, EvalContext& cont
   auto out = std::make_shared<Vector>(type());
   KernelContext ctx{input.selection(), input.num_rows(), context};
   SLUICE_RETURN_NOT_OK(CastVector(*in, type(), ctx, *out));
+  if (mode_ == Mode::kLenient) return out;
+  kernel::ForEachLive(ctx, [&](size_t row) {
+    if (in->IsNull(row)) return;
+    if (!out->IsNull(row) && !BreaksAnsiRule(*in, row, type())) return;
+    if (mode_ == Mode::kStrictRaise) {
+      context.row_errors.push_back(
+          {static_cast<uint32_t>(row),
+           fmt::format("[CAST_INVALID_INPUT] the {} value '{}' cannot be cast to {}",
+                       in->type().ToString(), CastToText(*in, row), type().ToString())});
+    }
+    out->SetNull(row);
+  });
   return out;
 }
 
 std::string CastExpression::ToString() const {
-  return fmt::format("CAST({} AS {})", child_->ToString(), type().ToString());
+  return fmt::format("{}({} AS {})", mode_ == Mode::kStrictNull ? "TRY_CAST" : "CAST",
+                     child_->ToString(), type().ToString());
 }
 
 }  // namespace sluice

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "exec/dead_letter.h"
 #include "types/data_type.h"
 #include "vector/batch.h"
 
@@ -13,6 +14,14 @@ namespace sluice {
 // What an evaluation may need beyond its input batch.
 struct RecordPositions;
 class RawBatch;
+class DeadLetterWriter;
+
+// A row whose expression raised an error in Spark's ANSI mode ('spark.sql.ansi.enabled'): an
+// overflow, a value that does not cast, a division by zero, an index out of range.
+struct RowError {
+  uint32_t row;
+  std::string reason;
+};
 
 struct EvalContext {
   int64_t now_micros = 0;  // current_timestamp(): fixed per batch so a batch sees one time
@@ -30,6 +39,13 @@ struct EvalContext {
   // pipeline commits at once, so each trigger reaches the sinks as its own commit (one console
   // "Batch: N" per trigger, as in Spark) instead of sharing one with the next trigger.
   bool commit_requested = false;
+  // ANSI mode: the rows the expressions just evaluated raised on (kernels append; the operator
+  // that evaluated them takes them out of its batch, see Operator::DivertRaisedRows), and what
+  // the batch's source does with a bad record: its 'errors' policy and dead letters.
+  std::vector<RowError> row_errors;
+  ErrorPolicy source_errors = ErrorPolicy::kFail;
+  DeadLetterWriter* source_dead_letters = nullptr;
+  std::string_view source_table;
 };
 
 // A bound, typed expression. Evaluate computes a whole column at once over the batch's live

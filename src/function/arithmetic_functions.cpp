@@ -1,5 +1,6 @@
 // + - * / % and unary minus, with Spark's result types (type_coercion.h). Integer overflow wraps
 // as in Spark; a DECIMAL result that does not fit its precision, and division by zero, are NULL.
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -289,6 +290,39 @@ Result<BoundFunction> BindNegate(const BindArguments& args) {
   return f;
 }
 
+// a div b: the integral part of a / b as a BIGINT (truncated toward zero); NULL when b is 0.
+// Integers divide exactly; other numbers divide as DOUBLE.
+Result<BoundFunction> BindIntegralDivide(const BindArguments& args) {
+  if (args.types.size() != 2) return Status::Invalid("operator div takes two operands");
+  for (const DataType& t : args.types) {
+    if (!t.IsNumeric() && t.id() != TypeId::kNull) return ArgumentError("div", args);
+  }
+  const bool integers = std::all_of(args.types.begin(), args.types.end(), [](const DataType& t) {
+    return t.IsInteger() || t.id() == TypeId::kNull;
+  });
+  const DataType operand = integers ? DataType::Int64() : DataType::Float64();
+  BoundFunction f{DataType::Int64(), {operand, operand}, nullptr};
+  f.kernel = [integers](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    if (integers) {
+      kernel::BinaryMaybe<int64_t, int64_t, int64_t>(
+          *a[0], *a[1], ctx, out, [](int64_t x, int64_t y) -> std::optional<int64_t> {
+            if (y == 0) return std::nullopt;
+            if (y == -1) return WrapSub<int64_t>(0, x);  // LONG_MIN div -1 wraps, as Java's
+            return x / y;
+          });
+    } else {
+      kernel::BinaryMaybe<double, double, int64_t>(
+          *a[0], *a[1], ctx, out, [](double x, double y) -> std::optional<int64_t> {
+            const double q = std::trunc(x / y);
+            if (y == 0 || !std::isfinite(q) || std::fabs(q) >= 9.2e18) return std::nullopt;
+            return static_cast<int64_t>(q);
+          });
+    }
+    return Status::OK();
+  };
+  return f;
+}
+
 // try_add / try_subtract / try_multiply / try_divide: the operator, except that an integer
 // result that overflows is NULL (the operators wrap, as Spark's do without ANSI mode). Division
 // and DECIMAL results are NULL on overflow or division by zero already.
@@ -336,6 +370,7 @@ void RegisterArithmeticFunctions(FunctionRegistry& registry) {
   registry.Register({"multiply", "a * b", BindMultiply});
   registry.Register({"divide", "a / b", BindDivide});
   registry.Register({"negate", "-a", BindNegate});
+  registry.Register({"div", "a div b", BindIntegralDivide});
   registry.Register(TryArithmetic("try_add", "try_add(a, b)", "add", '+'));
   registry.Register(TryArithmetic("try_subtract", "try_subtract(a, b)", "subtract", '-'));
   registry.Register(TryArithmetic("try_multiply", "try_multiply(a, b)", "multiply", '*'));

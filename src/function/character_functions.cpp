@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "common/utf8.h"
 #include "function/function_registry.h"
 #include "function/function_util.h"
 
@@ -22,15 +23,6 @@ void CodePoints(std::string_view s, std::vector<uint32_t>& out) {
     for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
     out.push_back(cp);
     i += n;
-  }
-}
-
-void AppendUtf8(uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
   }
 }
 

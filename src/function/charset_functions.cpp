@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/utf8.h"
 #include "function/function_registry.h"
 #include "function/function_util.h"
 
@@ -30,24 +31,6 @@ std::optional<Charset> CharsetNamed(std::string_view name) {
 }
 
 constexpr std::string_view kCharsets = "UTF-8, US-ASCII, ISO-8859-1, UTF-16BE, UTF-16LE or UTF-16";
-
-void AppendUtf8(uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 constexpr uint32_t kReplacement = 0xFFFD;
 

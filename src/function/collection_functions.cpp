@@ -198,6 +198,8 @@ void RegisterCollectionFunctions(FunctionRegistry& registry) {
   registry.Register({"element_at", "element_at(array, index INT)", [](const BindArguments& args) {
                        return BindArrayItem(args, "element_at", false);
                      }});
+  // try_element_at is element_at in every mode: NULL out of range (element_at raises in ANSI mode).
+  registry.Alias("try_element_at", "element_at");
   registry.Register({"get", "get(array, index INT)", [](const BindArguments& args) {
                        return BindArrayItem(args, "get", true);
                      }});

@@ -26,6 +26,17 @@ const FunctionRegistry& FunctionRegistry::Builtin() {
     RegisterArrayFunctions(r);
     RegisterCalendarFunctions(r);
     RegisterSparkHashFunctions(r);
+    RegisterFormatStringFunction(r);
+    return r;
+  }();
+  return registry;
+}
+
+const FunctionRegistry& FunctionRegistry::Ansi() {
+  static const FunctionRegistry registry = [] {
+    FunctionRegistry r = Builtin();
+    r.ansi_ = true;
+    RegisterAnsiOverrides(r);
     return r;
   }();
   return registry;

@@ -13,6 +13,11 @@ namespace sluice {
 class FunctionRegistry {
  public:
   static const FunctionRegistry& Builtin();
+  // The same functions in Spark's ANSI mode ('spark.sql.ansi.enabled' = 'true'): integer
+  // overflow, division by zero, an array index out of range and a value that does not cast
+  // raise the row's error (EvalContext::row_errors) instead of giving NULL or wrapping.
+  static const FunctionRegistry& Ansi();
+  bool ansi() const { return ansi_; }
 
   void Register(ScalarFunction function);
   // Alias → existing function ("substr" → "substring").
@@ -22,6 +27,7 @@ class FunctionRegistry {
 
  private:
   std::map<std::string, ScalarFunction, std::less<>> functions_;
+  bool ansi_ = false;
 };
 
 // Each file of function/ adds its functions through one of these.
@@ -43,5 +49,8 @@ void RegisterCharacterFunctions(FunctionRegistry& registry);
 void RegisterArrayFunctions(FunctionRegistry& registry);
 void RegisterCalendarFunctions(FunctionRegistry& registry);
 void RegisterSparkHashFunctions(FunctionRegistry& registry);
+// Replaces the functions whose ANSI behaviour differs with raising versions.
+void RegisterAnsiOverrides(FunctionRegistry& registry);
+void RegisterFormatStringFunction(FunctionRegistry& registry);
 
 }  // namespace sluice

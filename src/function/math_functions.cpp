@@ -479,8 +479,14 @@ void RegisterMathFunctions(FunctionRegistry& registry) {
                                    [](double v) -> std::optional<double> { return std::exp(v); }));
   registry.Register(DoubleFunction("expm1", "expm1(number)",
                                    [](double v) -> std::optional<double> { return std::expm1(v); }));
-  registry.Register(DoubleFunction("cbrt", "cbrt(number)",
-                                   [](double v) -> std::optional<double> { return std::cbrt(v); }));
+  registry.Register(DoubleFunction("cbrt", "cbrt(number)", [](double v) -> std::optional<double> {
+    // glibc's cbrt can be an ulp off (cbrt(-27) = -3.0000000000000004); one Newton step in
+    // extended precision rounds it as Java's does.
+    const double r = std::cbrt(v);
+    if (!std::isfinite(r) || r == 0) return r;
+    const long double x = r;
+    return static_cast<double>(x - (x * x * x - v) / (3 * x * x));
+  }));
   registry.Register({"log", "log([base, ]x)", BindLog});
   registry.Register(DoubleFunction("log10", "log10(x)", [](double v) -> std::optional<double> {
     if (v <= 0) return std::nullopt;

@@ -571,6 +571,34 @@ Result<BoundFunction> BindLocate(const BindArguments& args) {
   return f;
 }
 
+// overlay(str, replacement, pos[, len]) (also OVERLAY(str PLACING r FROM pos [FOR len])): str
+// with `len` characters from the 1-based `pos` (len: the replacement's length when omitted or
+// negative) replaced, as Spark's substringSQL pieces.
+Result<BoundFunction> BindOverlay(const BindArguments& args) {
+  SLUICE_RETURN_NOT_OK(fnutil::CheckArity("overlay(str, replacement, pos[, len])", args.types.size(), 3, 4));
+  SLUICE_RETURN_NOT_OK(ExpectTexts("overlay", args, 0, 2));
+  SLUICE_RETURN_NOT_OK(fnutil::ExpectInteger("overlay", "pos", args.types[2]));
+  std::vector<DataType> types{DataType::String(), DataType::String(), DataType::Int64()};
+  if (args.types.size() == 4) {
+    SLUICE_RETURN_NOT_OK(fnutil::ExpectInteger("overlay", "len", args.types[3]));
+    types.push_back(DataType::Int64());
+  }
+  BoundFunction f{DataType::String(), types, nullptr};
+  f.kernel = fnutil::StringKernel([](const std::vector<VectorPtr>& a, size_t row,
+                                     std::string& buf) -> std::optional<std::string_view> {
+    const std::string_view s = StrAt(*a[0], row), replacement = StrAt(*a[1], row);
+    const int64_t pos = std::clamp<int64_t>(fnutil::IntAt(*a[2], row), INT_MIN, INT_MAX);
+    int64_t len = a.size() == 4 ? fnutil::IntAt(*a[3], row) : -1;
+    if (len < 0) len = NumChars(replacement);
+    len = std::min<int64_t>(len, INT_MAX);
+    buf.assign(SubstringSql(s, 1, pos - 1));
+    buf.append(replacement);
+    buf.append(SubstringSql(s, pos + len, INT_MAX));
+    return std::string_view(buf);
+  });
+  return f;
+}
+
 }  // namespace
 
 void RegisterStringFunctions(FunctionRegistry& registry) {
@@ -620,6 +648,7 @@ void RegisterStringFunctions(FunctionRegistry& registry) {
   registry.Register({"repeat", "repeat(str, n)", BindRepeat});
   registry.Register({"instr", "instr(str, substr)", BindInstr});
   registry.Register({"locate", "locate(substr, str[, pos])", BindLocate});
+  registry.Register({"overlay", "overlay(str, replacement, pos[, len])", BindOverlay});
   registry.Alias("position", "locate");
 }
 

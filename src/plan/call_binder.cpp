@@ -8,9 +8,10 @@
 
 namespace sluice {
 
-ExpressionPtr CastIfNeeded(ExpressionPtr e, const DataType& type) {
+ExpressionPtr CastIfNeeded(ExpressionPtr e, const DataType& type, bool ansi) {
   if (e->type() == type) return e;
-  return std::make_shared<CastExpression>(std::move(e), type);
+  return std::make_shared<CastExpression>(
+      std::move(e), type, ansi ? CastExpression::Mode::kStrictRaise : CastExpression::Mode::kLenient);
 }
 
 Result<ExpressionPtr> BindCall(const FunctionRegistry& registry, const std::string& name,
@@ -30,7 +31,7 @@ Result<ExpressionPtr> BindCall(const FunctionRegistry& registry, const std::stri
                             bound->arg_types.size(), args.size());
   }
   for (size_t i = 0; i < args.size(); ++i) {
-    args[i] = CastIfNeeded(std::move(args[i]), bound->arg_types[i]);
+    args[i] = CastIfNeeded(std::move(args[i]), bound->arg_types[i], registry.ansi());
   }
   return ExpressionPtr(std::make_shared<FunctionCall>(fn->name, std::move(*bound), std::move(args)));
 }

@@ -16,7 +16,8 @@ namespace sluice {
 Result<ExpressionPtr> BindCall(const FunctionRegistry& registry, const std::string& name,
                                std::vector<ExpressionPtr> args);
 
-// Casts `e` to `type` unless it already has it.
-ExpressionPtr CastIfNeeded(ExpressionPtr e, const DataType& type);
+// Casts `e` to `type` unless it already has it; in ANSI mode a value that does not convert
+// raises (the row's error) instead of becoming NULL.
+ExpressionPtr CastIfNeeded(ExpressionPtr e, const DataType& type, bool ansi = false);
 
 }  // namespace sluice

@@ -174,6 +174,7 @@ struct Relation {
   std::vector<SourceLocation> output_locations;
 
   void Append(std::unique_ptr<Operator> op) {
+    op->set_rows_are_records(source_rows);
     Operator* raw = op.get();
     if (!head) {
       head = std::move(op);
@@ -189,7 +190,7 @@ struct Relation {
 class ScriptPlanner {
  public:
   ScriptPlanner(const sql::SourceText& source, const CompileOptions& options)
-      : source_(source), options_(options), registry_(FunctionRegistry::Builtin()) {}
+      : source_(source), options_(options), registry_(&FunctionRegistry::Builtin()) {}
 
   Result<std::unique_ptr<CompiledScript>> Plan(const sql::Script& script);
 
@@ -222,7 +223,8 @@ class ScriptPlanner {
 
   const sql::SourceText& source_;
   const CompileOptions& options_;
-  const FunctionRegistry& registry_;
+  // The default functions, or the ANSI ones after SET 'spark.sql.ansi.enabled' = 'true'.
+  const FunctionRegistry* registry_;
 
   std::string pipeline_name_;
   int64_t startup_timeout_ms_ = 60'000;  // SET 'pipeline.startup-timeout'
@@ -306,6 +308,10 @@ Status ScriptPlanner::ApplySetting(const std::string& key, const std::string& va
     if (!ms.ok()) return fail(ms.status().message());
     if (*ms <= 0) return fail("'trigger.interval' must be a positive duration");
     trigger_interval_ms_ = *ms;
+  } else if (key == "spark.sql.ansi.enabled") {
+    const std::string lower = Lower(value);
+    if (lower != "true" && lower != "false") return fail("'spark.sql.ansi.enabled' must be 'true' or 'false'");
+    registry_ = lower == "true" ? &FunctionRegistry::Ansi() : &FunctionRegistry::Builtin();
   } else if (key == "table.exec.source.idle-timeout") {
     auto ms = parsed.GetDurationMs(key, 0);
     if (!ms.ok()) return fail(ms.status().message());
@@ -318,6 +324,7 @@ Status ScriptPlanner::ApplySetting(const std::string& key, const std::string& va
         "'pipeline.poll-timeout', 'pipeline.restart-attempts', 'pipeline.restart-delay', "
         "'pipeline.startup-timeout', "
         "'output-mode', 'trigger.interval', 'table.exec.source.idle-timeout', "
+        "'spark.sql.ansi.enabled', "
         "'state.checkpoints.dir', 'state.memory-budget'",
         key));
   }
@@ -463,7 +470,7 @@ Result<SourceEntry*> ScriptPlanner::SourceFor(const TableDefinition& table, Sour
       expressions.push_back(std::make_shared<ColumnReference>(static_cast<int>(i), c.name, c.type));
       out.Add(Field{c.name, c.type, c.nullable});
     }
-    ExpressionBinder binder(source_, entry.scope, registry_);
+    ExpressionBinder binder(source_, entry.scope, *registry_);
     Scope widened = entry.scope;
     for (const auto* column : table.computed_columns) {
       SLUICE_ASSIGN_OR_RETURN(ExpressionPtr e, binder.Bind(*column->computed));
@@ -494,7 +501,7 @@ Result<SourceEntry*> ScriptPlanner::SourceFor(const TableDefinition& table, Sour
                            fmt::format("WATERMARK FOR '{}': the column must be a TIMESTAMP, not {}",
                                        wm.column, column.type.ToString()));
     }
-    ExpressionBinder binder(source_, entry.scope, registry_);
+    ExpressionBinder binder(source_, entry.scope, *registry_);
     SLUICE_ASSIGN_OR_RETURN(ExpressionPtr e, binder.Bind(*wm.expression));
     mark_used(*e);
     if (e->type().id() != TypeId::kTimestamp) {
@@ -662,8 +669,8 @@ Status ScriptPlanner::PlanLookupJoin(const sql::JoinClause& join, const TableDef
   for (const auto& c : right_scope.columns()) merged.Add(c);
   std::vector<const sql::ParsedExpr*> terms;
   AndTerms(join.condition.get(), terms);
-  ExpressionBinder on_left(source_, left.scope, registry_);
-  ExpressionBinder on_right(source_, right_scope, registry_);
+  ExpressionBinder on_left(source_, left.scope, *registry_);
+  ExpressionBinder on_right(source_, right_scope, *registry_);
   LookupJoinSpec spec;
   std::string key_column;
   for (const sql::ParsedExpr* term : terms) {
@@ -691,7 +698,7 @@ Status ScriptPlanner::PlanLookupJoin(const sql::JoinClause& join, const TableDef
                                                  "equality in ON (filter in WHERE instead)");
   }
   if (!spec.left_outer) {
-    ExpressionBinder on_both(source_, merged, registry_);
+    ExpressionBinder on_both(source_, merged, *registry_);
     SLUICE_ASSIGN_OR_RETURN(spec.condition, on_both.BindCondition(*join.condition, "ON"));
   }
   const ConnectorOptions& options = table.connector_options;
@@ -775,8 +782,8 @@ Status ScriptPlanner::PlanStreamJoin(const sql::SelectStatement& select, const s
   JoinSpec spec;
   std::vector<const sql::ParsedExpr*> terms;
   AndTerms(condition, terms);
-  ExpressionBinder on_left(source_, left_scope, registry_);
-  ExpressionBinder on_right(source_, right.scope, registry_);
+  ExpressionBinder on_left(source_, left_scope, *registry_);
+  ExpressionBinder on_right(source_, right.scope, *registry_);
   std::optional<int64_t> lower, upper;  // bounds on left time - right time
   std::vector<int> closing_columns;     // see Relation::closing_columns
   std::vector<std::pair<int, int>> key_columns;  // column references among the keys
@@ -841,7 +848,7 @@ Status ScriptPlanner::PlanStreamJoin(const sql::SelectStatement& select, const s
                          "a join between two streams needs an equality between them (a.k = b.k); "
                          "joining every row with every row is not supported");
   }
-  ExpressionBinder on_both(source_, merged, registry_);
+  ExpressionBinder on_both(source_, merged, *registry_);
   SLUICE_ASSIGN_OR_RETURN(spec.condition, on_both.BindCondition(*condition, join.condition ? "ON" : "WHERE"));
   // How long rows are kept: a window join drops a window's rows once it closes; an interval
   // join drops rows no future row of the other side can be within the bounds of.
@@ -1070,7 +1077,7 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
   }
   bool event_time = false;
   if (window_time && rel.rowtime >= 0) {
-    ExpressionBinder binder(source_, scope, registry_);
+    ExpressionBinder binder(source_, scope, *registry_);
     auto bound = binder.Bind(*window_time);
     const auto* ref = bound.ok() ? dynamic_cast<const ColumnReference*>(bound->get()) : nullptr;
     event_time = ref && ref->index() == rel.rowtime;
@@ -1107,7 +1114,7 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
   int window_end_column = -1;
   auto assign_windows = [&](const sql::ParsedExpr& time_expr, WindowSpec spec,
                             const std::string& window_qualifier, const std::string& prefix) -> Status {
-    ExpressionBinder binder(source_, scope, registry_);
+    ExpressionBinder binder(source_, scope, *registry_);
     SLUICE_ASSIGN_OR_RETURN(spec.time, binder.Bind(time_expr));
     if (spec.time->type().id() != TypeId::kTimestamp) {
       return source_.Error(time_expr.location,
@@ -1183,7 +1190,7 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
   auto unnest = [&](const sql::ParsedExpr& list_expr, const std::string& alias,
                     const std::vector<std::string>& column_names, SourceLocation at,
                     const std::string& generator = "", bool outer = false) -> Status {
-    ExpressionBinder binder(source_, scope, registry_);
+    ExpressionBinder binder(source_, scope, *registry_);
     SLUICE_ASSIGN_OR_RETURN(ExpressionPtr list, binder.Bind(list_expr));
     if (list->type().id() != TypeId::kList) {
       return source_.Error(list_expr.location,
@@ -1260,7 +1267,7 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
   }
 
   if (select.where) {
-    ExpressionBinder binder(source_, scope, registry_);
+    ExpressionBinder binder(source_, scope, *registry_);
     SLUICE_ASSIGN_OR_RETURN(ExpressionPtr predicate, binder.BindCondition(*select.where, "WHERE"));
     predicate->CollectColumns(used_columns);
     append(std::make_unique<FilterOperator>(std::move(predicate)));
@@ -1308,7 +1315,7 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
           if (SameIdentifier(item.alias, g->parts[0])) written = item.expression.get();
         }
       }
-      ExpressionBinder binder(source_, scope, registry_);
+      ExpressionBinder binder(source_, scope, *registry_);
       SLUICE_ASSIGN_OR_RETURN(ExpressionPtr bound, binder.Bind(*written));
       ScopeColumn column{"", written->ToString(), bound->type(), true};
       if (const auto* ref = dynamic_cast<const ColumnReference*>(bound.get())) {
@@ -1353,7 +1360,7 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
                              "SELECT * in an aggregation: list the GROUP BY columns and aggregates");
       }
     }
-    auto planned = PlanAggregation(source_, registry_, select, scope, std::move(keys));
+    auto planned = PlanAggregation(source_, *registry_, select, scope, std::move(keys));
     if (!planned.ok()) {
       return planned.status().message().find(':') != std::string::npos &&
                      planned.status().message().find(source_.name()) == 0
@@ -1442,7 +1449,7 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
                                       "time column and append mode");
       }
       SessionSpec session_spec;
-      ExpressionBinder binder(source_, grouped_input_scope, registry_);
+      ExpressionBinder binder(source_, grouped_input_scope, *registry_);
       SLUICE_ASSIGN_OR_RETURN(session_spec.time, binder.Bind(*window_time));
       session_spec.gap_us = session_gap_us;
       session_spec.window_end_key = window_end_key;
@@ -1489,7 +1496,7 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
       append(std::make_unique<ProjectOperator>(std::move(pass), std::move(out)));
     }
     if (select.having) {
-      ExpressionBinder binder(source_, scope, registry_);
+      ExpressionBinder binder(source_, scope, *registry_);
       binder.SetGroupedContext(&substitutions, &grouped_input);
       std::map<std::string, const sql::ParsedExpr*> aliases;
       for (const auto& item : select.items) {
@@ -1555,7 +1562,7 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
                                            : RankFunction::kDenseRank;
     spec.limit = rank_limit->limit;
     spec.text = e.ToString();
-    ExpressionBinder binder(source_, scope, registry_);
+    ExpressionBinder binder(source_, scope, *registry_);
     for (const auto& p : e.partition_by) {
       SLUICE_ASSIGN_OR_RETURN(ExpressionPtr key, binder.Bind(*p));
       if (const auto* ref = dynamic_cast<const ColumnReference*>(key.get());
@@ -1648,7 +1655,7 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
                            "OVER aggregates with different windows in one SELECT");
       }
     }
-    ExpressionBinder binder(source_, scope, registry_);
+    ExpressionBinder binder(source_, scope, *registry_);
     OverAggregateSpec spec;
     spec.preceding = first.has_rows_frame ? first.rows_preceding : -1;
     if (spec.preceding > 100000) {
@@ -1754,7 +1761,7 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
                          "supported: explode in a view or LATERAL VIEW, and aggregate over it");
   }
   // The SELECT list, `*` expanded.
-  ExpressionBinder binder(source_, scope, registry_);
+  ExpressionBinder binder(source_, scope, *registry_);
   if (aggregating) binder.SetGroupedContext(&substitutions, &grouped_input);
   if (rank_item || !over_items.empty()) binder.SetGroupedContext(&rank_substitutions, nullptr);
   std::vector<ExpressionPtr> expressions;

@@ -56,7 +56,7 @@ const std::map<std::string, std::string, std::less<>>& BinaryOperatorFunctions()
       {"+", "add"},      {"-", "subtract"},      {"*", "multiply"}, {"/", "divide"},
       {"%", "modulo"},   {"||", "concat"},       {"=", "equal"},    {"<>", "not_equal"},
       {"<", "less"},     {"<=", "less_equal"},   {">", "greater"},  {">=", "greater_equal"},
-      {"AND", "and"},    {"OR", "or"},
+      {"AND", "and"},    {"OR", "or"},           {"DIV", "div"},
   };
   return ops;
 }
@@ -212,12 +212,25 @@ Result<ExpressionPtr> ExpressionBinder::Bind(const ParsedExpr& e) const {
       return Call(e, e.op == "NOT" ? "not" : "negate", std::move(args));
     }
     case ExprKind::kBinary: {
+      if (e.op == "<=>") {
+        SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e));
+        return NullSafeEqual(e, std::move(args));
+      }
       const auto& ops = BinaryOperatorFunctions();
       auto it = ops.find(e.op);
       if (it == ops.end()) {
         return source_.Error(e.location, fmt::format("unknown operator '{}'", e.op));
       }
       SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e));
+      // DATE ± integer counts days, as Spark's date_add / date_sub.
+      auto is_date = [](const ExpressionPtr& x) { return x->type().id() == TypeId::kDate; };
+      auto is_integer = [](const ExpressionPtr& x) { return x->type().IsInteger(); };
+      if ((e.op == "+" || e.op == "-") && is_date(args[0]) && is_integer(args[1])) {
+        return Call(e, e.op == "+" ? "date_add" : "date_sub", std::move(args));
+      }
+      if (e.op == "+" && is_integer(args[0]) && is_date(args[1])) {
+        return Call(e, "date_add", {args[1], args[0]});
+      }
       return Call(e, it->second, std::move(args));
     }
     case ExprKind::kIsNull: {
@@ -252,7 +265,12 @@ Result<ExpressionPtr> ExpressionBinder::Bind(const ParsedExpr& e) const {
     }
     case ExprKind::kLike: {
       SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e));
-      std::string fn = e.op == "LIKE" ? "like" : "rlike";
+      if (e.op == "ILIKE") {  // LIKE on the lower-cased text and pattern
+        for (size_t i = 0; i < 2; ++i) {
+          SLUICE_ASSIGN_OR_RETURN(args[i], Call(e, "lower", {args[i]}));
+        }
+      }
+      std::string fn = e.op == "LIKE" || e.op == "ILIKE" ? "like" : "rlike";
       SLUICE_ASSIGN_OR_RETURN(ExpressionPtr match, Call(e, fn, std::move(args)));
       if (e.negated) return Call(e, "not", {match});
       return match;
@@ -265,7 +283,12 @@ Result<ExpressionPtr> ExpressionBinder::Bind(const ParsedExpr& e) const {
         return source_.Error(e.location, fmt::format("cannot cast {} to {}",
                                                      operand->type().ToString(), e.type.ToString()));
       }
-      return CastIfNeeded(std::move(operand), e.type);
+      if (operand->type() == e.type) return operand;
+      // TRY_CAST follows ANSI's conversion rules but gives NULL; CAST raises in ANSI mode.
+      const auto mode = e.op == "TRY_CAST" ? CastExpression::Mode::kStrictNull
+                        : registry_.ansi()  ? CastExpression::Mode::kStrictRaise
+                                            : CastExpression::Mode::kLenient;
+      return ExpressionPtr(std::make_shared<CastExpression>(std::move(operand), e.type, mode));
     }
     case ExprKind::kFieldAccess: {
       SLUICE_ASSIGN_OR_RETURN(ExpressionPtr base, Bind(*e.children[0]));
@@ -282,6 +305,16 @@ Result<ExpressionPtr> ExpressionBinder::Bind(const ParsedExpr& e) const {
                                                    e.ToString()));
   }
   return Status::Internal("unhandled expression kind");
+}
+
+// a <=> b and equal_null(a, b): TRUE when both are NULL, FALSE when one is, else a = b.
+Result<ExpressionPtr> ExpressionBinder::NullSafeEqual(const ParsedExpr& e,
+                                                      std::vector<ExpressionPtr> args) const {
+  SLUICE_ASSIGN_OR_RETURN(ExpressionPtr equal, Call(e, "equal", args));
+  SLUICE_ASSIGN_OR_RETURN(ExpressionPtr left_null, Call(e, "is_null", {args[0]}));
+  SLUICE_ASSIGN_OR_RETURN(ExpressionPtr right_null, Call(e, "is_null", {args[1]}));
+  SLUICE_ASSIGN_OR_RETURN(ExpressionPtr both_null, Call(e, "and", {left_null, right_null}));
+  return Call(e, "coalesce", {equal, both_null});
 }
 
 Result<ExpressionPtr> ExpressionBinder::BindLambdaBody(const ParsedExpr& call, const ParsedExpr& lambda,
@@ -530,6 +563,10 @@ Result<ExpressionPtr> ExpressionBinder::BindFunction(const ParsedExpr& e) const 
                          fmt::format("{}() OVER (...) is only allowed as a whole SELECT item with an "
                                      "alias, limited in the enclosing query (Top-N)",
                                      e.name));
+  }
+  if (e.name == "equal_null" && e.children.size() == 2) {
+    SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e));
+    return NullSafeEqual(e, std::move(args));
   }
   if (e.name == "transform" || e.name == "filter" || e.name == "exists" || e.name == "forall" ||
       e.name == "aggregate" || e.name == "reduce" || e.name == "zip_with") {

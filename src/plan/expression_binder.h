@@ -43,6 +43,8 @@ class ExpressionBinder {
   Result<ExpressionPtr> BindColumn(const sql::ParsedExpr& e) const;
   Result<ExpressionPtr> BindFunction(const sql::ParsedExpr& e) const;
   Result<ExpressionPtr> BindCase(const sql::ParsedExpr& e) const;
+  // a <=> b, equal_null(a, b).
+  Result<ExpressionPtr> NullSafeEqual(const sql::ParsedExpr& e, std::vector<ExpressionPtr> args) const;
   // transform, filter, exists, forall, aggregate/reduce, zip_with: their lambdas are bound in a
   // scope of the input's columns plus the lambda's parameters.
   Result<ExpressionPtr> BindHigherOrder(const sql::ParsedExpr& e) const;

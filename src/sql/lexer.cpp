@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "common/utf8.h"
+
 namespace sluice::sql {
 
 namespace {
@@ -124,6 +126,7 @@ class Lexer {
         return n == '=' ? op(TokenKind::kEq, 2) : op(TokenKind::kEq, 1);  // Spark's `==`
       case '<':
         if (n == '>') return op(TokenKind::kNotEq, 2);
+        if (n == '=' && Peek(2) == '>') return op(TokenKind::kNullSafeEq, 3);
         return n == '=' ? op(TokenKind::kLe, 2) : op(TokenKind::kLt, 1);
       case '>': return n == '=' ? op(TokenKind::kGe, 2) : op(TokenKind::kGt, 1);
       case '!':
@@ -210,16 +213,7 @@ class Lexer {
           return;
         }
         pos_ += 4;
-        if (code < 0x80) {
-          value += static_cast<char>(code);
-        } else if (code < 0x800) {
-          value += static_cast<char>(0xC0 | (code >> 6));
-          value += static_cast<char>(0x80 | (code & 0x3F));
-        } else {
-          value += static_cast<char>(0xE0 | (code >> 12));
-          value += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-          value += static_cast<char>(0x80 | (code & 0x3F));
-        }
+        AppendUtf8(code, value);
         return;
       }
       default:

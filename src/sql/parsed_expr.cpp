@@ -19,7 +19,7 @@ int Precedence(const ParsedExpr& e) {
       if (e.op == "AND") return 2;
       if (e.op == "||") return 5;
       if (e.op == "+" || e.op == "-") return 6;
-      if (e.op == "*" || e.op == "/" || e.op == "%") return 7;
+      if (e.op == "*" || e.op == "/" || e.op == "%" || e.op == "DIV") return 7;
       return 4;
     case ExprKind::kUnary: return e.op == "NOT" ? 3 : 8;
     case ExprKind::kIsNull:

@@ -880,12 +880,14 @@ class Parser {
       case TokenKind::kLe: return "<=";
       case TokenKind::kGt: return ">";
       case TokenKind::kGe: return ">=";
+      case TokenKind::kNullSafeEq: return "<=>";
       default: return nullptr;
     }
   }
 
   static bool IsPatternKeyword(const Token& t) {
-    return t.IsKeyword("LIKE") || t.IsKeyword("RLIKE") || t.IsKeyword("REGEXP");
+    return t.IsKeyword("LIKE") || t.IsKeyword("ILIKE") || t.IsKeyword("RLIKE") ||
+           t.IsKeyword("REGEXP");
   }
 
   // Comparisons and the other predicates, all at one level, left to right.
@@ -949,7 +951,7 @@ class Parser {
         AddChild(*e, std::move(left));
         SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr pattern, ParseConcat());
         AddChild(*e, std::move(pattern));
-        if (e->op == "LIKE" && MatchKeyword("ESCAPE")) {
+        if ((e->op == "LIKE" || e->op == "ILIKE") && MatchKeyword("ESCAPE")) {
           SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr escape, ParseConcat());
           AddChild(*e, std::move(escape));
         }
@@ -1003,10 +1005,14 @@ class Parser {
 
   Result<ParsedExprPtr> ParseMultiplicative() {
     SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr left, ParseUnary());
-    while (Check(TokenKind::kStar) || Check(TokenKind::kSlash) || Check(TokenKind::kPercent)) {
+    // `a div b` is Spark's integral division.
+    while (Check(TokenKind::kStar) || Check(TokenKind::kSlash) || Check(TokenKind::kPercent) ||
+           (CheckKeyword("DIV") && !Peek(1).Is(TokenKind::kComma) && !Peek(1).Is(TokenKind::kEnd) &&
+            !Peek(1).Is(TokenKind::kRParen))) {
       const Token& t = Advance();
       SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr right, ParseUnary());
-      left = NewBinary(t.text, t.location, std::move(left), std::move(right));
+      left = NewBinary(t.IsKeyword("DIV") ? "DIV" : t.text, t.location, std::move(left),
+                       std::move(right));
       SLUICE_RETURN_NOT_OK(CheckHeight(*left));
     }
     return left;
@@ -1162,6 +1168,10 @@ class Parser {
     if ((word == "CAST" || word == "TRY_CAST") && call) return ParseCast();
     if (word == "EXTRACT" && call) return ParseExtract();
     if (word == "TRIM" && call) return ParseTrim();
+    if (word == "POSITION" && call) return ParsePosition();
+    if ((word == "SUBSTRING" || word == "SUBSTR" || word == "OVERLAY") && call) {
+      return ParseFromForCall(word == "OVERLAY");
+    }
     if (word == "INTERVAL" && (next.Is(TokenKind::kString) || next.Is(TokenKind::kInteger))) {
       return ParseInterval();
     }
@@ -1279,6 +1289,62 @@ class Parser {
     AddChild(*e, std::move(operand));
     SLUICE_RETURN_NOT_OK(ExpectKeyword("AS"));
     SLUICE_ASSIGN_OR_RETURN(e->type, ParseType());
+    SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
+    return e;
+  }
+
+  // POSITION(substr IN str) -> locate(substr, str); POSITION(substr, str[, pos]) stays a call.
+  Result<ParsedExprPtr> ParsePosition() {
+    auto e = NewExpr(ExprKind::kFunction, Peek().location);
+    e->name = "locate";
+    Advance();
+    Advance();  // (
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr first, ParseConcat());
+    AddChild(*e, std::move(first));
+    if (MatchKeyword("IN")) {
+      SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr str, ParseExpr());
+      AddChild(*e, std::move(str));
+    } else {
+      while (Match(TokenKind::kComma)) {
+        SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr arg, ParseExpr());
+        AddChild(*e, std::move(arg));
+      }
+    }
+    SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
+    return e;
+  }
+
+  // SUBSTRING(str FROM pos [FOR len]) and OVERLAY(str PLACING repl FROM pos [FOR len]), the SQL
+  // standard's forms, as calls substring(str, pos[, len]) / overlay(str, repl, pos[, len]); the
+  // comma forms stay plain calls.
+  Result<ParsedExprPtr> ParseFromForCall(bool overlay) {
+    auto e = NewExpr(ExprKind::kFunction, Peek().location);
+    e->name = overlay ? "overlay" : ToLower(Peek().text);
+    Advance();
+    Advance();  // (
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr str, ParseExpr());
+    AddChild(*e, std::move(str));
+    const bool standard = overlay ? CheckKeyword("PLACING") : CheckKeyword("FROM");
+    if (!standard) {
+      while (Match(TokenKind::kComma)) {
+        SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr arg, ParseExpr());
+        AddChild(*e, std::move(arg));
+      }
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
+      return e;
+    }
+    if (overlay) {
+      Advance();  // PLACING
+      SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr replacement, ParseExpr());
+      AddChild(*e, std::move(replacement));
+    }
+    SLUICE_RETURN_NOT_OK(ExpectKeyword("FROM"));
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr pos, ParseExpr());
+    AddChild(*e, std::move(pos));
+    if (MatchKeyword("FOR")) {
+      SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr len, ParseExpr());
+      AddChild(*e, std::move(len));
+    }
     SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
     return e;
   }

@@ -39,6 +39,7 @@ enum class TokenKind {
   kRBracket,
   kArrow,      // => of named arguments
   kLambdaArrow,  // -> of a lambda: x -> x + 1
+  kNullSafeEq,   // <=>
   kEnd,        // end of input
 };
 

@@ -179,7 +179,8 @@ TEST(DatetimeFunction, CurrentTimestampIsTheBatchTime) {
   // Every row of a batch sees the same value.
   auto bound = Bind("current_timestamp", {});
   ASSERT_TRUE(bound.ok());
-  EvalContext eval{now};
+  EvalContext eval;
+  eval.now_micros = now;
   SelectionVector all;
   Vector out(bound->return_type);
   ASSERT_TRUE(bound->kernel({}, KernelContext{all, 3, eval}, out).ok());

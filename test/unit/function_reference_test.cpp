@@ -1,5 +1,5 @@
-// docs/functions.md is the registry's reference: regenerate it with
-// `build/release/src/sluice functions --markdown > docs/functions.md` when a function changes.
+// docs/functions.md is the function reference (function_docs.cpp + the registry): regenerate it with
+// `build/debug/src/sluice functions --markdown > docs/functions.md` when a function changes.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -16,7 +16,7 @@ TEST(FunctionReference, DocsFunctionsMdIsCurrent) {
   std::stringstream file;
   file << in.rdbuf();
   EXPECT_EQ(file.str(), FunctionReferenceMarkdown())
-      << "docs/functions.md is out of date: run build/release/src/sluice functions --markdown > "
+      << "docs/functions.md is out of date: run build/debug/src/sluice functions --markdown > "
          "docs/functions.md";
 }
 
