@@ -14,7 +14,7 @@ Result<DataType> MetadataType(const std::string& key) {
   if (key == "topic" || key == "key" || key == "headers") return DataType::String();
   return Status::Invalid(
       "unknown metadata key '{}': expected one of 'timestamp', 'partition', 'offset', 'topic', "
-      "'key', 'headers'",
+      "'key', 'headers' (STRING, or MAP<STRING, STRING> / MAP<STRING, BYTES>)",
       key);
 }
 
@@ -28,6 +28,12 @@ Result<std::unique_ptr<RecordDecoder>> RecordDecoder::Make(std::vector<ScanColum
       d->physical_schema_.Add(c.field);
     } else {
       SLUICE_ASSIGN_OR_RETURN(DataType type, MetadataType(c.metadata_key));
+      // Headers may also be read as a MAP of name to value (Flink's MAP<STRING, BYTES>).
+      const DataType& declared = c.field.type;
+      if (c.metadata_key == "headers" && declared.IsMap() && declared.map_key().id() == TypeId::kString &&
+          declared.map_value().IsStringLike()) {
+        type = declared;
+      }
       if (type != c.field.type) {
         return Status::Invalid("metadata column '{}' FROM '{}' must be {}, not {}", c.field.name,
                                c.metadata_key, type.ToString(), c.field.type.ToString());
@@ -174,6 +180,17 @@ Result<Batch> RecordDecoder::Decode(const RawBatch& in, std::vector<DeadLetter>&
       } else if (key == "headers") {
         if (r.headers.empty()) {
           v->AppendNull();
+        } else if (v->type().IsMap()) {
+          // The source hands headers over as a JSON object of name to value.
+          if (!headers_) headers_ = std::make_unique<JsonDecoder>(Schema({Field{"h", v->type(), true}}));
+          Batch one = Batch::Empty(Schema({Field{"h", v->type(), true}}));
+          std::string wrapped = "{\"h\":" + std::string(r.headers) + "}";
+          if (headers_->DecodeRow(wrapped, one).ok() && one.num_rows() == 1) {
+            ShareArenasDeep(one.column(0), *v);
+            AppendRow(one.column(0), 0, *v);
+          } else {
+            v->AppendNull();
+          }
         } else {
           v->AppendString(r.headers);
         }

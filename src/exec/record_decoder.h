@@ -66,6 +66,8 @@ class RecordDecoder {
   bool raw_ = false;
   bool filled_only_ = false;  // 'parquet': the source fills the physical columns
   std::unique_ptr<JsonDecoder> json_;
+  // Reads a 'headers' metadata column declared as a MAP (made on first use).
+  mutable std::unique_ptr<JsonDecoder> headers_;
 };
 
 }  // namespace sluice

@@ -3,6 +3,8 @@
 #include <simdjson.h>
 #include <strings.h>
 
+#include <charconv>
+#include <climits>
 #include <cstring>
 #include <unordered_map>
 #include <vector>
@@ -206,7 +208,9 @@ class RowDecoder {
         }
         return DecodeObject(object, field.type.fields(), out, &path);
       }
-      case TypeId::kList: return DecodeArray(value, type, field, out, path);
+      case TypeId::kList:
+        if (field.type.IsMap()) return DecodeMap(value, type, field, out, path);
+        return DecodeArray(value, type, field, out, path);
       case TypeId::kNull:
       case TypeId::kInterval:
         break;
@@ -400,6 +404,47 @@ class RowDecoder {
                              path.ToString(), Quote(text));
     }
     out.Append<int64_t>(*micros);
+    return Status::OK();
+  }
+
+  // A MAP from a JSON object: each member is an entry, its name the key (a STRING key as is,
+  // an integer key parsed from the name), its value decoded as the map's value type.
+  Status DecodeMap(od::value& value, od::json_type type, const Field& field, Vector& out,
+                   const FieldPath& path) {
+    od::object object;
+    if (type != od::json_type::object || value.get_object().get(object)) {
+      return Mismatch(path, "an object", type);
+    }
+    const DataType& key_type = field.type.map_key();
+    Field value_field{"value", field.type.map_value(), true};
+    Vector& entries = out.list_child();
+    for (auto member : object) {
+      std::string_view key;
+      if (auto error = member.unescaped_key().get(key)) return NotJson(error);
+      FieldPath entry_path{&path, key, -1};
+      Vector& keys = entries.child(0);
+      if (key_type.IsStringLike()) {
+        keys.AppendString(key);
+      } else {
+        int64_t number = 0;
+        const auto [end, error] = std::from_chars(key.data(), key.data() + key.size(), number);
+        if (error != std::errc() || end != key.data() + key.size() ||
+            (key_type.id() == TypeId::kInt32 && (number < INT32_MIN || number > INT32_MAX))) {
+          return Status::Invalid("field '{}': the key '{}' is not {}", path.ToString(), key,
+                                 key_type.ToString());
+        }
+        if (key_type.id() == TypeId::kInt32) {
+          keys.Append(static_cast<int32_t>(number));
+        } else {
+          keys.Append(number);
+        }
+      }
+      od::value member_value;
+      if (auto error = member.value().get(member_value)) return NotJson(error);
+      SLUICE_RETURN_NOT_OK(DecodeValue(member_value, value_field, entries.child(1), entry_path));
+      entries.Resize(entries.child(0).size());
+    }
+    out.AppendListEnd();
     return Status::OK();
   }
 

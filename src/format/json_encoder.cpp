@@ -205,9 +205,27 @@ void JsonEncoder::AppendValue(const Vector& v, size_t row, std::string& out) con
       break;
     case TypeId::kStruct: AppendStruct(v, row, out); break;
     case TypeId::kList: {
-      out.push_back('[');
       const uint32_t begin = v.offsets()[row];
       const uint32_t end = v.offsets()[row + 1];
+      if (v.type().IsMap()) {  // {"key": value, ...}, a non-string key as its text
+        const Vector& keys = v.list_child().child(0);
+        out.push_back('{');
+        for (uint32_t i = begin; i < end; ++i) {
+          if (i > begin) out.push_back(',');
+          if (keys.type().IsStringLike()) {
+            AppendJsonString(keys.Get<std::string_view>(i), out);
+          } else {
+            std::string key;
+            AppendValue(keys, i, key);
+            AppendJsonString(key, out);
+          }
+          out.push_back(':');
+          AppendValue(v.list_child().child(1), i, out);
+        }
+        out.push_back('}');
+        break;
+      }
+      out.push_back('[');
       for (uint32_t i = begin; i < end; ++i) {
         if (i > begin) out.push_back(',');
         AppendValue(v.list_child(), i, out);

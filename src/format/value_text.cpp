@@ -254,9 +254,20 @@ void AppendValueText(const Vector& v, size_t row, std::string& out, std::string_
       out.push_back('}');
       break;
     case TypeId::kList: {
-      out.push_back('[');
       const uint32_t begin = v.offsets()[row];
       const uint32_t end = v.offsets()[row + 1];
+      if (v.type().IsMap()) {  // {a -> 1, b -> null}, as Spark writes a map
+        out.push_back('{');
+        for (uint32_t i = begin; i < end; ++i) {
+          if (i > begin) out += ", ";
+          AppendNested(v.list_child().child(0), i, out);
+          out += " -> ";
+          AppendNested(v.list_child().child(1), i, out);
+        }
+        out.push_back('}');
+        break;
+      }
+      out.push_back('[');
       for (uint32_t i = begin; i < end; ++i) {
         if (i > begin) out += ", ";
         AppendNested(v.list_child(), i, out);

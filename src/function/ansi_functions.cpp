@@ -44,6 +44,7 @@ ScalarFunction CheckedIndex(const std::string& name, bool zero_based) {
   const ScalarFunction* def = FunctionRegistry::Builtin().Find(name);
   return {name, def->signature, [def, zero_based](const BindArguments& args) -> Result<BoundFunction> {
             SLUICE_ASSIGN_OR_RETURN(BoundFunction f, def->bind(args));
+            if (args.types[0].IsMap()) return f;  // a missing key is NULL in both modes
             ScalarKernel inner = std::move(f.kernel);
             f.kernel = [inner, zero_based](const std::vector<VectorPtr>& a, const KernelContext& ctx,
                                            Vector& out) -> Status {

@@ -148,6 +148,16 @@ std::string CastToText(const Vector& in, size_t row) {
       return out + "}";
     }
     case TypeId::kList: {
+      if (in.type().IsMap()) {  // Spark's text of a map: {a -> 1, b -> null}
+        std::string out = "{";
+        const Vector& keys = in.list_child().child(0);
+        const Vector& values = in.list_child().child(1);
+        for (uint32_t i = in.offsets()[row]; i < in.offsets()[row + 1]; ++i) {
+          out += i > in.offsets()[row] ? ", " : "";
+          out += CastToText(keys, i) + " -> " + (values.IsNull(i) ? "null" : CastToText(values, i));
+        }
+        return out + "}";
+      }
       std::string out = "[";
       const Vector& child = in.list_child();
       for (uint32_t i = in.offsets()[row]; i < in.offsets()[row + 1]; ++i) {

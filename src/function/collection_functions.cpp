@@ -1,6 +1,7 @@
 // Functions over ARRAY values: element_at, get (the `arr[i]` operator), size / cardinality,
 // array_contains, array_join.
 #include "function/function_registry.h"
+#include "function/map_functions.h"
 #include "function/kernel_loops.h"
 #include "function/type_coercion.h"
 #include "function/cast.h"
@@ -20,6 +21,7 @@ Status ExpectList(std::string_view fn, const DataType& t) {
 // range or NULL gives NULL (Spark without ANSI mode).
 Result<BoundFunction> BindArrayItem(const BindArguments& args, std::string_view fn, bool zero_based) {
   if (args.types.size() != 2) return Status::Invalid("{}(array, index) takes 2 arguments", fn);
+  if (args.types[0].IsMap()) return BindMapLookup(args, fn);
   SLUICE_RETURN_NOT_OK(ExpectList(fn, args.types[0]));
   if (!args.types[1].IsInteger() && args.types[1].id() != TypeId::kNull) {
     return Status::Invalid("{}(array, index): index must be an integer, found {}", fn,

@@ -301,7 +301,9 @@ std::string SparkTypeName(const DataType& t) {
     case TypeId::kDate: return "date";
     case TypeId::kTimestamp: return "timestamp";
     case TypeId::kInterval: return "interval day to second";
-    case TypeId::kList: return "array<" + SparkTypeName(t.element()) + ">";
+    case TypeId::kList:
+      if (t.IsMap()) return "map<" + SparkTypeName(t.map_key()) + "," + SparkTypeName(t.map_value()) + ">";
+      return "array<" + SparkTypeName(t.element()) + ">";
     case TypeId::kStruct: {
       std::string out = "struct<";
       for (size_t i = 0; i < t.fields().size(); ++i) {

@@ -26,6 +26,7 @@ const FunctionRegistry& FunctionRegistry::Builtin() {
     RegisterArrayFunctions(r);
     RegisterCalendarFunctions(r);
     RegisterSparkHashFunctions(r);
+    RegisterMapFunctions(r);
     RegisterFormatStringFunction(r);
     return r;
   }();

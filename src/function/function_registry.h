@@ -49,6 +49,7 @@ void RegisterCharacterFunctions(FunctionRegistry& registry);
 void RegisterArrayFunctions(FunctionRegistry& registry);
 void RegisterCalendarFunctions(FunctionRegistry& registry);
 void RegisterSparkHashFunctions(FunctionRegistry& registry);
+void RegisterMapFunctions(FunctionRegistry& registry);
 // Replaces the functions whose ANSI behaviour differs with raising versions.
 void RegisterAnsiOverrides(FunctionRegistry& registry);
 void RegisterFormatStringFunction(FunctionRegistry& registry);

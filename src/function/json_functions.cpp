@@ -6,6 +6,8 @@
 #include "format/json_decoder.h"
 #include "format/json_encoder.h"
 #include "function/function_registry.h"
+#include <strings.h>
+#include "vector/take.h"
 #include "function/function_util.h"
 #include "function/kernel_loops.h"
 #include "types/type_parser.h"
@@ -57,6 +59,32 @@ Result<BoundFunction> BindToJson(const BindArguments& args) {
 // from_json(text, 'a INT, b STRING') -> ROW<a INT, b STRING>, decoded by JsonDecoder (same
 // coercions as a source's 'json' format). Text that is not a JSON object of that shape gives
 // NULL.
+// from_json into a MAP or an ARRAY: the document is read as the one field of a wrapping object,
+// so the row decoder reads it; a document that is not one is NULL.
+Result<BoundFunction> BindFromJsonWhole(const BindArguments& args, const DataType& type) {
+  BoundFunction f{type, {args.types[0], DataType::String()}, nullptr};
+  f.kernel = [type](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    JsonDecoder decoder{Schema({Field{"v", type, true}})};
+    std::string wrapped;
+    kernel::ForEachRowInOrder(ctx, [&](size_t r, bool live) {
+      if (live && !a[0]->IsNull(r)) {
+        wrapped = "{\"v\":";
+        wrapped += a[0]->Get<std::string_view>(r);
+        wrapped += "}";
+        Batch one = Batch::Empty(Schema({Field{"v", type, true}}));
+        if (decoder.DecodeRow(wrapped, one).ok() && one.num_rows() == 1) {
+          ShareArenasDeep(one.column(0), out);
+          AppendRow(one.column(0), 0, out);
+          return;
+        }
+      }
+      out.AppendNull();
+    });
+    return Status::OK();
+  };
+  return f;
+}
+
 Result<BoundFunction> BindFromJson(const BindArguments& args) {
   if (args.types.size() != 2 || !args.types[0].IsStringLike()) {
     return Status::Invalid("from_json(json STRING, schema STRING) takes two arguments");
@@ -66,6 +94,16 @@ Result<BoundFunction> BindFromJson(const BindArguments& args) {
       schema_text->type().id() != TypeId::kString) {
     return Status::Invalid(
         "from_json: the schema must be a string literal such as 'a INT, b STRING'");
+  }
+  // A MAP or ARRAY type ('MAP<STRING, INT>') reads a JSON object or array whole; otherwise the
+  // schema is the fields of a ROW ('a INT, b STRING').
+  std::string_view text = schema_text->string();
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  const bool whole = strncasecmp(text.data(), "MAP", 3) == 0 || strncasecmp(text.data(), "ARRAY", 5) == 0;
+  if (whole) {
+    Result<DataType> container = ParseDataType(text);
+    if (!container.ok()) return container.status().WithContext("from_json");
+    return BindFromJsonWhole(args, *container);
   }
   Result<DataType> parsed = ParseStructType(schema_text->string());
   if (!parsed.ok()) return parsed.status().WithContext("from_json");

@@ -1194,7 +1194,7 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
     SLUICE_ASSIGN_OR_RETURN(ExpressionPtr list, binder.Bind(list_expr));
     if (list->type().id() != TypeId::kList) {
       return source_.Error(list_expr.location,
-                           fmt::format("UNNEST expects an ARRAY, but '{}' is {}", list_expr.ToString(),
+                           fmt::format("UNNEST expects an ARRAY or a MAP, but '{}' is {}", list_expr.ToString(),
                                        list->type().ToString()));
     }
     const size_t input_width = scope.size();
@@ -1205,7 +1205,9 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
                                        list_expr.ToString(), list->type().ToString()));
     }
     UnnestShape shape;
-    shape.expand_struct = element.id() == TypeId::kStruct && (generator.empty() || generator == "inline");
+    // explode of a MAP gives two columns, key and value, as Spark.
+    shape.expand_struct = element.id() == TypeId::kStruct &&
+                          (generator.empty() || generator == "inline" || list->type().IsMap());
     shape.position = generator == "posexplode";
     shape.outer = outer;
     const bool expand = shape.expand_struct;
@@ -2003,7 +2005,7 @@ std::string PolicyName(ErrorPolicy p) {
 }
 
 Result<std::unique_ptr<CompiledScript>> ScriptPlanner::Plan(const sql::Script& script) {
-  constexpr size_t kMaxErrors = 10;
+  constexpr size_t kMaxErrors = sql::kMaxScriptErrors;
   pipeline_name_ = std::filesystem::path(source_.name()).stem().string();
   // Every statement is planned even after one fails, so one pass reports the file's errors
   // (up to kMaxErrors); an error caused by an earlier one (a table whose CREATE failed) is not

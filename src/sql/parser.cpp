@@ -51,18 +51,42 @@ class Parser {
   Parser(const SourceText& source, std::vector<Token> tokens)
       : source_(source), tokens_(std::move(tokens)) {}
 
+  // Every statement is parsed even after one fails: a syntax error skips the rest of its
+  // statement (to its ';') and parsing goes on with the next, so one pass reports the syntax
+  // errors of the file, one per statement, up to kMaxScriptErrors (as the planner does).
   Result<Script> ParseScript() {
     Script script;
+    std::vector<Status> errors;
     while (true) {
       while (Match(TokenKind::kSemicolon)) {
       }
       if (Check(TokenKind::kEnd)) break;
-      SLUICE_ASSIGN_OR_RETURN(Statement statement, ParseStatement());
-      script.statements.push_back(std::move(statement));
-      if (Check(TokenKind::kEnd)) break;
-      if (!Match(TokenKind::kSemicolon)) return ErrorExpected("';' or end of input");
+      const size_t start = pos_;
+      Result<Statement> statement = ParseStatement();
+      Status error;
+      if (!statement.ok()) {
+        error = statement.status();
+      } else {
+        script.statements.push_back(std::move(statement).value());
+        if (!Check(TokenKind::kEnd) && !Check(TokenKind::kSemicolon)) {
+          error = ErrorExpected("';' or end of input");
+        }
+      }
+      if (!error.ok()) {
+        errors.push_back(std::move(error));
+        SkipToStatementEnd(start);
+      }
     }
-    return script;
+    if (errors.empty()) return script;
+    if (errors.size() == 1) return errors.front();
+    std::string all;
+    for (size_t i = 0; i < errors.size() && i < kMaxScriptErrors; ++i) {
+      all += (i ? "\n" : "") + errors[i].message();
+    }
+    if (errors.size() > kMaxScriptErrors) {
+      all += fmt::format("\n(and {} more)", errors.size() - kMaxScriptErrors);
+    }
+    return Status(errors.front().code(), all);
   }
 
   Result<ParsedExprPtr> ParseWholeExpression() {
@@ -72,6 +96,30 @@ class Parser {
   }
 
  private:
+  // After a syntax error in the statement that began at token `start`: moves to the ';' that
+  // ends it, or to the end. Brackets are counted from `start`, so a ';' inside them (never
+  // valid SQL) does not end the statement; strings are single tokens. When they never close
+  // (the error may be a missing ')'), the first ';' from the error on does.
+  void SkipToStatementEnd(size_t start) {
+    size_t first_semicolon = tokens_.size() - 1;  // the kEnd token
+    int depth = 0;
+    for (size_t i = start; i + 1 < tokens_.size(); ++i) {
+      const Token& t = tokens_[i];
+      if (t.Is(TokenKind::kSemicolon) && i >= pos_) {
+        if (depth == 0) {
+          pos_ = i;
+          return;
+        }
+        first_semicolon = std::min(first_semicolon, i);
+      } else if (t.Is(TokenKind::kLParen) || t.Is(TokenKind::kLBracket)) {
+        ++depth;
+      } else if ((t.Is(TokenKind::kRParen) || t.Is(TokenKind::kRBracket)) && depth > 0) {
+        --depth;
+      }
+    }
+    pos_ = first_semicolon;
+  }
+
   // ---- token helpers ----
 
   const Token& Peek(size_t ahead = 0) const {
@@ -766,6 +814,17 @@ class Parser {
       SLUICE_RETURN_NOT_OK(
           Expect(close, close == TokenKind::kGt ? "',' or '>'" : "',' or ')'"));
       return DataType::Struct(std::move(fields));
+    }
+    if (name == "MAP") {
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kLt, "'<' after MAP"));
+      const Token& key_token = Peek();
+      SLUICE_ASSIGN_OR_RETURN(DataType key, ParseType());
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kComma, "',' between the key and value types"));
+      SLUICE_ASSIGN_OR_RETURN(DataType value, ParseType());
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kGt, "'>'"));
+      Status key_ok = CheckMapKey(key);
+      if (!key_ok.ok()) return ErrorAt(key_token, key_ok.message());
+      return DataType::Map(std::move(key), std::move(value));
     }
     if (name == "ARRAY") {
       SLUICE_RETURN_NOT_OK(Expect(TokenKind::kLt, "'<' after ARRAY"));
@@ -1502,9 +1561,47 @@ class Parser {
 
 }  // namespace
 
+namespace {
+
+// A lexer error stops the whole script; when statements follow the place of the error, the
+// message says they were not checked. The place is read back from "name:line:col: error:".
+Status NoteUncheckedStatements(const SourceText& source, Status error) {
+  std::string_view message = error.message();
+  std::string prefix = source.name() + ":";
+  if (message.substr(0, prefix.size()) != prefix) return error;
+  int line = 0;
+  int column = 0;
+  const char* p = message.data() + prefix.size();
+  const char* end = message.data() + message.size();
+  auto [after_line, e1] = std::from_chars(p, end, line);
+  if (e1 != std::errc() || after_line == end || *after_line != ':') return error;
+  if (std::from_chars(after_line + 1, end, column).ec != std::errc() || line < 1 || column < 1) {
+    return error;
+  }
+  const std::string& text = source.text();
+  size_t offset = 0;
+  for (int l = 1; l < line && offset != std::string::npos; ++l) {
+    offset = text.find('\n', offset);
+    if (offset != std::string::npos) ++offset;
+  }
+  if (offset == std::string::npos) return error;
+  offset += static_cast<size_t>(column - 1);
+  size_t semicolon = text.find(';', std::min(offset, text.size()));
+  if (semicolon == std::string::npos ||
+      text.find_first_not_of(" \t\r\n\f\v", semicolon + 1) == std::string::npos) {
+    return error;
+  }
+  return Status(error.code(), error.message() +
+                                  "\n(parsing stopped at this error: the statements after it "
+                                  "were not checked)");
+}
+
+}  // namespace
+
 Result<Script> ParseScript(const SourceText& source) {
-  SLUICE_ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(source));
-  return Parser(source, std::move(tokens)).ParseScript();
+  Result<std::vector<Token>> tokens = Tokenize(source);
+  if (!tokens.ok()) return NoteUncheckedStatements(source, tokens.status());
+  return Parser(source, std::move(tokens).value()).ParseScript();
 }
 
 Result<ParsedExprPtr> ParseExpression(const SourceText& source) {

@@ -47,6 +47,30 @@ DataType DataType::List(DataType element) {
   return t;
 }
 
+Status CheckMapKey(const DataType& key) {
+  if (key.id() == TypeId::kString || key.id() == TypeId::kInt32 || key.id() == TypeId::kInt64) {
+    return Status::OK();
+  }
+  return Status::NotImplemented("MAP keys of type {}: keys can be STRING, INT or BIGINT",
+                                key.ToString());
+}
+
+DataType DataType::Map(DataType key, DataType value) {
+  DataType t = List(Struct({Field{"key", std::move(key), false}, Field{"value", std::move(value), true}}));
+  t.map_ = true;
+  return t;
+}
+
+const DataType& DataType::map_key() const {
+  assert(map_);
+  return element().fields()[0].type;
+}
+
+const DataType& DataType::map_value() const {
+  assert(map_);
+  return element().fields()[1].type;
+}
+
 const std::vector<Field>& DataType::fields() const {
   static const std::vector<Field> kNone;
   return id_ == TypeId::kStruct && children_ ? *children_ : kNone;
@@ -104,13 +128,15 @@ std::string DataType::ToString() const {
       }
       return out + ">";
     }
-    case TypeId::kList: return fmt::format("ARRAY<{}>", element().ToString());
+    case TypeId::kList:
+      if (map_) return fmt::format("MAP<{}, {}>", map_key().ToString(), map_value().ToString());
+      return fmt::format("ARRAY<{}>", element().ToString());
     default: return std::string(TypeIdName(id_));
   }
 }
 
 bool DataType::operator==(const DataType& other) const {
-  if (id_ != other.id_) return false;
+  if (id_ != other.id_ || map_ != other.map_) return false;
   if (id_ == TypeId::kDecimal) return precision_ == other.precision_ && scale_ == other.scale_;
   if (id_ == TypeId::kStruct || id_ == TypeId::kList) {
     if (children_ == other.children_) return true;

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/status.h"
+
 namespace sluice {
 
 // The logical types a column can have. Physical layout per type is documented on Vector.
@@ -26,6 +28,10 @@ enum class TypeId : uint8_t {
 };
 
 std::string_view TypeIdName(TypeId id);
+
+class DataType;
+// A MAP's key type must be STRING, INT or BIGINT (what a JSON object's member names become).
+Status CheckMapKey(const DataType& key);
 
 struct Field;
 
@@ -49,14 +55,21 @@ class DataType {
   static DataType Interval() { return DataType(TypeId::kInterval); }
   static DataType Struct(std::vector<Field> fields);
   static DataType List(DataType element);
+  // MAP<key, value>: stored as a list of ROW<key, value> entries (so every list routine works on
+  // it), marked as a map for its text, JSON, functions and type checks.
+  static DataType Map(DataType key, DataType value);
 
   TypeId id() const { return id_; }
   int precision() const { return precision_; }
   int scale() const { return scale_; }
   // Struct fields; empty for other types.
   const std::vector<Field>& fields() const;
-  // List element type; only valid for kList.
+  // List element type; only valid for kList (for a map: the ROW<key, value> entry).
   const DataType& element() const;
+  bool IsMap() const { return map_; }
+  // A map's key and value types; only valid when IsMap().
+  const DataType& map_key() const;
+  const DataType& map_value() const;
   // Index of a struct field by case-insensitive name, or -1.
   int FieldIndex(std::string_view name) const;
 
@@ -78,6 +91,7 @@ class DataType {
   int precision_ = 0;
   int scale_ = 0;
   std::shared_ptr<const std::vector<Field>> children_;  // struct fields, or one list element
+  bool map_ = false;
 };
 
 // A named, typed column of a schema or a struct.

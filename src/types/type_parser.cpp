@@ -37,6 +37,15 @@ class TypeParser {
       SLUICE_RETURN_NOT_OK(Expect('>'));
       return DataType::List(std::move(element));
     }
+    if (Is(word, "MAP")) {
+      SLUICE_RETURN_NOT_OK(Expect('<'));
+      SLUICE_ASSIGN_OR_RETURN(DataType key, ParseType());
+      SLUICE_RETURN_NOT_OK(Expect(','));
+      SLUICE_ASSIGN_OR_RETURN(DataType value, ParseType());
+      SLUICE_RETURN_NOT_OK(Expect('>'));
+      SLUICE_RETURN_NOT_OK(CheckMapKey(key));
+      return DataType::Map(std::move(key), std::move(value));
+    }
     if (Is(word, "ROW") || Is(word, "STRUCT")) {
       SkipSpace();
       char close = Peek() == '(' ? ')' : '>';

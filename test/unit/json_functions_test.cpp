@@ -219,7 +219,10 @@ TEST(TypeParserJsonSchemaTest, ErrorsSayWhereAndWhat) {
   EXPECT_EQ(unclosed.status().message(), "type 'ARRAY<INT': expected '>' at the end");
   EXPECT_FALSE(ParseStructType("").ok());
   EXPECT_FALSE(ParseStructType("a INT, a STRING").ok());
-  EXPECT_FALSE(ParseDataType("MAP<STRING, INT>").ok());
+  EXPECT_TRUE(ParseDataType("MAP<STRING, INT>").ok());
+  auto double_key = ParseDataType("MAP<DOUBLE, INT>");
+  ASSERT_FALSE(double_key.ok());
+  EXPECT_NE(double_key.status().message().find("keys can be STRING, INT or BIGINT"), std::string::npos);
 }
 
 }  // namespace

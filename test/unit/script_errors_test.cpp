@@ -36,5 +36,26 @@ INSERT INTO out SELECT a, 'z' FROM src;
   EXPECT_EQ(message.find("errors.sql:7:"), std::string::npos) << message;
 }
 
+// With syntax errors nothing is planned: they are all reported, and binding errors (which may
+// only follow from them) are not.
+TEST(ScriptErrors, SyntaxErrorsOfEveryStatementComeFirstAndAlone) {
+  CompileOptions options;
+  const std::string script = R"(CREATE TABLE src (a INT) WITH ('connector' = 'datagen', 'scenario' = 'cashback');
+CREATE TABLE out (a INT, b STRING) WITH ('connector' = 'print');
+INSERT INTO out SELECT a, FROM src;
+INSERT INTO out SELECT nope, 'x' FROM src;
+INSERT INTO out SELECT a, 'y' FROM src WHERE;
+)";
+  auto compiled = CompileScript(script, "errors.sql", options);
+  ASSERT_FALSE(compiled.ok());
+  EXPECT_EQ(compiled.status().message(),
+            "errors.sql:3:27: error: expected an expression but found 'FROM'\n"
+            "    3 | INSERT INTO out SELECT a, FROM src;\n"
+            "      |                           ^\n"
+            "errors.sql:5:45: error: expected an expression but found ';'\n"
+            "    5 | INSERT INTO out SELECT a, 'y' FROM src WHERE;\n"
+            "      |                                             ^");
+}
+
 }  // namespace
 }  // namespace sluice

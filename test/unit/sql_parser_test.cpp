@@ -862,6 +862,76 @@ TEST(SqlParserErrors, LimitNeedsAnInteger) {
             "1:23: error: expected a row count after LIMIT but found 'x'");
 }
 
+// A syntax error skips the rest of its statement (to its ';'); parsing goes on with the next,
+// so one pass reports every statement's first syntax error, in order.
+TEST(SqlParserErrors, EveryStatementsFirstSyntaxErrorIsReported) {
+  EXPECT_EQ(ScriptError("SELEC a FROM t;\nSELECT a FROM t WHERE b = 1;\nSELECT round(a FROM t;\n"
+                        "INSERT INTO x SELECT 1 +;"),
+            "q.sql:1:1: error: expected a statement (CREATE TABLE, CREATE VIEW, INSERT INTO, "
+            "SELECT, SET) but found 'SELEC'\n"
+            "    1 | SELEC a FROM t;\n"
+            "      | ^\n"
+            "q.sql:3:16: error: expected ')' but found 'FROM'\n"
+            "    3 | SELECT round(a FROM t;\n"
+            "      |                ^\n"
+            "q.sql:4:25: error: expected an expression but found ';'\n"
+            "    4 | INSERT INTO x SELECT 1 +;\n"
+            "      |                         ^");
+  // Two statements run together: the second is skipped with the first.
+  EXPECT_EQ(ScriptError("SELECT a FROM t\nSELECT b FROM t;\nSELEC c"),
+            "q.sql:2:1: error: expected ';' or end of input but found 'SELECT'\n"
+            "    2 | SELECT b FROM t;\n"
+            "      | ^\n"
+            "q.sql:3:1: error: expected a statement (CREATE TABLE, CREATE VIEW, INSERT INTO, "
+            "SELECT, SET) but found 'SELEC'\n"
+            "    3 | SELEC c\n"
+            "      | ^");
+}
+
+TEST(SqlParserErrors, OneSyntaxErrorPerStatement) {
+  EXPECT_EQ(ScriptError("SELECT a, FROM t WHERE;\nSELECT 1 FROM t"),
+            "q.sql:1:11: error: expected an expression but found 'FROM'\n"
+            "    1 | SELECT a, FROM t WHERE;\n"
+            "      |           ^");
+}
+
+TEST(SqlParserErrors, RecoverySkipsToTheTopLevelSemicolon) {
+  // A ';' inside parentheses does not end the statement; strings are one token.
+  EXPECT_EQ(ScriptError("SELECT f(a; b) FROM t WHERE c = ';';\nSELECT 1 FROM t"),
+            "q.sql:1:11: error: expected ')' but found ';'\n"
+            "    1 | SELECT f(a; b) FROM t WHERE c = ';';\n"
+            "      |           ^");
+  // Parentheses that never close: the first ';' after the error ends the statement.
+  std::string error = ScriptError("SELECT f(a FROM t;\nSELECT g(1) FROM t;\nSELEC");
+  EXPECT_EQ(Headline(error), "1:12: error: expected ')' but found 'FROM'");
+  EXPECT_NE(error.find("\nq.sql:3:1: error: expected a statement"), std::string::npos) << error;
+  EXPECT_EQ(error.find("q.sql:2:"), std::string::npos) << error;
+}
+
+TEST(SqlParserErrors, AtMostTenSyntaxErrorsAreListed) {
+  std::string script;
+  for (int i = 0; i < 12; ++i) script += "SELEC x;\n";
+  std::string error = ScriptError(script);
+  EXPECT_NE(error.find("q.sql:10:1: error: expected a statement"), std::string::npos) << error;
+  EXPECT_EQ(error.find("q.sql:11:1:"), std::string::npos) << error;
+  const std::string tail = "\n(and 2 more)";
+  ASSERT_GE(error.size(), tail.size());
+  EXPECT_EQ(error.substr(error.size() - tail.size()), tail);
+}
+
+TEST(SqlParserErrors, ALexerErrorStopsAndSaysSo) {
+  EXPECT_EQ(ScriptError("SELECT 'oops;\nSELECT 1"),
+            "q.sql:1:8: error: unterminated string literal\n"
+            "    1 | SELECT 'oops;\n"
+            "      |        ^\n"
+            "(parsing stopped at this error: the statements after it were not checked)");
+  // Nothing after it: no note.
+  EXPECT_EQ(ScriptError("SELEC 1;\nSELECT 'oops"),
+            "q.sql:2:8: error: unterminated string literal\n"
+            "    2 | SELECT 'oops\n"
+            "      |        ^");
+}
+
 // ---------------------------------------------------------------- ToString
 
 TEST(SqlParserToString, RendersCompactSql) {

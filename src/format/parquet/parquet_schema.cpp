@@ -48,6 +48,12 @@ Status AddNode(const std::string& name, const DataType& type, bool nullable,
       return Status::OK();
     }
     case TypeId::kList: {
+      if (type.IsMap()) {
+        return Status::NotImplemented("column '{}': MAP columns cannot be written to Parquet yet; "
+                                      "write map_entries({}) (a list of key/value rows) or "
+                                      "to_json({}) instead",
+                                      name, name, name);
+      }
       node.num_children = 1;
       node.list = true;
       out.nodes.push_back(node);
