@@ -18,6 +18,19 @@ Result<DataType> MetadataType(const std::string& key) {
       key);
 }
 
+Status CheckMetadataColumn(const std::string& column, const std::string& key, const DataType& declared) {
+  SLUICE_ASSIGN_OR_RETURN(DataType type, MetadataType(key));
+  // Headers may also be read as a MAP of name to value (Flink's MAP<STRING, BYTES>).
+  if (key == "headers" && declared.IsMap() && declared.map_key().id() == TypeId::kString &&
+      declared.map_value().IsStringLike()) {
+    return Status::OK();
+  }
+  if (type == declared) return Status::OK();
+  return Status::Invalid("metadata column '{}' FROM '{}' must be {}{}, not {}", column, key,
+                         type.ToString(), key == "headers" ? " or MAP<STRING, STRING>" : "",
+                         declared.ToString());
+}
+
 Result<std::unique_ptr<RecordDecoder>> RecordDecoder::Make(std::vector<ScanColumn> columns,
                                                            const std::string& format) {
   std::unique_ptr<RecordDecoder> d(new RecordDecoder());
@@ -27,17 +40,7 @@ Result<std::unique_ptr<RecordDecoder>> RecordDecoder::Make(std::vector<ScanColum
       d->physical_position_.push_back(static_cast<int>(d->physical_schema_.size()));
       d->physical_schema_.Add(c.field);
     } else {
-      SLUICE_ASSIGN_OR_RETURN(DataType type, MetadataType(c.metadata_key));
-      // Headers may also be read as a MAP of name to value (Flink's MAP<STRING, BYTES>).
-      const DataType& declared = c.field.type;
-      if (c.metadata_key == "headers" && declared.IsMap() && declared.map_key().id() == TypeId::kString &&
-          declared.map_value().IsStringLike()) {
-        type = declared;
-      }
-      if (type != c.field.type) {
-        return Status::Invalid("metadata column '{}' FROM '{}' must be {}, not {}", c.field.name,
-                               c.metadata_key, type.ToString(), c.field.type.ToString());
-      }
+      SLUICE_RETURN_NOT_OK(CheckMetadataColumn(c.field.name, c.metadata_key, c.field.type));
       d->physical_position_.push_back(-1);
     }
   }

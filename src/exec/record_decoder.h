@@ -22,6 +22,9 @@ struct ScanColumn {
 
 // The metadata keys a source table may declare, with their types.
 Result<DataType> MetadataType(const std::string& key);
+// Checks a metadata column's declared type against its key: MetadataType's, or for 'headers'
+// also a MAP<STRING, STRING | BYTES> of header name to value.
+Status CheckMetadataColumn(const std::string& column, const std::string& key, const DataType& declared);
 
 // Turns raw records into rows of a table's scan schema. A record that does not decode becomes
 // a DeadLetter with its reason and location instead of a row.

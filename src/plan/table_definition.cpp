@@ -117,13 +117,8 @@ Result<TableDefinition> DefineTable(const sql::SourceText& source, const sql::Cr
     Field field{column.name, column.type, !column.not_null};
     if (column.is_metadata) {
       std::string key = column.metadata_key.empty() ? column.name : column.metadata_key;
-      auto type = MetadataType(key);
-      if (!type.ok()) return source.Error(column.location, type.status().message());
-      if (*type != column.type) {
-        return source.Error(column.location,
-                            fmt::format("metadata column '{}' FROM '{}' must be {}, not {}",
-                                        column.name, key, type->ToString(), column.type.ToString()));
-      }
+      Status fits = CheckMetadataColumn(column.name, key, column.type);
+      if (!fits.ok()) return source.Error(column.location, fits.message());
       table.scan_columns.push_back(ScanColumn{field, key});
       if (!column.is_virtual) table.write_schema.Add(field);
     } else {

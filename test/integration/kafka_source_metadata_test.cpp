@@ -120,7 +120,8 @@ CREATE TABLE records (
   o  BIGINT METADATA FROM 'offset',
   t  STRING METADATA FROM 'topic',
   k  STRING METADATA FROM 'key',
-  h  STRING METADATA FROM 'headers'
+  h  STRING METADATA FROM 'headers',
+  hm MAP<STRING, STRING> METADATA FROM 'headers'
 ) WITH (
   'connector' = 'kafka',
   'topic' = ')" + topic + R"(',
@@ -128,9 +129,10 @@ CREATE TABLE records (
   'scan.startup.mode' = 'earliest-offset',
   'format' = 'json'
 );
-CREATE TABLE out (n BIGINT, s STRING, ms BIGINT, p INT, o BIGINT, t STRING, k STRING, h STRING)
+CREATE TABLE out (n BIGINT, s STRING, ms BIGINT, p INT, o BIGINT, t STRING, k STRING, h STRING,
+                  hm MAP<STRING, STRING>, trace STRING)
 WITH ('connector' = 'filesystem', 'path' = ')" + (dir / "out").string() + R"(');
-INSERT INTO out SELECT n, s, unix_millis(ts), p, o, t, k, h FROM records;
+INSERT INTO out SELECT n, s, unix_millis(ts), p, o, t, k, h, hm, hm['trace'] FROM records;
 )";
   int code = RunCommand(std::string(SLUICE_BINARY) + " run --bounded " +
                             (dir / "metadata.sql").string(),
@@ -168,6 +170,29 @@ INSERT INTO out SELECT n, s, unix_millis(ts), p, o, t, k, h FROM records;
           if (!field.value.is_null()) value = std::string(field.value.get_string().value());
           headers->emplace_back(std::string(field.key), value);
         }
+      }
+      // The same headers read as a MAP: written back as a JSON object, and hm['trace'] finds one.
+      std::optional<std::string> trace;
+      if (headers) {
+        simdjson::dom::object map;
+        ASSERT_EQ(row["hm"].get(map), simdjson::SUCCESS) << text;
+        std::vector<std::pair<std::string, std::optional<std::string>>> entries;
+        for (auto field : map) {
+          std::optional<std::string> value;
+          if (!field.value.is_null()) value = std::string(field.value.get_string().value());
+          entries.emplace_back(std::string(field.key), value);
+        }
+        EXPECT_EQ(entries, *headers) << text;
+        for (const auto& [name, value] : *headers) {
+          if (name == "trace") trace = value;
+        }
+      } else {
+        EXPECT_TRUE(row["hm"].is_null()) << text;
+      }
+      if (trace) {
+        EXPECT_EQ(std::string(row["trace"].get_string().value()), *trace) << text;
+      } else {
+        EXPECT_TRUE(row["trace"].is_null()) << text;
       }
       got.push_back(Line(n, static_cast<int32_t>(p), o, ms, t, key, headers));
     }
