@@ -114,6 +114,46 @@ Result<int64_t> ParseIntervalMicros(const std::string& text, const std::string& 
   return static_cast<int64_t>(std::llround(value * static_cast<double>(*micros)));
 }
 
+// The months of a YEAR/MONTH interval literal (INTERVAL 2 MONTH, INTERVAL '1-6' YEAR TO MONTH,
+// INTERVAL '3 years'), or nullopt.
+static std::optional<int64_t> IntervalMonths(const ParsedExpr& e) {
+  if (e.kind != ExprKind::kInterval) return std::nullopt;
+  std::string number = Trim(e.text);
+  std::string unit = e.name;
+  if (unit.empty()) {  // '2 months'
+    const size_t space = number.find_first_of(" \t");
+    if (space == std::string::npos) return std::nullopt;
+    unit = Upper(Trim(number.substr(space)));
+    number = number.substr(0, space);
+    if (unit.size() > 1 && unit.back() == 'S') unit.pop_back();
+  }
+  int64_t years = 0, months = 0;
+  if (unit == "YEAR TO MONTH") {  // '1-2', '-1-2'
+    const bool negative = !number.empty() && number[0] == '-';
+    const std::string body = negative ? number.substr(1) : number;
+    const size_t dash = body.find('-');
+    if (dash == std::string::npos) return std::nullopt;
+    char* end = nullptr;
+    years = std::strtoll(body.c_str(), &end, 10);
+    if (end != body.c_str() + dash) return std::nullopt;
+    months = std::strtoll(body.c_str() + dash + 1, &end, 10);
+    if (*end != '\0' || months > 11) return std::nullopt;
+    return (negative ? -1 : 1) * (years * 12 + months);
+  }
+  if (unit != "YEAR" && unit != "MONTH") return std::nullopt;
+  char* end = nullptr;
+  const int64_t n = std::strtoll(number.c_str(), &end, 10);
+  if (number.empty() || *end != '\0') return std::nullopt;
+  return unit == "YEAR" ? n * 12 : n;
+}
+
+static bool IsMonthInterval(const ParsedExpr& e) {
+  if (e.kind != ExprKind::kInterval) return false;
+  if (e.name == "YEAR" || e.name == "MONTH" || e.name == "YEAR TO MONTH") return true;
+  const std::string lower = Upper(e.text);
+  return e.name.empty() && (lower.find("MONTH") != std::string::npos || lower.find("YEAR") != std::string::npos);
+}
+
 Result<ExpressionPtr> ExpressionBinder::BindCondition(const ParsedExpr& e,
                                                       std::string_view clause) const {
   SLUICE_ASSIGN_OR_RETURN(ExpressionPtr bound, Bind(e));
@@ -178,6 +218,13 @@ Result<ExpressionPtr> ExpressionBinder::Bind(const ParsedExpr& e) const {
                            fmt::format("{} literals are not supported", e.type.ToString()));
     }
     case ExprKind::kInterval: {
+      if (IsMonthInterval(e)) {
+        return source_.Error(e.location,
+                             fmt::format("a YEAR/MONTH interval ({}) can only be added to or "
+                                         "subtracted from a DATE or TIMESTAMP, e.g. dt + INTERVAL "
+                                         "1 MONTH",
+                                         e.ToString()));
+      }
       auto micros = ParseIntervalMicros(e.text, e.name);
       if (!micros.ok()) return source_.Error(e.location, micros.status().message());
       return ExpressionPtr(std::make_shared<Literal>(Value::Interval(*micros)));
@@ -212,6 +259,31 @@ Result<ExpressionPtr> ExpressionBinder::Bind(const ParsedExpr& e) const {
       return Call(e, e.op == "NOT" ? "not" : "negate", std::move(args));
     }
     case ExprKind::kBinary: {
+      // DATE/TIMESTAMP ± a YEAR/MONTH interval moves by calendar months (a day past the new
+      // month's end becomes its last day), as Spark.
+      if ((e.op == "+" || e.op == "-") &&
+          (IsMonthInterval(*e.children[1]) || (e.op == "+" && IsMonthInterval(*e.children[0])))) {
+        const bool interval_first = IsMonthInterval(*e.children[0]);
+        const ParsedExpr& interval = *e.children[interval_first ? 0 : 1];
+        auto months = IntervalMonths(interval);
+        if (!months) {
+          return source_.Error(interval.location,
+                               fmt::format("{} is not a YEAR/MONTH interval: expected e.g. INTERVAL 2 "
+                                           "MONTH, INTERVAL '1' YEAR or INTERVAL '1-6' YEAR TO MONTH",
+                                           interval.ToString()));
+        }
+        SLUICE_ASSIGN_OR_RETURN(ExpressionPtr time, Bind(*e.children[interval_first ? 1 : 0]));
+        const int64_t n = e.op == "-" ? -*months : *months;
+        auto count = std::make_shared<Literal>(Value::Int64(n));
+        if (time->type().id() == TypeId::kDate) return Call(e, "add_months", {time, count});
+        if (time->type().id() == TypeId::kTimestamp) {
+          return Call(e, "timestampadd",
+                      {std::make_shared<Literal>(Value::String("MONTH")), count, time});
+        }
+        return source_.Error(e.location, fmt::format("a YEAR/MONTH interval can only be added to a DATE "
+                                                     "or TIMESTAMP, not {}",
+                                                     time->type().ToString()));
+      }
       if (e.op == "<=>") {
         SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e));
         return NullSafeEqual(e, std::move(args));

@@ -1472,12 +1472,19 @@ class Parser {
     if (!Check(TokenKind::kIdentifier)) return e;
     std::string unit = ToUpper(Peek().text);
     if (unit.size() > 1 && unit.back() == 'S') unit.pop_back();
-    if (unit == "MILLISECOND" || unit == "SECOND" || unit == "MINUTE" || unit == "HOUR" ||
-        unit == "DAY") {
+    if (unit == "MICROSECOND" || unit == "MILLISECOND" || unit == "SECOND" || unit == "MINUTE" ||
+        unit == "HOUR" || unit == "DAY" || unit == "WEEK" || unit == "MONTH") {
       Advance();
       e->name = unit;
-    } else if (unit == "YEAR" || unit == "MONTH" || unit == "WEEK" || unit == "MICROSECOND") {
-      return ErrorExpected("an interval unit (MILLISECOND, SECOND, MINUTE, HOUR, DAY)");
+    } else if (unit == "YEAR") {
+      Advance();
+      e->name = unit;
+      // INTERVAL '1-2' YEAR TO MONTH
+      if (CheckKeyword("TO") && ToUpper(Peek(1).text) == "MONTH") {
+        Advance();
+        Advance();
+        e->name = "YEAR TO MONTH";
+      }
     }
     return e;
   }
