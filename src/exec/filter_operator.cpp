@@ -4,11 +4,12 @@ namespace sluice {
 
 Status FilterOperator::Push(const Batch& batch, EvalContext& context) {
   CountIn(batch);
+  const size_t errors_before = context.row_errors.size();
   SLUICE_ASSIGN_OR_RETURN(VectorPtr mask, predicate_->Evaluate(batch, context));
   const uint8_t* keep = mask->data<uint8_t>();
   SelectionVector without_raised;
-  if (!context.row_errors.empty()) {
-    SLUICE_ASSIGN_OR_RETURN(without_raised, DivertRaisedRows(batch, context));
+  if (context.row_errors.size() > errors_before) {
+    SLUICE_ASSIGN_OR_RETURN(without_raised, DivertRaisedRows(batch, context, errors_before));
   }
   const SelectionVector& in = without_raised.IsAll() ? batch.selection() : without_raised;
   std::vector<uint32_t> rows;

@@ -9,9 +9,11 @@
 
 namespace sluice {
 
-Result<SelectionVector> Operator::DivertRaisedRows(const Batch& batch, EvalContext& context) {
-  std::vector<RowError> errors;
-  errors.swap(context.row_errors);
+Result<SelectionVector> Operator::DivertRaisedRows(const Batch& batch, EvalContext& context,
+                                                   size_t first_error) {
+  std::vector<RowError> errors(std::make_move_iterator(context.row_errors.begin() + static_cast<std::ptrdiff_t>(first_error)),
+                               std::make_move_iterator(context.row_errors.end()));
+  context.row_errors.resize(first_error);
   // One reason per row (the first), rows in order.
   std::stable_sort(errors.begin(), errors.end(),
                    [](const RowError& a, const RowError& b) { return a.row < b.row; });

@@ -88,7 +88,9 @@ class Operator {
   // naming the record ('fail'), they become dead letters with the reason ('dead-letter'), or
   // are counted ('skip'). A row that no longer stands for one source record (after an
   // aggregation or join) fails the run. Returns the selection without them.
-  Result<SelectionVector> DivertRaisedRows(const Batch& batch, EvalContext& context);
+  // Only the errors from `first_error` on are this operator's (those its own expressions raised).
+  Result<SelectionVector> DivertRaisedRows(const Batch& batch, EvalContext& context,
+                                           size_t first_error);
 
   OperatorMetrics metrics_;
 

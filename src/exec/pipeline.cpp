@@ -427,7 +427,20 @@ Status Pipeline::PollOnce(SourceTask& task, EvalContext& context, bool* got_reco
       }
     }
   }
-  if (batch.num_rows() > 0) SLUICE_RETURN_NOT_OK(task.root->Push(batch, context));
+  if (batch.num_rows() > 0) {
+    context.row_errors.clear();
+    SLUICE_RETURN_NOT_OK(task.root->Push(batch, context));
+    // Errors no Project or Filter took were raised in an aggregation, join, window or unnest
+    // input (ANSI mode): those rows cannot become dead letters, so the run stops, as Spark's.
+    if (!context.row_errors.empty()) {
+      const std::string reason = context.row_errors.front().reason;
+      context.row_errors.clear();
+      return Status::DataError("{} (ANSI mode, 'spark.sql.ansi.enabled' = 'true', in an aggregation, "
+                               "join, window or unnest of '{}', where the row cannot become a dead "
+                               "letter; use the try_ functions to get NULL instead)",
+                               reason, task.table_name);
+    }
+  }
   context.positions = nullptr;
   context.raw = nullptr;
   context.record_of_row = nullptr;

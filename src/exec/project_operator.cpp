@@ -6,6 +6,7 @@ namespace sluice {
 
 Status ProjectOperator::Push(const Batch& batch, EvalContext& context) {
   CountIn(batch);
+  const size_t errors_before = context.row_errors.size();
   std::vector<VectorPtr> columns;
   columns.reserve(expressions_.size());
   for (const auto& e : expressions_) {
@@ -14,8 +15,8 @@ Status ProjectOperator::Push(const Batch& batch, EvalContext& context) {
   }
   Batch out(std::move(columns), batch.num_rows());
   out.set_selection(batch.selection());
-  if (!context.row_errors.empty()) {
-    SLUICE_ASSIGN_OR_RETURN(SelectionVector kept, DivertRaisedRows(batch, context));
+  if (context.row_errors.size() > errors_before) {
+    SLUICE_ASSIGN_OR_RETURN(SelectionVector kept, DivertRaisedRows(batch, context, errors_before));
     out.set_selection(std::move(kept));
   }
   return Emit(out, context);

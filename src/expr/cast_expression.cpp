@@ -31,7 +31,11 @@ bool BreaksAnsiRule(const Vector& in, size_t row, const DataType& to) {
     }
     case TypeId::kFloat64: {
       const double d = in.data<double>()[row];
-      return std::isnan(d) || d >= static_cast<double>(hi) + 1.0 || d <= static_cast<double>(lo) - 1.0;
+      // Truncation toward zero must land in range: for INT, -2147483648.9 still fits; for
+      // BIGINT, -2^63 itself fits and 2^63 does not (both exact doubles).
+      if (std::isnan(d)) return true;
+      if (to.id() == TypeId::kInt32) return d <= static_cast<double>(lo) - 1.0 || d >= static_cast<double>(hi) + 1.0;
+      return d < -9.223372036854775808e18 || d >= 9.223372036854775808e18;
     }
     case TypeId::kDecimal: {
       const int64_t whole = in.data<int64_t>()[row] / PowerOfTen(in.type().scale());

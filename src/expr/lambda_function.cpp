@@ -32,7 +32,13 @@ Result<VectorPtr> LambdaFunction::Apply(const Lambda& lambda, const Batch& input
   }
   for (size_t k = 0; k < params.size(); ++k) columns[lambda.base + k] = std::move(params[k]);
   Batch elements(std::move(columns), rows.size());
-  return lambda.body->Evaluate(elements, context);
+  const size_t errors_before = context.row_errors.size();
+  auto result = lambda.body->Evaluate(elements, context);
+  // An element that raised (ANSI mode) raised for the input row it belongs to.
+  for (size_t i = errors_before; i < context.row_errors.size(); ++i) {
+    context.row_errors[i].row = rows[context.row_errors[i].row];
+  }
+  return result;
 }
 
 Result<VectorPtr> LambdaFunction::Evaluate(const Batch& input, EvalContext& context) const {

@@ -54,7 +54,7 @@ ScalarFunction CheckedIndex(const std::string& name, bool zero_based) {
                 if (kernel::AnyNull(a, row)) return;
                 const int64_t n = offsets[row + 1] - offsets[row];
                 const int64_t i = a[1]->data<int64_t>()[row];
-                const bool inside = zero_based ? i >= 0 && i < n : i != 0 && (i > 0 ? i <= n : -i <= n);
+                const bool inside = zero_based ? i >= 0 && i < n : i != 0 && (i > 0 ? i <= n : i >= -n);
                 if (inside) return;
                 ctx.eval.row_errors.push_back(
                     {static_cast<uint32_t>(row),

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include <fmt/format.h>
+
 #include "function/array_functions.h"
 #include "function/function_registry.h"
 #include "function/function_util.h"
@@ -30,6 +32,22 @@ Status ExpectComparableArray(std::string_view fn, const DataType& t) {
   }
   return Status::OK();
 }
+
+}  // namespace
+
+// A value looked for among elements (or keys) of type `element`: it must convert to that type
+// without loss, or equal values could be missed (1.5 in an ARRAY<INT> would become 1).
+Status ExpectProbe(std::string_view fn, const DataType& element, const DataType& probe) {
+  if (probe.id() == TypeId::kNull) return Status::OK();
+  const auto common = CommonType(element, probe);
+  if (common && *common == element) return Status::OK();
+  return Status::Invalid("{}(): a {} cannot be looked for among {} values{}", fn, probe.ToString(),
+                         element.ToString(),
+                         common ? fmt::format(" (CAST the value, or the elements, to {})", common->ToString())
+                                : "");
+}
+
+namespace {
 
 // Two arrays' shared type: the same element type, or one side an empty array().
 Result<DataType> SameArrayType(std::string_view fn, const DataType& a, const DataType& b) {
@@ -134,10 +152,7 @@ ScalarFunction PickElements(const char* name, const char* signature, Pick pick) 
             std::vector<DataType> types{list};
             if (pick == Pick::kRemove) {
               SLUICE_RETURN_NOT_OK(ExpectComparableArray(name, list));
-              if (args.types[1].id() != TypeId::kNull && !CommonType(list.element(), args.types[1])) {
-                return Status::Invalid("{}(): a {} cannot be looked for in an array of {}", name,
-                                       args.types[1].ToString(), list.element().ToString());
-              }
+              SLUICE_RETURN_NOT_OK(ExpectProbe(name, list.element(), args.types[1]));
               types.push_back(list.element());
             } else if (two) {
               SLUICE_ASSIGN_OR_RETURN(list, SameArrayType(name, args.types[0], args.types[1]));
@@ -228,10 +243,7 @@ Result<BoundFunction> BindArrayPosition(const BindArguments& args) {
   SLUICE_RETURN_NOT_OK(fnutil::CheckArity("array_position(arr, x)", args.types.size(), 2, 2));
   SLUICE_RETURN_NOT_OK(ExpectComparableArray("array_position", args.types[0]));
   const DataType element = args.types[0].element();
-  if (args.types[1].id() != TypeId::kNull && !CommonType(element, args.types[1])) {
-    return Status::Invalid("array_position(): a {} cannot be looked for in an array of {}",
-                           args.types[1].ToString(), element.ToString());
-  }
+  SLUICE_RETURN_NOT_OK(ExpectProbe("array_position", element, args.types[1]));
   BoundFunction f{DataType::Int64(), {args.types[0], element}, nullptr};
   f.kernel = fnutil::ValueKernel<int64_t>([](const std::vector<VectorPtr>& a, size_t row) {
     const std::string wanted = KeyOf(*a[1], row);

@@ -162,6 +162,7 @@ Result<BoundFunction> BindNextDay(const BindArguments& args) {
     const int today = static_cast<int>(((int64_t{days} + 4) % 7 + 7) % 7);  // 1970-01-01: Thursday
     int ahead = (*wanted - today + 7) % 7;
     if (ahead == 0) ahead = 7;
+    if (days > INT32_MAX - ahead) return std::nullopt;  // past the last representable date
     return days + ahead;
   });
   return f;
@@ -209,7 +210,8 @@ std::optional<int64_t> AddMonths(int64_t micros, int64_t months) {
   int year;
   unsigned month, day;
   CivilFromDays(static_cast<int32_t>(days), &year, &month, &day);
-  const int64_t total = int64_t{year} * 12 + (month - 1) + months;
+  int64_t total;
+  if (__builtin_add_overflow(int64_t{year} * 12 + (month - 1), months, &total)) return std::nullopt;
   const int64_t new_year = FloorDiv(total, 12);
   if (new_year < -290000 || new_year > 290000) return std::nullopt;
   const auto new_month = static_cast<unsigned>(total - new_year * 12 + 1);

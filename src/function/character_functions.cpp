@@ -115,7 +115,7 @@ Result<BoundFunction> BindSubstringIndex(const BindArguments& args) {
       return s.substr(0, at);
     }
     size_t at = s.size();
-    for (int64_t k = 0; k < -count; ++k) {
+    for (int64_t k = count; k < 0; ++k) {
       if (at == 0) return s;
       at = s.rfind(delim, at - 1);
       if (at == std::string_view::npos) return s;

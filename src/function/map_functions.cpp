@@ -6,6 +6,7 @@
 
 #include <unordered_map>
 
+#include "function/array_functions.h"
 #include "function/function_registry.h"
 #include "function/function_util.h"
 #include "function/type_coercion.h"
@@ -211,6 +212,7 @@ Result<BoundFunction> BindMapContainsKey(const BindArguments& args) {
   SLUICE_RETURN_NOT_OK(fnutil::CheckArity("map_contains_key(map, key)", args.types.size(), 2, 2));
   SLUICE_RETURN_NOT_OK(ExpectMap("map_contains_key", args.types[0]));
   const DataType key = args.types[0].map_key();
+  SLUICE_RETURN_NOT_OK(ExpectProbe("map_contains_key", key, args.types[1]));
   BoundFunction f{DataType::Boolean(), {args.types[0], key}, nullptr};
   f.kernel = fnutil::ValueKernel<uint8_t>([](const std::vector<VectorPtr>& a, size_t row) {
     const std::string wanted = KeyOf(*a[1], row);
@@ -230,10 +232,7 @@ Result<BoundFunction> BindMapLookup(const BindArguments& args, std::string_view 
   if (args.types.size() != 2) return Status::Invalid("{}(map, key) takes 2 arguments", fn);
   const DataType& map = args.types[0];
   const DataType key = map.map_key();
-  if (args.types[1].id() != TypeId::kNull && !CommonType(key, args.types[1])) {
-    return Status::Invalid("{}(map, key): a {} key cannot be looked up in a {}", fn,
-                           args.types[1].ToString(), map.ToString());
-  }
+  SLUICE_RETURN_NOT_OK(ExpectProbe(fn, key, args.types[1]));
   BoundFunction f{map.map_value(), {map, key}, nullptr};
   f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
     const Vector& entries = a[0]->list_child();

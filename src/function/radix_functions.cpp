@@ -130,8 +130,9 @@ Result<BoundFunction> BindConv(const BindArguments& args) {
     while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
     while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
     const int64_t from = fnutil::IntAt(*a[1], row), to = fnutil::IntAt(*a[2], row);
+    if (from < 2 || from > 36 || to < -36 || to > 36 || s.empty()) return std::nullopt;
     const int64_t to_abs = to < 0 ? -to : to;
-    if (from < 2 || from > 36 || to_abs < 2 || to_abs > 36 || s.empty()) return std::nullopt;
+    if (to_abs < 2) return std::nullopt;
     bool negative = s[0] == '-';
     uint64_t v = 0;
     for (size_t i = negative ? 1 : 0; i < s.size(); ++i) {

@@ -114,6 +114,8 @@ Result<int64_t> ParseIntervalMicros(const std::string& text, const std::string& 
   return static_cast<int64_t>(std::llround(value * static_cast<double>(*micros)));
 }
 
+constexpr int64_t kMaxIntervalYears = 600000;
+
 // The months of a YEAR/MONTH interval literal (INTERVAL 2 MONTH, INTERVAL '1-6' YEAR TO MONTH,
 // INTERVAL '3 years'), or nullopt.
 static std::optional<int64_t> IntervalMonths(const ParsedExpr& e) {
@@ -137,13 +139,15 @@ static std::optional<int64_t> IntervalMonths(const ParsedExpr& e) {
     years = std::strtoll(body.c_str(), &end, 10);
     if (end != body.c_str() + dash) return std::nullopt;
     months = std::strtoll(body.c_str() + dash + 1, &end, 10);
-    if (*end != '\0' || months > 11) return std::nullopt;
+    if (*end != '\0' || months > 11 || years > kMaxIntervalYears) return std::nullopt;
     return (negative ? -1 : 1) * (years * 12 + months);
   }
   if (unit != "YEAR" && unit != "MONTH") return std::nullopt;
   char* end = nullptr;
   const int64_t n = std::strtoll(number.c_str(), &end, 10);
   if (number.empty() || *end != '\0') return std::nullopt;
+  // Beyond any date's range (and so never an overflow below).
+  if (n > kMaxIntervalYears * 12 || n < -kMaxIntervalYears * 12) return std::nullopt;
   return unit == "YEAR" ? n * 12 : n;
 }
 
@@ -405,8 +409,8 @@ Result<ExpressionPtr> ExpressionBinder::BindLambdaBody(const ParsedExpr& call, c
   Scope scope;
   for (ScopeColumn column : scope_.columns()) {
     for (const std::string& param : lambda.parts) {
-      if (column.qualifier.empty() && SameIdentifier(column.name, param)) column.name.clear();
-      if (SameIdentifier(column.name, param)) column.name.clear();
+      // Only an unqualified reference means the parameter: t.x still reads column x of t.
+      if (SameIdentifier(column.name, param)) column.qualifier_only = true;
     }
     scope.Add(std::move(column));
   }
@@ -665,13 +669,13 @@ Result<ExpressionPtr> ExpressionBinder::BindFunction(const ParsedExpr& e) const 
   }
   if (e.name == "extract" || e.name == "date_part" || e.name == "datepart") {
     // EXTRACT(unit FROM x) and date_part('unit', x) → year(x), month(x), ...
-    const ParsedExpr& unit_arg = *e.children.at(0);
-    if (e.children.size() != 2 || unit_arg.kind != ExprKind::kLiteral ||
-        unit_arg.value.type().id() != TypeId::kString) {
+    if (e.children.size() != 2 || e.children[0]->kind != ExprKind::kLiteral ||
+        e.children[0]->value.type().id() != TypeId::kString) {
       return source_.Error(e.location, fmt::format("{}() takes a unit as a string literal and a "
                                                    "date or timestamp, e.g. {}('hour', ts)",
                                                    e.name, e.name));
     }
+    const ParsedExpr& unit_arg = *e.children[0];
     auto function = DatePartFunction(unit_arg.value.string());
     if (!function) {
       return source_.Error(unit_arg.location,

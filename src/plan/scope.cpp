@@ -19,6 +19,7 @@ std::vector<int> Scope::Find(std::string_view qualifier, std::string_view name) 
   std::vector<int> found;
   for (size_t i = 0; i < columns_.size(); ++i) {
     if (!SameIdentifier(columns_[i].name, name)) continue;
+    if (qualifier.empty() && columns_[i].qualifier_only) continue;
     if (!qualifier.empty() && !SameIdentifier(columns_[i].qualifier, qualifier)) continue;
     found.push_back(static_cast<int>(i));
   }

@@ -17,6 +17,8 @@ struct ScopeColumn {
   std::string name;
   DataType type;
   bool nullable = true;
+  // Found only as qualifier.name: a lambda parameter of the same name hides the bare name.
+  bool qualifier_only = false;
 };
 
 class Scope {
