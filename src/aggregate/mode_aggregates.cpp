@@ -54,6 +54,7 @@ class ModeStates final : public AggregateStates {
     uint64_t size;
     if (!ReadRaw(in, &size)) return false;
     auto& counts = counts_[group];
+    for (const auto& [key, entry] : counts) bytes_ -= key.size() + entry.value.size() + kEntryOverhead;
     counts.clear();
     for (uint64_t i = 0; i < size; ++i) {
       std::string_view key, value;

@@ -3,14 +3,18 @@
 #include <simdjson.h>
 #include <strings.h>
 
+#include <algorithm>
 #include <charconv>
 #include <climits>
 #include <cstring>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "format/json_text_check.h"
 #include "types/decimal.h"
+#include "vector/take.h"
+#include "vector/sort_key.h"
 #include "types/timestamp.h"
 
 namespace sluice {
@@ -444,8 +448,30 @@ class RowDecoder {
       SLUICE_RETURN_NOT_OK(DecodeValue(member_value, value_field, entries.child(1), entry_path));
       entries.Resize(entries.child(0).size());
     }
+    DropRepeatedKeys(out.offsets()[out.size()], entries);
     out.AppendListEnd();
     return Status::OK();
+  }
+
+  // A key given twice (a JSON object may repeat a member, Kafka a header) keeps its last value,
+  // as map() does: the earlier entries from `first` on are removed.
+  static void DropRepeatedKeys(size_t first, Vector& entries) {
+    const size_t end = entries.size();
+    if (end - first < 2) return;
+    const Vector& keys = entries.child(0);
+    std::unordered_set<std::string> seen;
+    std::vector<uint32_t> keep;
+    for (size_t i = end; i-- > first;) {  // last occurrence wins: scan backwards
+      std::string key;
+      AppendSortKey(keys, i, false, key);
+      if (!seen.insert(std::move(key)).second) continue;
+      keep.push_back(static_cast<uint32_t>(i));
+    }
+    if (keep.size() == end - first) return;
+    std::reverse(keep.begin(), keep.end());
+    VectorPtr kept = Take(entries, keep);
+    entries.Truncate(first);
+    for (size_t k = 0; k < kept->size(); ++k) AppendRow(*kept, k, entries);
   }
 
   Status DecodeArray(od::value& value, od::json_type type, const Field& field, Vector& out,
