@@ -31,12 +31,6 @@ bool IsIntegerArgument(const DataType& t) {
   return t.IsInteger() || t.id() == TypeId::kNull || t.IsStringLike();
 }
 
-int DaysInMonth(int year, unsigned month) {
-  const int32_t first = DaysFromCivil(year, month, 1);
-  const int32_t next = month == 12 ? DaysFromCivil(year + 1, 1, 1) : DaysFromCivil(year, month + 1, 1);
-  return next - first;
-}
-
 // A valid civil date's days since the epoch, or nullopt.
 std::optional<int32_t> CheckedDate(int64_t year, int64_t month, int64_t day) {
   if (year < -290000 || year > 290000 || month < 1 || month > 12 || day < 1) return std::nullopt;
@@ -207,17 +201,9 @@ Result<TimeUnit> BindUnit(std::string_view fn, const BindArguments& args) {
 std::optional<int64_t> AddMonths(int64_t micros, int64_t months) {
   const int64_t days = FloorDiv(micros, kMicrosPerDay);
   const int64_t time = micros - days * kMicrosPerDay;
-  int year;
-  unsigned month, day;
-  CivilFromDays(static_cast<int32_t>(days), &year, &month, &day);
-  int64_t total;
-  if (__builtin_add_overflow(int64_t{year} * 12 + (month - 1), months, &total)) return std::nullopt;
-  const int64_t new_year = FloorDiv(total, 12);
-  if (new_year < -290000 || new_year > 290000) return std::nullopt;
-  const auto new_month = static_cast<unsigned>(total - new_year * 12 + 1);
-  const int last = DaysInMonth(static_cast<int>(new_year), new_month);
-  const unsigned new_day = std::min<unsigned>(day, static_cast<unsigned>(last));
-  return int64_t{DaysFromCivil(static_cast<int>(new_year), new_month, new_day)} * kMicrosPerDay + time;
+  const auto moved = AddMonthsToDate(static_cast<int32_t>(days), months);
+  if (!moved) return std::nullopt;
+  return int64_t{*moved} * kMicrosPerDay + time;
 }
 
 // timestampadd(unit, n, ts) (also dateadd(unit, n, ts)): ts moved by n units.

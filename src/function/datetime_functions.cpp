@@ -414,15 +414,7 @@ Result<BoundFunction> BindAddMonths(const BindArguments& args) {
   BoundFunction f{DataType::Date(), {DataType::Date(), DataType::Int64()}, nullptr};
   f.kernel = fnutil::ValueKernel<int32_t>(
       [](const std::vector<VectorPtr>& a, size_t row) -> std::optional<int32_t> {
-        Civil c = CivilOf(a[0]->Get<int32_t>(row));
-        int64_t months = int64_t{c.year} * 12 + (c.month - 1) + fnutil::IntAt(*a[1], row);
-        int64_t year = FloorDiv(months, 12);
-        if (year < -290000 || year > 290000) return std::nullopt;
-        auto month = static_cast<unsigned>(months - year * 12 + 1);
-        int32_t next = month == 12 ? DaysFromCivil(static_cast<int>(year) + 1, 1, 1)
-                                   : DaysFromCivil(static_cast<int>(year), month + 1, 1);
-        int32_t first = DaysFromCivil(static_cast<int>(year), month, 1);
-        return std::min<int32_t>(first + static_cast<int32_t>(c.day) - 1, next - 1);
+        return AddMonthsToDate(a[0]->Get<int32_t>(row), fnutil::IntAt(*a[1], row));
       });
   return f;
 }
@@ -433,9 +425,8 @@ Result<BoundFunction> BindLastDay(const BindArguments& args) {
   BoundFunction f{DataType::Date(), {DataType::Date()}, nullptr};
   f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
     kernel::Unary<int32_t, int32_t>(*a[0], ctx, out, [](int32_t days) {
-      Civil c = CivilOf(days);
-      return c.month == 12 ? DaysFromCivil(c.year + 1, 1, 1) - 1
-                           : DaysFromCivil(c.year, c.month + 1, 1) - 1;
+      const Civil c = CivilOf(days);
+      return days + (DaysInMonth(c.year, c.month) - static_cast<int>(c.day));
     });
     return Status::OK();
   };

@@ -1,5 +1,6 @@
 #include "types/timestamp.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include <fmt/format.h>
@@ -67,6 +68,24 @@ void CivilFromDays(int32_t days, int* year, unsigned* month, unsigned* day) {
   *day = static_cast<unsigned>(day_of_year - (153 * shifted_month + 2) / 5 + 1);
   *month = static_cast<unsigned>(shifted_month < 10 ? shifted_month + 3 : shifted_month - 9);
   *year = static_cast<int>(year_of_era + era * 400 + (*month <= 2 ? 1 : 0));
+}
+
+int DaysInMonth(int year, unsigned month) {
+  const int32_t next = month == 12 ? DaysFromCivil(year + 1, 1, 1) : DaysFromCivil(year, month + 1, 1);
+  return next - DaysFromCivil(year, month, 1);
+}
+
+std::optional<int32_t> AddMonthsToDate(int32_t days, int64_t months) {
+  int year;
+  unsigned month, day;
+  CivilFromDays(days, &year, &month, &day);
+  int64_t total;
+  if (__builtin_add_overflow(int64_t{year} * 12 + (month - 1), months, &total)) return std::nullopt;
+  const int64_t new_year = FloorDiv(total, 12);
+  if (new_year < -290000 || new_year > 290000) return std::nullopt;
+  const auto new_month = static_cast<unsigned>(total - new_year * 12 + 1);
+  const auto last = static_cast<unsigned>(DaysInMonth(static_cast<int>(new_year), new_month));
+  return DaysFromCivil(static_cast<int>(new_year), new_month, std::min(day, last));
 }
 
 std::optional<int32_t> ParseDate(std::string_view text) {

@@ -32,6 +32,12 @@ std::string FormatDate(int32_t days);
 // Days since the epoch of a civil date, and back (proleptic Gregorian).
 int32_t DaysFromCivil(int year, unsigned month, unsigned day);
 void CivilFromDays(int32_t days, int* year, unsigned* month, unsigned* day);
+// Days in a month of the proleptic Gregorian calendar (28..31).
+int DaysInMonth(int year, unsigned month);
+// The date `months` calendar months after `days` (before, when negative); a day past the new
+// month's end becomes its last day (2024-01-31 + 1 month = 2024-02-29), as Spark's add_months.
+// nullopt beyond year ±290000.
+std::optional<int32_t> AddMonthsToDate(int32_t days, int64_t months);
 
 // Floor division that rounds toward negative infinity (timestamps before 1970 included).
 inline int64_t FloorDiv(int64_t a, int64_t b) {
