@@ -17,6 +17,7 @@ pkg_check_modules(SNAPPY REQUIRED IMPORTED_TARGET snappy)  # Parquet pages
 pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)  # GZIP Parquet pages (reading)
 pkg_check_modules(ROCKSDB REQUIRED IMPORTED_TARGET rocksdb)
 pkg_check_modules(OPENSSL REQUIRED IMPORTED_TARGET openssl)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)  # /metrics, the web UI, sluice status
 pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc)  # Unicode case mapping (upper, lower)
 find_package(absl REQUIRED)  # hash containers for keyed state
 find_package(GTest REQUIRED)
@@ -26,4 +27,3 @@ endif()
 
 # Header-only libraries.
 find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)
-find_path(HTTPLIB_INCLUDE_DIR httplib.h REQUIRED)

@@ -12,9 +12,11 @@ void RegisterScriptCommands(CLI::App& app);
 void RegisterProduceCommand(CLI::App& app);
 void RegisterSpillCommands(CLI::App& app);
 void RegisterFunctionsCommand(CLI::App& app);
+void RegisterStatusCommand(CLI::App& app);
 
 void RegisterCommands(CLI::App& app) {
   RegisterScriptCommands(app);
+  RegisterStatusCommand(app);
   RegisterProduceCommand(app);
   RegisterSpillCommands(app);
   RegisterFunctionsCommand(app);

@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <csignal>
 #include <cstdio>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -17,6 +16,9 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/terminal_output.h"
+#include "exec/metrics_hub.h"
+#include "server/http_server.h"
 #include "common/process_lock.h"
 #include "common/stop_request.h"
 #include "exec/reconciliation_counts.h"
@@ -31,6 +33,9 @@ struct ScriptArgs {
   std::string file;
   std::vector<std::string> sets;
   bool bounded = false;
+  std::string http;  // --http HOST:PORT
+  bool quiet = false;
+  std::string log_format = "text";
 };
 
 void AddScriptArgs(CLI::App* cmd, ScriptArgs& args) {
@@ -53,19 +58,15 @@ Result<std::unique_ptr<CompiledScript>> Compile(const ScriptArgs& args) {
   return CompileFile(args.file, options);
 }
 
-// User + system CPU time of this process so far.
-double ProcessCpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
 int ReportError(const Status& status) {
   // Script errors arrive formatted as "file:line:col: error: ..." with a caret; others get a prefix.
   const std::string& message = status.message();
   bool located = message.find(": error: ") < message.find('\n');
-  fmt::print(stderr, "{}{}\n", located ? "" : "error: ", message);
+  if (TerminalOutput::Get().log_format() == LogFormat::kJson) {
+    spdlog::error("{}", message);
+  } else {
+    fmt::print(stderr, "{}{}\n", located ? "" : "error: ", message);
+  }
   return status.code() == StatusCode::kInvalidArgument || status.code() == StatusCode::kParseError
              ? 2
              : 1;
@@ -168,7 +169,19 @@ void RegisterScriptCommands(CLI::App& app) {
   run->add_flag("--bounded", run_args.bounded,
                 "Read each Kafka source up to the end offsets it finds at start, then stop (a "
                 "batch run of a streaming script; same as 'scan.bounded.mode' = 'latest-offset')");
+  run->add_option("--http", run_args.http,
+                  "Serve the pipeline's metrics while it runs: Prometheus /metrics, /api/pipeline "
+                  "(JSON), /healthz, /readyz and the web UI at /, on HOST:PORT, :PORT or PORT "
+                  "(host 127.0.0.1; port 0 picks a free one). Same as SET 'rest.port'")
+      ->type_name("ADDRESS");
+  run->add_flag("--quiet", run_args.quiet,
+                "No live status line (it is shown only when stderr is a terminal anyway)");
+  run->add_option("--log-format", run_args.log_format,
+                  "'text' (default) or 'json': one JSON object per log line, for log shippers")
+      ->check(CLI::IsMember({"text", "json"}));
   run->callback([] {
+    auto& terminal = TerminalOutput::Get();
+    if (run_args.log_format == "json") terminal.ConfigureLogging(LogFormat::kJson);
     auto compiled = Compile(run_args);
     if (!compiled.ok()) return SetExitCode(ReportError(compiled.status()));
     InstallStopSignalHandlers();
@@ -179,6 +192,33 @@ void RegisterScriptCommands(CLI::App& app) {
             .string(),
         fmt::format("pipeline '{}'", (*compiled)->pipeline().name()));
     if (!lock.ok()) return SetExitCode(ReportError(lock.status()));
+    // Metrics: published only when someone looks (the HTTP endpoint, the status line).
+    std::string http_address = run_args.http;
+    if (http_address.empty() && first_options.rest_port >= 0) {
+      http_address = fmt::format("{}:{}", first_options.rest_bind_address, first_options.rest_port);
+    }
+    const bool status_line = !run_args.quiet && isatty(STDERR_FILENO) &&
+                             terminal.log_format() == LogFormat::kText;
+    std::unique_ptr<MetricsHub> hub;
+    std::unique_ptr<server::HttpServer> http;
+    if (!http_address.empty() || status_line) {
+      hub = std::make_unique<MetricsHub>((*compiled)->pipeline().name());
+      hub->NoteBounded(run_args.bounded);
+    }
+    if (!http_address.empty()) {
+      auto started_server = server::HttpServer::Start(http_address, hub.get());
+      if (!started_server.ok()) {
+        return SetExitCode(ReportError(started_server.status().WithContext("--http / 'rest.port'")));
+      }
+      http = std::move(*started_server);
+      spdlog::info("web UI at {} (Prometheus metrics at {}metrics, JSON at {}api/pipeline)", http->url(),
+                   http->url(), http->url());
+    }
+    if (status_line) terminal.StartStatusLine(hub.get());
+    // Whichever way the run ends, the status line stops before the hub it reads goes.
+    struct StatusLineStop {
+      ~StatusLineStop() { TerminalOutput::Get().StopStatusLine(); }
+    } status_line_stop;
     auto started = std::chrono::steady_clock::now();
     uint64_t records = 0;
     int restarts = 0;
@@ -186,11 +226,12 @@ void RegisterScriptCommands(CLI::App& app) {
     Status status;
     while (true) {
       Pipeline& pipeline = (*compiled)->pipeline();
+      pipeline.AttachMetrics(hub.get());
       status = pipeline.Open();
       bool opened = status.ok();
       ever_opened = ever_opened || opened;
       if (opened) status = pipeline.Run(stop_requested);
-      if (opened) fmt::print(stderr, "{}", pipeline.Summary());
+      if (opened) terminal.Print(pipeline.Summary());
       uint64_t read = 0;
       for (const auto& task : pipeline.sources()) read += task.records_read;
       records += read;
@@ -215,6 +256,7 @@ void RegisterScriptCommands(CLI::App& app) {
         break;
       }
       ++restarts;
+      if (hub) hub->NoteRestarting(status.message(), pipeline.checkpoint_in_flight());
       spdlog::warn("pipeline failed: {}; restarting from the last checkpoint in {} ms "
                    "(restart {} of {})",
                    status.message(), options.restart_delay_ms, restarts, options.restart_attempts);
@@ -225,19 +267,24 @@ void RegisterScriptCommands(CLI::App& app) {
       compiled = Compile(run_args);
       if (!compiled.ok()) return SetExitCode(ReportError(compiled.status()));
     }
+    if (hub) {
+      hub->NoteEnded(!status.ok() ? "failed" : stop_requested ? "stopped" : "finished",
+                     status.ok() ? "" : status.message());
+    }
+    terminal.StopStatusLine();
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     double cpu = ProcessCpuSeconds();
-    fmt::print(stderr, "{} records in {:.2f} s ({:.2f} CPU-s of sluice: {:.0f} records per CPU-second)\n",
-               records, seconds, cpu, cpu > 0 ? static_cast<double>(records) / cpu : 0.0);
+    terminal.Print(fmt::format("{} records in {:.2f} s ({:.2f} CPU-s of sluice: {:.0f} records per CPU-second)\n",
+                               records, seconds, cpu, cpu > 0 ? static_cast<double>(records) / cpu : 0.0));
     if (stop_requested && !ever_opened) {
       // Stopped while waiting for a service at start: nothing was read, nothing to commit.
-      fmt::print(stderr, "stopped by request before the pipeline started{}\n",
-                 status.ok() ? "" : " (" + status.message() + ")");
+      terminal.Print(fmt::format("stopped by request before the pipeline started{}\n",
+                                 status.ok() ? "" : " (" + status.message() + ")"));
       return;
     }
     if (!status.ok()) return SetExitCode(ReportError(status));
-    if (stop_requested) fmt::print(stderr, "stopped by request; every sink committed\n");
+    if (stop_requested) terminal.Print("stopped by request; every sink committed\n");
   });
 
   auto* explain = app.add_subcommand("explain", "Print the plan of a SQL file without running it");

@@ -40,6 +40,8 @@ struct SinkMetrics {
   std::atomic<uint64_t> rows_spilled{0};   // rows set aside in the spill folder
   std::atomic<uint64_t> rows_replayed{0};  // spilled rows delivered since
   std::atomic<uint64_t> rows_in_spill{0};  // rows still in the spill folder
+  std::atomic<uint64_t> bytes_in_spill{0};  // and the bytes and segment files they take
+  std::atomic<uint64_t> segments_in_spill{0};
   std::string spill_dir;                   // set once when the sink is made; empty: no spill
 };
 

@@ -21,6 +21,13 @@ struct PartitionBacklog {
   bool at_least = false;   // counting stopped at a cap: there are at least `records`
 };
 
+// Where one partition of a source ends, for the metrics (lag, a bounded run's progress).
+struct PartitionEnd {
+  int32_t partition = 0;
+  int64_t end = -1;      // the offset after the last record (Kafka's high watermark); -1 unknown
+  int64_t stop_at = -1;  // a bounded run: the end offset it stops at; -1 none
+};
+
 // Where records come from: Kafka, a file, a generator. Delivers raw bytes; decoding is the
 // format's job, so every source gets the same error handling and dead-lettering.
 class Source {
@@ -64,6 +71,9 @@ class Source {
   virtual Result<std::optional<std::vector<PartitionBacklog>>> Backlog() {
     return std::optional<std::vector<PartitionBacklog>>{};
   }
+  // Where each partition this source reads ends, as last heard without asking anyone (Kafka:
+  // the high watermark of its last fetch); empty where the source cannot tell.
+  virtual std::vector<PartitionEnd> PartitionEnds() const { return {}; }
   // One line for `sluice explain`: "datagen(scenario=cashback, count=1000, seed=7)".
   virtual std::string Describe() const = 0;
 };

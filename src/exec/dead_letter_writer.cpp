@@ -38,12 +38,36 @@ Result<std::unique_ptr<DeadLetterWriter>> DeadLetterWriter::Make(
   return w;
 }
 
-Status DeadLetterWriter::Write(const std::vector<DeadLetter>& letters, int64_t batch_id,
+Status DeadLetterWriter::Write(const std::vector<DeadLetter>& letters, DeadLetterKind kind,
+                               std::string_view source_table, int64_t batch_id,
                                EvalContext& context) {
   if (letters.empty()) return Status::OK();
   const int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
+  // The metrics: a count by source and kind, and the latest letters (cut) for the web UI.
+  auto counts = counts_by_source_.find(source_table);
+  if (counts == counts_by_source_.end()) {
+    counts = counts_by_source_.emplace(std::string(source_table), std::array<uint64_t, 4>{}).first;
+  }
+  counts->second[static_cast<size_t>(kind)] += letters.size();
+  const size_t first_recent = letters.size() > kRecent ? letters.size() - kRecent : 0;
+  for (size_t i = first_recent; i < letters.size(); ++i) {
+    const DeadLetter& d = letters[i];
+    DeadLetterSample sample{.time_unix_ms = now / 1000,
+                            .source = std::string(source_table),
+                            .kind = kind,
+                            .origin = d.origin,
+                            .partition = d.partition,
+                            .offset = d.offset,
+                            .reason = d.reason,
+                            .value = {},
+                            .value_cut = false};
+    sample.value_cut = d.value.size() > DeadLetterSample::kMaxValueBytes;
+    sample.value = d.value.substr(0, DeadLetterSample::kMaxValueBytes);
+    if (recent_.size() == kRecent) recent_.pop_front();
+    recent_.push_back(std::move(sample));
+  }
   // A record too large for the dead-letter table (a 5 MB value for a Kafka topic) is cut to fit:
   // a dead letter that cannot be written would stop the pipeline. Each byte may become a 6-byte
   // JSON escape, and the other columns get room of their own.

@@ -433,6 +433,13 @@ Status HashAggregateOperator::RestoreState(std::string_view in) {
   return Status::OK();
 }
 
+StateSize HashAggregateOperator::state_size() const {
+  StateSize size;
+  for (const auto& [end, table] : tables_) size.rows += table->num_groups();
+  size.bytes = MemoryUsage();
+  return size;
+}
+
 size_t HashAggregateOperator::MemoryUsage() const {
   size_t bytes = 0;
   for (const auto& [end, table] : tables_) bytes += table->MemoryUsage();

@@ -70,6 +70,7 @@ class HashAggregateOperator final : public Operator {
   // Groups moved to RocksDB over the run, and held there now.
   uint64_t cold_groups() const { return spill_ ? spill_->entries() : 0; }
   size_t MemoryUsage() const;
+  StateSize state_size() const override;
 
  private:
   // Sends rows for `groups` of `table` downstream.

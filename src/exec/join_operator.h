@@ -45,6 +45,7 @@ class JoinOperator final : public Operator {
 
   Status Push(const Batch&, EvalContext&) override { return Status::Internal("join: push to a side"); }
   std::string Describe() const override;
+  StateSize state_size() const override { return {state_[0].stored + state_[1].stored, 0}; }
   std::string_view state_kind() const override { return "join"; }
   Status SnapshotState(std::string& out) const override;
   Status RestoreState(std::string_view in) override;

@@ -40,7 +40,7 @@ Status LateRowFilterOperator::Push(const Batch& batch, EvalContext& context) {
     letters.push_back(std::move(letter));
   }
   if (!letters.empty()) {
-    SLUICE_RETURN_NOT_OK(dead_letters_->Write(letters, context.batch_id, context));
+    SLUICE_RETURN_NOT_OK(dead_letters_->Write(letters, DeadLetterKind::kLate, context.source_table, context.batch_id, context));
   }
   if (keep.size() == live) return Emit(batch, context);
   Batch out = batch;

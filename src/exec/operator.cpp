@@ -51,7 +51,7 @@ Result<SelectionVector> Operator::DivertRaisedRows(const Batch& batch, EvalConte
       letter.reason = e.reason + " (ANSI mode)";
       letters.push_back(std::move(letter));
     }
-    SLUICE_RETURN_NOT_OK(context.source_dead_letters->Write(letters, context.batch_id, context));
+    SLUICE_RETURN_NOT_OK(context.source_dead_letters->Write(letters, DeadLetterKind::kRaised, context.source_table, context.batch_id, context));
   }
   metrics_.rows_raised += errors.size();
   std::vector<uint32_t> keep;

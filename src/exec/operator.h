@@ -24,6 +24,12 @@ struct OperatorMetrics {
   uint64_t rows_raised = 0;              // an expression raised on them (ANSI mode)
 };
 
+// What an operator with state holds in memory now, for the metrics.
+struct StateSize {
+  uint64_t rows = 0;   // groups, keys, windows' rows
+  uint64_t bytes = 0;  // approximate; 0 where the operator does not measure it
+};
+
 // How an operator's rows out relate to its rows in, so that reconciliation can follow a
 // source's records to each sink: kPasses gives one row out per row in; kFilters one or none,
 // the others counted as dropped_as(); kTransforms anything else (rows kept in state, expanded,
@@ -63,6 +69,8 @@ class Operator {
   virtual void PrepareStop();
   // One line for `sluice explain`.
   virtual std::string Describe() const = 0;
+  // Called between batches when metrics are published (never per row).
+  virtual StateSize state_size() const { return {}; }
 
   void AddOutput(std::unique_ptr<Operator> output) { outputs_.push_back(std::move(output)); }
   const std::vector<std::unique_ptr<Operator>>& outputs() const { return outputs_; }

@@ -39,6 +39,7 @@ class OverAggregateOperator final : public Operator {
 
   Status Push(const Batch& batch, EvalContext& context) override;
   std::string Describe() const override;
+  StateSize state_size() const override { return {partitions_.size(), 0}; }  // partitions
   std::string_view state_kind() const override { return "over-aggregate"; }
   Status SnapshotState(std::string& out) const override;
   Status RestoreState(std::string_view in) override;

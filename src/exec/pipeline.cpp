@@ -421,7 +421,7 @@ Status Pipeline::PollOnce(SourceTask& task, EvalContext& context, bool* got_reco
           return target.AlreadyHas(d.origin, d.partition, d.offset);
         });
         task.records_already_delivered += before - dead.size();
-        SLUICE_RETURN_NOT_OK(task.dead_letters->Write(dead, batch_id_, context));
+        SLUICE_RETURN_NOT_OK(task.dead_letters->Write(dead, DeadLetterKind::kMalformed, task.table_name, batch_id_, context));
         task.records_dead_lettered += dead.size();
         break;
       }
@@ -448,8 +448,18 @@ Status Pipeline::PollOnce(SourceTask& task, EvalContext& context, bool* got_reco
   context.source_errors = ErrorPolicy::kFail;
   context.source_table = {};
   if (!origin.empty()) {
+    // A source delivers each partition's records in runs: one lookup per run.
     PartitionOffsets& next = positions_[origin];
-    for (const RawRecord& r : raw.records()) next[r.partition] = r.offset + 1;
+    const auto& records = raw.records();
+    for (size_t i = 0; i < records.size();) {
+      size_t last = i;
+      while (last + 1 < records.size() && records[last + 1].partition == records[i].partition) ++last;
+      next[records[i].partition] = records[last].offset + 1;
+      SourceTask::PartitionRead& read = task.partitions_read[records[i].partition];
+      read.records += last - i + 1;
+      read.last_record_time_ms = records[last].timestamp_ms;
+      i = last + 1;
+    }
   }
   return Status::OK();
 }
@@ -459,6 +469,7 @@ Status Pipeline::BeginCheckpoint() {
   c = Checkpoint{};
   c.epoch = ++epoch_;
   c.started_ms = SteadyMs();
+  if (metrics_hub_) checkpoint_started_unix_ms_ = UnixMillisNow();
   SLUICE_RETURN_NOT_OK(PrepareStateSnapshot());
   for (auto& task : sources_) {
     const std::string origin = task.source->origin();
@@ -507,6 +518,7 @@ Result<bool> Pipeline::AdvanceCheckpoint(std::chrono::milliseconds max_wait) {
           bool done,
           sink->AwaitEpoch(c.epoch, std::chrono::duration_cast<std::chrono::milliseconds>(left)));
       if (!done) return false;
+      if (metrics_hub_) NoteSinkCommitted(sink);
     }
     if (++c.stage < c.stages.size()) SLUICE_RETURN_NOT_OK(BeginStage());
   }
@@ -524,6 +536,7 @@ Result<bool> Pipeline::AdvanceCheckpoint(std::chrono::milliseconds max_wait) {
       checkpoint_counts_.Save(ReconciliationCounts::PathFor(options_.state_dir, name_)));
   spdlog::debug("checkpoint {}: sinks committed in {} ms, sources in {} ms", c.epoch,
                 sinks_done - c.started_ms, SteadyMs() - sinks_done);
+  if (metrics_hub_) NoteCheckpointDone(c.started_ms);
   c.in_flight = false;
   ++batch_id_;
   return true;
@@ -578,7 +591,15 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
     // A trigger's result commits on its own (kept until no checkpoint is in flight).
     trigger_fired = trigger_fired || context.commit_requested;
     context.commit_requested = false;
-    if (!any_active) return FinishAll(/*stopped=*/false);
+    if (metrics_hub_ && SteadyMs() >= next_publish_ms_) {
+      PublishMetrics("running");
+      next_publish_ms_ = SteadyMs() + options_.metrics_interval_ms;
+    }
+    if (!any_active) {
+      Status finished = FinishAll(/*stopped=*/false);
+      if (metrics_hub_ && finished.ok()) PublishMetrics("finished");
+      return finished;
+    }
     if (checkpoint_.in_flight) {
       SLUICE_RETURN_NOT_OK(AdvanceCheckpoint(std::chrono::milliseconds(0)).status());
     }
@@ -594,7 +615,9 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
       if (checkpoint_.stages.size() > 1) SLUICE_RETURN_NOT_OK(CompleteCheckpoint());
     }
   }
-  return FinishAll(/*stopped=*/true);
+  Status stopped = FinishAll(/*stopped=*/true);
+  if (metrics_hub_ && stopped.ok()) PublishMetrics("stopped");
+  return stopped;
 }
 
 std::string Pipeline::Summary() const {

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,6 +11,8 @@
 #include "common/allocator_tuning.h"
 #include "connector/source.h"
 #include "exec/dead_letter_writer.h"
+#include "exec/metrics_hub.h"
+#include "exec/pipeline_metrics.h"
 #include "connector/source_offsets.h"
 #include "exec/operator.h"
 #include "exec/record_positions.h"
@@ -37,6 +40,12 @@ struct SourceTask {
   uint64_t records_skipped = 0;
   uint64_t records_already_delivered = 0;  // dead letters a restart replayed and a sink had
   bool finished = false;
+  // Per partition: records read and the Kafka timestamp of the last one (the lag in time).
+  struct PartitionRead {
+    uint64_t records = 0;
+    int64_t last_record_time_ms = -1;
+  };
+  std::map<int32_t, PartitionRead> partitions_read;
 };
 
 struct PipelineOptions {
@@ -51,6 +60,12 @@ struct PipelineOptions {
   // A pipeline that has not started (every source and sink open) this long after the first
   // attempt is given up, however many restarts are left ('pipeline.startup-timeout').
   int64_t startup_timeout_ms = 60'000;
+  // How often a pipeline with a MetricsHub publishes its metrics.
+  int64_t metrics_interval_ms = 500;
+  // The HTTP endpoint for metrics and the web UI (Flink's 'rest.port', 'rest.bind-address'):
+  // -1 none unless `sluice run --http` asks; 0 any free port.
+  int rest_port = -1;
+  std::string rest_bind_address = "127.0.0.1";
   // Where stateful queries checkpoint their state ('state.checkpoints.dir'): a folder per
   // pipeline under it.
   std::string state_dir = ".sluice/state";
@@ -81,6 +96,12 @@ class Pipeline {
 
   Status Open();
   Status Run(const std::atomic<bool>& stop);
+  // Publishes metrics to `hub` while running (see MetricsHub), carrying on the checkpoint and
+  // commit figures of the attempts before this one.
+  void AttachMetrics(MetricsHub* hub);
+  // Everything the metrics show, as of now (on the pipeline's thread, between batches).
+  PipelineMetrics CollectMetrics() const;
+  bool checkpoint_in_flight() const { return checkpoint_.in_flight; }
 
   const std::string& name() const { return name_; }
   const PipelineOptions& options() const { return options_; }
@@ -150,6 +171,22 @@ class Pipeline {
   std::unique_ptr<StateSnapshotStore> state_store_;  // null: state lives in memory only
   int64_t state_checkpoint_ = 0;
   SourceOffsets restored_positions_;  // of the snapshot restored at start
+
+  // Metrics (null hub: none are published and none of this is kept up).
+  void PublishMetrics(const char* state);
+  void NoteCheckpointDone(int64_t started_ms);
+  void NoteSinkCommitted(const SinkOperator* sink);
+  MetricsHub* metrics_hub_ = nullptr;
+  int64_t next_publish_ms_ = 0;
+  int64_t checkpoint_started_unix_ms_ = 0;
+  CheckpointMetrics checkpoint_metrics_;
+  struct SinkCommits {
+    uint64_t epoch = 0;  // the last epoch counted
+    uint64_t commits = 0;
+    LatencyHistogram latency;
+  };
+  std::map<std::string, SinkCommits> sink_commits_;  // by table
+  std::vector<DeadLetterSample> carried_dead_letters_;  // from earlier attempts
 };
 
 }  // namespace sluice

@@ -48,6 +48,11 @@ class RankOperator final : public Operator {
   Status Finish() override;
   void PrepareStop() override;
   std::string Describe() const override;
+  StateSize state_size() const override {
+    StateSize size{seen_.size(), 0};  // deduplication keys
+    for (const auto& [end, partitions] : windows_) size.rows += partitions.size();
+    return size;
+  }
   std::string_view state_kind() const override { return "rank"; }
   Status SnapshotState(std::string& out) const override;
   Status RestoreState(std::string_view in) override;

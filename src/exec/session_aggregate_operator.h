@@ -32,6 +32,7 @@ class SessionAggregateOperator final : public Operator {
   Status Finish() override;
   void PrepareStop() override;
   std::string Describe() const override;
+  StateSize state_size() const override { return {sessions_.size(), 0}; }  // keys with sessions
   std::string_view state_kind() const override { return "session-aggregate"; }
   Status SnapshotState(std::string& out) const override;
   Status RestoreState(std::string_view in) override;

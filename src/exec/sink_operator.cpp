@@ -189,7 +189,7 @@ Status SinkOperator::Reject(Batch& batch, EvalContext& context) {
       std::erase_if(letters, [&](const DeadLetter& d) {
         return d.offset >= 0 && target.AlreadyHas(d.origin, d.partition, d.offset);
       });
-      SLUICE_RETURN_NOT_OK(policy.dead_letters->Write(letters, context.batch_id, context));
+      SLUICE_RETURN_NOT_OK(policy.dead_letters->Write(letters, DeadLetterKind::kUnwritable, policy.source_table, context.batch_id, context));
       break;
     }
   }

@@ -28,6 +28,13 @@ class WatermarkOperator final : public Operator {
   Status RestoreState(std::string_view in) override;
 
   int64_t watermark() const { return watermark_; }
+  // The watermark each partition holds (its largest watermark value seen).
+  std::map<int32_t, int64_t> partition_watermarks() const {
+    std::map<int32_t, int64_t> out;
+    for (const auto& [partition, time] : partitions_) out[partition] = time.max_watermark;
+    return out;
+  }
+  StateSize state_size() const override { return {partitions_.size(), 0}; }
 
  private:
   // Recomputes the watermark and sends it on if it advanced.

@@ -312,6 +312,14 @@ Status ScriptPlanner::ApplySetting(const std::string& key, const std::string& va
     const std::string lower = Lower(value);
     if (lower != "true" && lower != "false") return fail("'spark.sql.ansi.enabled' must be 'true' or 'false'");
     registry_ = lower == "true" ? &FunctionRegistry::Ansi() : &FunctionRegistry::Builtin();
+  } else if (key == "rest.port") {
+    auto n = parsed.GetInt(key, 0);
+    if (!n.ok()) return fail(n.status().message());
+    if (*n < 0 || *n > 65535) return fail("'rest.port' must be 0 (any free port) to 65535");
+    pipeline_options_.rest_port = static_cast<int>(*n);
+  } else if (key == "rest.bind-address") {
+    if (value.empty()) return fail("'rest.bind-address' must name an address, e.g. 127.0.0.1");
+    pipeline_options_.rest_bind_address = value;
   } else if (key == "table.exec.source.idle-timeout") {
     auto ms = parsed.GetDurationMs(key, 0);
     if (!ms.ok()) return fail(ms.status().message());
@@ -324,7 +332,7 @@ Status ScriptPlanner::ApplySetting(const std::string& key, const std::string& va
         "'pipeline.poll-timeout', 'pipeline.restart-attempts', 'pipeline.restart-delay', "
         "'pipeline.startup-timeout', "
         "'output-mode', 'trigger.interval', 'table.exec.source.idle-timeout', "
-        "'spark.sql.ansi.enabled', "
+        "'spark.sql.ansi.enabled', 'rest.port', 'rest.bind-address', "
         "'state.checkpoints.dir', 'state.memory-budget'",
         key));
   }

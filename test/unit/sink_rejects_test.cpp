@@ -222,7 +222,7 @@ TEST(DeadLetterWriterTest, RawBytesReachATextColumnEscaped) {
   letter.key = "k\xff";
   letter.timestamp_ms = 400'000'000'000'000;  // year 14645: no sink stores it
   EvalContext context;
-  ASSERT_TRUE((*writer)->Write({letter}, 0, context).ok());
+  ASSERT_TRUE((*writer)->Write({letter}, DeadLetterKind::kMalformed, "src", 0, context).ok());
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0][0], "{\"c\":\"\\xFF\"}\\x00");
   EXPECT_EQ(rows[0][1].size(), 2u) << "BYTES keep the raw key";

@@ -102,7 +102,7 @@ Status DatabaseSink::Open() {
     backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
   }
   spill_waiting_ = spill_ && !spill_->empty();
-  metrics_.rows_in_spill = spill_ ? spill_->rows() : 0;
+  NoteSpillSize();
   // Up to 16 flushes (about 3 s of at-least-once writes) may wait: a commit the server is slow
   // to fsync does not hold up the pipeline, and memory stays bounded.
   delivery_ = std::make_unique<DeliveryThread>(16);
@@ -152,7 +152,7 @@ Status DatabaseSink::SubmitPending(std::optional<SourceOffsets> progress) {
        records = std::exchange(pending_records_, {})]() mutable {
         Status s = Deliver(std::move(data), rows, progress ? &*progress : nullptr, &records);
         spill_waiting_ = spill_ && !spill_->empty();
-        metrics_.rows_in_spill = spill_ ? spill_->rows() : 0;
+        NoteSpillSize();
         return s;
       });
 }
@@ -402,12 +402,18 @@ Status DatabaseSink::Close() {
   return s;
 }
 
+void DatabaseSink::NoteSpillSize() {
+  metrics_.rows_in_spill = spill_ ? spill_->rows() : 0;
+  metrics_.bytes_in_spill = spill_ ? spill_->bytes() : 0;
+  metrics_.segments_in_spill = spill_ ? spill_->segments().size() : 0;
+}
+
 Result<uint64_t> DatabaseSink::ReplaySpilled() {
   if (!spill_ || !delivery_) return uint64_t{0};
   SLUICE_RETURN_NOT_OK(delivery_->Submit([this] {
     next_drain_attempt_ = {};
     Status s = DrainSpill();
-    metrics_.rows_in_spill = spill_->rows();
+    NoteSpillSize();
     return s;
   }));
   SLUICE_RETURN_NOT_OK(delivery_->WaitIdle());

@@ -80,6 +80,8 @@ class DatabaseSink final : public Sink {
   Status SubmitPending(std::optional<SourceOffsets> progress);
   // Replays spilled segments in order; stops (OK) at the first the server does not take.
   Status DrainSpill();
+  // The spill folder's rows, bytes and segments into the metrics.
+  void NoteSpillSize();
   // Spills a batch; while the disk is full, waits for space or for the server.
   Status SpillWaitingForSpace(std::string_view data, uint64_t rows, const SourceOffsets* progress);
   // The server refused `data` for some of its rows (`failure`): finds them (in a transaction

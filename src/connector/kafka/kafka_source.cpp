@@ -402,6 +402,26 @@ Status KafkaSource::Close() {
   return Status::OK();
 }
 
+std::vector<PartitionEnd> KafkaSource::PartitionEnds() const {
+  std::vector<PartitionEnd> ends;
+  if (!consumer_) return ends;
+  for (int32_t partition : assigned_) {
+    PartitionEnd e{.partition = partition};
+    int64_t low = 0, high = 0;
+    // From the consumer's last fetch response: no request, no wait.
+    if (rd_kafka_get_watermark_offsets(consumer_.get(), topic_.c_str(), partition, &low, &high) ==
+            RD_KAFKA_RESP_ERR_NO_ERROR &&
+        high >= 0) {
+      e.end = high;
+    }
+    if (auto it = end_offsets_.find(partition); bounded_ && it != end_offsets_.end()) {
+      e.stop_at = it->second;
+    }
+    ends.push_back(e);
+  }
+  return ends;
+}
+
 std::string KafkaSource::Describe() const {
   return fmt::format("kafka(topic={}, bootstrap={}, group={}, startup={}{})", topic_, bootstrap_,
                      group_, startup_mode_, bounded_ ? ", bounded=latest-offset" : "");

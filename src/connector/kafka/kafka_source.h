@@ -50,6 +50,7 @@ class KafkaSource final : public Source {
   Result<std::optional<std::vector<PartitionBacklog>>> Backlog() override;
   void ResumeFrom(const PartitionOffsets& next_offsets) override { resume_from_ = next_offsets; }
   std::vector<int32_t> Partitions() const override { return assigned_; }
+  std::vector<PartitionEnd> PartitionEnds() const override;
   void DeclareMetadata(const std::vector<std::string>& keys) override;
 
  private:
