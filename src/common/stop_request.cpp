@@ -28,6 +28,8 @@ void OnStopSignal(int) {
 void InstallStopSignalHandlers() {
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);
+  // The terminal went away (a closed SSH session): stop as cleanly as on Ctrl-C.
+  std::signal(SIGHUP, OnStopSignal);
 }
 
 bool SleepUnlessStopped(std::chrono::milliseconds duration) {

@@ -35,7 +35,9 @@ Status SinkOperator::Push(const Batch& batch, EvalContext& context) {
   rejects_.clear();
   const RecordPositions* positions =
       reject_policy_.rows_are_records ? context.positions : nullptr;
+  // Rows out: what this operator hands to the sink (rejected rows and rows it has are not).
   auto write = [&](const Batch& rows) {
+    metrics_.rows_out += rows.num_live_rows();
     return sink_->Write(rows, positions)
         .WithContext("writing to sink '" + table_ + "'");
   };
