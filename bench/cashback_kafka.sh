@@ -17,6 +17,11 @@
 #   SLUICE_BIN=path     measure another build instead of build/release/src/sluice
 #   SLUICE_BIN_B=path   throughput only: also measure this build, each run of one build followed
 #                       by the same run of the other (interleaved), with peak RSS; medians per build
+#   SLUICE_RUN_ARGS_B="--http 127.0.0.1:18089"
+#                       throughput only: B (the same binary unless SLUICE_BIN_B names another)
+#                       runs with these extra `sluice run` arguments, e.g. the metrics endpoint's
+#                       cost; with --http, /metrics and /api/pipeline are fetched once a second
+#                       while B runs (a scraper and an open web UI)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 EVENTS=${1:-1000000}
@@ -84,13 +89,22 @@ done
 echo "== throughput: $EVENTS events, 1% malformed, produced beforehand; $RUNS runs each"
 "$sluice" produce --scenario cashback --topic "bench_in_$id" --count "$EVENTS" --bad-fraction 0.01 --quiet
 builds=(A)
-declare -A bin=([A]=$sluice)
-if [[ -n ${SLUICE_BIN_B:-} ]]; then
+declare -A bin=([A]=$sluice) run_args=([A]="")
+if [[ -n ${SLUICE_BIN_B:-} || -n ${SLUICE_RUN_ARGS_B:-} ]]; then
   builds=(A B)
-  bin[B]=$SLUICE_BIN_B
+  bin[B]=${SLUICE_BIN_B:-$sluice}
+  run_args[B]=${SLUICE_RUN_ARGS_B:-}
   echo "   A = $sluice"
-  echo "   B = $SLUICE_BIN_B"
+  echo "   B = ${bin[B]} ${run_args[B]}"
 fi
+# Fetches the metrics endpoint of the run in progress once a second until $work/scrape.stop.
+scrape() {  # address
+  while [[ ! -e $work/scrape.stop ]]; do
+    curl -s -o /dev/null "http://$1/metrics" || true
+    curl -s -o /dev/null "http://$1/api/pipeline" || true
+    sleep 1
+  done
+}
 declare -A per_run rss
 median() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 for run in $(seq 1 "$RUNS"); do
@@ -100,8 +114,19 @@ for run in $(seq 1 "$RUNS"); do
       make_sql "$name" "$guarantee" "bench_in_$id"
       # Each run in its own folder: its spill, state and lock files start empty.
       mkdir -p "$work/$name.d"
-      (cd "$work/$name.d" && /usr/bin/time -f 'peak_rss_kb %M' "${bin[$build]}" run --bounded "$work/$name.sql" \
-        >"$work/$name.log" 2>&1) || true
+      scraper=""
+      if [[ ${run_args[$build]} =~ --http[[:space:]=]+([^[:space:]]+) ]]; then
+        rm -f "$work/scrape.stop"
+        scrape "${BASH_REMATCH[1]}" &
+        scraper=$!
+      fi
+      # shellcheck disable=SC2086
+      (cd "$work/$name.d" && /usr/bin/time -f 'peak_rss_kb %M' "${bin[$build]}" run --bounded ${run_args[$build]} \
+        "$work/$name.sql" >"$work/$name.log" 2>&1) || true
+      if [[ -n $scraper ]]; then
+        touch "$work/scrape.stop"
+        wait "$scraper" || true
+      fi
       line=$(grep "records per CPU-second" "$work/$name.log")
       peak=$(sed -nE 's/^peak_rss_kb ([0-9]+)$/\1/p' "$work/$name.log")
       printf '%-14s %s run %d: %s; peak RSS %s MiB\n' "$guarantee" "$build" "$run" "$line" "$((peak / 1024))"

@@ -187,7 +187,7 @@ std::string TerminalOutput::StatusText(const MetricsHub& hub, size_t width) {
       }
     }
   }
-  if (m->bounded && remaining >= 0) {
+  if (remaining >= 0) {  // a bounded run (--bounded or 'scan.bounded.mode')
     const double total = static_cast<double>(read) + static_cast<double>(remaining);
     text += fmt::format("| {:.0f}% of {} ", total > 0 ? 100.0 * static_cast<double>(read) / total : 100.0,
                         Count(total));

@@ -106,6 +106,7 @@ PipelineMetrics Pipeline::CollectMetrics() const {
       node.parent = parent;
       node.kind = KindOf(*op);
       node.describe = op->Describe();
+      if (node.describe.empty()) node.describe = node.kind;  // operators explain leaves out
       const OperatorMetrics& om = op->metrics();
       node.rows_in = om.rows_in;
       node.rows_out = om.rows_out;
