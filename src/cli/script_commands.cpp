@@ -20,6 +20,7 @@
 #include "exec/metrics_hub.h"
 #include "server/http_server.h"
 #include "common/process_lock.h"
+#include "common/secrets.h"
 #include "common/stop_request.h"
 #include "exec/reconciliation_counts.h"
 #include "plan/compiler.h"
@@ -60,7 +61,7 @@ Result<std::unique_ptr<CompiledScript>> Compile(const ScriptArgs& args) {
 
 int ReportError(const Status& status) {
   // Script errors arrive formatted as "file:line:col: error: ..." with a caret; others get a prefix.
-  const std::string& message = status.message();
+  const std::string message = ScrubSecrets(status.message());
   bool located = message.find(": error: ") < message.find('\n');
   if (TerminalOutput::Get().log_format() == LogFormat::kJson) {
     spdlog::error("{}", message);
@@ -292,7 +293,7 @@ void RegisterScriptCommands(CLI::App& app) {
   explain->callback([] {
     auto compiled = Compile(explain_args);
     if (!compiled.ok()) return SetExitCode(ReportError(compiled.status()));
-    fmt::print("{}", (*compiled)->Explain());
+    fmt::print("{}", ScrubSecrets((*compiled)->Explain()));
   });
 
   auto* validate = app.add_subcommand(

@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "common/process_lock.h"
+#include "common/secrets.h"
 #include "common/stop_request.h"
 #include "connector/spill/spill_store.h"
 #include "plan/compiler.h"
@@ -39,7 +40,7 @@ int List(const std::string& root, bool verbose) {
     fs::path dir = entry.path().parent_path();
     auto segments = SpillStore::ReadManifest(dir);
     if (!segments.ok()) {
-      fmt::print(stderr, "error: {}\n", segments.status().message());
+      fmt::print(stderr, "error: {}\n", ScrubSecrets(segments.status().message()));
       return 1;
     }
     ++folders;
@@ -64,7 +65,7 @@ int List(const std::string& root, bool verbose) {
 int Replay(const std::string& file) {
   auto compiled = CompileFile(file, CompileOptions{});
   if (!compiled.ok()) {
-    fmt::print(stderr, "{}\n", compiled.status().message());
+    fmt::print(stderr, "{}\n", ScrubSecrets(compiled.status().message()));
     return 2;
   }
   InstallStopSignalHandlers();  // a stop ends the replay between two batches
@@ -74,7 +75,7 @@ int Replay(const std::string& file) {
       (std::filesystem::path(pipeline.options().state_dir) / (pipeline.name() + ".lock")).string(),
       fmt::format("pipeline '{}'", pipeline.name()));
   if (!lock.ok()) {
-    fmt::print(stderr, "{}\n", lock.status().message());
+    fmt::print(stderr, "{}\n", ScrubSecrets(lock.status().message()));
     return 1;
   }
   std::vector<SinkOperator*> sinks = pipeline.sinks();
@@ -83,13 +84,13 @@ int Replay(const std::string& file) {
   for (SinkOperator* sink : sinks) {
     Status opened = sink->Open();
     if (!opened.ok()) {
-      fmt::print(stderr, "{}: {}\n", sink->table_name(), opened.message());
+      fmt::print(stderr, "{}: {}\n", sink->table_name(), ScrubSecrets(opened.message()));
       ++failures;
       continue;
     }
     auto left = sink->sink().ReplaySpilled();
     if (!left.ok()) {
-      fmt::print(stderr, "{}: {}\n", sink->table_name(), left.status().message());
+      fmt::print(stderr, "{}: {}\n", sink->table_name(), ScrubSecrets(left.status().message()));
       ++failures;
     } else if (*left > 0) {
       fmt::print("{}: {} rows still spilled ({})\n", sink->table_name(), *left,

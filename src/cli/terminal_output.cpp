@@ -12,6 +12,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "common/secrets.h"
 #include "exec/metrics_hub.h"
 #include "format/json_encoder.h"
 
@@ -94,7 +95,9 @@ void TerminalOutput::ConfigureLogging(LogFormat format) {
   spdlog::set_default_logger(std::move(logger));
 }
 
-void TerminalOutput::WriteLogLine(std::string_view line) {
+void TerminalOutput::WriteLogLine(std::string_view text) {
+  // A password read from the environment or a file never reaches the log.
+  const std::string line = ScrubSecrets(std::string(text));
   std::lock_guard lock(mutex_);
   ClearLocked();
   std::fwrite(line.data(), 1, line.size(), stderr);

@@ -37,7 +37,7 @@ class TerminalOutput {
   // log record at level info.
   void Print(std::string_view text);
   // A log record, formatted; for the logger's sink.
-  void WriteLogLine(std::string_view line);
+  void WriteLogLine(std::string_view text);
 
   // The status line's text for one snapshot (without terminal codes), cut to `width` columns.
   static std::string StatusText(const MetricsHub& hub, size_t width);

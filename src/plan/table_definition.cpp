@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "common/secrets.h"
 #include "plan/scope.h"
 
 namespace sluice {
@@ -33,7 +34,26 @@ Result<TableDefinition> DefineTable(const sql::SourceText& source, const sql::Cr
         o.key == "late-records" || o.key == "scan.watermark.idle-timeout") {
       continue;  // applied by the pipeline, not the connector
     }
-    connector_options[o.key] = o.value;
+    // Secrets stay out of the file: '${env:NAME}', '${file:PATH}', or '<password option>.file'.
+    auto value = ResolveReferences(o.value, IsSecretOptionName(o.key));
+    if (!value.ok()) {
+      return source.Error(o.value_location, fmt::format("option '{}': {}", o.key, value.status().message()));
+    }
+    constexpr std::string_view kFileSuffix = ".file";
+    if (o.key.ends_with(kFileSuffix) &&
+        IsSecretOptionName(std::string_view(o.key).substr(0, o.key.size() - kFileSuffix.size()))) {
+      const std::string secret_key = o.key.substr(0, o.key.size() - kFileSuffix.size());
+      if (FindOption(ddl, secret_key)) {
+        return source.Error(o.location, fmt::format("give either '{}' or '{}', not both", secret_key, o.key));
+      }
+      auto secret = ReadSecretFile(*value);
+      if (!secret.ok()) {
+        return source.Error(o.value_location, fmt::format("option '{}': {}", o.key, secret.status().message()));
+      }
+      connector_options[secret_key] = std::move(*secret);
+      continue;
+    }
+    connector_options[o.key] = std::move(*value);
   }
   const sql::TableOption* connector = FindOption(ddl, "connector");
   if (!connector) {

@@ -1,5 +1,7 @@
 #include "connector/kafka/kafka_client_config.h"
 
+#include <mutex>
+
 #include <spdlog/spdlog.h>
 
 namespace sluice {
@@ -49,6 +51,21 @@ Result<RdKafkaConf> MakeKafkaConf(const std::string& table,
   };
   for (const auto& [key, value] : properties) SLUICE_RETURN_NOT_OK(set(key, value));
   for (const auto& [key, value] : overrides) SLUICE_RETURN_NOT_OK(set(key, value));
+  // librdkafka before 2.6.1 builds SCRAM's final message with the client nonce twice, which
+  // Kafka 4 brokers refuse as "invalid credentials" (librdkafka#4895): say so once, up front.
+  auto mechanism = properties.find("sasl.mechanism");
+  if (mechanism == properties.end()) mechanism = properties.find("sasl.mechanisms");
+  constexpr int kScramFixedVersion = 0x020601ff;
+  if (mechanism != properties.end() && mechanism->second.starts_with("SCRAM") &&
+      rd_kafka_version() < kScramFixedVersion) {
+    static std::once_flag warned;
+    std::call_once(warned, [&] {
+      spdlog::warn("table '{}': SASL {} with librdkafka {} fails against Kafka 4 brokers "
+                   "('invalid credentials'; fixed in librdkafka 2.6.1): use 'PLAIN' over "
+                   "SASL_SSL there, or a newer librdkafka",
+                   table, mechanism->second, rd_kafka_version_str());
+    });
+  }
   return conf;
 }
 
