@@ -7,29 +7,20 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/clock.h"
 #include "common/stop_request.h"
 #include "function/cast.h"
 #include "vector/take.h"
 
 namespace sluice {
-namespace {
-
-int64_t SteadyMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 Status LookupJoinOperator::Load(const std::vector<std::string>& keys) {
-  const int64_t started = SteadyMs();
+  const int64_t started = SteadyMillis();
   int64_t backoff_ms = 100;
   while (true) {
     auto rows = spec_.table->Lookup(keys);
     if (rows.ok()) {
       ++lookups_;
-      const int64_t now = SteadyMs();
+      const int64_t now = SteadyMillis();
       for (const auto& key : keys) {
         auto [it, inserted] = cache_.try_emplace(key);
         CacheEntry& entry = it->second;
@@ -48,7 +39,7 @@ Status LookupJoinOperator::Load(const std::vector<std::string>& keys) {
       return Status::OK();
     }
     if (!rows.status().IsRetryable()) return rows.status().WithContext("lookup join");
-    if (SteadyMs() - started >= spec_.retry_timeout_ms) {
+    if (SteadyMillis() - started >= spec_.retry_timeout_ms) {
       return Status::Unavailable("lookup join: {} has been unavailable for {} s ({}); rows wait in "
                                  "Kafka until it is back",
                                  spec_.table->Describe(), spec_.retry_timeout_ms / 1000,
@@ -69,7 +60,7 @@ Status LookupJoinOperator::Push(const Batch& batch, EvalContext& context) {
   const size_t live = batch.num_live_rows();
   if (live == 0) return Status::OK();
   SLUICE_ASSIGN_OR_RETURN(VectorPtr keys, spec_.key->Evaluate(batch, context));
-  const int64_t now = SteadyMs();
+  const int64_t now = SteadyMillis();
   absl::flat_hash_set<absl::string_view> missing_set;
   std::vector<std::string> missing;
   for (size_t i = 0; i < live; ++i) {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/clock.h"
 #include "exec/resume_filter_operator.h"
 #include "state/state_snapshot_match.h"
 
@@ -16,12 +17,6 @@ namespace {
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-int64_t SteadyMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
 
@@ -468,7 +463,7 @@ Status Pipeline::BeginCheckpoint() {
   Checkpoint& c = checkpoint_;
   c = Checkpoint{};
   c.epoch = ++epoch_;
-  c.started_ms = SteadyMs();
+  c.started_ms = SteadyMillis();
   if (metrics_hub_) checkpoint_started_unix_ms_ = UnixMillisNow();
   SLUICE_RETURN_NOT_OK(PrepareStateSnapshot());
   for (auto& task : sources_) {
@@ -522,7 +517,7 @@ Result<bool> Pipeline::AdvanceCheckpoint(std::chrono::milliseconds max_wait) {
     }
     if (++c.stage < c.stages.size()) SLUICE_RETURN_NOT_OK(BeginStage());
   }
-  const int64_t sinks_done = SteadyMs();
+  const int64_t sinks_done = SteadyMillis();
   // The sinks hold everything emitted before the snapshot: it may take effect.
   SLUICE_RETURN_NOT_OK(CommitStateSnapshot());
   // Only once every sink holds the rows may sources record their progress.
@@ -535,7 +530,7 @@ Result<bool> Pipeline::AdvanceCheckpoint(std::chrono::milliseconds max_wait) {
   SLUICE_RETURN_NOT_OK(
       checkpoint_counts_.Save(ReconciliationCounts::PathFor(options_.state_dir, name_)));
   spdlog::debug("checkpoint {}: sinks committed in {} ms, sources in {} ms", c.epoch,
-                sinks_done - c.started_ms, SteadyMs() - sinks_done);
+                sinks_done - c.started_ms, SteadyMillis() - sinks_done);
   if (metrics_hub_) NoteCheckpointDone(c.started_ms);
   c.in_flight = false;
   ++batch_id_;
@@ -571,7 +566,7 @@ Status Pipeline::FinishAll(bool stopped) {
 
 Status Pipeline::Run(const std::atomic<bool>& stop) {
   EvalContext context;
-  int64_t last_commit = SteadyMs();
+  int64_t last_commit = SteadyMillis();
   bool trigger_fired = false;
   while (!stop.load(std::memory_order_relaxed)) {
     bool any_active = false;
@@ -591,9 +586,9 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
     // A trigger's result commits on its own (kept until no checkpoint is in flight).
     trigger_fired = trigger_fired || context.commit_requested;
     context.commit_requested = false;
-    if (metrics_hub_ && SteadyMs() >= next_publish_ms_) {
+    if (metrics_hub_ && SteadyMillis() >= next_publish_ms_) {
       PublishMetrics("running");
-      next_publish_ms_ = SteadyMs() + options_.metrics_interval_ms;
+      next_publish_ms_ = SteadyMillis() + options_.metrics_interval_ms;
     }
     if (!any_active) {
       Status finished = FinishAll(/*stopped=*/false);
@@ -603,11 +598,11 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
     if (checkpoint_.in_flight) {
       SLUICE_RETURN_NOT_OK(AdvanceCheckpoint(std::chrono::milliseconds(0)).status());
     }
-    if ((trigger_fired || SteadyMs() - last_commit >= options_.commit_interval_ms) &&
+    if ((trigger_fired || SteadyMillis() - last_commit >= options_.commit_interval_ms) &&
         !checkpoint_.in_flight) {
       // Checkpoints start an interval apart, however long each takes: a row waits at most the
       // interval plus one commit before it is visible exactly-once.
-      last_commit = SteadyMs();
+      last_commit = SteadyMillis();
       trigger_fired = false;
       SLUICE_RETURN_NOT_OK(BeginCheckpoint());
       // Records flow on while the sinks commit, unless a later stage waits: rows read now

@@ -8,17 +8,12 @@
 
 #include <fmt/format.h>
 
+#include "common/clock.h"
 #include "exec/pipeline.h"
 #include "exec/watermark_operator.h"
 
 namespace sluice {
 namespace {
-
-int64_t SteadyMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // "sluice::HashAggregateOperator" -> "HashAggregate".
 std::string KindOf(const Operator& op) {
