@@ -8,13 +8,28 @@ if(SLUICE_WERROR)
 endif()
 
 set(SLUICE_SANITIZER_FLAGS)
-if(SLUICE_SANITIZE)
+set(SLUICE_COVERAGE_FLAGS)
+if(SLUICE_SANITIZE OR SLUICE_FUZZ)
   set(SLUICE_SANITIZER_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer
       -fno-sanitize-recover=undefined)
 endif()
+if(SLUICE_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "SLUICE_FUZZ needs clang (libFuzzer): configure with CXX=clang++-16")
+  endif()
+  # Coverage for libFuzzer in every object; only the fuzz targets link libFuzzer's main.
+  set(SLUICE_COVERAGE_FLAGS -fsanitize=fuzzer-no-link)
+endif()
+if(SLUICE_THREAD_SANITIZE)
+  if(SLUICE_SANITIZE OR SLUICE_FUZZ)
+    message(FATAL_ERROR "ThreadSanitizer cannot be combined with AddressSanitizer")
+  endif()
+  set(SLUICE_SANITIZER_FLAGS -fsanitize=thread -fno-omit-frame-pointer)
+endif()
 
 function(sluice_target_defaults target)
-  target_compile_options(${target} PRIVATE ${SLUICE_WARNINGS} ${SLUICE_SANITIZER_FLAGS})
+  target_compile_options(${target} PRIVATE ${SLUICE_WARNINGS} ${SLUICE_SANITIZER_FLAGS}
+                                           ${SLUICE_COVERAGE_FLAGS})
   target_link_options(${target} PRIVATE ${SLUICE_SANITIZER_FLAGS})
 endfunction()
 

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "common/base64.h"
 #include "function/function_registry.h"
 #include "function/function_util.h"
 
@@ -137,13 +138,9 @@ Result<BoundFunction> BindBase64(const BindArguments& args) {
   BoundFunction f{DataType::String(), {fnutil::TextType(args.types[0])}, nullptr};
   f.kernel = fnutil::StringKernel([](const std::vector<VectorPtr>& a, size_t row,
                                      std::string& buf) -> std::optional<std::string_view> {
-    const std::string_view in = StrAt(*a[0], row);
-    buf.resize(4 * ((in.size() + 2) / 3) + 1);
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(buf.data()),
-                                  reinterpret_cast<const unsigned char*>(in.data()),
-                                  static_cast<int>(in.size()));
-    if (n < 0) return std::nullopt;
-    return std::string_view(buf.data(), static_cast<size_t>(n));
+    buf.clear();
+    AppendBase64(StrAt(*a[0], row), buf);
+    return std::string_view(buf);
   });
   return f;
 }
@@ -155,18 +152,8 @@ Result<BoundFunction> BindUnbase64(const BindArguments& args) {
   BoundFunction f{DataType::Bytes(), {DataType::String()}, nullptr};
   f.kernel = fnutil::StringKernel([](const std::vector<VectorPtr>& a, size_t row,
                                      std::string& buf) -> std::optional<std::string_view> {
-    std::string_view in = StrAt(*a[0], row);
-    while (!in.empty() && (in.back() == '\n' || in.back() == '\r')) in.remove_suffix(1);
-    if (in.size() % 4 != 0) return std::nullopt;
-    buf.resize(in.size() / 4 * 3 + 1);
-    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(buf.data()),
-                                  reinterpret_cast<const unsigned char*>(in.data()),
-                                  static_cast<int>(in.size()));
-    if (n < 0) return std::nullopt;
-    // EVP_DecodeBlock counts the padding's bytes as data: drop one per '='.
-    size_t length = static_cast<size_t>(n);
-    for (size_t i = in.size(); i > 0 && in[i - 1] == '=' && length > 0; --i) --length;
-    return std::string_view(buf.data(), length);
+    if (!DecodeBase64(StrAt(*a[0], row), buf)) return std::nullopt;
+    return std::string_view(buf);
   });
   return f;
 }

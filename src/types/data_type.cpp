@@ -116,6 +116,24 @@ size_t DataType::FixedWidth() const {
   return 0;
 }
 
+namespace {
+// A field name as the type parser reads it back: plain identifiers as they are, anything else
+// back-quoted with inner back quotes doubled.
+std::string FieldNameText(const std::string& name) {
+  bool plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9');
+  for (char c : name) {
+    plain &= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  }
+  if (plain) return name;
+  std::string out = "`";
+  for (char c : name) {
+    out += c;
+    if (c == '`') out += '`';
+  }
+  return out + "`";
+}
+}  // namespace
+
 std::string DataType::ToString() const {
   switch (id_) {
     case TypeId::kDecimal: return fmt::format("DECIMAL({},{})", precision_, scale_);
@@ -123,7 +141,7 @@ std::string DataType::ToString() const {
       std::string out = "ROW<";
       for (size_t i = 0; i < fields().size(); ++i) {
         const Field& f = fields()[i];
-        out += fmt::format("{}{} {}{}", i ? ", " : "", f.name, f.type.ToString(),
+        out += fmt::format("{}{} {}{}", i ? ", " : "", FieldNameText(f.name), f.type.ToString(),
                            f.nullable ? "" : " NOT NULL");
       }
       return out + ">";

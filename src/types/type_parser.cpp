@@ -123,10 +123,19 @@ class TypeParser {
       SkipSpace();
       Field field;
       if (Accept('`')) {
-        size_t end = text_.find('`', pos_);
-        if (end == std::string_view::npos) return Error("a closing '`'");
-        field.name = std::string(text_.substr(pos_, end - pos_));
-        pos_ = end + 1;
+        // `a``b` is the name a`b, as in SQL text.
+        while (true) {
+          size_t end = text_.find('`', pos_);
+          if (end == std::string_view::npos) return Error("a closing '`'");
+          field.name.append(text_.substr(pos_, end - pos_));
+          pos_ = end + 1;
+          if (pos_ < text_.size() && text_[pos_] == '`') {
+            field.name += '`';
+            ++pos_;
+            continue;
+          }
+          break;
+        }
       } else {
         std::string_view name = Word();
         if (name.empty()) return Error("a field name");

@@ -241,6 +241,39 @@ TEST_F(SpillStoreTest, AMalformedManifestIsAnIOError) {
   }
 }
 
+// A damaged or edited manifest must not make the store read or delete a file outside its folder
+// (found by the spill_manifest fuzz target): a segment's file is the name its sequence gives.
+TEST_F(SpillStoreTest, AManifestNamingAnotherFileIsRefusedAndTheFileKept) {
+  const fs::path outside = dir_.string() + "_outside.spill";
+  std::ofstream(outside) << "x";
+  const std::vector<std::string> files = {"../" + outside.filename().string(), outside.string(),
+                                          "0000000002.spill", "1.spill"};
+  for (const auto& file : files) {
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    WriteFile("manifest.json", "{\"segments\":[{\"sequence\":1,\"file\":\"" + file +
+                                   "\",\"rows\":1,\"bytes\":1,\"progress\":{}}]}");
+    auto store = SpillStore::Open(dir_, 1 << 20);
+    ASSERT_FALSE(store.ok()) << file;
+    EXPECT_EQ(store.status().code(), StatusCode::kIOError) << file;
+    EXPECT_NE(store.status().message().find("under another name"), std::string::npos)
+        << store.status().message();
+  }
+  EXPECT_TRUE(fs::exists(outside));
+  fs::remove(outside);
+}
+
+TEST_F(SpillStoreTest, AManifestWithSequencesOutOfOrderIsRefused) {
+  fs::create_directories(dir_);
+  WriteFile("manifest.json",
+            "{\"segments\":[{\"sequence\":2,\"file\":\"0000000002.spill\",\"rows\":1,\"bytes\":1,"
+            "\"progress\":{}},{\"sequence\":1,\"file\":\"0000000001.spill\",\"rows\":1,\"bytes\":1,"
+            "\"progress\":{}}]}");
+  auto store = SpillStore::Open(dir_, 1 << 20);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find("out of order"), std::string::npos) << store.status().message();
+}
+
 TEST_F(SpillStoreTest, HasRoomForRespectsMaxBytesButAlwaysAllowsTheFirstSegment) {
   auto store = Open(10);
   ASSERT_TRUE(store);

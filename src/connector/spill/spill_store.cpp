@@ -74,7 +74,7 @@ uint64_t SpillStore::rows() const {
 Status SpillStore::Append(std::string_view data, uint64_t rows, const SourceOffsets& progress) {
   SpillSegment segment;
   segment.sequence = next_sequence_++;
-  segment.file = fmt::format("{:010}.spill", segment.sequence);
+  segment.file = SegmentFileName(segment.sequence);
   segment.rows = rows;
   segment.bytes = data.size();
   segment.progress = progress;
@@ -154,18 +154,27 @@ Status SpillStore::WriteManifest() {
 }
 
 Result<std::deque<SpillSegment>> SpillStore::ReadManifest(const fs::path& dir) {
-  std::deque<SpillSegment> segments;
   fs::path path = dir / "manifest.json";
   std::error_code ec;
-  if (!fs::exists(path, ec)) return segments;
+  if (!fs::exists(path, ec)) return std::deque<SpillSegment>();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IOError("spill: cannot read {}", path.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return ParseManifest(std::move(text).str(), path.string());
+}
+
+Result<std::deque<SpillSegment>> SpillStore::ParseManifest(std::string_view json,
+                                                           const std::string& where) {
+  std::deque<SpillSegment> segments;
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
-  if (auto error = parser.load(path.string()).get(doc)) {
+  if (auto error = parser.parse(simdjson::padded_string(json)).get(doc)) {
     return Status::IOError("spill: {} is not readable JSON ({}); move the folder aside to start "
-                           "without it", path.string(), simdjson::error_message(error));
+                           "without it", where, simdjson::error_message(error));
   }
   simdjson::dom::array list;
-  if (doc["segments"].get(list)) return Status::IOError("spill: {} has no segment list", path.string());
+  if (doc["segments"].get(list)) return Status::IOError("spill: {} has no segment list", where);
   for (simdjson::dom::element e : list) {
     SpillSegment s;
     std::string_view file;
@@ -173,18 +182,29 @@ Result<std::deque<SpillSegment>> SpillStore::ReadManifest(const fs::path& dir) {
     simdjson::dom::object progress;
     if (e["sequence"].get(sequence) || e["file"].get(file) || e["rows"].get(rows) ||
         e["bytes"].get(bytes) || e["progress"].get(progress)) {
-      return Status::IOError("spill: {} lists a malformed segment", path.string());
+      return Status::IOError("spill: {} lists a malformed segment", where);
+    }
+    // The name is the one Append gives the sequence, nothing else: a damaged or edited manifest
+    // must not make the store read or delete a file outside its folder.
+    if (file != SegmentFileName(sequence) ||
+        (!segments.empty() && sequence <= segments.back().sequence)) {
+      return Status::IOError("spill: {} lists segment {} out of order or under another name ('{}')",
+                             where, sequence, file);
     }
     s.sequence = sequence;
     s.file = std::string(file);
     s.rows = rows;
     s.bytes = bytes;
     if (!ReadSourceOffsetsJson(progress, s.progress)) {
-      return Status::IOError("spill: {} lists a malformed segment", path.string());
+      return Status::IOError("spill: {} lists a malformed segment", where);
     }
     segments.push_back(std::move(s));
   }
   return segments;
+}
+
+std::string SpillStore::SegmentFileName(uint64_t sequence) {
+  return fmt::format("{:010}.spill", sequence);
 }
 
 }  // namespace sluice

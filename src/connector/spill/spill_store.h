@@ -53,6 +53,10 @@ class SpillStore {
 
   // The manifest of a spill folder, for `sluice spill list` (no locking, read-only).
   static Result<std::deque<SpillSegment>> ReadManifest(const std::filesystem::path& dir);
+  // The manifest's text (`where` names it in errors). Refuses a segment whose file is not the
+  // name its sequence gives, or sequences out of order.
+  static Result<std::deque<SpillSegment>> ParseManifest(std::string_view json, const std::string& where);
+  static std::string SegmentFileName(uint64_t sequence);
 
  private:
   Status WriteManifest();
