@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # The soak run: examples/cashback.sql exactly-once on the local stack for MINUTES at half its
-# measured capacity (capped at CAP events/s so the producer and the disk keep up on a small
-# machine). Every 10 s it samples sluice's resident memory, open files and threads (/proc) and,
+# measured capacity (at most CAP events/s). Its topics keep 5 minutes of input; at 180,000
+# events/s an hour writes about 650 M events, so the PostgreSQL output table (about 37% of them)
+# needs some 25 GB of free disk: the run drops its topics and tables at the end. Every 10 s it samples sluice's resident memory, open files and threads (/proc) and,
 # from its own metrics endpoint (`--http`), the consumer lag and the checkpoint durations. At the
 # end it fits a line through the second half of the samples and fails when memory or lag keep
 # rising; it writes the samples (CSV) and a plot (PNG, matplotlib) to the output folder.
 #
 #   bench/soak.sh [minutes=60] [rate=auto] [out=soak-out]
 #     rate=auto: a bounded run over 1,000,000 events measures the capacity (events per second
-#     of wall time); the soak produces at half of it, at most CAP (default 20000, env SOAK_CAP)
+#     of wall time); the soak produces at half of it, at most CAP (default 250000, env SOAK_CAP)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MINUTES=${1:-60}
 RATE=${2:-auto}
 OUT=${3:-soak-out}
-CAP=${SOAK_CAP:-20000}
+CAP=${SOAK_CAP:-250000}
 sluice="$ROOT/build/release/src/sluice"
 python="$ROOT/.deps/python/bin/python"
 [[ -x $sluice ]] || { echo "build first: scripts/build release" >&2; exit 1; }
@@ -40,11 +41,11 @@ make_sql() {  # name input_topic
       -e "s/error_table/${1}_errors/g" \
       "$ROOT/examples/cashback.sql" >"$work/$1.sql"
 }
-# Topics that keep 15 minutes, so an hour at full rate does not fill the disk.
+# Topics that keep 5 minutes, so an hour at full rate does not fill the disk.
 make_topic() {  # topic
   java -Xmx256m -cp "$ROOT/.deps/kafka/libs/*" org.apache.kafka.tools.TopicCommand \
     --bootstrap-server "$SLUICE_KAFKA_BOOTSTRAP" --create --topic "$1" --partitions 3 \
-    --replication-factor 1 --config retention.ms=900000 >/dev/null 2>&1
+    --replication-factor 1 --config retention.ms=300000 --config segment.ms=60000 >/dev/null 2>&1
 }
 
 if [[ $RATE == auto ]]; then
@@ -69,7 +70,20 @@ sleep 2
 "$sluice" produce --scenario cashback --topic "${name}_in" --count $((RATE * MINUTES * 60)) \
   --rate "$RATE" --bad-fraction 0.01 --quiet --bootstrap-servers "$SLUICE_KAFKA_BOOTSTRAP" &
 producer=$!
-trap 'kill "$producer" 2>/dev/null || true; kill -INT "$pid" 2>/dev/null || true' EXIT
+# What the run made on the stack goes with it, whether it passes, fails or is interrupted.
+cleanup() {
+  kill "$producer" 2>/dev/null || true
+  kill -INT "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.5; done
+  for topic in "${name}_cap_in" "${name}_in" "${name}_out"; do
+    java -Xmx256m -cp "$ROOT/.deps/kafka/libs/*" org.apache.kafka.tools.TopicCommand \
+      --bootstrap-server "$SLUICE_KAFKA_BOOTSTRAP" --delete --if-exists --topic "$topic" >/dev/null 2>&1 || true
+  done
+  psql "$SLUICE_PG_DSN" -q -X -c \
+    "DROP TABLE IF EXISTS ${name}_eligible, ${name}_errors, ${name}_cap_eligible, ${name}_cap_errors" \
+    >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
 
 csv="$OUT/soak.csv"
 echo "seconds,rss_mib,open_files,threads,lag_records,checkpoint_seconds,records_read" >"$csv"
@@ -96,7 +110,6 @@ wait "$producer" || true
 sleep 5
 kill -INT "$pid"
 while kill -0 "$pid" 2>/dev/null; do sleep 0.5; done
-trap - EXIT
 tail -4 "$work/run.log"
 
 # The verdict: trends over the second half (the first half warms caches and state up).
