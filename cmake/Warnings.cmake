@@ -24,7 +24,9 @@ if(SLUICE_THREAD_SANITIZE)
   if(SLUICE_SANITIZE OR SLUICE_FUZZ)
     message(FATAL_ERROR "ThreadSanitizer cannot be combined with AddressSanitizer")
   endif()
-  set(SLUICE_SANITIZER_FLAGS -fsanitize=thread -fno-omit-frame-pointer)
+  # GCC 12 at -O2 with TSan's instrumentation reports null dereferences inside libstdc++'s
+  # std::string (CLI11's headers) that cannot happen; the other builds keep the warning.
+  set(SLUICE_SANITIZER_FLAGS -fsanitize=thread -fno-omit-frame-pointer -Wno-null-dereference)
 endif()
 
 function(sluice_target_defaults target)

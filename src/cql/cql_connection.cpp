@@ -24,9 +24,8 @@ using Clock = std::chrono::steady_clock;
 // Requests gathered by SendAll are written once they reach this many bytes.
 constexpr size_t kFlushBytes = size_t{1} << 20;
 
-// RESULT kinds.
-constexpr int32_t kResultVoid = 1, kResultRows = 2, kResultSetKeyspace = 3, kResultPrepared = 4,
-                  kResultSchemaChange = 5;
+// The RESULT kinds sluice reads (Void, Set_keyspace and Schema_change carry nothing it needs).
+constexpr int32_t kResultRows = 2, kResultPrepared = 4;
 
 int MillisLeft(Clock::time_point deadline) {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());

@@ -66,7 +66,6 @@ class EnvelopeAssembler {
   std::string whole_;   // a self-contained payload: envelopes back to back
   size_t position_ = 0; // the next envelope in whole_
   std::string split_;   // a split envelope, as far as it has arrived
-  bool split_ready_ = false;
 };
 
 }  // namespace sluice::cql

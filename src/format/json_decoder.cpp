@@ -396,9 +396,11 @@ class RowDecoder {
       double seconds;
       if (auto error = value.get_double().get(seconds)) return NotJson(error);
       const double micros = seconds * static_cast<double>(kMicrosPerSecond);
-      // Compared as doubles first: converting an out-of-range double to int64 is undefined.
+      // Compared as doubles first: converting an out-of-range double to int64 is undefined. The
+      // end is exclusive: kMaxTimestampMicros as a double rounds up to 10000-01-01, which both
+      // bounds are exact doubles of.
       if (!(micros >= static_cast<double>(kMinTimestampMicros) &&
-            micros <= static_cast<double>(kMaxTimestampMicros))) {
+            micros < static_cast<double>(kMaxTimestampMicros + 1))) {
         return Status::Invalid(
             "field '{}': {} seconds since 1970 is outside the TIMESTAMP range 0001-01-01 to "
             "9999-12-31",

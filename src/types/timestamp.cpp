@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -31,15 +32,31 @@ bool OneOrTwoDigits(std::string_view s, size_t& pos, int* out) {
   return true;
 }
 
+int64_t DaysFromCivil64(int64_t year, unsigned month, unsigned day);
+
+// Spark's years: 4 to 7 digits with an optional sign ('+10000-01-01', '-0044-03-15', as
+// FormatDate writes them), so every DATE and TIMESTAMP sluice prints reads back.
 bool ParseDatePart(std::string_view s, size_t& pos, int32_t* days) {
-  int year, month, day;
-  if (!Digits(s, pos, 4, &year) || pos >= s.size() || s[pos++] != '-') return false;
+  int sign = 1;
+  if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) sign = s[pos++] == '-' ? -1 : 1;
+  int64_t year = 0;
+  int digits = 0;
+  while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9' && digits < 8) {
+    year = year * 10 + (s[pos++] - '0');
+    ++digits;
+  }
+  if (digits < 4 || digits > 7 || pos >= s.size() || s[pos++] != '-') return false;
+  year *= sign;
+  int month, day;
   if (!OneOrTwoDigits(s, pos, &month) || pos >= s.size() || s[pos++] != '-') return false;
   if (!OneOrTwoDigits(s, pos, &day)) return false;
-  std::chrono::year_month_day ymd{std::chrono::year(year), std::chrono::month(month),
-                                  std::chrono::day(day)};
-  if (!ymd.ok()) return false;
-  *days = DaysFromCivil(year, month, day);
+  static constexpr int kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+  if (month < 1 || month > 12 || day < 1) return false;
+  if (day > kDaysInMonth[month - 1] + (month == 2 && leap ? 1 : 0)) return false;
+  const int64_t d = DaysFromCivil64(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  if (d < std::numeric_limits<int32_t>::min() || d > std::numeric_limits<int32_t>::max()) return false;
+  *days = static_cast<int32_t>(d);
   return true;
 }
 
@@ -49,13 +66,19 @@ bool ParseDatePart(std::string_view s, size_t& pos, int32_t* days) {
 // on March 1 so the leap day ends a year: plain integer arithmetic, valid for every int32 day
 // (std::chrono's year stops at 32767, and Spark's dates reach year 5881580).
 int32_t DaysFromCivil(int year, unsigned month, unsigned day) {
-  const int64_t y = int64_t{year} - (month <= 2 ? 1 : 0);
+  return static_cast<int32_t>(DaysFromCivil64(year, month, day));
+}
+
+namespace {
+int64_t DaysFromCivil64(int64_t year, unsigned month, unsigned day) {
+  const int64_t y = year - (month <= 2 ? 1 : 0);
   const int64_t era = (y >= 0 ? y : y - 399) / 400;
   const int64_t year_of_era = y - era * 400;
   const int64_t day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
   const int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return static_cast<int32_t>(era * 146097 + day_of_era - 719468);
+  return era * 146097 + day_of_era - 719468;
 }
+}  // namespace
 
 void CivilFromDays(int32_t days, int* year, unsigned* month, unsigned* day) {
   const int64_t z = int64_t{days} + 719468;
@@ -99,6 +122,9 @@ std::optional<int64_t> ParseTimestamp(std::string_view s) {
   size_t pos = 0;
   int32_t days;
   if (!ParseDatePart(s, pos, &days)) return std::nullopt;
+  // Beyond about year 294247 a day's microseconds leave int64 (Spark's TIMESTAMP ends there too).
+  constexpr int64_t kMaxDays = std::numeric_limits<int64_t>::max() / kMicrosPerDay - 1;
+  if (days > kMaxDays || days < -kMaxDays) return std::nullopt;
   int64_t micros = days * kMicrosPerDay;
   if (pos == s.size()) return micros;
   if (s[pos] != ' ' && s[pos] != 'T') return std::nullopt;

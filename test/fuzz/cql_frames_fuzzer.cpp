@@ -98,16 +98,19 @@ SLUICE_FUZZ_TARGET(cql_frames) {
       break;
     }
     default: {
-      // Envelopes out of the input (a 3-byte length, then the body) through SegmentWriter and back.
+      // Envelopes out of the input (a 3-byte length, then the body) through SegmentWriter and back;
+      // at most 1 MiB of them, so one can span several segments but an input stays cheap.
       std::vector<std::string> sent;
       std::string stream;
       SegmentWriter writer(stream);
-      while (body.size() >= 3) {
+      size_t total = 0;
+      while (body.size() >= 3 && total < (size_t{1} << 20)) {
         size_t length = (static_cast<uint8_t>(body[0]) << 16 | static_cast<uint8_t>(body[1]) << 8 |
                          static_cast<uint8_t>(body[2])) % 300000;
         body.remove_prefix(3);
         std::string payload(body.substr(0, length));
         payload.resize(length, 'p');
+        total += length;
         body.remove_prefix(std::min(length, body.size()));
         FrameHeader header;
         header.version = kProtocolV5 | 0x80;

@@ -1,33 +1,27 @@
-// A scratch file for the Parquet fuzz targets: the reader opens a path, so each input is
-// written to one file per process (on tmpfs where there is one).
+// A scratch file for the Parquet fuzz targets: the reader opens a path, so each input goes into
+// an in-memory file (memfd) that the reader opens as /proc/self/fd/N: nothing is left on disk.
 #pragma once
 
+#include <sys/mman.h>
 #include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <string>
 
 #include "fuzz_target.h"
 
 namespace sluice::fuzz {
 
-inline const std::string& ScratchParquetPath() {
-  static const std::string path = [] {
-    std::error_code ec;
-    const std::filesystem::path base = std::filesystem::is_directory("/dev/shm", ec)
-                                           ? std::filesystem::path("/dev/shm")
-                                           : std::filesystem::temp_directory_path();
-    return (base / ("sluice-fuzz-" + std::to_string(::getpid()) + ".parquet")).string();
-  }();
-  return path;
-}
-
 inline const std::string& WriteScratchParquet(std::string_view bytes) {
-  const std::string& path = ScratchParquetPath();
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!out) Fail("cannot write the scratch Parquet file", path);
+  static const int fd = ::memfd_create("sluice-fuzz-parquet", MFD_CLOEXEC);
+  static const std::string path = "/proc/self/fd/" + std::to_string(fd);
+  if (fd < 0) Fail("memfd_create failed");
+  if (::ftruncate(fd, 0) != 0) Fail("cannot empty the scratch Parquet file");
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
+    if (n <= 0) Fail("cannot write the scratch Parquet file");
+    done += static_cast<size_t>(n);
+  }
   return path;
 }
 

@@ -14,8 +14,8 @@ namespace {
 const char* const kSchemas[] = {
     "customer_id STRING, amount INT, cashback DECIMAL(10, 2), ts TIMESTAMP, day DATE, ok BOOLEAN",
     "l BIGINT, d DOUBLE, m DECIMAL(18, 4), raw BYTES, s STRING",
-    "tags ARRAY<STRING>, r ROW<x DOUBLE, inner ROW<d DATE, n ARRAY<BIGINT>>>, "
-    "rows ARRAY<ROW<k STRING, v DECIMAL(5, 3)>>",
+    ("tags ARRAY<STRING>, r ROW<x DOUBLE, inner ROW<d DATE, n ARRAY<BIGINT>>>, "
+     "rows ARRAY<ROW<k STRING, v DECIMAL(5, 3)>>"),
 };
 
 const Schema& SchemaFor(uint8_t selector) {
@@ -44,6 +44,9 @@ SLUICE_FUZZ_TARGET(parquet_reader) {
     if (batch.num_rows() != *rows) fuzz::Fail("Read's count differs from the rows it appended");
     read += static_cast<int64_t>(*rows);
     if (read > declared) fuzz::Fail("the reader returned more rows than the footer declares");
+    // A file may rightly declare a billion rows of columns the table does not read (all NULL):
+    // enough of them to see that they come.
+    if (read >= 100'000) break;
   }
   return 0;
 }

@@ -17,16 +17,25 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The folder goes when the process ends normally (a crash leaves it for the reproducer).
+struct ScratchFolder {
+  fs::path path;
+  ~ScratchFolder() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
 const fs::path& Folder() {
-  static const fs::path folder = [] {
+  static const ScratchFolder folder{[] {
     // tmpfs where there is one: the store fsyncs every change, which a disk makes slow.
     std::error_code ec;
     const fs::path base = fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm") : fs::temp_directory_path();
     std::string pattern = (base / "sluice-fuzz-spill.XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) fuzz::Fail("cannot make a temporary folder");
     return fs::path(pattern);
-  }();
-  return folder;
+  }()};
+  return folder.path;
 }
 
 void WriteFile(const fs::path& path, std::string_view bytes) {

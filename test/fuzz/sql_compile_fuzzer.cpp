@@ -73,15 +73,15 @@ SLUICE_FUZZ_TARGET(sql_compile) {
     if ((*compiled)->Explain().empty()) fuzz::Fail("a compiled script explains as nothing");
     return 0;
   }
-  // "fuzz.sql:LINE:COL: ..." must point inside the script.
-  static const std::regex where(R"(fuzz\.sql:(\d+):(\d+))");
+  // Every "fuzz.sql:LINE:COL: ..." that starts a line of the message must point into the script.
+  static const std::regex where(R"(^fuzz\.sql:(\d+):(\d+):)", std::regex::ECMAScript | std::regex::multiline);
   const std::string message = compiled.status().message();
-  std::smatch m;
-  if (std::regex_search(message, m, where)) {
+  long lines = 1;
+  for (char ch : script) lines += ch == '\n';
+  for (auto it = std::sregex_iterator(message.begin(), message.end(), where); it != std::sregex_iterator(); ++it) {
+    const std::smatch& m = *it;
     if (m[1].length() > 9 || m[2].length() > 9) fuzz::Fail("an error names an absurd position", message);
     const long line = std::stol(m[1]), column = std::stol(m[2]);
-    long lines = 1;
-    for (char ch : script) lines += ch == '\n';
     if (line < 1 || line > lines || column < 1) fuzz::Fail("an error points outside the script", message);
   }
   return 0;

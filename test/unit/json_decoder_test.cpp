@@ -1,6 +1,7 @@
 // JSON → columns: coercions, per-record errors that leave the batch untouched, hostile input.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <string>
 
 #include "format/json_decoder.h"
@@ -303,6 +304,16 @@ TEST_F(JsonDecoderTest, CoercionsSparkUsersRelyOn) {
 // JSON carries bytes as base64 (Spark's from_json/to_json, Flink's JSON format); a BYTES column
 // once took the text's own bytes, so a row did not survive its own encoding (found by the
 // json_decoder fuzz target's round trip).
+// The last second of 9999 is the last a number of seconds may name (the json_decoder fuzz target
+// found 253402300800 taken as 10000-01-01: the bound, as a double, had rounded up).
+TEST_F(JsonDecoderTest, SecondsSince1970EndWithYear9999) {
+  Use(Schema({{"ts", DataType::Timestamp(), true}}));
+  ASSERT_TRUE(Decode(R"({"ts":253402300799})").ok());
+  EXPECT_EQ(FormatTimestamp(batch_.column(0).Get<int64_t>(0)), "9999-12-31 23:59:59");
+  ExpectRejected(R"({"ts":253402300800})", "field 'ts': 253402300800 seconds since 1970 is outside*");
+  ExpectRejected(R"({"ts":-62135596801})", "field 'ts': -62135596801 seconds since 1970 is outside*");
+}
+
 TEST_F(JsonDecoderTest, BytesAreBase64Text) {
   Use(Schema({{"raw", DataType::Bytes(), true}}));
   ASSERT_TRUE(Decode(R"({"raw":"aGVsbG8="})").ok());
@@ -372,6 +383,22 @@ TEST(Timestamp, ParsesTheFormatsSparkUsersSend) {
   EXPECT_FALSE(ParseTimestamp(""));
   EXPECT_EQ(FormatTimestamp(-1'000'000), "1969-12-31 23:59:59");
   EXPECT_EQ(FormatTimestamp(1'500'000), "1970-01-01 00:00:01.5");
+}
+
+// Years as Spark reads and writes them outside 0000..9999: a sign and 4 to 7 digits. What sluice
+// prints reads back (the value_text fuzz target found '+10000-01-01 00:30:00' did not).
+TEST(Timestamp, SignedYearsReadBackAsPrinted) {
+  const int64_t after_9999 = *ParseTimestamp("9999-12-31 23:30:00-01:00");
+  EXPECT_EQ(FormatTimestamp(after_9999), "+10000-01-01 00:30:00");
+  EXPECT_EQ(ParseTimestamp("+10000-01-01 00:30:00"), after_9999);
+  EXPECT_EQ(ParseDate("-0044-03-15"), DaysFromCivil(-44, 3, 15));
+  EXPECT_EQ(FormatDate(*ParseDate("-0044-03-15")), "-0044-03-15");
+  EXPECT_EQ(ParseDate("+5881580-07-11"), std::numeric_limits<int32_t>::max());  // Spark's last DATE
+  EXPECT_FALSE(ParseDate("+5881580-07-12"));
+  EXPECT_FALSE(ParseDate("12345678-01-01"));
+  EXPECT_FALSE(ParseDate("999-01-01"));
+  EXPECT_FALSE(ParseTimestamp("+294248-01-01 00:00:00"));  // beyond int64 microseconds
+  EXPECT_FALSE(ParseDate("+10000-02-30"));
 }
 
 TEST(Decimal, ParsesExactlyAndRoundsHalfAwayFromZero) {

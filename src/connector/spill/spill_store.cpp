@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <limits>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -186,7 +187,8 @@ Result<std::deque<SpillSegment>> SpillStore::ParseManifest(std::string_view json
     }
     // The name is the one Append gives the sequence, nothing else: a damaged or edited manifest
     // must not make the store read or delete a file outside its folder.
-    if (file != SegmentFileName(sequence) ||
+    if (file != SegmentFileName(sequence) || sequence == 0 ||
+        sequence == std::numeric_limits<uint64_t>::max() ||
         (!segments.empty() && sequence <= segments.back().sequence)) {
       return Status::IOError("spill: {} lists segment {} out of order or under another name ('{}')",
                              where, sequence, file);

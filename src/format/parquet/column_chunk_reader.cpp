@@ -35,27 +35,42 @@ int64_t BigEndianSigned(std::string_view bytes) {
   return v;
 }
 
+// A ZSTD frame that does not say its size may claim at most this much.
+constexpr size_t kMaxUnsizedPage = size_t{1} << 28;
+
 Status Decompress(Codec codec, std::string_view in, size_t uncompressed_size, std::string& out) {
-  out.resize(uncompressed_size);
+  // The page header's size comes from the file: checked against what the compressed bytes say
+  // (or can hold) before anything is allocated for it.
   switch (codec) {
     case Codec::kUncompressed:
       if (in.size() != uncompressed_size) {
         return Status::ParseError("an uncompressed page of {} bytes claims {}", in.size(),
                                   uncompressed_size);
       }
-      std::memcpy(out.data(), in.data(), in.size());
+      out.assign(in);
       return Status::OK();
     case Codec::kSnappy: {
       size_t length = 0;
       if (snappy_uncompressed_length(in.data(), in.size(), &length) != SNAPPY_OK ||
-          length != uncompressed_size ||
-          snappy_uncompress(in.data(), in.size(), out.data(), &length) != SNAPPY_OK) {
+          length != uncompressed_size) {
+        return Status::ParseError("a Snappy page does not decompress to {} bytes",
+                                  uncompressed_size);
+      }
+      out.resize(uncompressed_size);
+      if (snappy_uncompress(in.data(), in.size(), out.data(), &length) != SNAPPY_OK) {
         return Status::ParseError("a Snappy page does not decompress to {} bytes",
                                   uncompressed_size);
       }
       return Status::OK();
     }
     case Codec::kZstd: {
+      const unsigned long long frame = ZSTD_getFrameContentSize(in.data(), in.size());
+      if (frame == ZSTD_CONTENTSIZE_ERROR ||
+          (frame != ZSTD_CONTENTSIZE_UNKNOWN && frame != uncompressed_size) ||
+          (frame == ZSTD_CONTENTSIZE_UNKNOWN && uncompressed_size > kMaxUnsizedPage)) {
+        return Status::ParseError("a ZSTD page does not decompress to {} bytes", uncompressed_size);
+      }
+      out.resize(uncompressed_size);
       const size_t n = ZSTD_decompress(out.data(), out.size(), in.data(), in.size());
       if (ZSTD_isError(n) || n != uncompressed_size) {
         return Status::ParseError("a ZSTD page does not decompress to {} bytes{}",
@@ -65,6 +80,12 @@ Status Decompress(Codec codec, std::string_view in, size_t uncompressed_size, st
       return Status::OK();
     }
     case Codec::kGzip: {
+      // DEFLATE expands at most about 1032 times.
+      if (uncompressed_size > in.size() * 1032 + 1024) {
+        return Status::ParseError("a GZIP page of {} bytes cannot decompress to {} bytes", in.size(),
+                                  uncompressed_size);
+      }
+      out.resize(uncompressed_size);
       z_stream z{};
       if (inflateInit2(&z, 15 + 32) != Z_OK) return Status::Internal("zlib inflateInit failed");
       z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));

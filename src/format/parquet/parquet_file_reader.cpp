@@ -436,12 +436,19 @@ Result<std::unique_ptr<ParquetFileReader>> ParquetFileReader::Open(const std::st
   int leaves = 0;
   Status tree = BuildTree(r->metadata_.schema, next, root, leaves, 0);
   if (!tree.ok()) return tree.WithContext(fmt::format("'{}' schema", path));
+  int64_t rows_in_groups = 0;
   for (size_t g = 0; g < r->metadata_.row_groups.size(); ++g) {
     const RowGroupMeta& group = r->metadata_.row_groups[g];
     if (group.columns.size() != static_cast<size_t>(leaves) || group.num_rows < 0) {
       return Status::ParseError("'{}': row group {} has {} columns, the schema {}", path, g,
                                 group.columns.size(), leaves);
     }
+    if (__builtin_add_overflow(rows_in_groups, group.num_rows, &rows_in_groups)) rows_in_groups = -1;
+  }
+  // A damaged count would otherwise decide how many rows come out when no column is read.
+  if (rows_in_groups != r->metadata_.num_rows) {
+    return Status::ParseError("'{}': the footer says {} rows, its row groups hold {}", path,
+                              r->metadata_.num_rows, rows_in_groups);
   }
 
   std::vector<std::pair<const FileNode*, LeafConversion>> mapped;
