@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The long chaos run: examples/cashback.sql exactly-once on the local stack for MINUTES while a
-# driver (test/integration/chaos_test.cpp) randomly kill -9s sluice, takes PostgreSQL down for
-# 2-8 s, restarts the broker and injects poison records; afterwards every output must equal the
+# The long chaos run: examples/cashback.sql exactly-once (plus a MariaDB sink) on the local stack
+# for MINUTES while a driver (test/integration/chaos_test.cpp) randomly kill -9s sluice, takes
+# PostgreSQL or MariaDB down for 2-8 s, fills the spill disk (a 1 MB tmpfs) during a PostgreSQL
+# outage, restarts the broker and injects poison records; afterwards every output must equal the
 # independent computation from the input topic. Prints the seed, the faults and the verdict.
+# Needs root (the tmpfs).
 #
 #   bench/chaos.sh [minutes=10] [seed]      (the test suite runs the same for 60 s)
 set -euo pipefail
