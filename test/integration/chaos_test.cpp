@@ -8,7 +8,11 @@
 // topic gives: nothing lost, nothing twice. Needs root (the tmpfs).
 //
 //   SLUICE_CHAOS_SECONDS (default 60) how long faults are injected; bench/chaos.sh runs longer
-//   SLUICE_CHAOS_SEED    the driver's seed (default: the time; printed, so a run can be replayed)
+//   SLUICE_CHAOS_SEED    the driver's seed: "random" takes the time (printed, so a run can be
+//                        replayed). The suite's default, 12, is a fixed sequence with every kind
+//                        of fault but a MariaDB outage (kill -9 of both pipelines, outages with
+//                        and without a full spill disk, a broker restart, poison), so a test
+//                        run is repeatable; bench/chaos.sh takes random seeds.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -222,7 +226,9 @@ void ExpectMariaDbRows(const CashbackRun& run, const std::string& maria_table) {
 TEST(Chaos, CashbackExactlyOnceThroughKillsOutagesAndPoison) {
   const int seconds = std::stoi(EnvOr("SLUICE_CHAOS_SECONDS", "60"));
   const unsigned seed = static_cast<unsigned>(
-      std::stoul(EnvOr("SLUICE_CHAOS_SEED", std::to_string(std::time(nullptr)).c_str())));
+      EnvOr("SLUICE_CHAOS_SEED", "12") == "random"
+          ? std::time(nullptr)
+          : std::stoul(EnvOr("SLUICE_CHAOS_SEED", "12")));
   std::mt19937 rng(seed);
   std::printf("chaos: %d s of faults, seed %u (SLUICE_CHAOS_SEED=%u replays the same driver)\n",
               seconds, seed, seed);
@@ -323,7 +329,9 @@ TEST(Chaos, CashbackExactlyOnceThroughKillsOutagesAndPoison) {
   purchases.ExpectExactOutput();
   std::string what;
   for (const auto& [fault, count] : done) what += fmt::format("{}{} {}", what.empty() ? "" : ", ", count, fault);
-  std::printf("chaos: %s; every output equals the independent computation\n", what.c_str());
+  std::printf("chaos: %s; %s\n", what.c_str(),
+              ::testing::Test::HasFailure() ? "OUTPUTS DIFFER from the independent computation (above)"
+                                            : "every output equals the independent computation");
 }
 
 }  // namespace
