@@ -92,7 +92,12 @@ void KafkaSource::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
   auto* self = static_cast<KafkaSource*>(opaque);
   if (err != RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     for (int i = 0; i < partitions->cnt; ++i) {
-      self->next_offsets_.erase(partitions->elems[i].partition);
+      const int32_t partition = partitions->elems[i].partition;
+      auto read = self->next_offsets_.find(partition);
+      if (read != self->next_offsets_.end()) {
+        self->read_before_revoke_[partition] = read->second;
+        self->next_offsets_.erase(read);
+      }
     }
     self->last_next_offset_ = nullptr;
     self->assigned_.clear();
@@ -128,6 +133,16 @@ void KafkaSource::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
   PartitionList by_time;
   for (int i = 0; i < partitions->cnt; ++i) {
     auto& p = partitions->elems[i];
+    // A partition this run already read (a broker restart or a group change took it away and
+    // gave it back) goes on after the last record the pipeline got: those records are in its
+    // state and on their way to the sinks. Going back to where the run started, or to the
+    // group's committed offset, would count them twice in an aggregation.
+    auto read = self->read_before_revoke_.find(p.partition);
+    if (read != self->read_before_revoke_.end()) {
+      p.offset = read->second;
+      self->next_offsets_[p.partition] = read->second;  // still read up to there (bounded ends)
+      continue;
+    }
     auto resume = self->resume_from_.find(p.partition);
     if (resume != self->resume_from_.end()) {
       p.offset = resume->second;

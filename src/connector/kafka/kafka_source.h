@@ -48,7 +48,10 @@ class KafkaSource final : public Source {
   std::string origin() const override { return topic_; }
   // The consumer group's backlog, counted by reading it (MeasureKafkaBacklog).
   Result<std::optional<std::vector<PartitionBacklog>>> Backlog() override;
-  void ResumeFrom(const PartitionOffsets& next_offsets) override { resume_from_ = next_offsets; }
+  void ResumeFrom(const PartitionOffsets& next_offsets) override {
+    resume_from_ = next_offsets;
+    read_before_revoke_.clear();
+  }
   std::vector<int32_t> Partitions() const override { return assigned_; }
   std::vector<PartitionEnd> PartitionEnds() const override;
   void DeclareMetadata(const std::vector<std::string>& keys) override;
@@ -82,6 +85,9 @@ class KafkaSource final : public Source {
   std::string headers_json_;                  // scratch
   PartitionOffsets specific_offsets_;         // 'specific-offsets' startup
   PartitionOffsets resume_from_;             // exactly-once sinks' progress: wins on assignment
+  // Per partition this run read and then lost to a revoke: the offset after the last record the
+  // pipeline got, where a later assignment of it goes on (ahead of resume_from_).
+  std::map<int32_t, int64_t> read_before_revoke_;
   std::vector<int32_t> assigned_;            // the current assignment
   // A failure inside the rebalance callback (the group's offsets could not be read), returned
   // by the next Poll: starting those partitions anywhere else could skip or repeat records.
