@@ -14,6 +14,7 @@ Prints one JSON object: {"ok": bool, "rows": n, "row_groups": k, "problems": [..
 import datetime
 import decimal
 import glob
+import base64
 import json
 import os
 import sys
@@ -39,7 +40,7 @@ def expected_value(value, t):
     if t == "double":
         return float(value)
     if t == "bytes":
-        return value.encode("utf-8")
+        return base64.b64decode(value, validate=True)  # JSON carries BYTES as base64
     if t.startswith("decimal("):
         scale = int(t[len("decimal("):-1].split(",")[1])
         return decimal.Decimal(str(value)).quantize(decimal.Decimal(1).scaleb(-scale))

@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "common/base64.h"
 #include "format/json_decoder.h"
 #include "format/parquet/parquet_file_writer.h"
 
@@ -78,6 +79,12 @@ const char* kEveryTypeSpec = R"SPEC({"columns": [
 
 // Row `r` of a deterministic mix: every column null now and then, lists empty or null or with
 // null elements, text from a small vocabulary (dictionary pages) or unique (plain pages).
+std::string Base64(const std::string& bytes) {
+  std::string out;
+  AppendBase64(bytes, out);
+  return out;
+}
+
 std::string Row(std::mt19937& rng, int r) {
   auto maybe = [&](int one_in, const std::string& value) {
     return rng() % static_cast<unsigned>(one_in) == 0 ? std::string("null") : value;
@@ -119,7 +126,7 @@ std::string Row(std::mt19937& rng, int r) {
       maybe(6, fmt::format("{}.{:03}", static_cast<int>(rng() % 999999) - 499999, rng() % 1000)),
       maybe(6, fmt::format("{}.{:02}", big / 100, rng() % 100)),
       maybe(5, r % 3 == 0 ? quoted("unique-" + std::to_string(r)) : quoted(word())),
-      maybe(5, quoted("bytes-" + std::to_string(rng() % 50))),
+      maybe(5, quoted(Base64("bytes-" + std::to_string(rng() % 50)))),  // JSON carries BYTES as base64
       maybe(6, fmt::format("\"{}-{:02}-{:02}\"", 1900 + rng() % 200, 1 + rng() % 12, 1 + rng() % 28)),
       maybe(6, fmt::format("\"{}-{:02}-{:02} {:02}:{:02}:{:02}.{:06}\"", 1950 + rng() % 100,
                            1 + rng() % 12, 1 + rng() % 28, rng() % 24, rng() % 60, rng() % 60,
