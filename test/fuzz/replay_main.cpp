@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <iterator>
+#include <sstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -57,7 +57,9 @@ int main(int argc, char** argv) {
   std::sort(inputs.begin(), inputs.end());
   for (const auto& path : inputs) {
     std::ifstream in(path, std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ostringstream contents;
+    contents << in.rdbuf();  // an istreambuf_iterator trips GCC 12's -Wnull-dereference at -O3
+    const std::string bytes = std::move(contents).str();
     std::cerr << "running " << path.string() << " (" << bytes.size() << " bytes)\n";
     target(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
   }
