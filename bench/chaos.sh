@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The long chaos run: examples/cashback.sql exactly-once (plus a MariaDB sink) on the local stack
-# for MINUTES while a driver (test/integration/chaos_test.cpp) randomly kill -9s sluice, takes
-# PostgreSQL or MariaDB down for 2-8 s, fills the spill disk (a 1 MB tmpfs) during a PostgreSQL
-# outage, restarts the broker and injects poison records; afterwards every output must equal the
-# independent computation from the input topic. Prints the seed, the faults and the verdict.
+# The long chaos run: examples/cashback.sql (plus a MariaDB sink) and examples/purchases.sql
+# exactly-once on the local stack for MINUTES while a driver (test/integration/chaos_test.cpp)
+# randomly kill -9s sluice, takes PostgreSQL or MariaDB down for 2-8 s, fills the spill disk (a
+# 1 MB tmpfs) during a PostgreSQL outage, restarts the broker, makes a consumer join the purchases
+# group (a rebalance) and injects poison records; afterwards every output must equal the
+# independent computation from the input topics. Prints the seed, the faults, the rows compared
+# and the verdict.
 # Needs root (the tmpfs).
 #
-#   bench/chaos.sh [minutes=10] [seed=random]   (the test suite runs the same for 60 s, seed 12)
+#   bench/chaos.sh [minutes=10] [seed=random]   (the test suite runs the same for 60 s, seed 84)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MINUTES=${1:-10}

@@ -29,11 +29,6 @@ class MysqlSink : public ::testing::Test {
     if (!HasFailure()) fs::remove_all(dir_);
   }
 
-  std::string Url() const {
-    return "mysql://" + MysqlUser() + ":" + MysqlPassword() + "@" + MysqlHost() + ":" +
-           std::to_string(MysqlPort()) + "/" + MysqlDatabase();
-  }
-
   // Payments from `topic_` into `rows_<suffix>` (exactly-once appends) and `totals_<suffix>`
   // (an upsert per customer); `bounded` stops at the end of the topic.
   fs::path WritePipeline(bool bounded) const {
@@ -49,7 +44,7 @@ class MysqlSink : public ::testing::Test {
   )" << (bounded ? "'scan.bounded.mode' = 'latest-offset', " : "") << R"('errors' = 'skip');
 CREATE TABLE rows_)" << suffix_ << R"( (transaction_id STRING, customer_id STRING, amount INT,
   merchant_id STRING, `timestamp` TIMESTAMP)
-WITH ('connector' = 'mysql', 'url' = ')" << Url() << R"(', 'sink.delivery-guarantee' = 'exactly-once');
+WITH ('connector' = 'mysql', 'url' = ')" << MysqlUrl() << R"(', 'sink.delivery-guarantee' = 'exactly-once');
 CREATE TABLE totals_)" << suffix_ << R"( (customer_id STRING, total BIGINT,
   PRIMARY KEY (customer_id) NOT ENFORCED)
 WITH ('connector' = 'jdbc', 'url' = 'jdbc:mariadb://)" << MysqlHost() << ":" << MysqlPort() << "/"
@@ -223,11 +218,11 @@ WITH ('connector' = 'kafka', 'topic' = ')" << topic_ << R"(', 'format' = 'json',
   'properties.group.id' = 'hostile_)" << suffix_ << R"(', 'scan.startup.mode' = 'earliest-offset',
   'scan.bounded.mode' = 'latest-offset', 'errors' = 'dead-letter', 'errors.table' = 'bad');
 CREATE TABLE wide_)" << suffix_ << R"( (id INT, name STRING) WITH ('connector' = 'mysql', 'url' = ')"
-                                      << Url() << R"(');
+                                      << MysqlUrl() << R"(');
 CREATE TABLE narrow_)" << suffix_ << R"( (id INT, name STRING) WITH ('connector' = 'mysql', 'url' = ')"
-                                      << Url() << R"(', 'sink.create-table' = 'false');
+                                      << MysqlUrl() << R"(', 'sink.create-table' = 'false');
 CREATE TABLE bad (value STRING, reason STRING, `offset` BIGINT, `partition` INT) WITH (
-  'connector' = 'mysql', 'url' = ')" << Url() << R"(', 'table-name' = 'bad_)" << suffix_ << R"(');
+  'connector' = 'mysql', 'url' = ')" << MysqlUrl() << R"(', 'table-name' = 'bad_)" << suffix_ << R"(');
 INSERT INTO wide_)" << suffix_ << R"( SELECT id, name FROM people;
 INSERT INTO narrow_)" << suffix_ << R"( SELECT id, name FROM people;
 )";

@@ -188,8 +188,15 @@ inline void PgExec(const std::string& sql) {
 }
 
 // Compares two sorted row lists and reports what is missing and unexpected (duplicates count).
+// Rows ExpectSameRows has compared in this process (the chaos run reports it).
+inline size_t& RowsCompared() {
+  static size_t rows = 0;
+  return rows;
+}
+
 inline void ExpectSameRows(const std::vector<std::string>& got, const std::vector<std::string>& want,
                            const std::string& what) {
+  RowsCompared() += want.size();
   std::vector<std::string> missing, unexpected;
   std::set_difference(want.begin(), want.end(), got.begin(), got.end(), std::back_inserter(missing));
   std::set_difference(got.begin(), got.end(), want.begin(), want.end(),

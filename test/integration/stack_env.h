@@ -24,5 +24,10 @@ inline unsigned MysqlPort() {
 inline std::string MysqlUser() { return EnvOr("SLUICE_MYSQL_USER", "sluice"); }
 inline std::string MysqlPassword() { return EnvOr("SLUICE_MYSQL_PASSWORD", "sluice"); }
 inline std::string MysqlDatabase() { return EnvOr("SLUICE_MYSQL_DATABASE", "sluice"); }
+// The 'url' option of a 'mysql' table on the stack's MariaDB.
+inline std::string MysqlUrl() {
+  return "mysql://" + MysqlUser() + ":" + MysqlPassword() + "@" + MysqlHost() + ":" +
+         std::to_string(MysqlPort()) + "/" + MysqlDatabase();
+}
 
 }  // namespace sluice::testing
