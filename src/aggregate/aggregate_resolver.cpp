@@ -6,6 +6,7 @@
 
 #include "aggregate/aggregate_families.h"
 #include "aggregate/value_codec.h"
+#include "types/decimal.h"
 
 namespace sluice {
 
@@ -44,8 +45,7 @@ std::optional<double> NumberConstant(const Value* v) {
   if (!v || v->is_null() || !v->type().IsNumeric()) return std::nullopt;
   switch (v->type().id()) {
     case TypeId::kFloat64: return v->float64();
-    case TypeId::kDecimal:
-      return static_cast<double>(v->int64()) / std::pow(10.0, v->type().scale());
+    case TypeId::kDecimal: return DecimalToDouble(v->decimal(), v->type().scale());
     default: return static_cast<double>(v->int64());
   }
 }
@@ -281,7 +281,8 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
     f.input_types = {input};
     if (name == "sum" || name == "try_sum") {
       f.result_type = input.id() == TypeId::kDecimal
-                          ? DataType::Decimal(std::min(18, input.precision() + 10), input.scale())
+                          ? DataType::Decimal(std::min(kMaxDecimalPrecision, input.precision() + 10),
+                                              input.scale())
                           : input;
       if (name == "try_sum") {
         f.make_states = [input, result = f.result_type] {
@@ -291,14 +292,11 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
       }
       f.make_states = [input, result = f.result_type] { return aggregate::MakeSumStates(input, result); };
     } else {
-      // avg, and try_avg alike: Spark's avg of integers sums in DOUBLE, and a decimal's 128-bit
-      // sum here cannot overflow.
-      // Spark's DECIMAL(p + 4, s + 4); above sluice's 18 digits the scale gives way, so the
-      // integer digits always fit (DECIMAL(18, 3) averages as DECIMAL(18, 3), not (22, 7)).
+      // avg, and try_avg alike: Spark's avg of integers sums in DOUBLE; of DECIMAL(p, s) it is
+      // DECIMAL(p + 4, s + 4), each bounded by 38 (an average beyond it is NULL).
       f.result_type = input.id() == TypeId::kDecimal
-                          ? DataType::Decimal(std::min(18, input.precision() + 4),
-                                              std::min(input.scale() + 4,
-                                                       18 - (input.precision() - input.scale())))
+                          ? DataType::Decimal(std::min(kMaxDecimalPrecision, input.precision() + 4),
+                                              std::min(kMaxDecimalPrecision, input.scale() + 4))
                           : DataType::Float64();
       f.make_states = [input, result = f.result_type] { return aggregate::MakeAvgStates(input, result); };
     }
@@ -345,11 +343,7 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
       if (!constants[1] || constants[1]->is_null() || !constants[1]->type().IsNumeric()) {
         return Status::Invalid("approx_count_distinct(x, rsd): rsd must be a number literal");
       }
-      const Value& v = *constants[1];
-      rsd = v.type().id() == TypeId::kFloat64 ? v.float64()
-            : v.type().id() == TypeId::kDecimal
-                ? static_cast<double>(v.int64()) / std::pow(10.0, v.type().scale())
-                : static_cast<double>(v.int64());
+      rsd = *NumberConstant(constants[1]);
     }
     int p = static_cast<int>(std::ceil(2.0 * std::log2(1.106 / rsd)));
     if (!(rsd > 0) || p < 4 || p > 18) {

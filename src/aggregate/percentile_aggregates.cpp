@@ -8,7 +8,10 @@
 #include <cstring>
 #include <limits>
 
+#include <fmt/format.h>
+
 #include "aggregate/aggregate_families.h"
+#include "types/decimal.h"
 
 namespace sluice::aggregate {
 namespace {
@@ -57,8 +60,7 @@ class ValueListStates : public AggregateStates {
   static double ToDouble(const Vector& x, size_t row) {
     switch (x.type().id()) {
       case TypeId::kFloat64: return x.data<double>()[row];
-      case TypeId::kDecimal:
-        return static_cast<double>(x.data<int64_t>()[row]) / std::pow(10.0, x.type().scale());
+      case TypeId::kDecimal: return DecimalToDouble(x.data<Int128>()[row], x.type().scale());
       default: return static_cast<double>(ReadInteger(x, row));
     }
   }
@@ -220,9 +222,18 @@ class ApproxPercentileStates final : public ValueListStates {
   void Append(double d, Vector& out) const {
     switch (result_.id()) {
       case TypeId::kFloat64: out.Append(d); break;
-      case TypeId::kDecimal:
-        out.Append(Narrow<int64_t>(std::round(d * std::pow(10.0, result_.scale()))));
+      case TypeId::kDecimal: {
+        // Through the double's shortest text, as Spark's Decimal(double) goes (not d * 10^s).
+        const auto unscaled = std::isfinite(d) ? ParseDecimal(fmt::format("{}", d),
+                                                              result_.precision(), result_.scale())
+                                               : std::nullopt;
+        if (unscaled) {
+          out.Append(*unscaled);
+        } else {
+          out.AppendNull();
+        }
         break;
+      }
       case TypeId::kInt32:
       case TypeId::kDate: out.Append(Narrow<int32_t>(d)); break;
       default: out.Append(Narrow<int64_t>(d)); break;

@@ -1,6 +1,8 @@
 // sum and avg.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 #include "aggregate/aggregate_families.h"
 #include "types/decimal.h"
@@ -8,10 +10,7 @@
 namespace sluice::aggregate {
 namespace {
 
-// Decimal sums of many rows outgrow 64 bits before the division brings them back.
-__extension__ typedef __int128 Int128;
-
-// sum over integers (and decimals' unscaled values) in int64, or doubles; NULL when a group holds
+// sum over integers in int64, or doubles; NULL when a group holds
 // no non-null value (counted, so that retracting the last one brings NULL back). Integer overflow
 // wraps, as Spark's non-ANSI sum of BIGINT does.
 template <typename T>
@@ -70,13 +69,95 @@ class SumStates final : public AggregateStates {
   std::vector<int64_t> values_;  // non-null values summed
 };
 
-// avg: the sum (int64 for integers, 128 bits for decimals, double for doubles) and the count.
-template <typename Sum>
-class AvgStates final : public AggregateStates {
+// sum (and try_sum) and avg over decimals, as Spark's: the unscaled values summed in 128 bits;
+// once a running sum leaves its precision (the sum's result type; for avg Spark's buffer,
+// DECIMAL(p + 10, s)) the group's result is NULL, and stays NULL until the group holds no value
+// again (Spark checks each addition, so a later value that would bring the sum back in range
+// does not). avg divides the sum, at the average's scale, rounding half up.
+class DecimalSumStates final : public AggregateStates {
  public:
-  AvgStates(int input_scale, DataType result) : input_scale_(input_scale), result_(std::move(result)) {}
+  // `average`: the avg's result type; none for sum.
+  DecimalSumStates(int sum_precision, int input_scale, std::optional<DataType> average)
+      : sum_precision_(sum_precision), input_scale_(input_scale), average_(std::move(average)) {}
   void Resize(size_t count) override {
-    sums_.resize(count, Sum{});
+    sums_.resize(count, 0);
+    values_.resize(count, 0);
+    overflowed_.resize(count, 0);
+  }
+  void Update(const std::vector<const Vector*>& args, const uint32_t* rows, const uint32_t* groups,
+              size_t n) override {
+    Fold(*args[0], rows, groups, n, 1);
+  }
+  void Retract(const std::vector<const Vector*>& args, const uint32_t* rows, const uint32_t* groups,
+               size_t n) override {
+    Fold(*args[0], rows, groups, n, -1);
+  }
+  void Finalize(const uint32_t* groups, size_t n, Vector& out) const override {
+    for (size_t i = 0; i < n; ++i) {
+      const uint32_t g = groups[i];
+      std::optional<Int128> result;
+      if (values_[g] > 0 && !overflowed_[g]) {
+        result = sums_[g];
+        if (average_) {
+          result = RescaleDecimal(sums_[g], input_scale_, average_->scale(), kMaxDecimalPrecision);
+          if (result) result = DivideRoundHalfUp(*result, values_[g]);
+          if (result && !FitsPrecision(*result, average_->precision())) result.reset();
+        }
+      }
+      if (result) {
+        out.Append(*result);
+      } else {
+        out.AppendNull();
+      }
+    }
+  }
+  void Serialize(uint32_t group, std::string& out) const override {
+    WriteRaw(out, sums_[group]);
+    WriteRaw(out, values_[group]);
+    WriteRaw(out, overflowed_[group]);
+  }
+  bool Deserialize(uint32_t group, std::string_view& in) override {
+    return ReadRaw(in, &sums_[group]) && ReadRaw(in, &values_[group]) &&
+           ReadRaw(in, &overflowed_[group]);
+  }
+  size_t MemoryUsage() const override {
+    return sums_.capacity() * sizeof(Int128) + values_.capacity() * 8 + overflowed_.capacity();
+  }
+
+ private:
+  void Fold(const Vector& x, const uint32_t* rows, const uint32_t* groups, size_t n, int sign) {
+    const Int128* values = x.data<Int128>();
+    ForEachValid(x, rows, groups, n, [&](uint32_t row, uint32_t g) {
+      values_[g] += sign;
+      if (values_[g] == 0) {  // empty again: a fresh start
+        sums_[g] = 0;
+        overflowed_[g] = 0;
+        return;
+      }
+      if (overflowed_[g]) return;
+      Int128 sum;
+      if (__builtin_add_overflow(sums_[g], sign * values[row], &sum) ||
+          !FitsPrecision(sum, sum_precision_)) {
+        overflowed_[g] = 1;
+        return;
+      }
+      sums_[g] = sum;
+    });
+  }
+
+  int sum_precision_;
+  int input_scale_;
+  std::optional<DataType> average_;
+  std::vector<Int128> sums_;
+  std::vector<int64_t> values_;  // non-null values summed
+  std::vector<uint8_t> overflowed_;
+};
+
+// avg over integers and doubles, as Spark's: summed as DOUBLE, with the count.
+class DoubleAvgStates final : public AggregateStates {
+ public:
+  void Resize(size_t count) override {
+    sums_.resize(count, 0);
     counts_.resize(count, 0);
   }
   void Update(const std::vector<const Vector*>& args, const uint32_t* rows, const uint32_t* groups,
@@ -92,24 +173,8 @@ class AvgStates final : public AggregateStates {
       const uint32_t g = groups[i];
       if (counts_[g] <= 0) {
         out.AppendNull();
-        continue;
-      }
-      if constexpr (std::is_same_v<Sum, double>) {
-        out.Append(sums_[g] / static_cast<double>(counts_[g]));
       } else {
-        // Rescale to the result's scale, then divide rounding half away from zero.
-        Int128 scaled = sums_[g];
-        for (int s = input_scale_; s < result_.scale(); ++s) scaled *= 10;
-        Int128 quotient = scaled / counts_[g];
-        Int128 remainder = scaled % counts_[g];
-        if (remainder * 2 >= counts_[g]) ++quotient;
-        if (-remainder * 2 >= counts_[g]) --quotient;
-        const Int128 limit = PowerOfTen(result_.precision());
-        if (quotient >= limit || quotient <= -limit) {
-          out.AppendNull();  // cannot happen with the resolver's type; never a wrapped value
-        } else {
-          out.Append(static_cast<int64_t>(quotient));
-        }
+        out.Append(sums_[g] / static_cast<double>(counts_[g]));
       }
     }
   }
@@ -120,41 +185,39 @@ class AvgStates final : public AggregateStates {
   bool Deserialize(uint32_t group, std::string_view& in) override {
     return ReadRaw(in, &sums_[group]) && ReadRaw(in, &counts_[group]);
   }
-  size_t MemoryUsage() const override { return sums_.capacity() * sizeof(Sum) + counts_.capacity() * 8; }
+  size_t MemoryUsage() const override { return sums_.capacity() * 8 + counts_.capacity() * 8; }
 
  private:
   // Adds (sign 1) or takes back out (sign -1) the rows' non-null values.
   void Fold(const Vector& x, const uint32_t* rows, const uint32_t* groups, size_t n, int sign) {
     const bool doubles = x.type().id() == TypeId::kFloat64;
     ForEachValid(x, rows, groups, n, [&](uint32_t row, uint32_t g) {
-      if constexpr (std::is_same_v<Sum, double>) {
-        sums_[g] += sign * (doubles ? x.data<double>()[row] : static_cast<double>(ReadInteger(x, row)));
-      } else {
-        sums_[g] += sign * ReadInteger(x, row);
-      }
+      sums_[g] += sign * (doubles ? x.data<double>()[row] : static_cast<double>(ReadInteger(x, row)));
       counts_[g] += sign;
-      if (counts_[g] == 0) sums_[g] = Sum{};  // no drift left behind by doubles
+      if (counts_[g] == 0) sums_[g] = 0;  // no drift left behind
     });
   }
 
-  int input_scale_;
-  DataType result_;
-  std::vector<Sum> sums_;
+  std::vector<double> sums_;
   std::vector<int64_t> counts_;
 };
 
 }  // namespace
 
-std::unique_ptr<AggregateStates> MakeSumStates(const DataType& input, const DataType&) {
+std::unique_ptr<AggregateStates> MakeSumStates(const DataType& input, const DataType& result) {
   if (input.id() == TypeId::kFloat64) return std::make_unique<SumStates<double>>();
+  if (input.id() == TypeId::kDecimal) {
+    return std::make_unique<DecimalSumStates>(result.precision(), input.scale(), std::nullopt);
+  }
   return std::make_unique<SumStates<int64_t>>();
 }
 
 std::unique_ptr<AggregateStates> MakeAvgStates(const DataType& input, const DataType& result) {
   if (input.id() == TypeId::kDecimal) {
-    return std::make_unique<AvgStates<Int128>>(input.scale(), result);
+    return std::make_unique<DecimalSumStates>(
+        std::min(kMaxDecimalPrecision, input.precision() + 10), input.scale(), result);
   }
-  return std::make_unique<AvgStates<double>>(0, result);
+  return std::make_unique<DoubleAvgStates>();
 }
 
 }  // namespace sluice::aggregate

@@ -1,18 +1,14 @@
-// try_sum over integers and decimals: sum's result, but NULL once a running sum overflows the
-// result type, and it stays NULL (Spark checks each addition, so a later value that would bring
-// the sum back in range does not). Not retractable for that reason. Doubles use sum's states.
+// try_sum over integers: sum's result, but NULL once a running sum overflows BIGINT, and it
+// stays NULL (Spark checks each addition, so a later value that would bring the sum back in
+// range does not). Not retractable for that reason. Doubles and decimals use sum's states (a
+// decimal sum is NULL on overflow already).
 #include "aggregate/aggregate_families.h"
-#include "types/decimal.h"
 
 namespace sluice::aggregate {
 namespace {
 
 class TrySumStates final : public AggregateStates {
  public:
-  explicit TrySumStates(const DataType& result)
-      : limit_(result.id() == TypeId::kDecimal ? static_cast<int64_t>(PowerOfTen(result.precision()))
-                                               : 0) {}
-
   void Resize(size_t count) override {
     sums_.resize(count, 0);
     state_.resize(count, kEmpty);
@@ -23,8 +19,7 @@ class TrySumStates final : public AggregateStates {
     ForEachValid(x, rows, groups, n, [&](uint32_t row, uint32_t g) {
       if (state_[g] == kOverflow) return;
       int64_t sum;
-      if (__builtin_add_overflow(sums_[g], ReadInteger(x, row), &sum) ||
-          (limit_ != 0 && (sum >= limit_ || sum <= -limit_))) {
+      if (__builtin_add_overflow(sums_[g], ReadInteger(x, row), &sum)) {
         state_[g] = kOverflow;
         return;
       }
@@ -55,7 +50,6 @@ class TrySumStates final : public AggregateStates {
 
  private:
   static constexpr uint8_t kEmpty = 0, kValue = 1, kOverflow = 2;
-  int64_t limit_;  // 10^precision for a DECIMAL result; 0: BIGINT's own range
   std::vector<int64_t> sums_;
   std::vector<uint8_t> state_;
 };
@@ -63,8 +57,10 @@ class TrySumStates final : public AggregateStates {
 }  // namespace
 
 std::unique_ptr<AggregateStates> MakeTrySumStates(const DataType& input, const DataType& result) {
-  if (input.id() == TypeId::kFloat64) return MakeSumStates(input, result);
-  return std::make_unique<TrySumStates>(result);
+  if (input.id() == TypeId::kFloat64 || input.id() == TypeId::kDecimal) {
+    return MakeSumStates(input, result);
+  }
+  return std::make_unique<TrySumStates>();
 }
 
 }  // namespace sluice::aggregate

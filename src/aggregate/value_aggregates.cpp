@@ -3,11 +3,13 @@
 #include <string>
 
 #include "aggregate/aggregate_families.h"
+#include "types/decimal.h"
 
 namespace sluice::aggregate {
 namespace {
 
-// Storage: int64_t for integer-like types, double, or std::string for STRING/BYTES.
+// Storage: int64_t for integer-like types, Int128 for DECIMAL, double, or std::string for
+// STRING/BYTES.
 template <typename T>
 class ValueStates final : public AggregateStates {
   using View = std::conditional_t<std::is_same_v<T, std::string>, std::string_view, T>;
@@ -54,7 +56,7 @@ class ValueStates final : public AggregateStates {
         out.AppendNull();
       } else if constexpr (std::is_same_v<T, std::string>) {
         out.AppendString(values_[g]);
-      } else if constexpr (std::is_same_v<T, double>) {
+      } else if constexpr (std::is_same_v<T, double> || std::is_same_v<T, Int128>) {
         out.Append(values_[g]);
       } else {
         AppendInteger(out, values_[g]);
@@ -98,8 +100,8 @@ class ValueStates final : public AggregateStates {
   static View Read(const Vector& x, size_t row) {
     if constexpr (std::is_same_v<T, std::string>) {
       return x.data<std::string_view>()[row];
-    } else if constexpr (std::is_same_v<T, double>) {
-      return x.data<double>()[row];
+    } else if constexpr (std::is_same_v<T, double> || std::is_same_v<T, Int128>) {
+      return x.data<T>()[row];
     } else {
       return ReadInteger(x, row);
     }
@@ -117,6 +119,7 @@ std::unique_ptr<AggregateStates> MakeValueStates(const DataType& type, ValuePick
                                                  bool ignore_nulls) {
   if (type.IsStringLike()) return std::make_unique<ValueStates<std::string>>(pick, ignore_nulls);
   if (type.id() == TypeId::kFloat64) return std::make_unique<ValueStates<double>>(pick, ignore_nulls);
+  if (type.id() == TypeId::kDecimal) return std::make_unique<ValueStates<Int128>>(pick, ignore_nulls);
   return std::make_unique<ValueStates<int64_t>>(pick, ignore_nulls);
 }
 

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "types/decimal.h"
+
 namespace sluice {
 
 bool IsEncodableType(const DataType& type) { return !type.IsNested(); }
@@ -12,27 +14,29 @@ void EncodeValue(const Vector& v, size_t row, std::string& out) {
     return;
   }
   out.push_back('\1');
-  switch (v.type().FixedWidth()) {
-    case 1: out.push_back(static_cast<char>(v.data<uint8_t>()[row])); break;
-    case 4: out.append(reinterpret_cast<const char*>(v.data<int32_t>() + row), 4); break;
-    case 8: out.append(reinterpret_cast<const char*>(v.data<int64_t>() + row), 8); break;
-    case sizeof(std::string_view): {
-      std::string_view s = v.data<std::string_view>()[row];
-      uint32_t size = static_cast<uint32_t>(s.size());
-      out.append(reinterpret_cast<const char*>(&size), 4);
-      out.append(s);
-      break;
-    }
-    default: break;
+  if (v.type().IsStringLike()) {
+    std::string_view s = v.data<std::string_view>()[row];
+    uint32_t size = static_cast<uint32_t>(s.size());
+    out.append(reinterpret_cast<const char*>(&size), 4);
+    out.append(s);
+    return;
   }
+  const size_t width = v.type().FixedWidth();
+  out.append(reinterpret_cast<const char*>(v.data<uint8_t>() + row * width), width);
 }
 
 namespace {
 
+template <typename T>
+T Load(std::string_view in) {
+  T value;
+  std::memcpy(&value, in.data(), sizeof value);
+  return value;
+}
+
 // Bytes of the value after the null flag, or -1 when `in` is too short.
 int64_t PayloadSize(std::string_view in, const DataType& type) {
-  size_t width = type.FixedWidth();
-  if (width != sizeof(std::string_view)) return static_cast<int64_t>(width);
+  if (!type.IsStringLike()) return static_cast<int64_t>(type.FixedWidth());
   if (in.size() < 4) return -1;
   uint32_t size;
   std::memcpy(&size, in.data(), 4);
@@ -62,23 +66,15 @@ bool DecodeValue(std::string_view& in, Vector& out) {
   }
   int64_t size = PayloadSize(in, out.type());
   if (size < 0 || static_cast<size_t>(size) > in.size()) return false;
-  switch (out.type().FixedWidth()) {
-    case 1: out.Append(static_cast<uint8_t>(in[0])); break;
-    case 4: {
-      int32_t value;
-      std::memcpy(&value, in.data(), 4);
-      out.Append(value);
-      break;
+  if (out.type().IsStringLike()) {
+    out.AppendString(in.substr(4, static_cast<size_t>(size) - 4));
+  } else {
+    switch (size) {
+      case 1: out.Append(static_cast<uint8_t>(in[0])); break;
+      case 4: out.Append(Load<int32_t>(in)); break;
+      case 8: out.Append(Load<int64_t>(in)); break;
+      default: out.Append(Load<Int128>(in)); break;
     }
-    case 8: {
-      int64_t value;
-      std::memcpy(&value, in.data(), 8);
-      out.Append(value);
-      break;
-    }
-    default:
-      out.AppendString(in.substr(4, static_cast<size_t>(size) - 4));
-      break;
   }
   in.remove_prefix(static_cast<size_t>(size));
   return true;

@@ -38,7 +38,7 @@ bool BreaksAnsiRule(const Vector& in, size_t row, const DataType& to) {
       return d < -9.223372036854775808e18 || d >= 9.223372036854775808e18;
     }
     case TypeId::kDecimal: {
-      const int64_t whole = in.data<int64_t>()[row] / PowerOfTen(in.type().scale());
+      const Int128 whole = in.data<Int128>()[row] / PowerOfTen(in.type().scale());
       return whole < lo || whole > hi;
     }
     default: return false;

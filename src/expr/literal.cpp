@@ -21,11 +21,15 @@ void BroadcastValue(const Value& value, size_t rows, Vector& out) {
       break;
     }
     case TypeId::kInt64:
-    case TypeId::kDecimal:
     case TypeId::kTimestamp:
     case TypeId::kInterval: {
       auto* d = out.data<int64_t>();
       for (size_t i = 0; i < rows; ++i) d[i] = value.int64();
+      break;
+    }
+    case TypeId::kDecimal: {
+      auto* d = out.data<Int128>();
+      for (size_t i = 0; i < rows; ++i) d[i] = value.decimal();
       break;
     }
     case TypeId::kFloat64: {

@@ -198,7 +198,7 @@ class RowDecoder {
           return Status::Invalid("field '{}': {} does not fit in {}", path.ToString(), token,
                                  field.type.ToString());
         }
-        out.Append<int64_t>(*v);
+        out.Append<Int128>(*v);
         return Status::OK();
       }
       case TypeId::kTimestamp: return DecodeTimestamp(value, type, out, path);

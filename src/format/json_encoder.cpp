@@ -156,7 +156,7 @@ void JsonEncoder::AppendValue(const Vector& v, size_t row, std::string& out) con
       }
       break;
     }
-    case TypeId::kDecimal: AppendDecimalText(v.Get<int64_t>(row), v.type().scale(), out); break;
+    case TypeId::kDecimal: AppendDecimalText(v.Get<Int128>(row), v.type().scale(), out); break;
     case TypeId::kString: AppendJsonString(v.Get<std::string_view>(row), out); break;
     case TypeId::kBytes:
       out.push_back('"');

@@ -1,5 +1,7 @@
 #include "format/value_text.h"
 
+#include "types/decimal.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -158,10 +160,12 @@ void AppendDoubleText(double value, std::string& out) {
   AppendInt(exponent, out);
 }
 
-void AppendDecimalText(int64_t unscaled, int scale, std::string& out) {
-  // Precision <= 18, so the magnitude always fits in uint64_t (even for INT64_MIN).
-  uint64_t magnitude =
-      unscaled < 0 ? 0 - static_cast<uint64_t>(unscaled) : static_cast<uint64_t>(unscaled);
+void AppendDecimalText(Int128 unscaled, int scale, std::string& out) {
+  if (unscaled > INT64_MAX || unscaled < -INT64_MAX) {  // beyond 18 digits: the slower way
+    out += FormatDecimal(unscaled, scale);
+    return;
+  }
+  const uint64_t magnitude = static_cast<uint64_t>(unscaled < 0 ? -unscaled : unscaled);
   if (unscaled < 0) out.push_back('-');
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), magnitude);
@@ -230,7 +234,7 @@ void AppendValueText(const Vector& v, size_t row, std::string& out, std::string_
     case TypeId::kInt32: AppendInt(v.Get<int32_t>(row), out); break;
     case TypeId::kInt64: AppendInt(v.Get<int64_t>(row), out); break;
     case TypeId::kFloat64: AppendDoubleText(v.Get<double>(row), out); break;
-    case TypeId::kDecimal: AppendDecimalText(v.Get<int64_t>(row), v.type().scale(), out); break;
+    case TypeId::kDecimal: AppendDecimalText(v.Get<Int128>(row), v.type().scale(), out); break;
     case TypeId::kString: out += v.Get<std::string_view>(row); break;
     case TypeId::kBytes: {
       std::string_view bytes = v.Get<std::string_view>(row);

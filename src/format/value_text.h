@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "types/decimal.h"
 #include "vector/vector.h"
 
 namespace sluice {
@@ -26,7 +27,7 @@ std::string ValueText(const Vector& v, size_t row, std::string_view null_text = 
 
 // The pieces, for encoders that need one type's form.
 void AppendDoubleText(double value, std::string& out);
-void AppendDecimalText(int64_t unscaled, int scale, std::string& out);
+void AppendDecimalText(Int128 unscaled, int scale, std::string& out);
 void AppendDateText(int32_t days, std::string& out);
 // 'yyyy-MM-dd HH:mm:ss[.ffffff]'
 void AppendTimestampText(int64_t micros, std::string& out);

@@ -9,11 +9,10 @@
 #include "function/kernel_loops.h"
 #include "function/type_coercion.h"
 #include "types/decimal.h"
+#include "types/decimal_arithmetic.h"
 
 namespace sluice {
 namespace {
-
-__extension__ using Int128 = __int128;
 
 template <typename T>
 T WrapAdd(T a, T b) {
@@ -29,6 +28,11 @@ template <typename T>
 T WrapMul(T a, T b) {
   using U = std::make_unsigned_t<T>;
   return static_cast<T>(static_cast<U>(a) * static_cast<U>(b));
+}
+
+// The literal value of argument i, or null when it is not a literal.
+const Value* Constant(const BindArguments& args, size_t i) {
+  return i < args.constants.size() ? args.constants[i] : nullptr;
 }
 
 Status ArgumentError(std::string_view op, const BindArguments& args) {
@@ -76,15 +80,15 @@ std::optional<Result<BoundFunction>> BindTimeArithmetic(char op, const BindArgum
 Result<BoundFunction> BindAdditive(char op, const BindArguments& args) {
   if (args.types.size() != 2) return Status::Invalid("operator {} takes two operands", op);
   if (auto time = BindTimeArithmetic(op, args)) return std::move(*time);
-  auto result = ArithmeticResultType(op, args.types[0], args.types[1]);
+  auto result = ArithmeticResultType(op, args.types[0], args.types[1], Constant(args, 0),
+                                     Constant(args, 1));
   if (!result) return ArgumentError(std::string(1, op), args);
   DataType r = *result;
   DataType operand = r.id() == TypeId::kDecimal ? DataType::Decimal(kMaxDecimalPrecision, r.scale())
                                                 : r;
   BoundFunction f{r, {operand, operand}, nullptr};
-  const int64_t limit = r.id() == TypeId::kDecimal ? PowerOfTen(r.precision()) : 0;
-  f.kernel = [op, r, limit](const std::vector<VectorPtr>& a, const KernelContext& ctx,
-                            Vector& out) -> Status {
+  f.kernel = [op, r](const std::vector<VectorPtr>& a, const KernelContext& ctx,
+                     Vector& out) -> Status {
     const Vector& x = *a[0];
     const Vector& y = *a[1];
     switch (r.id()) {
@@ -130,17 +134,18 @@ Result<BoundFunction> BindAdditive(char op, const BindArguments& args) {
         }
         return Status::OK();
       case TypeId::kDecimal:
-        kernel::BinaryMaybe<int64_t, int64_t, int64_t>(
-            x, y, ctx, out, [op, limit](int64_t p, int64_t q) -> std::optional<int64_t> {
+        kernel::BinaryMaybe<Int128, Int128, Int128>(
+            x, y, ctx, out, [op, precision = r.precision()](Int128 p, Int128 q) -> std::optional<Int128> {
               Int128 v;
               if (op == '%') {
                 if (q == 0) return std::nullopt;
                 v = p % q;
-              } else {
-                v = op == '+' ? Int128{p} + q : Int128{p} - q;
+              } else if (op == '+' ? __builtin_add_overflow(p, q, &v)
+                                   : __builtin_sub_overflow(p, q, &v)) {
+                return std::nullopt;
               }
-              if (v >= limit || v <= -limit) return std::nullopt;
-              return static_cast<int64_t>(v);
+              if (!FitsPrecision(v, precision)) return std::nullopt;
+              return v;
             });
         return Status::OK();
       default:
@@ -152,7 +157,8 @@ Result<BoundFunction> BindAdditive(char op, const BindArguments& args) {
 
 Result<BoundFunction> BindMultiply(const BindArguments& args) {
   if (args.types.size() != 2) return Status::Invalid("operator * takes two operands");
-  auto result = ArithmeticResultType('*', args.types[0], args.types[1]);
+  auto result = ArithmeticResultType('*', args.types[0], args.types[1], Constant(args, 0),
+                                     Constant(args, 1));
   if (!result) return ArgumentError("*", args);
   DataType r = *result;
   if (r.id() != TypeId::kDecimal) {
@@ -171,48 +177,32 @@ Result<BoundFunction> BindMultiply(const BindArguments& args) {
     };
     return f;
   }
-  // Decimals multiply their unscaled values; the scales add up to the result's scale.
-  DataType da = AsDecimal(args.types[0]), db = AsDecimal(args.types[1]);
-  int extra = da.scale() + db.scale() - r.scale();  // > 0 only when the scale was capped at 18
-  const int64_t limit = PowerOfTen(r.precision());
+  // Decimals multiply their unscaled values; the scales add up, and what the result's scale has
+  // no room for is rounded away.
+  DataType da = AsDecimal(args.types[0], Constant(args, 0));
+  DataType db = AsDecimal(args.types[1], Constant(args, 1));
+  const int drop = da.scale() + db.scale() - r.scale();
   BoundFunction f{r, {da, db}, nullptr};
-  f.kernel = [limit, extra](const std::vector<VectorPtr>& a, const KernelContext& ctx,
-                            Vector& out) -> Status {
-    kernel::BinaryMaybe<int64_t, int64_t, int64_t>(
-        *a[0], *a[1], ctx, out, [limit, extra](int64_t p, int64_t q) -> std::optional<int64_t> {
-          Int128 v = Int128{p} * q;
-          if (extra > 0) {
-            Int128 d = PowerOfTen(extra);
-            Int128 rem = v % d;
-            v /= d;
-            if ((rem < 0 ? -rem : rem) * 2 >= d) v += v < 0 || rem < 0 ? -1 : 1;
+  f.kernel = [drop, precision = r.precision()](const std::vector<VectorPtr>& a,
+                                               const KernelContext& ctx, Vector& out) -> Status {
+    kernel::BinaryMaybe<Int128, Int128, Int128>(
+        *a[0], *a[1], ctx, out, [drop, precision](Int128 p, Int128 q) -> std::optional<Int128> {
+          Int128 v;
+          if (drop == 0 && !__builtin_mul_overflow(p, q, &v)) {  // the common case, in 128 bits
+            if (!FitsPrecision(v, precision)) return std::nullopt;
+            return v;
           }
-          if (v >= limit || v <= -limit) return std::nullopt;
-          return static_cast<int64_t>(v);
+          return MultiplyDecimal(p, q, drop, precision);
         });
     return Status::OK();
   };
   return f;
 }
 
-// The DECIMAL an operand of a decimal division is, as Spark types it: a column's INT is
-// DECIMAL(10, 0) and BIGINT DECIMAL(20, 0), an integer literal has just its digits.
-DataType DivisionOperand(const DataType& t, const Value* constant) {
-  if (t.id() != TypeId::kInt32 && t.id() != TypeId::kInt64) return t;
-  if (constant && !constant->is_null()) {
-    const uint64_t magnitude = constant->int64() < 0 ? 0 - static_cast<uint64_t>(constant->int64())
-                                                     : static_cast<uint64_t>(constant->int64());
-    int digits = 1;
-    for (uint64_t v = magnitude; v >= 10; v /= 10) ++digits;
-    return DataType::Decimal(digits, 0);
-  }
-  return DataType::Decimal(t.id() == TypeId::kInt32 ? 10 : 20, 0);
-}
-
 // '/' is DOUBLE division for integers and doubles, as in Spark. With a DECIMAL operand (and no
 // DOUBLE) it is Spark's decimal division: scale max(6, s1 + p2 + 1), precision
-// p1 - s1 + s2 + scale, rounded half up; where that precision exceeds sluice's 18 digits it
-// stays DOUBLE (Spark goes to 38). x / 0 is NULL.
+// p1 - s1 + s2 + scale (bounded to 38 digits as Spark bounds it), rounded half up; an integer
+// operand is DECIMAL(10, 0) or (20, 0), an integer literal just its digits. x / 0 is NULL.
 Result<BoundFunction> BindDivide(const BindArguments& args) {
   if (args.types.size() != 2) return Status::Invalid("operator / takes two operands");
   for (const DataType& t : args.types) {
@@ -222,36 +212,25 @@ Result<BoundFunction> BindDivide(const BindArguments& args) {
   const DataType l = ArithmeticOperandType(args.types[0]), r = ArithmeticOperandType(args.types[1]);
   if ((l.id() == TypeId::kDecimal || r.id() == TypeId::kDecimal) && l.id() != TypeId::kFloat64 &&
       r.id() != TypeId::kFloat64) {
-    const DataType a = DivisionOperand(l, args.constants.size() > 0 ? args.constants[0] : nullptr);
-    const DataType b = DivisionOperand(r, args.constants.size() > 1 ? args.constants[1] : nullptr);
-    const int scale = std::max(6, a.scale() + b.precision() + 1);
-    const int precision = a.precision() - a.scale() + b.scale() + scale;
-    if (precision <= kMaxDecimalPrecision && a.precision() <= kMaxDecimalPrecision &&
-        b.precision() <= kMaxDecimalPrecision) {
-      const DataType result = DataType::Decimal(precision, scale);
-      // a / b at `scale`: a * 10^(scale - s1 + s2) / b, in 128 bits, rounded half up.
-      const int shift = scale - a.scale() + b.scale();
-      BoundFunction f{result, {a, b}, nullptr};
-      f.kernel = [shift, precision](const std::vector<VectorPtr>& v, const KernelContext& ctx,
-                                    Vector& out) {
-        kernel::BinaryMaybe<int64_t, int64_t, int64_t>(
-            *v[0], *v[1], ctx, out, [=](int64_t p, int64_t q) -> std::optional<int64_t> {
-              if (q == 0) return std::nullopt;
-              Int128 n = p;
-              for (int i = 0; i < shift; ++i) n *= 10;
-              Int128 quotient = n / q, remainder = n % q;
-              const Int128 twice = (remainder < 0 ? -remainder : remainder) * 2;
-              if (twice >= (q < 0 ? -static_cast<Int128>(q) : static_cast<Int128>(q))) {
-                quotient += (n < 0) == (q < 0) ? 1 : -1;
-              }
-              const Int128 limit = PowerOfTen(precision);
-              if (quotient >= limit || quotient <= -limit) return std::nullopt;
-              return static_cast<int64_t>(quotient);
-            });
-        return Status::OK();
-      };
-      return f;
-    }
+    const DataType a = AsDecimal(l, Constant(args, 0));
+    const DataType b = AsDecimal(r, Constant(args, 1));
+    const DataType result = *ArithmeticResultType('/', a, b);
+    // a / b at the result's scale: a * 10^(scale - s1 + s2) / b.
+    const int shift = result.scale() - a.scale() + b.scale();
+    BoundFunction f{result, {a, b}, nullptr};
+    f.kernel = [shift, precision = result.precision()](const std::vector<VectorPtr>& v,
+                                                       const KernelContext& ctx, Vector& out) {
+      kernel::BinaryMaybe<Int128, Int128, Int128>(
+          *v[0], *v[1], ctx, out, [=](Int128 p, Int128 q) -> std::optional<Int128> {
+            if (shift >= 0) return DivideDecimal(p, shift, q, precision);
+            // The result keeps fewer fraction digits than the dividend has over the divisor.
+            Int128 divisor;
+            if (__builtin_mul_overflow(q, PowerOfTen(-shift), &divisor)) return Int128{0};
+            return DivideDecimal(p, 0, divisor, precision);
+          });
+      return Status::OK();
+    };
+    return f;
   }
   BoundFunction f{DataType::Float64(), {DataType::Float64(), DataType::Float64()}, nullptr};
   f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
@@ -280,6 +259,9 @@ Result<BoundFunction> BindNegate(const BindArguments& args) {
         break;
       case TypeId::kFloat64:
         kernel::Unary<double, double>(*a[0], ctx, out, [](double v) { return -v; });
+        break;
+      case TypeId::kDecimal:  // |v| < 10^38: no overflow
+        kernel::Unary<Int128, Int128>(*a[0], ctx, out, [](Int128 v) { return -v; });
         break;
       default:
         kernel::Unary<int64_t, int64_t>(*a[0], ctx, out,

@@ -70,7 +70,8 @@ Result<BoundFunction> BindMakeTimestamp(const BindArguments& args) {
     const auto date = CheckedDate(fnutil::IntAt(*a[0], row), fnutil::IntAt(*a[1], row),
                                   fnutil::IntAt(*a[2], row));
     const int64_t hour = fnutil::IntAt(*a[3], row), minute = fnutil::IntAt(*a[4], row);
-    int64_t micros = a[5]->data<int64_t>()[row];  // DECIMAL(16, 6): microseconds
+    // DECIMAL(16, 6): microseconds (16 digits fit 64 bits).
+    int64_t micros = static_cast<int64_t>(a[5]->data<Int128>()[row]);
     if (!date || hour < 0 || hour > 23 || minute < 0 || minute > 59 || micros < 0) return std::nullopt;
     if (micros >= 60 * kMicrosPerSecond) {
       if (micros != 60 * kMicrosPerSecond) return std::nullopt;

@@ -88,7 +88,7 @@ int64_t SaturatingDoubleToInt(double v, int64_t lo, int64_t hi) {
 }
 
 template <typename In>
-std::optional<int64_t> IntegerToDecimal(In v, const DataType& to) {
+std::optional<Int128> IntegerToDecimal(In v, const DataType& to) {
   return RescaleDecimal(static_cast<int64_t>(v), 0, to.scale(), to.precision());
 }
 
@@ -102,8 +102,7 @@ double NumberAt(const Vector& v, size_t row) {
     case TypeId::kInt32: return v.Get<int32_t>(row);
     case TypeId::kInt64: return static_cast<double>(v.Get<int64_t>(row));
     case TypeId::kFloat64: return v.Get<double>(row);
-    case TypeId::kDecimal:
-      return static_cast<double>(v.Get<int64_t>(row)) / PowerOfTen(v.type().scale());
+    case TypeId::kDecimal: return DecimalToDouble(v.Get<Int128>(row), v.type().scale());
     default: return 0;
   }
 }
@@ -133,7 +132,7 @@ std::string CastToText(const Vector& in, size_t row) {
     case TypeId::kInt32: return fmt::format("{}", in.Get<int32_t>(row));
     case TypeId::kInt64: return fmt::format("{}", in.Get<int64_t>(row));
     case TypeId::kFloat64: return DoubleText(in.Get<double>(row));
-    case TypeId::kDecimal: return FormatDecimal(in.Get<int64_t>(row), in.type().scale());
+    case TypeId::kDecimal: return FormatDecimal(in.Get<Int128>(row), in.type().scale());
     case TypeId::kString:
     case TypeId::kBytes: return std::string(in.Get<std::string_view>(row));
     case TypeId::kDate: return FormatDate(in.Get<int32_t>(row));
@@ -254,8 +253,9 @@ Status CastVector(const Vector& in, const DataType& to, const KernelContext& ctx
           case TypeId::kInt64: return narrow(row, Int64At(in, row));
           case TypeId::kFloat64:
             return store(row, SaturatingDoubleToInt(in.Get<double>(row), lo, hi));
-          case TypeId::kDecimal:  // truncates toward zero
-            return narrow(row, in.Get<int64_t>(row) / PowerOfTen(in.type().scale()));
+          case TypeId::kDecimal:  // truncates toward zero, then keeps the low-order 64 bits
+            return narrow(row, static_cast<int64_t>(static_cast<uint64_t>(
+                                   in.Get<Int128>(row) / PowerOfTen(in.type().scale()))));
           case TypeId::kTimestamp:
             return narrow(row, FloorDiv(in.Get<int64_t>(row), kMicrosPerSecond));
           case TypeId::kString:
@@ -290,13 +290,13 @@ Status CastVector(const Vector& in, const DataType& to, const KernelContext& ctx
 
     case TypeId::kDecimal:
       each([&](size_t row) {
-        std::optional<int64_t> v;
+        std::optional<Int128> v;
         switch (from_id) {
           case TypeId::kBoolean: v = IntegerToDecimal(in.Get<uint8_t>(row), to); break;
           case TypeId::kInt32:
           case TypeId::kInt64: v = IntegerToDecimal(Int64At(in, row), to); break;
           case TypeId::kDecimal:
-            v = RescaleDecimal(in.Get<int64_t>(row), in.type().scale(), to.scale(),
+            v = RescaleDecimal(in.Get<Int128>(row), in.type().scale(), to.scale(),
                                to.precision());
             break;
           case TypeId::kFloat64: {
@@ -312,7 +312,7 @@ Status CastVector(const Vector& in, const DataType& to, const KernelContext& ctx
           default: break;
         }
         if (!v) return false;
-        out.data<int64_t>()[row] = *v;
+        out.data<Int128>()[row] = *v;
         return true;
       });
       return Status::OK();
@@ -358,12 +358,16 @@ Status CastVector(const Vector& in, const DataType& to, const KernelContext& ctx
             break;
           }
           case TypeId::kDecimal: {
-            // Exact: unscaled * 10^6 / 10^scale, truncating toward zero.
-            __extension__ __int128 v = __int128{in.Get<int64_t>(row)} * kMicrosPerSecond;
-            v /= PowerOfTen(in.type().scale());
-            if (v >= std::numeric_limits<int64_t>::min() &&
-                v <= std::numeric_limits<int64_t>::max()) {
-              micros = static_cast<int64_t>(v);
+            // Exact: unscaled * 10^6 / 10^scale, truncating toward zero (in two parts, so
+            // 38 digits do not overflow 128 bits).
+            const Int128 unscaled = in.Get<Int128>(row);
+            const int scale = in.type().scale();
+            const Int128 whole = unscaled / PowerOfTen(scale), fraction = unscaled % PowerOfTen(scale);
+            const Int128 fraction_micros = scale >= 6 ? fraction / PowerOfTen(scale - 6)
+                                                      : fraction * PowerOfTen(6 - scale);
+            constexpr int64_t kLimit = std::numeric_limits<int64_t>::max() / kMicrosPerSecond;
+            if (whole <= kLimit && whole >= -kLimit) {
+              micros = static_cast<int64_t>(whole * kMicrosPerSecond + fraction_micros);
             }
             break;
           }

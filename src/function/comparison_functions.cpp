@@ -6,6 +6,7 @@
 
 #include "function/function_registry.h"
 #include "function/kernel_loops.h"
+#include "types/decimal.h"
 #include "function/type_coercion.h"
 
 namespace sluice {
@@ -50,9 +51,9 @@ Status DispatchPhysical(const DataType& type, Fn&& fn) {
     case TypeId::kInt32:
     case TypeId::kDate: fn(int32_t{}); return Status::OK();
     case TypeId::kInt64:
-    case TypeId::kDecimal:
     case TypeId::kTimestamp:
     case TypeId::kInterval: fn(int64_t{}); return Status::OK();
+    case TypeId::kDecimal: fn(Int128{}); return Status::OK();
     case TypeId::kFloat64: fn(double{}); return Status::OK();
     case TypeId::kString:
     case TypeId::kBytes: fn(std::string_view{}); return Status::OK();

@@ -7,6 +7,7 @@
 #include "function/charset.h"
 #include "function/function_registry.h"
 #include "function/kernel_loops.h"
+#include "types/decimal.h"
 #include "function/type_coercion.h"
 #include "vector/copy_value.h"
 #include "vector/sort_key.h"
@@ -146,8 +147,10 @@ Result<BoundFunction> BindNullIf(const BindArguments& args) {
     kernel::ForEachLive(ctx, [&](size_t r) {
       bool equal = !a[0]->IsNull(r) && !a[1]->IsNull(r);
       if (equal) {
-        if (width == 16) {
+        if (width == 16 && a[0]->type().IsStringLike()) {
           equal = a[0]->data<std::string_view>()[r] == a[1]->data<std::string_view>()[r];
+        } else if (width == 16) {  // DECIMAL
+          equal = a[0]->data<Int128>()[r] == a[1]->data<Int128>()[r];
         } else if (width == 8) {
           equal = a[0]->data<int64_t>()[r] == a[1]->data<int64_t>()[r];
         } else if (width == 4) {
@@ -193,7 +196,8 @@ bool IsZero(const Vector& v, size_t r) {
   switch (v.type().id()) {
     case TypeId::kInt32: return v.data<int32_t>()[r] == 0;
     case TypeId::kFloat64: return v.data<double>()[r] == 0;
-    default: return v.data<int64_t>()[r] == 0;  // BIGINT, DECIMAL's unscaled value
+    case TypeId::kDecimal: return v.data<Int128>()[r] == 0;
+    default: return v.data<int64_t>()[r] == 0;  // BIGINT
   }
 }
 

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "format/value_text.h"
+#include "types/decimal.h"
 #include "function/cast.h"
 #include "common/utf8.h"
 #include "function/function_registry.h"
@@ -611,11 +612,8 @@ void PrintDouble(const Spec& spec, double value, std::string& out) {
 
 // Java's BigDecimal.toString, which Spark's Decimal.toString is: plain unless the adjusted
 // exponent is below -6 (0.0000001 → 1.0E-7, 0 at scale 8 → 0E-8).
-void AppendBigDecimalText(int64_t unscaled, int scale, std::string& out) {
-  const uint64_t magnitude =
-      unscaled < 0 ? 0 - static_cast<uint64_t>(unscaled) : static_cast<uint64_t>(unscaled);
-  std::string coefficient;
-  AppendUnsigned(magnitude, 10, coefficient);
+void AppendBigDecimalText(Int128 unscaled, int scale, std::string& out) {
+  const std::string coefficient = Int128ToString(unscaled < 0 ? -unscaled : unscaled);
   const int adjusted = static_cast<int>(coefficient.size()) - 1 - scale;
   if (scale == 0 || adjusted >= -6) {
     AppendDecimalText(unscaled, scale, out);
@@ -662,32 +660,41 @@ int32_t ScalaDoubleHash(double d) {
 // Spark's Decimal.hashCode, which is Scala's BigDecimal.hashCode: a whole number hashes as its
 // BigInt (an Int or a Long), one a Double holds exactly (Double.toString's digits) as that
 // Double, the rest as MurmurHash3.mixLast(BigInteger.hashCode of the unscaled digits, scale).
-int32_t DecimalHash(int64_t unscaled, int scale) {
-  int64_t u = unscaled;
+int32_t DecimalHash(Int128 unscaled, int scale) {
+  Int128 u = unscaled;
   int s = scale;
   while (s > 0 && u % 10 == 0) {
     u /= 10;
     --s;
   }
   if (u == 0 || s == 0) {
-    return u >= INT32_MIN && u <= INT32_MAX ? static_cast<int32_t>(u) : LongHash(u);
+    if (u >= INT32_MIN && u <= INT32_MAX) return static_cast<int32_t>(u);
+    if (u >= INT64_MIN && u <= INT64_MAX) return LongHash(static_cast<int64_t>(u));
   }
-  const uint64_t magnitude = u < 0 ? 0 - static_cast<uint64_t>(u) : static_cast<uint64_t>(u);
-  std::string text;
-  AppendDecimalText(unscaled, scale, text);
-  const double d = std::strtod(text.c_str(), nullptr);  // BigDecimal.doubleValue, correctly rounded
-  if (!std::isinf(d)) {
-    std::string digits;
-    int exponent = 0;
-    DoubleDigits(std::fabs(d), digits, exponent);
-    std::string own;
-    AppendUnsigned(magnitude, 10, own);
-    if (digits == own && exponent == static_cast<int>(own.size()) - s) return ScalaDoubleHash(d);
+  const UInt128 magnitude =
+      u < 0 ? 0 - static_cast<UInt128>(u) : static_cast<UInt128>(u);
+  if (s != 0) {
+    std::string text;
+    AppendDecimalText(unscaled, scale, text);
+    const double d = std::strtod(text.c_str(), nullptr);  // BigDecimal.doubleValue, correctly rounded
+    if (!std::isinf(d)) {
+      std::string digits;
+      int exponent = 0;
+      DoubleDigits(std::fabs(d), digits, exponent);
+      const std::string own = Int128ToString(static_cast<Int128>(magnitude));
+      if (digits == own && exponent == static_cast<int>(own.size()) - s) return ScalaDoubleHash(d);
+    }
   }
-  // BigInteger.hashCode: 31 * h + each 32-bit word of the magnitude, times the sign.
+  // BigInteger.hashCode: 31 * h + each 32-bit word of the magnitude (most significant first),
+  // times the sign; a whole number beyond a Long (Scala's BigInt) hashes the same way, mixed
+  // with its scale of 0.
   uint32_t h = 0;
-  if (magnitude >> 32) h = static_cast<uint32_t>(magnitude >> 32);
-  h = 31 * h + static_cast<uint32_t>(magnitude);
+  bool started = false;
+  for (int word = 3; word >= 0; --word) {
+    const uint32_t bits = static_cast<uint32_t>(magnitude >> (32 * word));
+    started = started || bits != 0;
+    if (started) h = 31 * h + bits;
+  }
   if (u < 0) h = 0 - h;
   uint32_t k = static_cast<uint32_t>(s) * 0xcc9e2d51u;
   k = std::rotl(k, 15) * 0x1b873593u;
@@ -739,7 +746,7 @@ void AppendArgumentText(const Vector& v, Kind kind, size_t row, std::string& out
     case Kind::kInt: out += std::to_string(v.data<int32_t>()[row]); break;
     case Kind::kLong: out += std::to_string(v.data<int64_t>()[row]); break;
     case Kind::kDouble: AppendDoubleText(v.data<double>()[row], out); break;
-    case Kind::kDecimal: AppendBigDecimalText(v.data<int64_t>()[row], v.type().scale(), out); break;
+    case Kind::kDecimal: AppendBigDecimalText(v.data<Int128>()[row], v.type().scale(), out); break;
     case Kind::kBoolean: out += v.data<uint8_t>()[row] ? "true" : "false"; break;
     case Kind::kDate:
     case Kind::kTimestamp: out += CastToText(v, row); break;
@@ -800,7 +807,7 @@ Result<bool> FormatRow(const std::vector<Spec>& specs, Arguments& args, size_t r
           case Kind::kDate: h = static_cast<int32_t>(IntegerAt(v, kind, row)); break;
           case Kind::kLong: case Kind::kTimestamp: h = LongHash(IntegerAt(v, kind, row)); break;
           case Kind::kDouble: h = DoubleHash(v.data<double>()[row]); break;
-          case Kind::kDecimal: h = DecimalHash(v.data<int64_t>()[row], v.type().scale()); break;
+          case Kind::kDecimal: h = DecimalHash(v.data<Int128>()[row], v.type().scale()); break;
           case Kind::kBoolean: h = v.data<uint8_t>()[row] ? 1231 : 1237; break;
           case Kind::kNull: break;
         }

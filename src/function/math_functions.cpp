@@ -79,12 +79,17 @@ double RoundDecimalText(double v, int scale, bool half_even) {
 }
 
 // v / unit rounded to an integer, half up or half even.
-int64_t RoundQuotient(int64_t v, int64_t unit, bool half_even) {
+template <typename T>  // int64_t, or Int128 for decimals
+T RoundQuotient(T v, T unit, bool half_even) {
   if (unit == 1) return v;
-  int64_t q = v / unit;
-  const int64_t rem = v % unit;
-  const int64_t twice = (rem < 0 ? -rem : rem) * 2;
-  if (twice > unit || (twice == unit && (!half_even || q % 2 != 0))) q += v < 0 ? -1 : 1;
+  T q = v / unit;
+  const T rem = v % unit;
+  const T magnitude = rem < 0 ? -rem : rem;
+  // Compared as rem against unit - rem: twice the remainder could overflow.
+  if (magnitude > unit - magnitude ||
+      (magnitude == unit - magnitude && (!half_even || q % 2 != 0))) {
+    q += v < 0 ? -1 : 1;
+  }
   return q;
 }
 
@@ -118,11 +123,16 @@ Result<BoundFunction> BindRound(const BindArguments& args, bool half_even) {
       f.kernel = [=](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
         // A negative scale rounds to tens, hundreds...: round to the unit, then scale back up.
         const int drop = from_scale - (scale >= 0 ? to_scale : scale);
-        const int64_t unit = drop > 18 ? 0 : PowerOfTen(drop);
-        const int64_t back = scale >= 0 ? 1 : PowerOfTen(std::min(18, -scale));
-        kernel::Unary<int64_t, int64_t>(*a[0], ctx, out, [=](int64_t v) -> int64_t {
-          if (unit == 0) return 0;
-          return RoundQuotient(v, unit, half_even) * back;
+        const Int128 unit = drop > kMaxDecimalPrecision ? 0 : PowerOfTen(drop);
+        const Int128 back = scale >= 0 ? 1 : PowerOfTen(std::min(kMaxDecimalPrecision, -scale));
+        kernel::UnaryMaybe<Int128, Int128>(*a[0], ctx, out, [=](Int128 v) -> std::optional<Int128> {
+          if (unit == 0) return Int128{0};
+          Int128 rounded;
+          if (__builtin_mul_overflow(RoundQuotient(v, unit, half_even), back, &rounded) ||
+              !FitsPrecision(rounded, precision)) {
+            return std::nullopt;
+          }
+          return rounded;
         });
         return Status::OK();
       };
@@ -143,10 +153,11 @@ Result<BoundFunction> BindRound(const BindArguments& args, bool half_even) {
       BoundFunction f{narrow ? DataType::Int32() : DataType::Int64(), {DataType::Int64()}, nullptr};
       if (args.types.size() == 2) f.arg_types.push_back(args.types[1]);
       f.kernel = [=](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
-        const int64_t unit = scale >= 0 ? 1 : -scale > 18 ? 0 : PowerOfTen(-scale);
+        const int64_t unit =
+            scale >= 0 ? 1 : -scale > 18 ? 0 : static_cast<int64_t>(PowerOfTen(-scale));
         auto round = [=](int64_t v) {
           if (unit == 0) return int64_t{0};
-          const int64_t q = RoundQuotient(v, unit, half_even);
+          const int64_t q = RoundQuotient<int64_t>(v, unit, half_even);
           // A rounded value beyond the type's limits wraps, as Spark's intValue/long do.
           return static_cast<int64_t>(static_cast<uint64_t>(q) * static_cast<uint64_t>(unit));
         };
@@ -180,6 +191,9 @@ Result<BoundFunction> BindAbs(const BindArguments& args) {
       case TypeId::kFloat64:
         kernel::Unary<double, double>(*a[0], ctx, out, [](double v) { return std::fabs(v); });
         break;
+      case TypeId::kDecimal:  // |v| < 10^38: no overflow
+        kernel::Unary<Int128, Int128>(*a[0], ctx, out, [](Int128 v) { return v < 0 ? -v : v; });
+        break;
       default:
         kernel::Unary<int64_t, int64_t>(*a[0], ctx, out, [](int64_t v) {
           return v < 0 ? static_cast<int64_t>(0ull - static_cast<uint64_t>(v)) : v;
@@ -204,10 +218,10 @@ Result<BoundFunction> BindFloorCeil(bool is_floor, const BindArguments& args) {
     BoundFunction f{DataType::Decimal(precision, 0), {t}, nullptr};
     f.kernel = [is_floor, from_scale](const std::vector<VectorPtr>& a, const KernelContext& ctx,
                                       Vector& out) {
-      const int64_t unit = PowerOfTen(from_scale);
-      kernel::Unary<int64_t, int64_t>(*a[0], ctx, out, [=](int64_t v) {
-        int64_t q = v / unit;
-        const int64_t rem = v % unit;
+      const Int128 unit = PowerOfTen(from_scale);
+      kernel::Unary<Int128, Int128>(*a[0], ctx, out, [=](Int128 v) {
+        Int128 q = v / unit;
+        const Int128 rem = v % unit;
         if (is_floor && rem < 0) --q;
         if (!is_floor && rem > 0) ++q;
         return q;

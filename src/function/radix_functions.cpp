@@ -261,8 +261,7 @@ Result<BoundFunction> BindFormatNumber(const BindArguments& args) {
       out = std::to_string(fnutil::IntAt(*a[0], row));
       if (digits > 0) out += "." + std::string(static_cast<size_t>(digits), '0');
     } else if (decimal) {
-      const int64_t unscaled = a[0]->data<int64_t>()[row];
-      std::string text = FormatDecimal(unscaled, from_scale);
+      std::string text = FormatDecimal(a[0]->data<Int128>()[row], from_scale);
       const bool negative = text[0] == '-';
       if (negative) text.erase(0, 1);
       out = RoundTextHalfEven(text, digits, [] { return std::optional<bool>(); });

@@ -12,6 +12,7 @@
 
 #include "function/function_registry.h"
 #include "function/function_util.h"
+#include "types/decimal.h"
 
 namespace sluice {
 namespace {
@@ -74,9 +75,22 @@ typename H::Hash HashValue(const Vector& v, size_t row, typename H::Hash seed) {
     case TypeId::kInt32:
     case TypeId::kDate: return H::Int(static_cast<uint32_t>(v.data<int32_t>()[row]), seed);
     case TypeId::kInt64:
-    case TypeId::kDecimal:
     case TypeId::kTimestamp:
     case TypeId::kInterval: return H::Long(static_cast<uint64_t>(v.data<int64_t>()[row]), seed);
+    case TypeId::kDecimal: {
+      const Int128 unscaled = v.data<Int128>()[row];
+      // Spark: up to 18 digits the unscaled long; wider, the bytes of BigInteger.toByteArray
+      // (big-endian two's complement, as few as keep the sign).
+      if (v.type().precision() <= 18) return H::Long(static_cast<uint64_t>(unscaled), seed);
+      char bytes[16];
+      for (int i = 0; i < 16; ++i) bytes[i] = static_cast<char>(unscaled >> (8 * (15 - i)));
+      int first = 0;
+      while (first < 15 && ((bytes[first] == 0 && (bytes[first + 1] & 0x80) == 0) ||
+                            (bytes[first] == '\xff' && (bytes[first + 1] & 0x80) != 0))) {
+        ++first;
+      }
+      return H::Bytes(std::string_view(bytes + first, 16 - first), seed);
+    }
     case TypeId::kFloat64: {
       double d = v.data<double>()[row];
       if (d == 0) d = 0.0;                                      // -0.0 hashes as 0.0

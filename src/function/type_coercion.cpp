@@ -6,12 +6,24 @@
 
 namespace sluice {
 
-DataType AsDecimal(const DataType& t) {
-  switch (t.id()) {
-    case TypeId::kInt32: return DataType::Decimal(10, 0);
-    case TypeId::kInt64: return DataType::Decimal(18, 0);
-    default: return t;
+DataType AsDecimal(const DataType& t, const Value* constant) {
+  if (!t.IsInteger()) return t;
+  if (constant && !constant->is_null()) {
+    const int64_t v = constant->int64();
+    const uint64_t magnitude = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+    int digits = 1;
+    for (uint64_t rest = magnitude; rest >= 10; rest /= 10) ++digits;
+    return DataType::Decimal(digits, 0);
   }
+  return DataType::Decimal(t.id() == TypeId::kInt32 ? 10 : 20, 0);
+}
+
+DataType BoundedDecimal(int precision, int scale) {
+  if (precision <= kMaxDecimalPrecision) return DataType::Decimal(precision, scale);
+  const int integral = precision - scale;
+  const int min_scale = std::min(scale, 6);
+  const int adjusted = std::max(kMaxDecimalPrecision - integral, min_scale);
+  return DataType::Decimal(kMaxDecimalPrecision, adjusted);
 }
 
 namespace {
@@ -81,23 +93,33 @@ DataType ArithmeticOperandType(const DataType& t) {
   return t.IsStringLike() ? DataType::Float64() : t;
 }
 
-std::optional<DataType> ArithmeticResultType(char op, const DataType& left,
-                                             const DataType& right) {
+std::optional<DataType> ArithmeticResultType(char op, const DataType& left, const DataType& right,
+                                             const Value* left_constant,
+                                             const Value* right_constant) {
   DataType a = ArithmeticOperandType(left), b = ArithmeticOperandType(right);
   if (!a.IsNumeric() || !b.IsNumeric()) return std::nullopt;
   if (a.id() == TypeId::kFloat64 || b.id() == TypeId::kFloat64) return DataType::Float64();
   if (a.id() == TypeId::kDecimal || b.id() == TypeId::kDecimal) {
-    DataType da = AsDecimal(a), db = AsDecimal(b);
-    if (op == '*') {
-      int scale = std::min(kMaxDecimalPrecision, da.scale() + db.scale());
-      int precision = std::min(kMaxDecimalPrecision, da.precision() + db.precision() + 1);
-      return DataType::Decimal(std::max(precision, scale), scale);
+    // Spark's DecimalPrecision, with allowPrecisionLoss.
+    const DataType da = AsDecimal(a, left_constant), db = AsDecimal(b, right_constant);
+    const int p1 = da.precision(), s1 = da.scale(), p2 = db.precision(), s2 = db.scale();
+    switch (op) {
+      case '*': return BoundedDecimal(p1 + p2 + 1, s1 + s2);
+      case '/': {
+        const int scale = std::max(6, s1 + p2 + 1);
+        return BoundedDecimal(p1 - s1 + s2 + scale, scale);
+      }
+      case '%': {
+        const int scale = std::max(s1, s2);
+        return BoundedDecimal(std::min(p1 - s1, p2 - s2) + scale, scale);
+      }
+      default: {
+        const int scale = std::max(s1, s2);
+        return BoundedDecimal(std::max(p1 - s1, p2 - s2) + scale + 1, scale);
+      }
     }
-    int scale = std::max(da.scale(), db.scale());
-    int integral = std::max(da.precision() - da.scale(), db.precision() - db.scale()) + 1;
-    int precision = std::min(kMaxDecimalPrecision, integral + scale);
-    return DataType::Decimal(precision, std::min(scale, precision));
   }
+  if (op == '/') return DataType::Float64();
   return Rank(a.id()) >= Rank(b.id()) ? a : b;
 }
 

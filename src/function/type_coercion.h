@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "types/data_type.h"
+#include "types/value.h"
 
 namespace sluice {
 
@@ -23,11 +24,20 @@ std::optional<DataType> WiderType(const DataType& a, const DataType& b);
 // types are returned as they are.
 DataType ArithmeticOperandType(const DataType& t);
 
-// Integers as decimals, when combined with one: INT is DECIMAL(10,0), BIGINT DECIMAL(18,0).
-DataType AsDecimal(const DataType& t);
+// Integers as decimals, when combined with one (Spark's DecimalPrecision): INT is
+// DECIMAL(10,0), BIGINT DECIMAL(20,0), an integer literal (`constant`) just its digits.
+DataType AsDecimal(const DataType& t, const Value* constant = nullptr);
 
-// Result type of + - * % on two numeric types, strings read as DOUBLE (/ is always DOUBLE, see
-// arithmetic_functions).
-std::optional<DataType> ArithmeticResultType(char op, const DataType& a, const DataType& b);
+// Spark's DecimalType.adjustPrecisionScale (spark.sql.decimalOperations.allowPrecisionLoss):
+// a result type beyond 38 digits keeps its integer digits and gives up fraction digits, down to
+// 6 (or the scale it had, when less).
+DataType BoundedDecimal(int precision, int scale);
+
+// Result type of + - * / % on two numeric types, strings read as DOUBLE, with Spark's decimal
+// rules; `constants` are the operands' literal values, when they are literals. `/` of two
+// non-decimals is DOUBLE.
+std::optional<DataType> ArithmeticResultType(char op, const DataType& a, const DataType& b,
+                                             const Value* a_constant = nullptr,
+                                             const Value* b_constant = nullptr);
 
 }  // namespace sluice

@@ -579,7 +579,7 @@ bool ImplicitCastMayNotFit(const DataType& from, const DataType& to) {
     case TypeId::kDecimal: {
       const int digits = to.precision() - to.scale();  // before the point
       if (from.id() == TypeId::kInt32) return digits < 10;
-      if (from.id() == TypeId::kInt64) return digits < 19;
+      if (from.id() == TypeId::kInt64) return digits < 19;  // BIGINT has 19 digits
       // Fewer fraction digits round, which can carry past the integer digits (99.995 into
       // DECIMAL(4, 2) is 100.00).
       if (from.id() == TypeId::kDecimal) {

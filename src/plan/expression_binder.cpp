@@ -252,7 +252,7 @@ Result<ExpressionPtr> ExpressionBinder::Bind(const ParsedExpr& e) const {
             break;
           case TypeId::kDecimal:
             return ExpressionPtr(std::make_shared<Literal>(
-                Value::Decimal(-v.int64(), v.type().precision(), v.type().scale())));
+                Value::Decimal(-v.decimal(), v.type().precision(), v.type().scale())));
           case TypeId::kFloat64:
             return ExpressionPtr(std::make_shared<Literal>(Value::Float64(-v.float64())));
           default:

@@ -31,10 +31,8 @@ int Precedence(const ParsedExpr& e) {
       // A negative number renders with its sign, so it binds like a unary minus.
       if (!e.value.is_null()) {
         TypeId id = e.value.type().id();
-        if ((id == TypeId::kInt32 || id == TypeId::kInt64 || id == TypeId::kDecimal) &&
-            e.value.int64() < 0) {
-          return 8;
-        }
+        if ((id == TypeId::kInt32 || id == TypeId::kInt64) && e.value.int64() < 0) return 8;
+        if (id == TypeId::kDecimal && e.value.decimal() < 0) return 8;
         if (id == TypeId::kFloat64 && std::signbit(e.value.float64())) return 8;
       }
       return 9;

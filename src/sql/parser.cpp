@@ -1,5 +1,7 @@
 #include "sql/parser.h"
 
+#include "types/decimal.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cerrno>
@@ -846,7 +848,9 @@ class Parser {
     if (Match(TokenKind::kLParen)) {
       const Token& p = Peek();
       SLUICE_ASSIGN_OR_RETURN(precision, ParseTypeParameter());
-      if (precision < 1 || precision > 18) return ErrorAt(p, "DECIMAL precision must be 1..18");
+      if (precision < 1 || precision > kMaxDecimalPrecision) {
+        return ErrorAt(p, "DECIMAL precision must be 1..38");
+      }
       if (Match(TokenKind::kComma)) {
         const Token& s = Peek();
         SLUICE_ASSIGN_OR_RETURN(scale, ParseTypeParameter());
@@ -1526,8 +1530,17 @@ class Parser {
       for (char c : text) {
         uint64_t digit = static_cast<uint64_t>(c - '0');
         if (v > (limit - digit) / 10) {
-          return ErrorAt(t, fmt::format("integer {}{} is out of range for BIGINT",
-                                        negative ? "-" : "", text));
+          // Beyond BIGINT, as in Spark: a DECIMAL(digits, 0), up to 38 digits.
+          auto unscaled = ParseDecimal(text, kMaxDecimalPrecision, 0);
+          if (!unscaled) {
+            return ErrorAt(t, fmt::format("integer {}{} has more than 38 digits: a DECIMAL holds "
+                                          "up to 38 (write it as a DOUBLE, e.g. {}e0)",
+                                          negative ? "-" : "", text, text));
+          }
+          const std::string digits = Int128ToString(*unscaled);
+          e->value = Value::Decimal(negative ? -*unscaled : *unscaled,
+                                    static_cast<int>(digits.size()), 0);
+          return e;
         }
         v = v * 10 + digit;
       }
@@ -1548,9 +1561,9 @@ class Parser {
       whole.erase(0, std::min(whole.find_first_not_of('0'), whole.size()));
       int scale = static_cast<int>(fraction.size());
       int precision = std::max<int>(1, static_cast<int>(whole.size()) + scale);
-      if (precision <= 18) {
+      if (precision <= kMaxDecimalPrecision) {
         std::string digits = whole + fraction;
-        int64_t unscaled = digits.empty() ? 0 : std::stoll(digits);
+        Int128 unscaled = digits.empty() ? 0 : *ParseDecimal(digits, kMaxDecimalPrecision, 0);
         e->value = Value::Decimal(negative ? -unscaled : unscaled, precision, scale);
         return e;
       }

@@ -13,7 +13,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kMagic = "SLUICE-STATE-3\n";
+constexpr std::string_view kMagic = "SLUICE-STATE-4\n";  // 4: DECIMALs are 16 bytes
 constexpr std::string_view kCommitted = "state.snapshot";
 constexpr std::string_view kPending = "state.snapshot.pending";
 

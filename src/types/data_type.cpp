@@ -27,7 +27,7 @@ std::string_view TypeIdName(TypeId id) {
 }
 
 DataType DataType::Decimal(int precision, int scale) {
-  assert(precision >= 1 && precision <= 18 && scale >= 0 && scale <= precision);
+  assert(precision >= 1 && precision <= 38 && scale >= 0 && scale <= precision);
   DataType t(TypeId::kDecimal);
   t.precision_ = precision;
   t.scale_ = scale;
@@ -105,9 +105,9 @@ size_t DataType::FixedWidth() const {
     case TypeId::kDate: return 4;
     case TypeId::kInt64:
     case TypeId::kFloat64:
-    case TypeId::kDecimal:
     case TypeId::kTimestamp:
     case TypeId::kInterval: return 8;
+    case TypeId::kDecimal: return 16;
     case TypeId::kString:
     case TypeId::kBytes: return sizeof(std::string_view);
     case TypeId::kStruct:

@@ -17,7 +17,7 @@ enum class TypeId : uint8_t {
   kInt32,      // int32_t
   kInt64,      // int64_t
   kFloat64,    // double
-  kDecimal,    // int64_t unscaled value; precision <= 18, scale in the type
+  kDecimal,    // Int128 (types/decimal.h) unscaled value; precision <= 38, scale in the type
   kString,     // std::string_view into the vector's arena (UTF-8)
   kBytes,      // std::string_view into the vector's arena (raw bytes)
   kDate,       // int32_t days since 1970-01-01

@@ -1,37 +1,26 @@
 #include "types/decimal.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
-
-__extension__ using Int128 = __int128;
 
 #include <fmt/format.h>
 
 namespace sluice {
 
-int64_t PowerOfTen(int n) {
-  static constexpr int64_t kPowers[] = {1LL,
-                                        10LL,
-                                        100LL,
-                                        1000LL,
-                                        10000LL,
-                                        100000LL,
-                                        1000000LL,
-                                        10000000LL,
-                                        100000000LL,
-                                        1000000000LL,
-                                        10000000000LL,
-                                        100000000000LL,
-                                        1000000000000LL,
-                                        10000000000000LL,
-                                        100000000000000LL,
-                                        1000000000000000LL,
-                                        10000000000000000LL,
-                                        100000000000000000LL,
-                                        1000000000000000000LL};
-  return kPowers[n];
+Int128 PowerOfTen(int n) {
+  static const auto kPowers = [] {
+    struct Table {
+      Int128 values[kMaxDecimalPrecision + 1];
+    } table{};
+    table.values[0] = 1;
+    for (int i = 1; i <= kMaxDecimalPrecision; ++i) table.values[i] = table.values[i - 1] * 10;
+    return table;
+  }();
+  return kPowers.values[n];
 }
 
-std::optional<int64_t> ParseDecimal(std::string_view s, int precision, int scale) {
+std::optional<Int128> ParseDecimal(std::string_view s, int precision, int scale) {
   size_t pos = 0;
   bool negative = false;
   if (pos < s.size() && (s[pos] == '-' || s[pos] == '+')) negative = s[pos++] == '-';
@@ -49,70 +38,119 @@ std::optional<int64_t> ParseDecimal(std::string_view s, int precision, int scale
     }
   }
   if (digits.empty()) return std::nullopt;
-  int exponent = 0;
+  long exponent = 0;
   if (pos < s.size() && (s[pos] == 'e' || s[pos] == 'E')) {
     ++pos;
     char* end = nullptr;
     std::string exp_text(s.substr(pos));
-    long e = std::strtol(exp_text.c_str(), &end, 10);
-    if (end == exp_text.c_str() || *end != '\0' || e > 100 || e < -100) return std::nullopt;
-    exponent = static_cast<int>(e);
+    exponent = std::strtol(exp_text.c_str(), &end, 10);
+    if (end == exp_text.c_str() || *end != '\0') return std::nullopt;
     pos = s.size();
   }
   if (pos != s.size()) return std::nullopt;
   if (point < 0) point = static_cast<int>(digits.size());
-  point += exponent;  // digits[0..point) are the integer part
-  // Value = digits * 10^(point - len); we want round(value * 10^scale).
-  int shift = scale + point - static_cast<int>(digits.size());
+  // Value = digits * 10^(point + exponent - len); we want round(value * 10^scale). A huge
+  // exponent either overflows (which the digit pushes below find) or rounds to 0 (4.9E-324
+  // into DECIMAL(10, 2) is 0.00, as in Spark): clamped, so the arithmetic stays in range.
+  const long long wide_shift = static_cast<long long>(scale) + point + std::clamp(exponent, -100000L, 100000L) -
+                               static_cast<long long>(digits.size());
+  const int shift = static_cast<int>(std::clamp(wide_shift, -1000000LL, 1000000LL));
   size_t first = digits.find_first_not_of('0');
   if (first == std::string::npos) return 0;
   Int128 unscaled = 0;
   bool round_up = false;
+  // Past 10^37 one more digit leaves DECIMAL(38) (and checking first keeps 128 bits enough).
+  auto push = [&unscaled](int digit) {
+    if (unscaled >= PowerOfTen(kMaxDecimalPrecision - 1)) return false;
+    unscaled = unscaled * 10 + digit;
+    return true;
+  };
   if (shift >= 0) {
     for (char c : digits) {
-      unscaled = unscaled * 10 + (c - '0');
-      if (unscaled > PowerOfTen(18)) return std::nullopt;
+      if (!push(c - '0')) return std::nullopt;
     }
     for (int i = 0; i < shift; ++i) {
-      unscaled *= 10;
-      if (unscaled > PowerOfTen(18)) return std::nullopt;
+      if (!push(0)) return std::nullopt;
     }
   } else {
     int keep = static_cast<int>(digits.size()) + shift;
     for (int i = 0; i < keep; ++i) {
-      unscaled = unscaled * 10 + (digits[i] - '0');
-      if (unscaled > PowerOfTen(18)) return std::nullopt;
+      if (!push(digits[i] - '0')) return std::nullopt;
     }
     round_up = keep >= 0 && digits[keep] >= '5';
   }
   if (round_up) ++unscaled;
   if (unscaled >= PowerOfTen(precision)) return std::nullopt;
-  return negative ? -static_cast<int64_t>(unscaled) : static_cast<int64_t>(unscaled);
+  return negative ? -unscaled : unscaled;
 }
 
-std::string FormatDecimal(int64_t unscaled, int scale) {
-  if (scale == 0) return fmt::format("{}", unscaled);
-  uint64_t magnitude = unscaled < 0 ? 0 - static_cast<uint64_t>(unscaled) : unscaled;
-  uint64_t p = static_cast<uint64_t>(PowerOfTen(scale));
-  return fmt::format("{}{}.{:0{}}", unscaled < 0 ? "-" : "", magnitude / p, magnitude % p, scale);
-}
-
-std::optional<int64_t> RescaleDecimal(int64_t unscaled, int from_scale, int to_scale,
-                                      int precision) {
-  Int128 v = unscaled;
-  if (to_scale >= from_scale) {
-    v *= PowerOfTen(to_scale - from_scale);
-  } else {
-    int64_t p = PowerOfTen(from_scale - to_scale);
-    Int128 q = v / p;
-    Int128 r = v % p;
-    if (r < 0) r = -r;
-    if (r * 2 >= p) q += v < 0 ? -1 : 1;
-    v = q;
+std::string Int128ToString(Int128 value) {
+  if (value >= INT64_MIN && value <= INT64_MAX) return fmt::format("{}", static_cast<int64_t>(value));
+  UInt128 magnitude = value < 0 ? 0 - static_cast<UInt128>(value)
+                                          : static_cast<UInt128>(value);
+  char digits[48];
+  char* const end = digits + sizeof digits;
+  char* p = end;
+  // 19 digits at a time: the divisions stay 64-bit once the rest fits 64 bits.
+  while (magnitude > UINT64_MAX) {
+    uint64_t part = static_cast<uint64_t>(magnitude % 10000000000000000000ULL);
+    magnitude /= 10000000000000000000ULL;
+    for (int i = 0; i < 19; ++i, part /= 10) *--p = static_cast<char>('0' + part % 10);
   }
-  Int128 limit = PowerOfTen(precision);
-  if (v >= limit || v <= -limit) return std::nullopt;
-  return static_cast<int64_t>(v);
+  for (uint64_t rest = static_cast<uint64_t>(magnitude); rest > 0; rest /= 10) {
+    *--p = static_cast<char>('0' + rest % 10);
+  }
+  if (value < 0) *--p = '-';
+  return std::string(p, end);
+}
+
+std::string FormatDecimal(Int128 unscaled, int scale) {
+  std::string text = Int128ToString(unscaled);
+  if (scale == 0) return text;
+  const bool negative = unscaled < 0;
+  std::string digits = negative ? text.substr(1) : std::move(text);
+  if (digits.size() <= static_cast<size_t>(scale)) {
+    digits.insert(0, static_cast<size_t>(scale) + 1 - digits.size(), '0');
+  }
+  digits.insert(digits.size() - static_cast<size_t>(scale), 1, '.');
+  return negative ? "-" + digits : digits;
+}
+
+double DecimalToDouble(Int128 unscaled, int scale) {
+  constexpr Int128 kExact = Int128{1} << 53;
+  if (unscaled > -kExact && unscaled < kExact && scale <= 18) {
+    // Both exact as doubles (10^18 is): one division, correctly rounded.
+    return static_cast<double>(static_cast<int64_t>(unscaled)) /
+           static_cast<double>(static_cast<int64_t>(PowerOfTen(scale)));
+  }
+  const std::string text = FormatDecimal(unscaled, scale);  // strtod rounds correctly
+  return std::strtod(text.c_str(), nullptr);
+}
+
+std::optional<Int128> RescaleDecimal(Int128 unscaled, int from_scale, int to_scale,
+                                     int precision) {
+  if (to_scale >= from_scale) {
+    const int up = to_scale - from_scale;
+    if (unscaled == 0) return Int128{0};
+    if (up > precision) return std::nullopt;
+    // |v| < 10^(precision - up) keeps the product inside `precision` digits (and 128 bits).
+    if (!FitsPrecision(unscaled, precision - up)) return std::nullopt;
+    return unscaled * PowerOfTen(up);
+  }
+  const int down = from_scale - to_scale;
+  if (down > kMaxDecimalPrecision) return Int128{0};  // |v| < 10^38: rounds to 0
+  const Int128 v = DivideRoundHalfUp(unscaled, PowerOfTen(down));
+  if (!FitsPrecision(v, precision)) return std::nullopt;
+  return v;
+}
+
+Int128 DivideRoundHalfUp(Int128 a, Int128 b) {
+  Int128 q = a / b;
+  Int128 r = a % b;
+  if (r < 0) r = -r;
+  const Int128 magnitude = b < 0 ? -b : b;
+  if (r >= magnitude - r) q += (a < 0) == (b < 0) ? 1 : -1;  // 2r >= |b|, without overflow
+  return q;
 }
 
 void IncrementDigits(std::string& digits) {

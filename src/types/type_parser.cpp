@@ -1,5 +1,7 @@
 #include "types/type_parser.h"
 
+#include "types/decimal.h"
+
 #include <strings.h>
 
 #include <cctype>
@@ -64,8 +66,8 @@ class TypeParser {
         }
         SLUICE_RETURN_NOT_OK(Expect(')'));
       }
-      if (precision < 1 || precision > 18 || scale > precision) {
-        return Status::Invalid("type '{}': DECIMAL({}, {}) is not supported: precision 1..18, "
+      if (precision < 1 || precision > kMaxDecimalPrecision || scale > precision) {
+        return Status::Invalid("type '{}': DECIMAL({}, {}) is not supported: precision 1..38, "
                                "scale 0..precision",
                                text_, precision, scale);
       }

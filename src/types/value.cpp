@@ -14,7 +14,7 @@ std::string Value::ToString() const {
     case TypeId::kInt32:
     case TypeId::kInt64: return fmt::format("{}", int64());
     case TypeId::kFloat64: return fmt::format("{}", float64());
-    case TypeId::kDecimal: return FormatDecimal(int64(), type_.scale());
+    case TypeId::kDecimal: return FormatDecimal(decimal(), type_.scale());
     case TypeId::kBytes: {
       static constexpr char kHex[] = "0123456789ABCDEF";
       std::string out = "X'";

@@ -5,12 +5,13 @@
 #include <variant>
 
 #include "types/data_type.h"
+#include "types/decimal.h"
 
 namespace sluice {
 
 // A single typed value, for literals and constant folding (never on a per-row hot path).
-// Payload by type: BOOLEAN bool; INT/BIGINT/DECIMAL(unscaled)/DATE/TIMESTAMP/INTERVAL int64_t;
-// DOUBLE double; STRING/BYTES std::string.
+// Payload by type: BOOLEAN bool; INT/BIGINT/DATE/TIMESTAMP/INTERVAL int64_t; DECIMAL Int128
+// (unscaled); DOUBLE double; STRING/BYTES std::string.
 class Value {
  public:
   Value() = default;  // NULL of type NULL
@@ -19,7 +20,7 @@ class Value {
   static Value Int32(int32_t v) { return Value(DataType::Int32(), int64_t{v}); }
   static Value Int64(int64_t v) { return Value(DataType::Int64(), v); }
   static Value Float64(double v) { return Value(DataType::Float64(), v); }
-  static Value Decimal(int64_t unscaled, int precision, int scale) {
+  static Value Decimal(Int128 unscaled, int precision, int scale) {
     return Value(DataType::Decimal(precision, scale), unscaled);
   }
   static Value String(std::string v) { return Value(DataType::String(), std::move(v)); }
@@ -32,6 +33,7 @@ class Value {
   bool is_null() const { return std::holds_alternative<std::monostate>(payload_); }
   bool boolean() const { return std::get<bool>(payload_); }
   int64_t int64() const { return std::get<int64_t>(payload_); }
+  Int128 decimal() const { return std::get<Int128>(payload_); }
   double float64() const { return std::get<double>(payload_); }
   const std::string& string() const { return std::get<std::string>(payload_); }
 
@@ -39,7 +41,7 @@ class Value {
   std::string ToString() const;
 
  private:
-  using Payload = std::variant<std::monostate, bool, int64_t, double, std::string>;
+  using Payload = std::variant<std::monostate, bool, int64_t, Int128, double, std::string>;
   Value(DataType type, Payload payload) : type_(std::move(type)), payload_(std::move(payload)) {}
 
   DataType type_;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "types/decimal.h"
 #include "vector/vector.h"
 
 namespace sluice {
@@ -17,7 +18,11 @@ inline void CopyFlatValue(const Vector& src, size_t src_row, Vector& dst, size_t
     case 4: dst.data<int32_t>()[dst_row] = src.data<int32_t>()[src_row]; break;
     case 8: dst.data<int64_t>()[dst_row] = src.data<int64_t>()[src_row]; break;
     case 16:
-      dst.data<std::string_view>()[dst_row] = src.data<std::string_view>()[src_row];
+      if (src.type().IsStringLike()) {
+        dst.data<std::string_view>()[dst_row] = src.data<std::string_view>()[src_row];
+      } else {
+        dst.data<Int128>()[dst_row] = src.data<Int128>()[src_row];  // DECIMAL
+      }
       break;
     default: break;
   }

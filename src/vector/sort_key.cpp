@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "types/decimal.h"
+
 namespace sluice {
 namespace {
 
@@ -43,7 +45,14 @@ void AppendSortKey(const Vector& v, size_t row, bool descending, std::string& ou
         out.push_back('\0');
         out.push_back('\0');
         break;
-      default:  // BIGINT, DECIMAL (same scale within a column), TIMESTAMP, INTERVAL
+      case TypeId::kDecimal: {  // same scale within a column: the 128-bit integer's order
+        const UInt128 bits =
+            static_cast<UInt128>(v.data<Int128>()[row]) ^ (static_cast<UInt128>(1) << 127);
+        AppendBigEndian(static_cast<uint64_t>(bits >> 64), 8, out);
+        AppendBigEndian(static_cast<uint64_t>(bits), 8, out);
+        break;
+      }
+      default:  // BIGINT, TIMESTAMP, INTERVAL
         AppendBigEndian(static_cast<uint64_t>(v.data<int64_t>()[row]) ^ 0x8000000000000000ull, 8, out);
         break;
     }

@@ -1,5 +1,7 @@
 #include "vector/take.h"
 
+#include "types/decimal.h"
+
 #include "vector/copy_value.h"
 
 namespace sluice {
@@ -81,7 +83,13 @@ VectorPtr Take(const Vector& in, const std::vector<uint32_t>& indices) {
         case 1: Gather<uint8_t>(in, indices, *out); break;
         case 4: Gather<int32_t>(in, indices, *out); break;
         case 8: Gather<int64_t>(in, indices, *out); break;
-        case 16: Gather<std::string_view>(in, indices, *out); break;
+        case 16:
+          if (in.type().IsStringLike()) {
+            Gather<std::string_view>(in, indices, *out);
+          } else {
+            Gather<Int128>(in, indices, *out);  // DECIMAL
+          }
+          break;
         default: break;
       }
   }

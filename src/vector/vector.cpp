@@ -15,15 +15,15 @@ Vector::Vector(DataType type) : type_(std::move(type)), width_(type_.FixedWidth(
 }
 
 void Vector::Reserve(size_t capacity) {
-  if (width_) data_.reserve((capacity * width_ + 7) / 8);
+  if (width_) data_.reserve(SlotsFor(capacity * width_));
   if (type_.id() == TypeId::kList) offsets_.reserve(capacity + 1);
 }
 
 void Vector::Resize(size_t size) {
   if (width_) {
-    const size_t old_bytes = data_.size() * 8;
-    data_.resize((size * width_ + 7) / 8, 0);  // new words arrive zeroed
-    // Rows dropped by Truncate may have left bytes in words kept: new slots start at zero.
+    const size_t old_bytes = data_.size() * sizeof(Slot);
+    data_.resize(SlotsFor(size * width_), Slot{});  // new slots arrive zeroed
+    // Rows dropped by Truncate may have left bytes in slots kept: new rows start at zero.
     const size_t begin = size_ * width_;
     const size_t end = std::min(size * width_, old_bytes);
     if (end > begin) std::memset(reinterpret_cast<char*>(data_.data()) + begin, 0, end - begin);
@@ -58,7 +58,7 @@ void Vector::Truncate(size_t size) {
     children_[0]->Truncate(offsets_[size]);
     offsets_.resize(size + 1);
   }
-  if (width_) data_.resize((size * width_ + 7) / 8);
+  if (width_) data_.resize(SlotsFor(size * width_));
   validity_.Resize(size);
   size_ = size;
 }
@@ -91,7 +91,7 @@ void Vector::ShareArenasOf(const Vector& other) {
 }
 
 size_t Vector::MemoryUsage() const {
-  size_t bytes = data_.capacity() * 8 + offsets_.capacity() * 4 + size_ / 8;
+  size_t bytes = data_.capacity() * sizeof(Slot) + offsets_.capacity() * 4 + size_ / 8;
   if (arena_) bytes += arena_->bytes_used();
   for (const auto& child : children_) bytes += child->MemoryUsage();
   return bytes;

@@ -64,8 +64,8 @@ class Vector {
   template <typename T>
   void Append(T value) {
     size_t row = size_;
-    size_t words = ((row + 1) * sizeof(T) + 7) / 8;
-    if (words > data_.size()) data_.resize(words);  // amortised by the vector's capacity
+    size_t slots = SlotsFor((row + 1) * sizeof(T));
+    if (slots > data_.size()) data_.resize(slots);  // amortised by the vector's capacity
     data<T>()[row] = value;
     if (!validity_.AllValid()) {
       validity_.Resize(row + 1);
@@ -110,7 +110,12 @@ class Vector {
   DataType type_;
   size_t size_ = 0;
   size_t width_ = 0;
-  std::vector<uint64_t> data_;  // uint64_t words keep every value type aligned
+  // 16-byte slots keep every value type aligned, DECIMAL's 128-bit integers included.
+  struct alignas(16) Slot {
+    uint64_t words[2];
+  };
+  static size_t SlotsFor(size_t bytes) { return (bytes + sizeof(Slot) - 1) / sizeof(Slot); }
+  std::vector<Slot> data_;
   ValidityBitmap validity_;
   std::vector<uint32_t> offsets_;  // lists only: size_ + 1 entries
   std::vector<std::shared_ptr<Vector>> children_;

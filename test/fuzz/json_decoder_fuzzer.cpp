@@ -14,7 +14,7 @@ namespace {
 const char* const kSchemas[] = {
     ("transaction_id STRING, customer_id STRING NOT NULL, `timestamp` TIMESTAMP NOT NULL, "
      "amount INT, merchant_id STRING"),
-    ("i INT, l BIGINT, d DOUBLE, m DECIMAL(10, 2), big DECIMAL(18, 0), s STRING, b BOOLEAN, "
+    ("i INT, l BIGINT, d DOUBLE, m DECIMAL(10, 2), big DECIMAL(38, 0), s STRING, b BOOLEAN, "
      "day DATE, ts TIMESTAMP, raw BYTES"),
     ("a ARRAY<INT>, r ROW<x DOUBLE, tags ARRAY<STRING>, inner ROW<d DATE>>, "
      "rows ARRAY<ROW<k STRING, v DECIMAL(5, 3)>>, m MAP<STRING, BIGINT>, nested ARRAY<ARRAY<BIGINT>>"),

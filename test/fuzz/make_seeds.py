@@ -171,7 +171,7 @@ def parquet():
 
 
 def parquet_roundtrip():
-    rows = [{"s": "a", "i": 1, "l": 2, "d": 0.5, "m": 1.25, "b": True, "day": "2024-02-29", "ts": "2024-03-01 12:30:45.5",
+    rows = [{"s": "a", "i": 1, "l": 2, "d": 0.5, "m": 1.25, "w": -12345678901234567890123456789012, "b": True, "day": "2024-02-29", "ts": "2024-03-01 12:30:45.5",
              "tags": ["x", None], "r": {"x": 1.5, "n": [1, None, 3]}, "rows": [{"k": "a", "v": 1}, None]},
             {"s": None, "tags": [], "r": None, "rows": []}, {}]
     lines = "\n".join(json.dumps(r) for r in rows)

@@ -13,7 +13,7 @@ namespace {
 
 const char* const kSchemas[] = {
     "customer_id STRING, amount INT, cashback DECIMAL(10, 2), ts TIMESTAMP, day DATE, ok BOOLEAN",
-    "l BIGINT, d DOUBLE, m DECIMAL(18, 4), raw BYTES, s STRING",
+    "l BIGINT, d DOUBLE, m DECIMAL(38, 4), raw BYTES, s STRING",
     ("tags ARRAY<STRING>, r ROW<x DOUBLE, inner ROW<d DATE, n ARRAY<BIGINT>>>, "
      "rows ARRAY<ROW<k STRING, v DECIMAL(5, 3)>>"),
 };

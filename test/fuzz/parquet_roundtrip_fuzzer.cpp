@@ -15,8 +15,8 @@ namespace {
 
 const Schema& TableSchema() {
   static const Schema schema = fuzz::SchemaFromText(
-      "s STRING, i INT, l BIGINT, d DOUBLE, m DECIMAL(10, 2), b BOOLEAN, day DATE, ts TIMESTAMP, "
-      "tags ARRAY<STRING>, r ROW<x DOUBLE, n ARRAY<BIGINT>>, rows ARRAY<ROW<k STRING, v INT>>");
+      "s STRING, i INT, l BIGINT, d DOUBLE, m DECIMAL(10, 2), w DECIMAL(38, 6), b BOOLEAN, "
+      "day DATE, ts TIMESTAMP, tags ARRAY<STRING>, r ROW<x DOUBLE, n ARRAY<BIGINT>>, rows ARRAY<ROW<k STRING, v INT>>");
   return schema;
 }
 

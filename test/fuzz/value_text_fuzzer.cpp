@@ -18,7 +18,7 @@ const std::vector<DataType>& Types() {
   static const std::vector<DataType> types = [] {
     std::vector<DataType> out;
     for (const char* text : {"BOOLEAN", "INT", "BIGINT", "DOUBLE", "DECIMAL(10, 2)", "DECIMAL(18, 6)",
-                             "DECIMAL(5, 0)", "DATE", "TIMESTAMP", "BYTES"}) {
+                             "DECIMAL(5, 0)", "DECIMAL(38, 10)", "DATE", "TIMESTAMP", "BYTES"}) {
       auto type = ParseDataType(text);
       if (!type.ok()) fuzz::Fail("type does not parse", text);
       out.push_back(*type);

@@ -24,6 +24,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+decimal.getcontext().prec = 60  # DECIMAL(38) values, exactly
+
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 
@@ -78,7 +80,7 @@ def main():
     expected = []
     with open(sys.argv[2]) as f:
         for line in f:
-            doc = json.loads(line)
+            doc = json.loads(line, parse_float=decimal.Decimal)  # 38-digit decimals stay exact
             expected.append(tuple(expected_value(doc.get(c["name"]), c["type"]) for c in columns))
     problems = []
 

@@ -49,6 +49,7 @@ Schema EveryType() {
       {"d", DataType::Float64(), true},
       {"small_dec", DataType::Decimal(9, 3), true},
       {"dec", DataType::Decimal(18, 2), true},
+      {"wide_dec", DataType::Decimal(38, 6), true},
       {"s", DataType::String(), true},
       {"raw", DataType::Bytes(), true},
       {"day", DataType::Date(), true},
@@ -64,14 +65,16 @@ Schema EveryType() {
 const char* kEveryTypeSpec = R"SPEC({"columns": [
   {"name": "b", "type": "boolean"}, {"name": "i", "type": "int"}, {"name": "l", "type": "bigint"},
   {"name": "d", "type": "double"}, {"name": "small_dec", "type": "decimal(9,3)"},
-  {"name": "dec", "type": "decimal(18,2)"}, {"name": "s", "type": "string"},
+  {"name": "dec", "type": "decimal(18,2)"}, {"name": "wide_dec", "type": "decimal(38,6)"},
+  {"name": "s", "type": "string"},
   {"name": "raw", "type": "bytes"}, {"name": "day", "type": "date"}, {"name": "ts", "type": "timestamp"},
   {"name": "person", "type": {"row": [{"name": "name", "type": "string"}, {"name": "age", "type": "int"}]}},
   {"name": "scores", "type": {"array": "bigint"}},
   {"name": "visits", "type": {"array": {"row": [{"name": "at", "type": "date"},
                                                  {"name": "tags", "type": {"array": "string"}}]}}}],
  "arrow_types": {"b": "bool", "i": "int32", "l": "int64", "d": "double",
-  "small_dec": "decimal128(9, 3)", "dec": "decimal128(18, 2)", "s": "string", "raw": "binary",
+  "small_dec": "decimal128(9, 3)", "dec": "decimal128(18, 2)", "wide_dec": "decimal128(38, 6)",
+  "s": "string", "raw": "binary",
   "day": "date32[day]", "ts": "timestamp[us, tz=UTC]",
   "person": "struct<name: string, age: int32>", "scores": "list<element: int64>",
   "visits": "list<element: struct<at: date32[day], tags: list<element: string>>>"},
@@ -118,13 +121,16 @@ std::string Row(std::mt19937& rng, int r) {
   }
   visits += "]";
   return fmt::format(
-      R"({{"b": {}, "i": {}, "l": {}, "d": {}, "small_dec": {}, "dec": {}, "s": {}, "raw": {}, "day": {}, "ts": {}, "person": {}, "scores": {}, "visits": {}}})",
+      R"({{"b": {}, "i": {}, "l": {}, "d": {}, "small_dec": {}, "dec": {}, "wide_dec": {}, "s": {}, "raw": {}, "day": {}, "ts": {}, "person": {}, "scores": {}, "visits": {}}})",
       maybe(7, rng() % 2 ? "true" : "false"),
       maybe(6, std::to_string(static_cast<int32_t>(rng()))),
       maybe(6, std::to_string(big)),
       maybe(6, fmt::format("{:.17g}", static_cast<double>(static_cast<int32_t>(rng())) / 7.0)),
       maybe(6, fmt::format("{}.{:03}", static_cast<int>(rng() % 999999) - 499999, rng() % 1000)),
       maybe(6, fmt::format("{}.{:02}", big / 100, rng() % 100)),
+      // Up to 32 integer digits: beyond 64 bits, stored as bytes.
+      maybe(6, fmt::format("{}{}{:013}{:06}.{:06}", rng() % 2 ? "-" : "", 1 + rng() % 10000000000000ull,
+                           rng() % 10000000000000ull, rng() % 1000000, rng() % 1000000)),
       maybe(5, r % 3 == 0 ? quoted("unique-" + std::to_string(r)) : quoted(word())),
       maybe(5, quoted(Base64("bytes-" + std::to_string(rng() % 50)))),  // JSON carries BYTES as base64
       maybe(6, fmt::format("\"{}-{:02}-{:02}\"", 1900 + rng() % 200, 1 + rng() % 12, 1 + rng() % 28)),
@@ -226,7 +232,7 @@ TEST_F(ParquetReaders, FilesystemSinkWritesParquetFilesThatHoldEveryRow) {
   }
   const std::string columns =
       "b BOOLEAN, i INT, l BIGINT, d DOUBLE, small_dec DECIMAL(9, 3), dec DECIMAL(18, 2), "
-      "s STRING, raw BYTES, day DATE, ts TIMESTAMP, person ROW<name STRING, age INT>, "
+      "wide_dec DECIMAL(38, 6), s STRING, raw BYTES, day DATE, ts TIMESTAMP, person ROW<name STRING, age INT>, "
       "scores ARRAY<BIGINT>, visits ARRAY<ROW<at DATE, tags ARRAY<STRING>>>";
   std::ofstream(dir_ / "to_parquet.sql")
       << "CREATE TABLE src (" << columns << ") WITH ('connector' = 'filesystem', 'path' = '"

@@ -290,7 +290,7 @@ TEST_F(JsonDecoderTest, CoercionsSparkUsersRelyOn) {
   EXPECT_EQ(batch_.column(0).Get<std::string_view>(0), "1234567890");
   EXPECT_EQ(batch_.column(1).Get<std::string_view>(0), "true");
   EXPECT_EQ(batch_.column(2).Get<std::string_view>(0), R"({"a":[1, 2]})");
-  EXPECT_EQ(FormatDecimal(batch_.column(3).Get<int64_t>(0), 2), "1234.57");  // half up
+  EXPECT_EQ(FormatDecimal(batch_.column(3).Get<Int128>(0), 2), "1234.57");  // half up
   EXPECT_EQ(FormatDate(batch_.column(4).Get<int32_t>(0)), "2024-07-04");
   EXPECT_EQ(FormatTimestamp(batch_.column(5).Get<int64_t>(0)), "2023-11-14 22:13:20");
   EXPECT_DOUBLE_EQ(batch_.column(6).Get<double>(0), 0.001);
@@ -360,7 +360,7 @@ TEST_F(JsonDecoderTest, FinanceRecordWithNestedStructAndArray) {
   ASSERT_EQ(elements.size(), 3u);
   EXPECT_EQ(elements.child(1).Get<std::string_view>(1), "Desk");
   EXPECT_EQ(elements.child(2).Get<int32_t>(0), 2);
-  EXPECT_EQ(FormatDecimal(elements.child(3).Get<int64_t>(1), 2), "250.00");
+  EXPECT_EQ(FormatDecimal(elements.child(3).Get<Int128>(1), 2), "250.00");
   EXPECT_EQ(elements.child(0).Get<std::string_view>(2), "i5");
   EXPECT_TRUE(elements.child(2).IsNull(2));
   const Vector& ship = batch_.column(2);

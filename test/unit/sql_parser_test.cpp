@@ -279,10 +279,11 @@ TEST(SqlParserTypes, DecimalPrecisionAndScale) {
   EXPECT_EQ(ColumnType("DECIMAL"), DataType::Decimal(10, 0));
   EXPECT_EQ(ColumnType("DECIMAL(12)"), DataType::Decimal(12, 0));
   EXPECT_EQ(ColumnType("NUMERIC(18, 4)"), DataType::Decimal(18, 4));
-  EXPECT_EQ(Headline(ScriptError("CREATE TABLE t (c DECIMAL(19, 2))")),
-            "1:27: error: DECIMAL precision must be 1..18");
+  EXPECT_EQ(ColumnType("DECIMAL(38, 10)"), DataType::Decimal(38, 10));
+  EXPECT_EQ(Headline(ScriptError("CREATE TABLE t (c DECIMAL(39, 2))")),
+            "1:27: error: DECIMAL precision must be 1..38");
   EXPECT_EQ(Headline(ScriptError("CREATE TABLE t (c DECIMAL(0))")),
-            "1:27: error: DECIMAL precision must be 1..18");
+            "1:27: error: DECIMAL precision must be 1..38");
   EXPECT_NE(ScriptError("CREATE TABLE t (c DECIMAL(5, 6))").find("1:30: error: DECIMAL scale"),
             std::string::npos);
 }
@@ -551,28 +552,37 @@ TEST(SqlParserExpr, IntegerLiteralsPickTheNarrowestType) {
   EXPECT_EQ(Expr("-2147483648")->value.int64(), -2147483648LL);
   EXPECT_EQ(Expr("9223372036854775807")->value.int64(), INT64_MAX);
   EXPECT_EQ(Expr("-9223372036854775808")->value.int64(), INT64_MIN);
-  EXPECT_EQ(ExprError("9223372036854775808"),
-            "e:1:1: error: integer 9223372036854775808 is out of range for BIGINT\n"
-            "    1 | 9223372036854775808\n"
+  // Beyond BIGINT: a DECIMAL of its digits, as in Spark, up to 38 of them.
+  EXPECT_EQ(Expr("9223372036854775808")->value.type(), DataType::Decimal(19, 0));
+  EXPECT_EQ(Expr("-9223372036854775809")->value.ToString(), "-9223372036854775809");
+  EXPECT_EQ(Expr("99999999999999999999999999999999999999")->value.type(), DataType::Decimal(38, 0));
+  EXPECT_EQ(ExprError("123456789012345678901234567890123456789"),
+            "e:1:1: error: integer 123456789012345678901234567890123456789 has more than 38 "
+            "digits: a DECIMAL holds up to 38 (write it as a DOUBLE, e.g. "
+            "123456789012345678901234567890123456789e0)\n"
+            "    1 | 123456789012345678901234567890123456789\n"
             "      | ^");
 }
 
 TEST(SqlParserExpr, DecimalLiteralsKeepTheWrittenScale) {
   auto e = Expr("0.15");
   EXPECT_EQ(e->value.type(), DataType::Decimal(2, 2));
-  EXPECT_EQ(e->value.int64(), 15);
+  EXPECT_TRUE(e->value.decimal() == 15);
   auto f = Expr("1.50");
   EXPECT_EQ(f->value.type(), DataType::Decimal(3, 2));
-  EXPECT_EQ(f->value.int64(), 150);
+  EXPECT_TRUE(f->value.decimal() == 150);
   EXPECT_EQ(f->ToString(), "1.50");
   auto g = Expr("-12.5");
   EXPECT_EQ(g->value.type(), DataType::Decimal(3, 1));
-  EXPECT_EQ(g->value.int64(), -125);
+  EXPECT_TRUE(g->value.decimal() == -125);
   EXPECT_EQ(Expr(".5")->value.type(), DataType::Decimal(1, 1));
-  // More than 18 digits do not fit a DECIMAL: DOUBLE.
-  auto big = Expr("12345678901234567890.5");
+  auto wide = Expr("12345678901234567890.5");
+  EXPECT_EQ(wide->value.type(), DataType::Decimal(21, 1));
+  EXPECT_EQ(wide->value.ToString(), "12345678901234567890.5");
+  // More than 38 digits do not fit a DECIMAL: DOUBLE.
+  auto big = Expr("1234567890123456789012345678901234567890.5");
   EXPECT_EQ(big->value.type(), DataType::Float64());
-  EXPECT_DOUBLE_EQ(big->value.float64(), 12345678901234567890.5);
+  EXPECT_DOUBLE_EQ(big->value.float64(), 1234567890123456789012345678901234567890.5);
 }
 
 TEST(SqlParserExpr, ExponentLiteralsAreDouble) {

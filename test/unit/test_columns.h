@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "types/decimal.h"
 #include "types/timestamp.h"
 #include "vector/batch.h"
 
@@ -42,7 +43,9 @@ inline VectorPtr Bools(const std::vector<std::optional<uint8_t>>& values) {
 }
 inline VectorPtr Decimals(int precision, int scale,
                           const std::vector<std::optional<int64_t>>& unscaled) {
-  return Column(DataType::Decimal(precision, scale), unscaled);
+  std::vector<std::optional<Int128>> wide;  // DECIMALs are stored as 128-bit integers
+  for (const auto& v : unscaled) wide.push_back(v ? std::optional<Int128>(*v) : std::nullopt);
+  return Column(DataType::Decimal(precision, scale), wide);
 }
 // Timestamps from 'YYYY-MM-DD HH:MM:SS[.f]' text (UTC).
 inline VectorPtr Timestamps(const std::vector<std::optional<std::string>>& texts) {

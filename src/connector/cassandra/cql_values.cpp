@@ -1,5 +1,7 @@
 #include "connector/cassandra/cql_values.h"
 
+#include "types/decimal.h"
+
 #include <arpa/inet.h>
 
 #include <cmath>
@@ -32,14 +34,16 @@ int64_t GetSigned(std::string_view bytes) {
 }
 
 // Two's complement, big-endian, as few bytes as hold the value (CQL varint).
-void PutVarint(int64_t v, std::string& out) {
-  int bytes = 8;
+// A varint (and a decimal's unscaled value): big-endian two's complement, as few bytes as keep
+// the sign.
+void PutVarint(Int128 v, std::string& out) {
+  int bytes = 16;
   while (bytes > 1) {
-    const int64_t shifted = v >> ((bytes - 1) * 8 - 1);
+    const Int128 shifted = v >> ((bytes - 1) * 8 - 1);
     if (shifted != 0 && shifted != -1) break;
     --bytes;
   }
-  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xFF));
+  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>(v >> (8 * i)));
 }
 
 int HexValue(char c) {
@@ -70,7 +74,7 @@ void AppendNaturalValue(const Vector& v, size_t row, const DataType& type, std::
     }
     case TypeId::kDecimal:
       PutInt(type.scale(), out);
-      PutVarint(v.Get<int64_t>(row), out);
+      PutVarint(v.Get<Int128>(row), out);
       return;
     case TypeId::kString:
     case TypeId::kBytes: out.append(v.Get<std::string_view>(row)); return;

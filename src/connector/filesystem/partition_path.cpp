@@ -166,7 +166,7 @@ Status AppendPartitionValue(const std::optional<std::string>& text, const DataTy
     case TypeId::kDecimal: {
       const auto v = ParseDecimal(t, type.precision(), type.scale());
       ok = v.has_value();
-      if (ok) out.Append<int64_t>(*v);
+      if (ok) out.Append<Int128>(*v);
       break;
     }
     case TypeId::kDate: {

@@ -39,7 +39,7 @@ void CopyTextEncoder::AppendValue(const Vector& v, size_t row, std::string& out)
     case TypeId::kInt32: fmt::format_to(std::back_inserter(out), "{}", v.Get<int32_t>(row)); return;
     case TypeId::kInt64: fmt::format_to(std::back_inserter(out), "{}", v.Get<int64_t>(row)); return;
     case TypeId::kFloat64: AppendDoubleText(v.Get<double>(row), out); return;
-    case TypeId::kDecimal: AppendDecimalText(v.Get<int64_t>(row), v.type().scale(), out); return;
+    case TypeId::kDecimal: AppendDecimalText(v.Get<Int128>(row), v.type().scale(), out); return;
     case TypeId::kString: AppendBackslashEscaped(v.Get<std::string_view>(row), false, out); return;
     case TypeId::kBytes: {
       static constexpr char kHex[] = "0123456789abcdef";

@@ -37,16 +37,6 @@ std::string_view SqliteType(const DataType& type) {
   }
 }
 
-double DecimalToDouble(int64_t unscaled, int scale) {
-  // Exact integers below 2^53 divided by an exact power of ten round once: the nearest double.
-  constexpr int64_t kExact = int64_t{1} << 53;
-  if (unscaled > -kExact && unscaled < kExact) {
-    return static_cast<double>(unscaled) / static_cast<double>(PowerOfTen(scale));
-  }
-  std::string text = FormatDecimal(unscaled, scale);
-  return std::strtod(text.c_str(), nullptr);
-}
-
 }  // namespace
 
 Result<std::unique_ptr<Sink>> SqliteSink::Make(const ConnectorOptions& options,
@@ -166,7 +156,7 @@ Status SqliteSink::WriteRows(const Batch& batch) {
             break;
           case TypeId::kDecimal:
             rc = sqlite3_bind_double(insert_, index,
-                                     DecimalToDouble(v.Get<int64_t>(row), v.type().scale()));
+                                     DecimalToDouble(v.Get<Int128>(row), v.type().scale()));
             break;
           case TypeId::kString: {
             std::string_view s = v.Get<std::string_view>(row);

@@ -1,5 +1,7 @@
 #include "format/parquet/column_chunk_reader.h"
 
+#include <optional>
+
 #include <snappy-c.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -28,10 +30,18 @@ T LoadLE(const char* p) {
   return v;
 }
 
-int64_t BigEndianSigned(std::string_view bytes) {
-  if (bytes.empty()) return 0;
-  int64_t v = static_cast<int8_t>(bytes[0]);  // sign-extends
-  for (size_t i = 1; i < bytes.size(); ++i) v = (v << 8) | static_cast<uint8_t>(bytes[i]);
+// Big-endian two's complement bytes as an integer; nullopt when they need more than 128 bits.
+std::optional<Int128> BigEndianSigned(std::string_view bytes) {
+  if (bytes.empty()) return Int128{0};
+  const char sign = static_cast<char>(static_cast<int8_t>(bytes[0]) < 0 ? -1 : 0);
+  while (bytes.size() > 16) {  // leading bytes beyond 16 may only repeat the sign
+    if (bytes[0] != sign) return std::nullopt;
+    bytes.remove_prefix(1);
+  }
+  Int128 v = static_cast<int8_t>(bytes[0]);  // sign-extends
+  for (size_t i = 1; i < bytes.size(); ++i) {
+    v = static_cast<Int128>((static_cast<UInt128>(v) << 8) | static_cast<uint8_t>(bytes[i]));
+  }
   return v;
 }
 
@@ -113,6 +123,7 @@ class ValueSink {
   ValueSink(const LeafConversion& c, ColumnValues& out) : c_(c), out_(out) {}
 
   void Int(int64_t v) {
+    if (c_.lane == LeafConversion::Lane::kDecimal) return Decimal(v);
     if (c_.multiplier != 1 && __builtin_mul_overflow(v, c_.multiplier, &v)) {
       overflow_ = true;
       v = 0;
@@ -130,8 +141,26 @@ class ValueSink {
   bool overflow() const { return overflow_; }
   void Overflowed() { overflow_ = true; }
   void Bytes(std::string_view v) {
-    if (c_.decimal_bytes) return Int(BigEndianSigned(v));
+    if (c_.decimal_bytes) {
+      const auto unscaled = BigEndianSigned(v);
+      if (!unscaled) {
+        overflow_ = true;
+        return Decimal(0);
+      }
+      if (c_.lane == LeafConversion::Lane::kDecimal) return Decimal(*unscaled);
+      // Read as a DOUBLE (up to 18 digits, so it fits 64 bits).
+      return Int(static_cast<int64_t>(*unscaled));
+    }
     out_.bytes.push_back(v);
+  }
+  // An unscaled decimal, to the target's scale; beyond 38 digits only a damaged file gets.
+  void Decimal(Int128 v) {
+    auto scaled = RescaleDecimal(v, 0, c_.decimal_shift, kMaxDecimalPrecision);
+    if (!scaled) {
+      overflow_ = true;
+      scaled = 0;
+    }
+    out_.decimals.push_back(*scaled);
   }
 
  private:
@@ -220,9 +249,10 @@ Status DecodePlain(std::string_view data, size_t count, const LeafConversion& c,
 // Appends the dictionary's entry for each index to `out`'s lane.
 Status TakeFromDictionary(const ColumnValues& dictionary, const std::vector<uint32_t>& indices,
                           const LeafConversion& c, ColumnValues& out) {
-  const size_t size = c.lane == LeafConversion::Lane::kInt      ? dictionary.ints.size()
-                      : c.lane == LeafConversion::Lane::kDouble ? dictionary.doubles.size()
-                                                                : dictionary.bytes.size();
+  const size_t size = c.lane == LeafConversion::Lane::kInt       ? dictionary.ints.size()
+                      : c.lane == LeafConversion::Lane::kDouble  ? dictionary.doubles.size()
+                      : c.lane == LeafConversion::Lane::kDecimal ? dictionary.decimals.size()
+                                                                 : dictionary.bytes.size();
   for (uint32_t index : indices) {
     if (index >= size) {
       return Status::ParseError("dictionary index {} beyond the dictionary's {} entries", index,
@@ -234,6 +264,7 @@ Status TakeFromDictionary(const ColumnValues& dictionary, const std::vector<uint
       case LeafConversion::Lane::kInt: out.ints.push_back(dictionary.ints[index]); break;
       case LeafConversion::Lane::kDouble: out.doubles.push_back(dictionary.doubles[index]); break;
       case LeafConversion::Lane::kBytes: out.bytes.push_back(dictionary.bytes[index]); break;
+      case LeafConversion::Lane::kDecimal: out.decimals.push_back(dictionary.decimals[index]); break;
     }
   }
   return Status::OK();

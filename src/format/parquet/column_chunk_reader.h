@@ -8,16 +8,17 @@
 
 #include "common/status.h"
 #include "format/parquet/parquet_metadata.h"
+#include "types/decimal.h"
 
 namespace sluice::parquet {
 
 // How a leaf column's stored values become values of the sluice type it is read as. Integers,
-// booleans, dates, timestamps and unscaled decimals travel as int64 (then * multiplier /
-// divisor, e.g. milliseconds to microseconds or a decimal to a larger scale), floating point
-// as double (integers and decimals read as DOUBLE are divided by `double_divisor`), text and
-// bytes as views.
+// booleans, dates and timestamps travel as int64 (then * multiplier / divisor, e.g.
+// milliseconds to microseconds), unscaled decimals as 128-bit integers (then * 10^decimal_shift,
+// to a larger scale), floating point as double (integers and decimals read as DOUBLE are divided
+// by `double_divisor`), text and bytes as views.
 struct LeafConversion {
-  enum class Lane { kInt, kDouble, kBytes };
+  enum class Lane { kInt, kDouble, kBytes, kDecimal };
   Lane lane = Lane::kInt;
   FileType physical = FileType::kInt32;
   int32_t type_length = 0;       // FIXED_LEN_BYTE_ARRAY
@@ -26,6 +27,7 @@ struct LeafConversion {
   int64_t multiplier = 1;
   int64_t divisor = 1;           // floor division
   double double_divisor = 0;     // > 0: an integer or decimal read as DOUBLE
+  int decimal_shift = 0;         // the decimal lane: digits the target's scale adds
 };
 
 // One column chunk of a row group, decoded: its levels and its non-null values in order.
@@ -34,6 +36,7 @@ struct ColumnValues {
   std::vector<uint16_t> repetition;  // one per entry; empty when the maximum level is 0
   size_t entries = 0;
   std::vector<int64_t> ints;
+  std::vector<Int128> decimals;
   std::vector<double> doubles;
   std::vector<std::string_view> bytes;        // into `buffers`
   std::vector<std::unique_ptr<std::string>> buffers;  // decompressed pages the views point into

@@ -1,5 +1,7 @@
 #include "format/parquet/column_chunk_writer.h"
 
+#include "types/decimal.h"
+
 #include <snappy-c.h>
 #include <zstd.h>
 
@@ -54,7 +56,18 @@ void ColumnChunkWriter::AddValue(const Vector& vector, size_t row, uint16_t repe
       AppendLittleEndian(static_cast<int32_t>(number), fixed_);
       break;
     case TypeId::kDecimal:
-      number = vector.data<int64_t>()[row];
+      if (leaf_.physical == PhysicalType::kByteArray) {
+        // Big-endian two's complement in as few bytes as keep the sign (no min/max: Parquet
+        // orders these as signed numbers, not as bytes).
+        const Int128 unscaled = vector.data<Int128>()[row];
+        int bytes = 16;
+        while (bytes > 1 && (unscaled >> ((bytes - 1) * 8 - 1)) == (unscaled < 0 ? -1 : 0)) --bytes;
+        for (int i = bytes - 1; i >= 0; --i) bytes_.push_back(static_cast<char>(unscaled >> (8 * i)));
+        ends_.push_back(static_cast<uint32_t>(bytes_.size()));
+        bytes_stats_ok_ = false;
+        return;
+      }
+      number = static_cast<int64_t>(vector.data<Int128>()[row]);
       if (leaf_.physical == PhysicalType::kInt32) {
         AppendLittleEndian(static_cast<int32_t>(number), fixed_);
       } else {
@@ -139,18 +152,20 @@ void ColumnChunkWriter::AddColumn(const Vector& vector, const uint32_t* rows, si
     case TypeId::kTimestamp:
       return AddFixed<int64_t, int64_t>(vector, rows, count);
     case TypeId::kDecimal:
-      if (leaf_.physical == PhysicalType::kInt32) return AddFixed<int32_t, int64_t>(vector, rows, count);
-      return AddFixed<int64_t, int64_t>(vector, rows, count);
+      if (leaf_.physical == PhysicalType::kInt32) return AddFixed<int32_t, Int128>(vector, rows, count);
+      if (leaf_.physical == PhysicalType::kInt64) return AddFixed<int64_t, Int128>(vector, rows, count);
+      break;  // bytes, one by one
     case TypeId::kFloat64:
       return AddFixed<double, double>(vector, rows, count);
     default:
-      for (size_t i = 0; i < count; ++i) {
-        if (vector.IsNull(rows[i])) {
-          AddNull(static_cast<uint16_t>(leaf_.max_definition - 1), 0);
-        } else {
-          AddValue(vector, rows[i], 0);
-        }
-      }
+      break;
+  }
+  for (size_t i = 0; i < count; ++i) {
+    if (vector.IsNull(rows[i])) {
+      AddNull(static_cast<uint16_t>(leaf_.max_definition - 1), 0);
+    } else {
+      AddValue(vector, rows[i], 0);
+    }
   }
 }
 

@@ -168,8 +168,8 @@ std::optional<LeafConversion> ConversionFor(const FileSchemaElement& e, const Da
       }
       return std::nullopt;
     case TypeId::kDecimal:
-      if (!is_decimal || m.precision > 18 || m.scale < 0 || m.scale > target.scale() ||
-          m.precision - m.scale > target.precision() - target.scale()) {
+      if (!is_decimal || m.precision > kMaxDecimalPrecision || m.scale < 0 ||
+          m.scale > target.scale() || m.precision - m.scale > target.precision() - target.scale()) {
         return std::nullopt;
       }
       if (p == FileType::kByteArray || p == FileType::kFixedLenByteArray) {
@@ -177,7 +177,8 @@ std::optional<LeafConversion> ConversionFor(const FileSchemaElement& e, const Da
       } else if (p != FileType::kInt32 && p != FileType::kInt64) {
         return std::nullopt;
       }
-      c.multiplier = PowerOf10(target.scale() - m.scale);
+      c.lane = Lane::kDecimal;
+      c.decimal_shift = target.scale() - m.scale;
       return c;
     case TypeId::kString:
       c.lane = Lane::kBytes;
@@ -527,7 +528,10 @@ void ParquetFileReader::AppendLeaf(const ReadNode& node, Vector& out) {
   const size_t i = leaf.value;
   using Lane = LeafConversion::Lane;
   const Lane lane = leaf.conversion.lane;
-  const size_t lane_size = lane == Lane::kInt ? v.ints.size() : lane == Lane::kDouble ? v.doubles.size() : v.bytes.size();
+  const size_t lane_size = lane == Lane::kInt       ? v.ints.size()
+                           : lane == Lane::kDouble  ? v.doubles.size()
+                           : lane == Lane::kDecimal ? v.decimals.size()
+                                                    : v.bytes.size();
   if (!present || i >= lane_size) {
     out.AppendNull();
   } else {
@@ -536,8 +540,8 @@ void ParquetFileReader::AppendLeaf(const ReadNode& node, Vector& out) {
       case TypeId::kInt32:
       case TypeId::kDate: out.Append<int32_t>(static_cast<int32_t>(v.ints[i])); break;
       case TypeId::kInt64:
-      case TypeId::kDecimal:
       case TypeId::kTimestamp: out.Append<int64_t>(v.ints[i]); break;
+      case TypeId::kDecimal: out.Append<Int128>(v.decimals[i]); break;
       case TypeId::kFloat64: out.Append<double>(v.doubles[i]); break;
       case TypeId::kString:
       case TypeId::kBytes: out.AppendString(v.bytes[i]); break;

@@ -17,7 +17,8 @@ namespace sluice::parquet {
 // matched by name (ASCII case-insensitive, as Spark does); a column or struct field the file
 // lacks reads as NULL, unless the table declares it NOT NULL. Only the columns asked for are
 // read. Readable: the flat types with their logical types (INT8/16/32/64, UINT8/16/32, FLOAT,
-// DOUBLE, DECIMAL in INT32/INT64/FIXED_LEN_BYTE_ARRAY/BYTE_ARRAY up to precision 18, STRING/
+// DOUBLE, DECIMAL in INT32/INT64/FIXED_LEN_BYTE_ARRAY/BYTE_ARRAY up to precision 38 (as a
+// DOUBLE up to 18), STRING/
 // ENUM/JSON/UUID/unannotated BYTE_ARRAY, DATE, TIMESTAMP in MILLIS/MICROS/NANOS and INT96),
 // groups as STRUCT/ROW, LIST (3-level and the legacy 2-level forms) as ARRAY. A value is
 // widened where nothing is lost (INT to BIGINT or DOUBLE, DATE to TIMESTAMP, a decimal to a

@@ -31,8 +31,10 @@ Status AddNode(const std::string& name, const DataType& type, bool nullable,
     case TypeId::kDate: return leaf(PhysicalType::kInt32);
     case TypeId::kInt64:
     case TypeId::kTimestamp: return leaf(PhysicalType::kInt64);
-    case TypeId::kDecimal:
-      return leaf(type.precision() <= 9 ? PhysicalType::kInt32 : PhysicalType::kInt64);
+    case TypeId::kDecimal:  // beyond 18 digits: big-endian two's complement bytes
+      return leaf(type.precision() <= 9    ? PhysicalType::kInt32
+                  : type.precision() <= 18 ? PhysicalType::kInt64
+                                           : PhysicalType::kByteArray);
     case TypeId::kFloat64: return leaf(PhysicalType::kDouble);
     case TypeId::kString:
     case TypeId::kBytes: return leaf(PhysicalType::kByteArray);

@@ -32,8 +32,9 @@ struct LeafColumn {
 };
 
 // How a sluice schema is stored in Parquet, the way Spark and pyarrow read it:
-//   BOOLEAN BOOLEAN · INT INT32 · BIGINT INT64 · DOUBLE DOUBLE · DECIMAL(p,s) INT32 (p <= 9) or
-//   INT64 with DECIMAL(p,s) · STRING BYTE_ARRAY (STRING) · BYTES BYTE_ARRAY · DATE INT32 (DATE) ·
+//   BOOLEAN BOOLEAN · INT INT32 · BIGINT INT64 · DOUBLE DOUBLE · DECIMAL(p,s) INT32 (p <= 9),
+//   INT64 (p <= 18) or BYTE_ARRAY (big-endian two's complement, no min/max statistics) with
+//   DECIMAL(p,s) · STRING BYTE_ARRAY (STRING) · BYTES BYTE_ARRAY · DATE INT32 (DATE) ·
 //   TIMESTAMP INT64 (TIMESTAMP(MICROS, UTC-adjusted)) · ROW/STRUCT a group · ARRAY the 3-level
 //   LIST group (`<name> { repeated group list { element } }`).
 // Every column and field is OPTIONAL (a NOT NULL column too: the engine does not promise the

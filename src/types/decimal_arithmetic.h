@@ -1,0 +1,19 @@
+#pragma once
+
+#include <optional>
+
+#include "types/decimal.h"
+
+namespace sluice {
+
+// Products and quotients of DECIMAL(38) values need more than 128 bits before they are scaled
+// back; these compute them exactly (256-bit intermediates) and round half away from zero, as
+// Spark's BigDecimal arithmetic does. nullopt when the result needs more than `precision` digits.
+
+// a * b / 10^drop, drop in [0, 76].
+std::optional<Int128> MultiplyDecimal(Int128 a, Int128 b, int drop, int precision);
+
+// a * 10^shift / b, shift in [0, 76]; nullopt also when b is 0.
+std::optional<Int128> DivideDecimal(Int128 a, int shift, Int128 b, int precision);
+
+}  // namespace sluice
