@@ -33,11 +33,12 @@ T LoadLE(const char* p) {
 // Big-endian two's complement bytes as an integer; nullopt when they need more than 128 bits.
 std::optional<Int128> BigEndianSigned(std::string_view bytes) {
   if (bytes.empty()) return Int128{0};
-  const char sign = static_cast<char>(static_cast<int8_t>(bytes[0]) < 0 ? -1 : 0);
+  const bool negative = static_cast<int8_t>(bytes[0]) < 0;
   while (bytes.size() > 16) {  // leading bytes beyond 16 may only repeat the sign
-    if (bytes[0] != sign) return std::nullopt;
+    if (bytes[0] != static_cast<char>(negative ? -1 : 0)) return std::nullopt;
     bytes.remove_prefix(1);
   }
+  if ((static_cast<int8_t>(bytes[0]) < 0) != negative) return std::nullopt;  // a 129th bit
   Int128 v = static_cast<int8_t>(bytes[0]);  // sign-extends
   for (size_t i = 1; i < bytes.size(); ++i) {
     v = static_cast<Int128>((static_cast<UInt128>(v) << 8) | static_cast<uint8_t>(bytes[i]));
@@ -145,7 +146,7 @@ class ValueSink {
       const auto unscaled = BigEndianSigned(v);
       if (!unscaled) {
         overflow_ = true;
-        return Decimal(0);
+        return c_.lane == LeafConversion::Lane::kDecimal ? Decimal(0) : Int(0);
       }
       if (c_.lane == LeafConversion::Lane::kDecimal) return Decimal(*unscaled);
       // Read as a DOUBLE (up to 18 digits, so it fits 64 bits).
