@@ -6,6 +6,7 @@
 
 #include "aggregate/aggregate_families.h"
 #include "types/decimal.h"
+#include "types/decimal_arithmetic.h"
 
 namespace sluice::aggregate {
 namespace {
@@ -98,10 +99,9 @@ class DecimalSumStates final : public AggregateStates {
       std::optional<Int128> result;
       if (values_[g] > 0 && !overflowed_[g]) {
         result = sums_[g];
-        if (average_) {
-          result = RescaleDecimal(sums_[g], input_scale_, average_->scale(), kMaxDecimalPrecision);
-          if (result) result = DivideRoundHalfUp(*result, values_[g]);
-          if (result && !FitsPrecision(*result, average_->precision())) result.reset();
+        if (average_) {  // sum * 10^(added scale) / count, in 256 bits: a 38-digit sum fits
+          result = DivideDecimal(sums_[g], average_->scale() - input_scale_, values_[g],
+                                 average_->precision());
         }
       }
       if (result) {

@@ -209,9 +209,12 @@ Result<BoundFunction> BindDivide(const BindArguments& args) {
     DataType operand = ArithmeticOperandType(t);  // '10' / '4' is 2.5
     if (!operand.IsNumeric() && operand.id() != TypeId::kNull) return ArgumentError("/", args);
   }
-  const DataType l = ArithmeticOperandType(args.types[0]), r = ArithmeticOperandType(args.types[1]);
+  DataType l = ArithmeticOperandType(args.types[0]), r = ArithmeticOperandType(args.types[1]);
   if ((l.id() == TypeId::kDecimal || r.id() == TypeId::kDecimal) && l.id() != TypeId::kFloat64 &&
       r.id() != TypeId::kFloat64) {
+    // A bare NULL divides as the other side's DECIMAL (the result is NULL either way).
+    if (l.id() == TypeId::kNull) l = r;
+    if (r.id() == TypeId::kNull) r = l;
     const DataType a = AsDecimal(l, Constant(args, 0));
     const DataType b = AsDecimal(r, Constant(args, 1));
     const DataType result = *ArithmeticResultType('/', a, b);

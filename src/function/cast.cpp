@@ -366,8 +366,12 @@ Status CastVector(const Vector& in, const DataType& to, const KernelContext& ctx
             const Int128 fraction_micros = scale >= 6 ? fraction / PowerOfTen(scale - 6)
                                                       : fraction * PowerOfTen(6 - scale);
             constexpr int64_t kLimit = std::numeric_limits<int64_t>::max() / kMicrosPerSecond;
-            if (whole <= kLimit && whole >= -kLimit) {
-              micros = static_cast<int64_t>(whole * kMicrosPerSecond + fraction_micros);
+            if (whole <= kLimit && whole >= -kLimit) {  // then the sum below fits 128 bits
+              const Int128 sum = whole * kMicrosPerSecond + fraction_micros;
+              if (sum >= std::numeric_limits<int64_t>::min() &&
+                  sum <= std::numeric_limits<int64_t>::max()) {
+                micros = static_cast<int64_t>(sum);
+              }
             }
             break;
           }

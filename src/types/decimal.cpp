@@ -40,11 +40,18 @@ std::optional<Int128> ParseDecimal(std::string_view s, int precision, int scale)
   if (digits.empty()) return std::nullopt;
   long exponent = 0;
   if (pos < s.size() && (s[pos] == 'e' || s[pos] == 'E')) {
-    ++pos;
-    char* end = nullptr;
-    std::string exp_text(s.substr(pos));
-    exponent = std::strtol(exp_text.c_str(), &end, 10);
-    if (end == exp_text.c_str() || *end != '\0') return std::nullopt;
+    std::string_view digits_of_exponent = s.substr(pos + 1);
+    bool negative_exponent = false;
+    if (!digits_of_exponent.empty() && (digits_of_exponent[0] == '+' || digits_of_exponent[0] == '-')) {
+      negative_exponent = digits_of_exponent[0] == '-';
+      digits_of_exponent.remove_prefix(1);
+    }
+    if (digits_of_exponent.empty()) return std::nullopt;
+    for (char c : digits_of_exponent) {  // digits only: no spaces, no NUL
+      if (c < '0' || c > '9') return std::nullopt;
+      if (exponent < 10'000'000) exponent = exponent * 10 + (c - '0');  // saturates, as clamped below
+    }
+    if (negative_exponent) exponent = -exponent;
     pos = s.size();
   }
   if (pos != s.size()) return std::nullopt;

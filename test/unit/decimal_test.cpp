@@ -31,6 +31,11 @@ TEST(Decimal, ParsesAndPrintsThirtyEightDigits) {
   EXPECT_EQ(Text(ParseDecimal("1e400", 38, 0)), "nullopt");
   EXPECT_EQ(Text(ParseDecimal("0e99999999999999999999", 38, 0)), "0");
   EXPECT_EQ(Text(ParseDecimal("1e-99999999999999999999", 38, 2)), "0");
+  EXPECT_EQ(Text(ParseDecimal("1e+2", 38, 0)), "100");
+  EXPECT_EQ(Text(ParseDecimal("1e 5", 38, 0)), "nullopt");
+  EXPECT_EQ(Text(ParseDecimal("1e", 38, 0)), "nullopt");
+  EXPECT_EQ(Text(ParseDecimal("1e-", 38, 0)), "nullopt");
+  EXPECT_EQ(Text(ParseDecimal(std::string_view("1e5\0x", 6), 38, 0)), "nullopt");
   EXPECT_EQ(FormatDecimal(ParseDecimal("-0.0000000001", 38, 10).value(), 10), "-0.0000000001");
   EXPECT_EQ(FormatDecimal(-PowerOfTen(38) + 1, 0), "-99999999999999999999999999999999999999");
   EXPECT_EQ(FormatDecimal(PowerOfTen(37), 37), "1.0000000000000000000000000000000000000");
