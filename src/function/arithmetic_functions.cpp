@@ -218,18 +218,15 @@ Result<BoundFunction> BindDivide(const BindArguments& args) {
     const DataType a = AsDecimal(l, Constant(args, 0));
     const DataType b = AsDecimal(r, Constant(args, 1));
     const DataType result = *ArithmeticResultType('/', a, b);
-    // a / b at the result's scale: a * 10^(scale - s1 + s2) / b.
+    // a / b at the result's scale: a * 10^(scale - s1 + s2) / b. The shift is never negative:
+    // unbounded, scale > s1; bounded, scale >= 38 - (p1 - s1 + s2), so shift >= 38 - p1.
     const int shift = result.scale() - a.scale() + b.scale();
     BoundFunction f{result, {a, b}, nullptr};
     f.kernel = [shift, precision = result.precision()](const std::vector<VectorPtr>& v,
                                                        const KernelContext& ctx, Vector& out) {
       kernel::BinaryMaybe<Int128, Int128, Int128>(
           *v[0], *v[1], ctx, out, [=](Int128 p, Int128 q) -> std::optional<Int128> {
-            if (shift >= 0) return DivideDecimal(p, shift, q, precision);
-            // The result keeps fewer fraction digits than the dividend has over the divisor.
-            Int128 divisor;
-            if (__builtin_mul_overflow(q, PowerOfTen(-shift), &divisor)) return Int128{0};
-            return DivideDecimal(p, 0, divisor, precision);
+            return DivideDecimal(p, shift, q, precision);
           });
       return Status::OK();
     };
