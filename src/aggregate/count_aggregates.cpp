@@ -69,7 +69,7 @@ class CountDistinctStates final : public AggregateStates {
       bool any_null = false;
       for (const Vector* a : args) {
         if (a->IsNull(rows[i])) any_null = true;
-        EncodeValue(*a, rows[i], key_);
+        EncodeKeyValue(*a, rows[i], key_);
       }
       if (any_null) continue;  // count(DISTINCT a, b) skips rows where any is NULL, as Spark
       auto [it, inserted] = sets_[groups[i]].insert(key_);

@@ -1,4 +1,5 @@
 // min, max, first and last: one kept value per group.
+#include <cmath>
 #include <cstring>
 #include <string>
 
@@ -38,8 +39,8 @@ class ValueStates final : public AggregateStates {
       View value = Read(x, row);
       bool take = false;
       switch (pick_) {
-        case ValuePick::kMin: take = state_[g] != kValue || value < View(values_[g]); break;
-        case ValuePick::kMax: take = state_[g] != kValue || View(values_[g]) < value; break;
+        case ValuePick::kMin: take = state_[g] != kValue || Less(value, View(values_[g])); break;
+        case ValuePick::kMax: take = state_[g] != kValue || Less(View(values_[g]), value); break;
         case ValuePick::kFirst: take = state_[g] == kEmpty; break;
         case ValuePick::kLast: take = true; break;
       }
@@ -96,6 +97,15 @@ class ValueStates final : public AggregateStates {
 
  private:
   static constexpr uint8_t kEmpty = 0, kNull = 1, kValue = 2;
+
+  // Spark's order: a NaN is above every other double (and equal to another NaN).
+  static bool Less(View a, View b) {
+    if constexpr (std::is_same_v<T, double>) {
+      if (std::isnan(a)) return false;
+      if (std::isnan(b)) return true;
+    }
+    return a < b;
+  }
 
   static View Read(const Vector& x, size_t row) {
     if constexpr (std::is_same_v<T, std::string>) {

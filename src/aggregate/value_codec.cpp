@@ -1,6 +1,8 @@
 #include "aggregate/value_codec.h"
 
+#include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "types/decimal.h"
 
@@ -23,6 +25,18 @@ void EncodeValue(const Vector& v, size_t row, std::string& out) {
   }
   const size_t width = v.type().FixedWidth();
   out.append(reinterpret_cast<const char*>(v.data<uint8_t>() + row * width), width);
+}
+
+void EncodeKeyValue(const Vector& v, size_t row, std::string& out) {
+  if (v.type().id() != TypeId::kFloat64 || v.IsNull(row)) {
+    EncodeValue(v, row, out);
+    return;
+  }
+  double d = v.data<double>()[row];
+  if (d == 0) d = 0;  // -0.0
+  if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();
+  out.push_back('\1');
+  out.append(reinterpret_cast<const char*>(&d), sizeof d);
 }
 
 namespace {

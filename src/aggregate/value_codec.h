@@ -15,6 +15,10 @@ namespace sluice {
 bool IsEncodableType(const DataType& type);
 
 void EncodeValue(const Vector& v, size_t row, std::string& out);
+// The same for a value that is compared as a key (GROUP BY, DISTINCT, join and partition keys):
+// a DOUBLE's -0.0 is written as 0.0 and every NaN as one NaN, as Spark normalizes them, so they
+// group together. Decodes with DecodeValue.
+void EncodeKeyValue(const Vector& v, size_t row, std::string& out);
 
 // Reads one value written by EncodeValue from the front of `in` (which advances) and appends it
 // to `out`; false when `in` is too short (a corrupt snapshot).

@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <cstdint>
+
 namespace sluice {
 
 void AppendBase64(std::string_view bytes, std::string& out) {
@@ -25,6 +27,53 @@ bool DecodeBase64(std::string_view text, std::string& out) {
   size_t length = static_cast<size_t>(n);
   for (size_t i = text.size(); i > 0 && text[i - 1] == '=' && length > 0; --i) --length;
   out.resize(length);
+  return true;
+}
+
+bool DecodeBase64Lenient(std::string_view text, std::string& out) {
+  // Not OpenSSL's: its decoder refuses any byte outside the alphabet but whitespace.
+  auto digit = [](unsigned char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  out.clear();
+  uint32_t bits = 0;
+  int pending = 0;  // characters of the current 4-character unit
+  size_t i = 0;
+  for (; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '=') {
+      // "xx==" or "xxx=" end the data; a unit of 0 or 1 characters cannot be padded, and
+      // after two characters both '=' must be there.
+      if (pending < 2) return false;
+      if (pending == 2 && (i + 1 == text.size() || text[++i] != '=')) return false;
+      ++i;
+      break;
+    }
+    const int d = digit(c);
+    if (d < 0) continue;
+    bits = (bits << 6) | static_cast<uint32_t>(d);
+    if (++pending == 4) {
+      out.push_back(static_cast<char>(bits >> 16));
+      out.push_back(static_cast<char>(bits >> 8));
+      out.push_back(static_cast<char>(bits));
+      bits = 0;
+      pending = 0;
+    }
+  }
+  if (pending == 1) return false;
+  if (pending == 2) out.push_back(static_cast<char>(bits >> 4));
+  if (pending == 3) {
+    out.push_back(static_cast<char>(bits >> 10));
+    out.push_back(static_cast<char>(bits >> 2));
+  }
+  for (; i < text.size(); ++i) {
+    if (digit(static_cast<unsigned char>(text[i])) >= 0) return false;
+  }
   return true;
 }
 

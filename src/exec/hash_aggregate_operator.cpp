@@ -117,7 +117,7 @@ Status HashAggregateOperator::Push(const Batch& batch, EvalContext& context) {
       }
     }
     key_.clear();
-    for (const auto& k : keys) EncodeValue(*k, row, key_);
+    for (const auto& k : keys) EncodeKeyValue(*k, row, key_);
     bool inserted = false;
     uint32_t group = part->table->FindOrAdd(key_, &inserted);
     if (inserted && spill_ && spill_->entries() > 0) {  // it may be in RocksDB

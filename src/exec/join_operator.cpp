@@ -34,7 +34,7 @@ Status JoinOperator::PushSide(int side, const Batch& batch, EvalContext& context
     bool null_key = false;
     for (const auto& k : keys) {
       null_key = null_key || k->IsNull(row);
-      EncodeValue(*k, row, key_);
+      EncodeKeyValue(*k, row, key_);
     }
     if (null_key) continue;  // NULL never equals anything
     if (auto it = other_rows.find(key_); it != other_rows.end()) {

@@ -50,7 +50,7 @@ Status OverAggregateOperator::Push(const Batch& batch, EvalContext& context) {
     }
     ++next;
     key_.clear();
-    for (const auto& k : keys) EncodeValue(*k, row, key_);
+    for (const auto& k : keys) EncodeKeyValue(*k, row, key_);
     auto [it, fresh] = partitions_.try_emplace(key_);
     if (fresh) it->second.resize(spec_.calls.size());
     for (size_t c = 0; c < spec_.calls.size(); ++c) {

@@ -93,7 +93,7 @@ Status RankOperator::Push(const Batch& batch, EvalContext& context) {
       current_end = end;
     }
     key_.clear();
-    for (const auto& k : keys) EncodeValue(*k, row, key_);
+    for (const auto& k : keys) EncodeKeyValue(*k, row, key_);
     sort_key_.clear();
     for (size_t o = 0; o < order.size(); ++o) AppendSortKey(*order[o], row, spec_.descending[o], sort_key_);
     std::vector<Candidate>& rows = (*partitions)[key_];
@@ -118,7 +118,7 @@ Status RankOperator::PushDeduplicate(const Batch& batch, const std::vector<Vecto
       continue;
     }
     key_.clear();
-    for (const auto& k : keys) EncodeValue(*k, row, key_);
+    for (const auto& k : keys) EncodeKeyValue(*k, row, key_);
     auto [it, inserted] = seen_.emplace(key_, t);
     if (!inserted) {
       ++metrics_.duplicates_removed;

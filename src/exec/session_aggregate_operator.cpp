@@ -54,7 +54,7 @@ Status SessionAggregateOperator::Push(const Batch& batch, EvalContext& context) 
     }
     key_.clear();
     for (const auto& k : keys) {
-      if (k) EncodeValue(*k, row, key_);
+      if (k) EncodeKeyValue(*k, row, key_);
     }
     std::vector<Session>& list = sessions_[key_];
     Session merged{t, t + spec_.gap_us, {}, 0};

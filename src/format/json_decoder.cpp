@@ -9,11 +9,14 @@
 #include <charconv>
 #include <climits>
 #include <cstring>
+#include <limits>
+#include <memory>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "format/json_text_check.h"
+#include "format/spark_json_text.h"
 #include "types/decimal.h"
 #include "vector/take.h"
 #include "vector/sort_key.h"
@@ -93,6 +96,20 @@ Status NotJsonAt(std::string_view document, simdjson::error_code error) {
                          c, at);
 }
 
+// The strings Spark's JSON reader takes for a DOUBLE besides numbers.
+bool NonNumericDouble(std::string_view text, double& v) {
+  if (text == "NaN" || text == "+NaN" || text == "-NaN") {
+    v = std::numeric_limits<double>::quiet_NaN();
+  } else if (text == "Infinity" || text == "+Infinity" || text == "INF" || text == "+INF") {
+    v = std::numeric_limits<double>::infinity();
+  } else if (text == "-Infinity" || text == "-INF") {
+    v = -std::numeric_limits<double>::infinity();
+  } else {
+    return false;
+  }
+  return true;
+}
+
 std::string_view TrimRight(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' ||
                         s.back() == '\t')) {
@@ -101,9 +118,9 @@ std::string_view TrimRight(std::string_view s) {
   return s;
 }
 
-// Finds a field by name: exact match first, expecting fields in schema order, then
-// case-insensitively (Spark matches JSON fields case-insensitively by default).
-int FindField(const std::vector<Field>& fields, std::string_view key, size_t hint) {
+// Finds a field by name: exact match first, expecting fields in schema order, then (unless
+// `exact`) case-insensitively.
+int FindField(const std::vector<Field>& fields, std::string_view key, size_t hint, bool exact) {
   size_t n = fields.size();
   for (size_t k = 0; k < n; ++k) {
     size_t i = (hint + k) % n;
@@ -112,6 +129,7 @@ int FindField(const std::vector<Field>& fields, std::string_view key, size_t hin
       return static_cast<int>(i);
     }
   }
+  if (exact) return -1;
   for (size_t i = 0; i < n; ++i) {
     const std::string& name = fields[i].name;
     if (name.size() == key.size() && strncasecmp(name.data(), key.data(), key.size()) == 0) {
@@ -131,12 +149,28 @@ class RowDecoder {
   std::unordered_map<const Field*, std::vector<KeySlot>> key_memo_;
   std::string_view document_;
   std::string bytes_scratch_;  // a BYTES value's decoded bytes
+  JsonDecodeOptions options_;
+  // Set when the document turned out not to be JSON: a field may become NULL for a value that
+  // does not fit, never for broken syntax.
+  bool malformed_ = false;
+  std::unique_ptr<simdjson::dom::parser> dom_;  // re-reads a value written back Spark's way
+
+  Status Malformed(simdjson::error_code error) {
+    malformed_ = true;
+    return NotJson(error);
+  }
 
  public:
+  explicit RowDecoder(JsonDecodeOptions options) : options_(options) {}
+  void StartDocument(std::string_view document) {
+    document_ = document;
+    malformed_ = false;
+  }
+
   // Decodes one value into `out`, appending exactly one row on success.
   Status DecodeValue(od::value value, const Field& field, Vector& out, const FieldPath& path) {
     od::json_type type;
-    if (auto error = value.type().get(type)) return NotJson(error);
+    if (auto error = value.type().get(type)) return Malformed(error);
     if (type == od::json_type::null) {
       if (!field.nullable) return Status::Invalid("field '{}' is null", path.ToString());
       out.AppendNull();
@@ -184,7 +218,12 @@ class RowDecoder {
       }
       case TypeId::kFloat64: {
         double v;
-        if (type != od::json_type::number || value.get_double().get(v)) {
+        if (type == od::json_type::string) {
+          std::string_view text;
+          if (value.get_string().get(text) || !NonNumericDouble(text, v)) {
+            return Mismatch(path, "a number", type);
+          }
+        } else if (type != od::json_type::number || value.get_double().get(v)) {
           return Mismatch(path, "a number", type);
         }
         out.Append<double>(v);
@@ -270,7 +309,7 @@ class RowDecoder {
     size_t position = 0;
     for (auto entry : object) {
       od::field field;
-      if (auto error = std::move(entry).get(field)) return NotJson(error);
+      if (auto error = std::move(entry).get(field)) return Malformed(error);
       // Records of one producer list their keys in the same order: remember, per position, the
       // key seen there last time and what it resolved to (a field, or skipped), so a key costs
       // one comparison of its raw bytes instead of unescaping and a search — the search of a
@@ -282,8 +321,8 @@ class RowDecoder {
         index = memo[position].index;
       } else {
         std::string_view key;
-        if (auto error = field.unescaped_key().get(key)) return NotJson(error);
-        index = FindField(fields, key, hint);
+        if (auto error = field.unescaped_key().get(key)) return Malformed(error);
+        index = FindField(fields, key, hint, options_.exact_field_names);
         if (position >= memo.size()) memo.resize(position + 1);
         memo[position] = KeySlot{std::string(key), index,
                                  key.find_first_of("\\\"") == std::string_view::npos};
@@ -300,7 +339,12 @@ class RowDecoder {
       if (seen(index)) column.Truncate(row);  // a repeated key: the last one wins
       mark(index);
       FieldPath path{parent, fields[index].name, -1};
-      SLUICE_RETURN_NOT_OK(DecodeValue(field.value(), fields[index], column, path));
+      Status decoded = DecodeValue(field.value(), fields[index], column, path);
+      if (!decoded.ok()) {
+        if (!options_.null_unfit_fields || malformed_ || !fields[index].nullable) return decoded;
+        column.Truncate(row);
+        column.AppendNull();
+      }
     }
     for (size_t i = 0; i < n; ++i) {
       if (seen(i)) continue;
@@ -313,13 +357,10 @@ class RowDecoder {
     return Status::OK();
   }
 
-  // The document being decoded, for byte offsets in messages.
-  void set_document(std::string_view document) { document_ = document; }
-
  private:
   Status CheckSkipped(od::value value, std::string_view key) {
     od::json_type type;
-    if (auto error = value.type().get(type)) return NotJson(error);
+    if (auto error = value.type().get(type)) return Malformed(error);
     std::string_view raw;
     if (type == od::json_type::string) {
       // simdjson's first stage already checked the bytes, control characters and the closing
@@ -328,12 +369,12 @@ class RowDecoder {
       if (std::memchr(raw.data(), '\\', raw.size()) == nullptr) return Status::OK();
     } else if (type == od::json_type::object) {
       od::object object;
-      if (auto error = value.get_object().get(object)) return NotJson(error);
-      if (auto error = object.raw_json().get(raw)) return NotJson(error);
+      if (auto error = value.get_object().get(object)) return Malformed(error);
+      if (auto error = object.raw_json().get(raw)) return Malformed(error);
     } else if (type == od::json_type::array) {
       od::array array;
-      if (auto error = value.get_array().get(array)) return NotJson(error);
-      if (auto error = array.raw_json().get(raw)) return NotJson(error);
+      if (auto error = value.get_array().get(array)) return Malformed(error);
+      if (auto error = array.raw_json().get(raw)) return Malformed(error);
     } else {
       raw = value.raw_json_token();
     }
@@ -364,22 +405,31 @@ class RowDecoder {
     std::string_view text;
     switch (type) {
       case od::json_type::string:
-        if (auto error = value.get_string().get(text)) return NotJson(error);
+        if (auto error = value.get_string().get(text)) return Malformed(error);
         break;
       case od::json_type::number:
+        text = TrimRight(value.raw_json_token());
+        if (options_.spark_value_text) {
+          bytes_scratch_.clear();
+          AppendSparkJsonNumber(text, bytes_scratch_);
+          text = bytes_scratch_;
+        }
+        break;
       case od::json_type::boolean:
         text = TrimRight(value.raw_json_token());
         break;
       case od::json_type::object: {
         od::object object;
-        if (auto error = value.get_object().get(object)) return NotJson(error);
-        if (auto error = object.raw_json().get(text)) return NotJson(error);
+        if (auto error = value.get_object().get(object)) return Malformed(error);
+        if (auto error = object.raw_json().get(text)) return Malformed(error);
+        SLUICE_RETURN_NOT_OK(RewriteSparkWay(text));
         break;
       }
       case od::json_type::array: {
         od::array array;
-        if (auto error = value.get_array().get(array)) return NotJson(error);
-        if (auto error = array.raw_json().get(text)) return NotJson(error);
+        if (auto error = value.get_array().get(array)) return Malformed(error);
+        if (auto error = array.raw_json().get(text)) return Malformed(error);
+        SLUICE_RETURN_NOT_OK(RewriteSparkWay(text));
         break;
       }
       case od::json_type::null:
@@ -389,12 +439,25 @@ class RowDecoder {
     return Status::OK();
   }
 
+  // With spark_value_text, an object's or array's text becomes its compact Jackson form. It is
+  // parsed whole here, which also checks it: On-Demand has not looked inside it.
+  Status RewriteSparkWay(std::string_view& text) {
+    if (!options_.spark_value_text) return Status::OK();
+    if (!dom_) dom_ = std::make_unique<simdjson::dom::parser>();
+    simdjson::dom::element element;
+    if (auto error = dom_->parse(text.data(), text.size()).get(element)) return Malformed(error);
+    bytes_scratch_.clear();
+    AppendSparkJson(element, bytes_scratch_);
+    text = bytes_scratch_;
+    return Status::OK();
+  }
+
   Status DecodeTimestamp(od::value& value, od::json_type type, Vector& out,
                          const FieldPath& path) {
     if (type == od::json_type::number) {
       // Seconds since the epoch, as Spark reads a number into a TIMESTAMP.
       double seconds;
-      if (auto error = value.get_double().get(seconds)) return NotJson(error);
+      if (auto error = value.get_double().get(seconds)) return Malformed(error);
       const double micros = seconds * static_cast<double>(kMicrosPerSecond);
       // Compared as doubles first: converting an out-of-range double to int64 is undefined. The
       // end is exclusive: kMaxTimestampMicros as a double rounds up to 10000-01-01, which both
@@ -441,7 +504,7 @@ class RowDecoder {
     Vector& entries = out.list_child();
     for (auto member : object) {
       std::string_view key;
-      if (auto error = member.unescaped_key().get(key)) return NotJson(error);
+      if (auto error = member.unescaped_key().get(key)) return Malformed(error);
       FieldPath entry_path{&path, key, -1};
       Vector& keys = entries.child(0);
       if (key_type.IsStringLike()) {
@@ -461,7 +524,7 @@ class RowDecoder {
         }
       }
       od::value member_value;
-      if (auto error = member.value().get(member_value)) return NotJson(error);
+      if (auto error = member.value().get(member_value)) return Malformed(error);
       SLUICE_RETURN_NOT_OK(DecodeValue(member_value, value_field, entries.child(1), entry_path));
       entries.Resize(entries.child(0).size());
     }
@@ -502,7 +565,7 @@ class RowDecoder {
     int index = 0;
     for (auto item : array) {
       od::value element_value;
-      if (auto error = std::move(item).get(element_value)) return NotJson(error);
+      if (auto error = std::move(item).get(element_value)) return Malformed(error);
       FieldPath element_path{&path, {}, index++};
       SLUICE_RETURN_NOT_OK(DecodeValue(element_value, element, child, element_path));
     }
@@ -514,12 +577,14 @@ class RowDecoder {
 }  // namespace
 
 struct JsonDecoder::Impl {
+  explicit Impl(JsonDecodeOptions options) : rows(options) {}
   od::parser parser;
   std::string buffer;  // the document copied with simdjson's required padding
   RowDecoder rows;
 };
 
-JsonDecoder::JsonDecoder(Schema schema) : schema_(std::move(schema)), impl_(new Impl) {}
+JsonDecoder::JsonDecoder(Schema schema, JsonDecodeOptions options)
+    : schema_(std::move(schema)), impl_(new Impl(options)) {}
 JsonDecoder::~JsonDecoder() = default;
 
 Status JsonDecoder::DecodeRow(std::string_view document, Batch& out) {
@@ -583,7 +648,7 @@ Status JsonDecoder::Parse(std::string_view document, size_t allocated, Batch& ou
     return NotJsonAt(document, scalar_error ? scalar_error : simdjson::TRAILING_CONTENT);
   }
   const size_t row = out.num_rows();
-  impl_->rows.set_document(document);
+  impl_->rows.StartDocument(document);
   Status status = impl_->rows.DecodeFields(object, schema_.fields(), nullptr, row,
                                            [&](size_t i) -> Vector& { return out.column(i); });
   if (status.ok() && !doc.current_location().error()) {

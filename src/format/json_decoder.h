@@ -23,9 +23,25 @@ namespace sluice {
 // (e.g. a 10-digit account_number), an object or array into a STRING column keeps its JSON,
 // 'YYYY-MM-DD HH:MM:SS' and ISO-8601 strings into TIMESTAMP, a number into TIMESTAMP as Unix
 // seconds, 'yyyy-MM-dd' into DATE, a JSON number into DECIMAL exactly (no binary rounding).
+// How strictly a document must fit the schema. The defaults are a source's 'json' format: a
+// record that does not fit is rejected whole (and becomes a dead letter).
+struct JsonDecodeOptions {
+  // Spark's from_json (PERMISSIVE with partial results): a field whose value does not fit its
+  // type is NULL and the rest of its row is kept; an element or map value that does not fit makes
+  // the field holding the array or map NULL. A document that is not JSON is still rejected, and
+  // so is an unfit value of a NOT NULL field.
+  bool null_unfit_fields = false;
+  // A JSON value read into a STRING field is written back as Spark's Jackson generator copies it
+  // (compact, floats as Java's Double.toString: 1.5e3 -> '1500.0') instead of kept as its text.
+  bool spark_value_text = false;
+  // Field names match the JSON keys exactly, as in from_json; otherwise a key that matches no
+  // field exactly may match one case-insensitively.
+  bool exact_field_names = false;
+};
+
 class JsonDecoder {
  public:
-  explicit JsonDecoder(Schema schema);
+  explicit JsonDecoder(Schema schema, JsonDecodeOptions options = {});
   ~JsonDecoder();
   JsonDecoder(const JsonDecoder&) = delete;
   JsonDecoder& operator=(const JsonDecoder&) = delete;

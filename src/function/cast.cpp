@@ -326,7 +326,9 @@ Status CastVector(const Vector& in, const DataType& to, const KernelContext& ctx
         }
         std::string_view s = Trim(in.Get<std::string_view>(row));
         // Spark's CAST to DATE also takes a timestamp string and keeps its date.
-        auto days = ParseDate(s.substr(0, s.find_first_of(" T")));
+        const std::string_view date = s.substr(0, s.find_first_of(" T"));
+        auto days = ParseDate(date);
+        if (!days) days = ParseYearOrMonth(s);
         if (!days) return false;
         out.data<int32_t>()[row] = *days;
         return true;
@@ -376,7 +378,14 @@ Status CastVector(const Vector& in, const DataType& to, const KernelContext& ctx
             break;
           }
           case TypeId::kString:
-          case TypeId::kBytes: micros = ParseTimestamp(Trim(in.Get<std::string_view>(row))); break;
+          case TypeId::kBytes: {
+            const std::string_view text = Trim(in.Get<std::string_view>(row));
+            micros = ParseTimestamp(text);
+            if (!micros) {
+              if (auto days = ParseYearOrMonth(text)) micros = int64_t{*days} * kMicrosPerDay;
+            }
+            break;
+          }
           default: break;
         }
         if (!micros) return false;

@@ -223,7 +223,8 @@ Result<BoundFunction> BindUnixTimestamp(const BindArguments& args) {
     BoundFunction f{DataType::Int64(), {DataType::Timestamp()}, nullptr};
     f.kernel = fnutil::ValueKernel<int64_t>(
         [](const std::vector<VectorPtr>& a, size_t row) -> std::optional<int64_t> {
-          return FloorDiv(a[0]->Get<int64_t>(row), kMicrosPerSecond);
+          // Spark divides the microseconds truncating toward zero (-0.5 s is 0, not -1).
+          return a[0]->Get<int64_t>(row) / kMicrosPerSecond;
         });
     return f;
   }
@@ -241,7 +242,7 @@ Result<BoundFunction> BindUnixTimestamp(const BindArguments& args) {
         if (!p) return std::nullopt;
         auto micros = p->Parse(StrAt(*a[0], row));
         if (!micros) return std::nullopt;
-        return FloorDiv(*micros, kMicrosPerSecond);
+        return *micros / kMicrosPerSecond;  // toward zero, as Spark
       });
   return f;
 }

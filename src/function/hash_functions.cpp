@@ -145,14 +145,16 @@ Result<BoundFunction> BindBase64(const BindArguments& args) {
   return f;
 }
 
-// unbase64(str): the bytes base64 text stands for; NULL when it is not base64.
+// unbase64(str): the bytes base64 text stands for, read as leniently as Spark (bytes outside the
+// alphabet skipped, padding optional); NULL for text that no decoder can read, where Spark fails
+// the query.
 Result<BoundFunction> BindUnbase64(const BindArguments& args) {
   SLUICE_RETURN_NOT_OK(fnutil::CheckArity("unbase64(str)", args.types.size(), 1, 1));
   SLUICE_RETURN_NOT_OK(ExpectHashInput("unbase64", args));
   BoundFunction f{DataType::Bytes(), {DataType::String()}, nullptr};
   f.kernel = fnutil::StringKernel([](const std::vector<VectorPtr>& a, size_t row,
                                      std::string& buf) -> std::optional<std::string_view> {
-    if (!DecodeBase64(StrAt(*a[0], row), buf)) return std::nullopt;
+    if (!DecodeBase64Lenient(StrAt(*a[0], row), buf)) return std::nullopt;
     return std::string_view(buf);
   });
   return f;

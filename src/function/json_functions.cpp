@@ -1,10 +1,15 @@
 // to_json, from_json and get_json_object (Spark SQL semantics; invalid input yields NULL).
 #include <simdjson.h>
 
+#include <charconv>
 #include <memory>
+#include <optional>
+#include <span>
+#include <vector>
 
 #include "format/json_decoder.h"
 #include "format/json_encoder.h"
+#include "format/spark_json_text.h"
 #include "function/function_registry.h"
 #include <strings.h>
 #include "vector/take.h"
@@ -56,15 +61,54 @@ Result<BoundFunction> BindToJson(const BindArguments& args) {
   return f;
 }
 
-// from_json(text, 'a INT, b STRING') -> ROW<a INT, b STRING>, decoded by JsonDecoder (same
-// coercions as a source's 'json' format). Text that is not a JSON object of that shape gives
-// NULL.
+// from_json reads as Spark's PERMISSIVE mode with partial results: a field whose value does not
+// fit its type is NULL, the other fields are kept; values read into STRING fields are written
+// back as Spark's Jackson does; keys match field names exactly.
+JsonDecodeOptions FromJsonOptions() {
+  JsonDecodeOptions options;
+  options.null_unfit_fields = true;
+  options.spark_value_text = true;
+  options.exact_field_names = true;
+  return options;
+}
+
+// The length of the object `text` starts with (after blanks), or 0 when it does not start with a
+// complete one: Spark's from_json reads the first JSON value and ignores what follows it.
+size_t LeadingObjectLength(std::string_view text) {
+  size_t i = text.find_first_not_of(" \t\r\n");
+  if (i == std::string_view::npos || text[i] != '{') return 0;
+  int depth = 0;
+  bool in_string = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if ((c == '}' || c == ']') && --depth == 0) {
+      return i + 1;
+    }
+  }
+  return 0;
+}
+
+// Spark gives NULL, not a row of NULLs, for text with no JSON token at all.
+bool IsBlank(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
 // from_json into a MAP or an ARRAY: the document is read as the one field of a wrapping object,
 // so the row decoder reads it; a document that is not one is NULL.
 Result<BoundFunction> BindFromJsonWhole(const BindArguments& args, const DataType& type) {
   BoundFunction f{type, {args.types[0], DataType::String()}, nullptr};
   f.kernel = [type](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
-    JsonDecoder decoder{Schema({Field{"v", type, true}})};
+    JsonDecoder decoder{Schema({Field{"v", type, true}}), FromJsonOptions()};
     std::string wrapped;
     kernel::ForEachRowInOrder(ctx, [&](size_t r, bool live) {
       if (live && !a[0]->IsNull(r)) {
@@ -109,10 +153,13 @@ Result<BoundFunction> BindFromJson(const BindArguments& args) {
   if (!parsed.ok()) return parsed.status().WithContext("from_json");
   const DataType type = *parsed;
   BoundFunction f{type, {args.types[0], DataType::String()}, nullptr};
+  // from_json(text, 'a INT, b STRING') -> ROW<a INT, b STRING>. Text that is not a JSON object
+  // (not JSON, an array, a number) gives a row of NULL fields, as Spark's PERMISSIVE mode does;
+  // NULL or blank text gives NULL.
   f.kernel = [type](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
     const Vector& in = *a[0];
     // A decoder per call: kernels may run on several task threads at once.
-    JsonDecoder decoder{Schema(type.fields())};
+    JsonDecoder decoder{Schema(type.fields()), FromJsonOptions()};
     std::vector<VectorPtr> children;
     for (size_t i = 0; i < out.num_children(); ++i) children.push_back(out.shared_child(i));
     // The decoder appends straight into the struct's children.
@@ -126,13 +173,20 @@ Result<BoundFunction> BindFromJson(const BindArguments& args) {
         is_live = true;
         ++next_live;
       }
-      if (is_live && !in.IsNull(r) &&
-          decoder.DecodeRow(in.Get<std::string_view>(r), target).ok()) {
-        continue;
+      const bool is_null = !is_live || in.IsNull(r) || IsBlank(in.Get<std::string_view>(r));
+      if (!is_null) {
+        const std::string_view json = in.Get<std::string_view>(r);
+        if (decoder.DecodeRow(json, target).ok()) continue;
+        // Text after the object: read the object alone.
+        const size_t length = LeadingObjectLength(json);
+        if (length > 0 && length < json.size() &&
+            decoder.DecodeRow(json.substr(0, length), target).ok()) {
+          continue;
+        }
       }
       for (size_t c = 0; c < target.num_columns(); ++c) target.column(c).AppendNull();
       target.set_num_rows(target.num_rows() + 1);
-      nulls.push_back(static_cast<uint32_t>(r));
+      if (is_null) nulls.push_back(static_cast<uint32_t>(r));
     }
     out.Resize(ctx.num_rows);
     for (uint32_t r : nulls) out.SetNull(r);
@@ -141,61 +195,156 @@ Result<BoundFunction> BindFromJson(const BindArguments& args) {
   return f;
 }
 
-// Turns Spark's JSON path ('$', '$.a.b', '$.a[0]', "$['a b']") into a JSON pointer.
-Result<std::string> JsonPathToPointer(std::string_view path) {
-  auto invalid = [&] {
-    return Status::Invalid(
-        "get_json_object: unsupported path '{}': expected $ followed by .name, ['name'] or "
-        "[index]",
-        path);
-  };
-  if (path.empty() || path[0] != '$') return invalid();
-  std::string pointer;
-  auto append_token = [&](std::string_view token) {
-    pointer.push_back('/');
-    for (char c : token) {
-      if (c == '~') {
-        pointer += "~0";
-      } else if (c == '/') {
-        pointer += "~1";
-      } else {
-        pointer.push_back(c);
-      }
-    }
-  };
+// One step of a JSON path: .name or ['name'], [index], or the wildcard [*].
+struct JsonPathStep {
+  enum class Kind { kKey, kIndex, kWildcard } kind;
+  std::string key;
+  size_t index = 0;
+};
+
+// Parses Spark's JSON path ('$', '$.a.b', '$.a[0]', "$['a b']", '$.a[*].b'); nullopt for a path
+// Spark cannot use either, for which get_json_object is NULL.
+std::optional<std::vector<JsonPathStep>> ParseJsonPath(std::string_view path) {
+  if (path.empty() || path[0] != '$') return std::nullopt;
+  std::vector<JsonPathStep> steps;
   size_t i = 1;
   while (i < path.size()) {
     if (path[i] == '.') {
       size_t end = path.find_first_of(".[", i + 1);
       if (end == std::string_view::npos) end = path.size();
-      if (end == i + 1) return invalid();
       std::string_view name = path.substr(i + 1, end - i - 1);
-      if (name == "*") return invalid();
-      append_token(name);
+      if (name.empty() || name == "*") return std::nullopt;
+      steps.push_back({JsonPathStep::Kind::kKey, std::string(name)});
       i = end;
     } else if (path[i] == '[') {
       size_t end = path.find(']', i);
-      if (end == std::string_view::npos) return invalid();
+      if (end == std::string_view::npos) return std::nullopt;
       std::string_view inside = path.substr(i + 1, end - i - 1);
       if (inside.size() >= 2 && inside.front() == '\'' && inside.back() == '\'') {
-        append_token(inside.substr(1, inside.size() - 2));
+        steps.push_back({JsonPathStep::Kind::kKey, std::string(inside.substr(1, inside.size() - 2))});
+      } else if (inside == "*") {
+        steps.push_back({JsonPathStep::Kind::kWildcard, {}});
       } else {
-        if (inside.empty()) return invalid();
-        for (char c : inside) {
-          if (c < '0' || c > '9') return invalid();
+        size_t index = 0;
+        auto [ptr, ec] = std::from_chars(inside.data(), inside.data() + inside.size(), index);
+        if (inside.empty() || ec != std::errc() || ptr != inside.data() + inside.size()) {
+          return std::nullopt;
         }
-        append_token(inside);
+        steps.push_back({JsonPathStep::Kind::kIndex, {}, index});
       }
       i = end + 1;
     } else {
-      return invalid();
+      return std::nullopt;
     }
   }
-  return pointer;
+  return steps;
 }
 
-// get_json_object(json, path) -> STRING; NULL when the JSON is invalid, the path is missing or
-// the value is null.
+// Evaluates a JSON path as Spark's GetJsonObject does (which follows Hive): the matches of a
+// wildcard are gathered into an array, written without the brackets when there is exactly one;
+// inside such an array strings keep their quotes; a second wildcard right after the first
+// flattens the nested arrays into one.
+class JsonPathEvaluator {
+ public:
+  enum class Style { kRaw, kQuoted, kFlatten };
+
+  // Appends the match of `steps` in `v` to `out`; false when nothing matched.
+  bool Evaluate(const simdjson::dom::element& v, std::span<const JsonPathStep> steps, Style style,
+                std::string& out) {
+    using simdjson::dom::element_type;
+    if (steps.empty()) {
+      // A JSON null found without a wildcard is NULL.
+      if (v.type() == element_type::NULL_VALUE && style == Style::kRaw) return false;
+      if (v.type() == element_type::STRING && style == Style::kRaw) {
+        out += std::string_view(v.get_string().value_unsafe());
+        return true;
+      }
+      if (v.type() == element_type::ARRAY && style == Style::kFlatten) {
+        bool dirty = false;
+        const simdjson::dom::array items = v.get_array().value_unsafe();
+        for (auto item : items) dirty |= Evaluate(item, {}, style, out);
+        return dirty;
+      }
+      Separate(out);
+      AppendSparkJson(v, out);
+      return true;
+    }
+    const JsonPathStep& step = steps.front();
+    switch (step.kind) {
+      case JsonPathStep::Kind::kKey: {
+        if (v.type() != element_type::OBJECT) return false;
+        const simdjson::dom::object object = v.get_object().value_unsafe();
+        for (auto field : object) {
+          if (field.key == step.key && Evaluate(field.value, steps.subspan(1), style, out)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      case JsonPathStep::Kind::kIndex: {
+        if (v.type() != element_type::ARRAY) return false;
+        simdjson::dom::element item;
+        const simdjson::dom::array items = v.get_array().value_unsafe();
+        if (items.at(step.index).get(item)) return false;
+        return Evaluate(item, steps.subspan(1), style, out);
+      }
+      case JsonPathStep::Kind::kWildcard:
+        break;
+    }
+    if (v.type() != element_type::ARRAY) return false;
+    const simdjson::dom::array items = v.get_array().value_unsafe();
+    if (steps.size() > 1 && steps[1].kind == JsonPathStep::Kind::kWildcard) {
+      // [*][*]: one flat array of the inner arrays' elements (what follows the second wildcard
+      // is evaluated on each inner array, whose matches are flattened).
+      bool dirty = false;
+      Separate(out);
+      Open(out);
+      for (auto item : items) dirty |= Evaluate(item, steps.subspan(2), Style::kFlatten, out);
+      Close(out);
+      return dirty;
+    }
+    if (style == Style::kQuoted) {
+      bool dirty = false;
+      Separate(out);
+      Open(out);
+      for (auto item : items) dirty |= Evaluate(item, steps.subspan(1), Style::kQuoted, out);
+      Close(out);
+      return dirty;
+    }
+    const Style inner = style == Style::kRaw ? Style::kQuoted : Style::kFlatten;
+    std::string buffer;
+    Open(buffer);
+    int matches = 0;
+    for (auto item : items) matches += Evaluate(item, steps.subspan(1), inner, buffer) ? 1 : 0;
+    Close(buffer);
+    if (matches == 0) return false;
+    Separate(out);
+    out += matches > 1 ? std::string_view(buffer)
+                       : std::string_view(buffer).substr(1, buffer.size() - 2);
+    return true;
+  }
+
+ private:
+  // A generator's comma: values written inside an open array are separated.
+  void Separate(std::string& out) {
+    if (first_.empty()) return;
+    if (!first_.back()) out.push_back(',');
+    first_.back() = false;
+  }
+  void Open(std::string& out) {
+    out.push_back('[');
+    first_.push_back(true);
+  }
+  void Close(std::string& out) {
+    out.push_back(']');
+    first_.pop_back();
+  }
+
+  std::vector<bool> first_;  // per open array: nothing written in it yet
+};
+
+// get_json_object(json, path) -> STRING; NULL when the JSON is invalid, the path is missing, the
+// value is null or the path is not one Spark reads.
 Result<BoundFunction> BindGetJsonObject(const BindArguments& args) {
   if (args.types.size() != 2 || !args.types[0].IsStringLike()) {
     return Status::Invalid("get_json_object(json STRING, path STRING) takes two arguments");
@@ -204,44 +353,35 @@ Result<BoundFunction> BindGetJsonObject(const BindArguments& args) {
   if (path == nullptr || path->is_null() || path->type().id() != TypeId::kString) {
     return Status::Invalid("get_json_object: the path must be a string literal such as '$.a.b'");
   }
-  SLUICE_ASSIGN_OR_RETURN(std::string pointer, JsonPathToPointer(path->string()));
+  const std::optional<std::vector<JsonPathStep>> steps = ParseJsonPath(path->string());
   BoundFunction f{DataType::String(), {args.types[0], DataType::String()}, nullptr};
-  f.kernel = [pointer](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+  f.kernel = [steps](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
     const Vector& in = *a[0];
     out.Resize(ctx.num_rows);
-    // The DOM parser validates the whole document; objects and arrays come back re-serialized
-    // compactly ('{"b":1}'), as Spark's Jackson generator writes them.
+    // The DOM parser validates the whole document; objects and arrays come back compact, as
+    // Spark's Jackson generator copies them.
     simdjson::dom::parser parser;
     std::string text;
     kernel::ForEachLive(ctx, [&](size_t r) {
-      if (in.IsNull(r)) {
+      if (in.IsNull(r) || !steps) {
         out.SetNull(r);
         return;
       }
       std::string_view json = in.Get<std::string_view>(r);
-      simdjson::dom::element doc, v;
+      simdjson::dom::element doc;
       // '' is not JSON (and its view may have no bytes at all, which simdjson must not copy).
       if (json.empty() || parser.parse(json.data(), json.size()).get(doc)) {
         out.SetNull(r);
         return;
       }
-      if (pointer.empty()) {
-        v = doc;
-      } else if (doc.at_pointer(pointer).get(v)) {
+      text.clear();
+      JsonPathEvaluator evaluator;
+      const bool matched = evaluator.Evaluate(doc, *steps, JsonPathEvaluator::Style::kRaw, text);
+      if (!matched) {
         out.SetNull(r);
         return;
       }
-      switch (v.type()) {
-        case simdjson::dom::element_type::NULL_VALUE:
-          out.SetNull(r);
-          return;
-        case simdjson::dom::element_type::STRING:
-          out.SetString(r, std::string_view(v.get_string().value_unsafe()));
-          return;
-        default:
-          text = simdjson::minify(v);
-          out.SetString(r, text);
-      }
+      out.SetString(r, text);
     });
     return Status::OK();
   };

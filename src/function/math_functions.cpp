@@ -207,10 +207,61 @@ Result<BoundFunction> BindAbs(const BindArguments& args) {
 // floor/ceil as in Spark: BIGINT for integers and doubles (a double beyond BIGINT's range gives
 // its limit and NaN gives 0, as Java's long conversion does), DECIMAL(p - s + 1, 0) for a
 // DECIMAL, computed exactly on the unscaled value.
+// floor/ceil(number, scale) as Spark's RoundFloor/RoundCeil: the number as a DECIMAL (a DOUBLE
+// as DECIMAL(30, 15), so one beyond it is NULL), rounded down/up to `scale` digits (tens,
+// hundreds... when negative), typed DECIMAL(min(p + 1, 38), max(0, min(scale, s))).
+Result<BoundFunction> BindFloorCeilToScale(bool is_floor, const BindArguments& args) {
+  const char* name = is_floor ? "floor" : "ceil";
+  if (!args.constants[1] || args.constants[1]->is_null() || !args.types[1].IsInteger()) {
+    return Status::Invalid("{}(number, scale): scale must be an integer constant", name);
+  }
+  const int64_t scale_arg = args.constants[1]->int64();
+  if (scale_arg < -38 || scale_arg > 38) {
+    return Status::Invalid("{}(number, scale): scale must be between -38 and 38, found {}", name,
+                           scale_arg);
+  }
+  const int scale = static_cast<int>(scale_arg);
+  const DataType& t = args.types[0];
+  DataType input = t.id() == TypeId::kDecimal ? t
+                   : t.id() == TypeId::kInt32  ? DataType::Decimal(10, 0)
+                   : t.id() == TypeId::kInt64  ? DataType::Decimal(20, 0)
+                                               : DataType::Decimal(30, 15);
+  const int from_scale = input.scale();
+  const int to_scale = scale < 0 ? 0 : std::min(scale, from_scale);
+  const int precision = std::min(kMaxDecimalPrecision, input.precision() + 1);
+  BoundFunction f{DataType::Decimal(precision, to_scale), {input, args.types[1]}, nullptr};
+  f.kernel = [=](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    const int drop = from_scale - (scale >= 0 ? to_scale : scale);  // digits cut off, >= 0
+    const int up = scale >= 0 ? 0 : -scale;                          // zeros put back
+    kernel::UnaryMaybe<Int128, Int128>(*a[0], ctx, out, [=](Int128 v) -> std::optional<Int128> {
+      Int128 q = 0;
+      Int128 rem = v;
+      if (drop <= kMaxDecimalPrecision) {
+        const Int128 unit = PowerOfTen(drop);
+        q = v / unit;
+        rem = v % unit;
+      }
+      if (is_floor && rem < 0) --q;
+      if (!is_floor && rem > 0) ++q;
+      Int128 rounded;
+      if (__builtin_mul_overflow(q, PowerOfTen(std::min(up, kMaxDecimalPrecision)), &rounded) ||
+          !FitsPrecision(rounded, precision)) {
+        return std::nullopt;
+      }
+      return rounded;
+    });
+    return Status::OK();
+  };
+  return f;
+}
+
 Result<BoundFunction> BindFloorCeil(bool is_floor, const BindArguments& args) {
   const char* name = is_floor ? "floor" : "ceil";
-  if (args.types.size() != 1) return Status::Invalid("{}(number) takes 1 argument", name);
+  if (args.types.empty() || args.types.size() > 2) {
+    return Status::Invalid("{}(number[, scale]) takes 1 or 2 arguments", name);
+  }
   SLUICE_RETURN_NOT_OK(ExpectNumber(name, args.types[0]));
+  if (args.types.size() == 2) return BindFloorCeilToScale(is_floor, args);
   const DataType& t = args.types[0];
   if (t.id() == TypeId::kDecimal) {
     const int from_scale = t.scale();
@@ -476,9 +527,9 @@ void RegisterMathFunctions(FunctionRegistry& registry) {
                      [](const BindArguments& a) { return BindRound(a, true); }});
   registry.Register({"abs", "abs(number)", BindAbs});
   registry.Register(
-      {"floor", "floor(number)", [](const BindArguments& a) { return BindFloorCeil(true, a); }});
+      {"floor", "floor(number[, scale INT])", [](const BindArguments& a) { return BindFloorCeil(true, a); }});
   registry.Register(
-      {"ceil", "ceil(number)", [](const BindArguments& a) { return BindFloorCeil(false, a); }});
+      {"ceil", "ceil(number[, scale INT])", [](const BindArguments& a) { return BindFloorCeil(false, a); }});
   registry.Alias("ceiling", "ceil");
   registry.Register({"power", "power(base, exponent)", BindPower});
   registry.Alias("pow", "power");

@@ -15,6 +15,8 @@ constexpr std::array<std::string_view, 12> kMonthNames = {
     "July",    "August",   "September", "October", "November", "December"};
 constexpr std::array<std::string_view, 7> kDayNames = {
     "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+constexpr std::array<std::string_view, 4> kQuarterNames = {"1st quarter", "2nd quarter",
+                                                           "3rd quarter", "4th quarter"};
 
 bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
@@ -30,6 +32,7 @@ bool IsNumeric(const DatetimePattern::Field& f) {
     case Kind::kSecond: case Kind::kFraction:
       return true;
     case Kind::kMonth:
+    case Kind::kQuarter:
       return f.count <= 2;
     default:
       return false;
@@ -192,6 +195,7 @@ Result<DatetimePattern> DatetimePattern::Compile(std::string_view pattern) {
       case 'G': kind = Kind::kEra; max_count = 5; break;
       case 'y': kind = Kind::kYear; max_count = 9; break;
       case 'M': case 'L': kind = Kind::kMonth; max_count = 4; break;
+      case 'Q': case 'q': kind = Kind::kQuarter; max_count = 4; break;
       case 'd': kind = Kind::kDay; break;
       case 'D': kind = Kind::kDayOfYear; max_count = 3; break;
       case 'H': kind = Kind::kHour23; break;
@@ -244,6 +248,18 @@ void DatetimePattern::FormatTo(int64_t micros, std::string& out) const {
           AppendPadded(out, year, f.count);
         }
         break;
+      case Kind::kQuarter: {
+        const unsigned quarter = (month + 2) / 3;
+        if (f.count <= 2) {
+          AppendPadded(out, quarter, f.count);
+        } else if (f.count == 3) {
+          out += 'Q';
+          out += static_cast<char>('0' + quarter);
+        } else {
+          out += kQuarterNames[quarter - 1];
+        }
+        break;
+      }
       case Kind::kMonth:
         if (f.count <= 2) {
           AppendPadded(out, month, f.count);
@@ -400,6 +416,22 @@ bool DatetimePattern::ParseRange(std::string_view text, size_t& pos, size_t begi
       case Kind::kDayName:
         if (MatchName(text, pos, kDayNames, f.count == 4) < 0) return false;
         break;
+      case Kind::kQuarter: {
+        // Read and checked, not used: the month fields say where in the year the date is.
+        if (f.count <= 2) {
+          auto v = ReadDigits(text, pos, f.count, adjacent ? f.count : 2);
+          if (!v || *v < 1 || *v > 4) return false;
+        } else if (f.count == 3) {
+          if (pos + 2 > text.size() || (text[pos] != 'Q' && text[pos] != 'q') ||
+              text[pos + 1] < '1' || text[pos + 1] > '4') {
+            return false;
+          }
+          pos += 2;
+        } else if (MatchName(text, pos, kQuarterNames, true) < 0) {
+          return false;
+        }
+        break;
+      }
       case Kind::kOffsetZ: case Kind::kOffsetX: case Kind::kOffsetx: {
         auto offset = ReadOffset(text, pos);
         if (!offset) return false;

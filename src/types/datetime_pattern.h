@@ -14,7 +14,8 @@ namespace sluice {
 // formatting and parsing a value is a walk over that list with no pattern analysis per row.
 // Everything is UTC: zone letters print a zero offset and an offset in parsed text is applied.
 //
-// Letters: G (AD), y/u (year: yy two-digit, base 2000), M/L (1, 01, Jan, January), d, D (day of
+// Letters: G (AD), y/u (year: yy two-digit, base 2000), Q/q (quarter: 1, 01, Q1, 1st quarter;
+// checked but not used when parsing), M/L (1, 01, Jan, January), d, D (day of
 // year), H (0-23), h (1-12), K (0-11), k (1-24), m, s, S... (fraction, up to 9 digits),
 // a (AM/PM), E (Tue, Tuesday), Z/X/x (offset), 'quoted text' ('' is a quote) and [optional
 // sections]. Other ASCII letters are rejected, as Spark rejects them.
@@ -32,7 +33,7 @@ class DatetimePattern {
   std::optional<int64_t> Parse(std::string_view text) const;
 
   enum class Kind : uint8_t {
-    kLiteral, kEra, kYear, kMonth, kDay, kDayOfYear, kHour23, kHour12, kHour11, kHour24,
+    kLiteral, kEra, kYear, kQuarter, kMonth, kDay, kDayOfYear, kHour23, kHour12, kHour11, kHour24,
     kMinute, kSecond, kFraction, kAmPm, kDayName, kOffsetZ, kOffsetX, kOffsetx,
     kOptionalStart, kOptionalEnd
   };

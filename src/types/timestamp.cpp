@@ -118,6 +118,21 @@ std::optional<int32_t> ParseDate(std::string_view text) {
   return days;
 }
 
+std::optional<int32_t> ParseYearOrMonth(std::string_view text) {
+  auto digits = [](std::string_view d) {
+    return !d.empty() && d.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  const std::string_view year = text.substr(0, 4);
+  if (year.size() != 4 || !digits(year)) return std::nullopt;
+  const int y = (year[0] - '0') * 1000 + (year[1] - '0') * 100 + (year[2] - '0') * 10 + (year[3] - '0');
+  if (text.size() == 4) return DaysFromCivil(y, 1, 1);
+  const std::string_view month = text.substr(5);
+  if (text[4] != '-' || month.size() > 2 || !digits(month)) return std::nullopt;
+  const unsigned m = month.size() == 1 ? month[0] - '0' : (month[0] - '0') * 10 + (month[1] - '0');
+  if (m < 1 || m > 12) return std::nullopt;
+  return DaysFromCivil(y, m, 1);
+}
+
 std::optional<int64_t> ParseTimestamp(std::string_view s) {
   size_t pos = 0;
   int32_t days;

@@ -23,6 +23,9 @@ constexpr int32_t kMaxDateDays = 2'932'896;  // 9999-12-31
 std::optional<int64_t> ParseTimestamp(std::string_view text);
 // Parses 'YYYY-MM-DD' (also 'YYYY-M-D').
 std::optional<int32_t> ParseDate(std::string_view text);
+// Parses a year 'YYYY' or a month 'YYYY-[M]M' as its first day, which Spark's CAST from a
+// string to DATE or TIMESTAMP also takes.
+std::optional<int32_t> ParseYearOrMonth(std::string_view text);
 
 // 'YYYY-MM-DD HH:MM:SS', with '.ffffff' (trailing zeros trimmed) when there are fractions.
 std::string FormatTimestamp(int64_t micros);

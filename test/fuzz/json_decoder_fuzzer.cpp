@@ -1,6 +1,8 @@
 // JSON documents against a declared schema (the decoder every Kafka and file source uses).
 // Properties: a rejected document leaves the batch exactly as it was; an accepted one adds one
-// row, and that row encoded back to JSON (JsonEncoder) decodes to the same values.
+// row, and that row encoded back to JSON (JsonEncoder) decodes to the same values. from_json's
+// permissive decoding (unfit fields NULL) accepts every document the strict one does, with the
+// same row, and with Spark's value text too it still adds exactly one whole row or none.
 #include <string>
 
 #include "format/json_decoder.h"
@@ -23,8 +25,23 @@ const char* const kSchemas[] = {
 struct Case {
   Schema schema;
   JsonDecoder decoder;
-  explicit Case(Schema s) : schema(s), decoder(std::move(s)) {}
+  JsonDecoder permissive;
+  JsonDecoder from_json;
+  explicit Case(Schema s)
+      : schema(s),
+        decoder(s),
+        permissive(s, {.null_unfit_fields = true}),
+        from_json(std::move(s), {.null_unfit_fields = true, .spark_value_text = true,
+                                 .exact_field_names = true}) {}
 };
+
+// Every column holds `rows` values: a decoder never leaves a row half appended.
+void CheckWhole(const Batch& batch, size_t rows, const char* what) {
+  if (batch.num_rows() != rows) fuzz::Fail(what, "wrong row count");
+  for (size_t col = 0; col < batch.num_columns(); ++col) {
+    if (batch.column(col).size() != rows) fuzz::Fail(what, "a column of another length");
+  }
+}
 
 Case& CaseFor(uint8_t selector) {
   static Case* cases[std::size(kSchemas)] = {};
@@ -47,6 +64,15 @@ SLUICE_FUZZ_TARGET(json_decoder) {
   if (!c.decoder.DecodeRow(first, batch).ok()) fuzz::Fail("the fixed first row is rejected");
   const std::string before = fuzz::RowText(batch, 0);
   Status status = c.decoder.DecodeRow(document, batch);
+  Batch loose = Batch::Empty(c.schema);
+  const bool loose_ok = c.permissive.DecodeRow(document, loose).ok();
+  CheckWhole(loose, loose_ok ? 1 : 0, "permissive decoding");
+  if (status.ok() && !loose_ok) fuzz::Fail("permissive decoding refused what strict decoding took");
+  if (status.ok() && fuzz::RowText(loose, 0) != fuzz::RowText(batch, 1)) {
+    fuzz::Fail("permissive decoding read other values than strict decoding", std::string(document));
+  }
+  Batch spark = Batch::Empty(c.schema);
+  CheckWhole(spark, c.from_json.DecodeRow(document, spark).ok() ? 1 : 0, "from_json decoding");
   if (!status.ok()) {
     if (batch.num_rows() != 1) fuzz::Fail("a rejected document changed the row count");
     for (size_t col = 0; col < batch.num_columns(); ++col) {

@@ -5,6 +5,8 @@
 #include <string>
 
 #include "format/json_decoder.h"
+#include "format/value_text.h"
+#include "types/type_parser.h"
 #include "types/decimal.h"
 #include "types/timestamp.h"
 
@@ -413,6 +415,41 @@ TEST(Decimal, ParsesExactlyAndRoundsHalfAwayFromZero) {
   EXPECT_EQ(FormatDecimal(-1, 2), "-0.01");
   EXPECT_EQ(RescaleDecimal(12345, 3, 1, 10), 123);
   EXPECT_EQ(RescaleDecimal(-12355, 3, 2, 10), -1236);
+}
+
+// from_json's options: an unfit field is NULL at whatever depth it is (an unfit element nulls
+// the array's field), keys match exactly, values read into STRING are written back as Spark's
+// Jackson does; syntax errors and NOT NULL fields still reject the document.
+TEST(JsonDecoderOptionsTest, FromJsonReadsPermissivelyAsSpark) {
+  auto type = ParseStructType(
+      "a INT, r ROW<x INT, y STRING>, arr ARRAY<INT>, s STRING, t STRING, d DOUBLE, k INT NOT NULL");
+  ASSERT_TRUE(type.ok()) << type.status().ToString();
+  const Schema schema(type->fields());
+  JsonDecoder decoder(schema, {.null_unfit_fields = true, .spark_value_text = true,
+                               .exact_field_names = true});
+  Batch batch = Batch::Empty(schema);
+  ASSERT_TRUE(decoder
+                  .DecodeRow(R"({"a": "7", "r": {"x": 1.5, "y": 2.50}, "arr": [1, "x"],)"
+                             R"( "s": {"p": [1, 2.0e1, "é"]}, "T": "other", "d": "-Infinity",)"
+                             R"( "k": 3})",
+                             batch)
+                  .ok());
+  auto text = [&](size_t column) { return ValueText(batch.column(column), 0); };
+  EXPECT_EQ(text(0), "NULL");           // a string is not an INT
+  EXPECT_EQ(text(1), "{null, 2.5}");    // the unfit x only; 2.50 as Java's double text
+  EXPECT_EQ(text(2), "NULL");           // one unfit element: the whole array
+  EXPECT_EQ(text(3), "{\"p\":[1,20.0,\"é\"]}");
+  EXPECT_EQ(text(4), "NULL");           // 'T' is not 't'
+  EXPECT_EQ(text(5), "-Infinity");
+  EXPECT_EQ(text(6), "3");
+  EXPECT_FALSE(decoder.DecodeRow(R"({"a": 1, "k": "x"})", batch).ok());  // NOT NULL k unfit
+  EXPECT_FALSE(decoder.DecodeRow(R"({"a": 1, "r": {"x": 1 "y"}, "k": 1})", batch).ok());
+  EXPECT_EQ(batch.num_rows(), 1u);
+  for (size_t c = 0; c < batch.num_columns(); ++c) EXPECT_EQ(batch.column(c).size(), 1u) << c;
+  // The strict default rejects the first document whole.
+  JsonDecoder strict(schema);
+  Batch none = Batch::Empty(schema);
+  EXPECT_FALSE(strict.DecodeRow(R"({"a": "7", "k": 3})", none).ok());
 }
 
 }  // namespace
