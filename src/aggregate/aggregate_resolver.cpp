@@ -239,7 +239,6 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
       f.make_states = [] { return aggregate::MakeCountDistinctStates(); };
       return f;
     }
-    if (args.size() != 1) return Status::Invalid("count() takes * or one argument (or DISTINCT a, b)");
     f.make_states = [] { return aggregate::MakeCountStates(false); };
     f.retractable = true;
     return f;

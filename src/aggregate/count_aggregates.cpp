@@ -1,4 +1,4 @@
-// count(*), count(x) and count(DISTINCT x).
+// count(*), count(x), count(x, y) and count(DISTINCT x).
 #include <cstring>
 
 #include <absl/container/flat_hash_set.h>
@@ -9,8 +9,8 @@
 namespace sluice::aggregate {
 namespace {
 
-// count(*) counts rows, count(x) the rows where x is not NULL, count_if(b) those where b is
-// TRUE.
+// count(*) counts rows, count(x, ...) the rows where no argument is NULL, count_if(b) those
+// where b is TRUE.
 enum class CountMode { kRows, kNonNull, kTrue };
 
 class CountStates final : public AggregateStates {
@@ -44,6 +44,14 @@ class CountStates final : public AggregateStates {
       const uint8_t* values = x.data<uint8_t>();
       for (size_t i = 0; i < n; ++i) {
         counts_[groups[i]] += x.IsValid(rows[i]) && values[rows[i]] ? sign : 0;
+      }
+      return;
+    }
+    if (args.size() > 1) {  // count(a, b): the rows where none is NULL, as Spark
+      for (size_t i = 0; i < n; ++i) {
+        bool valid = true;
+        for (const Vector* arg : args) valid = valid && arg->IsValid(rows[i]);
+        counts_[groups[i]] += valid ? sign : 0;
       }
       return;
     }

@@ -42,8 +42,8 @@ Status ArgumentError(std::string_view op, const BindArguments& args) {
 
 // Binds + - % : both arguments are cast to the result type (decimals to its scale, with
 // headroom), so the kernel is one typed loop.
-// TIMESTAMP ± INTERVAL (a DATE is promoted to its midnight), INTERVAL + TIMESTAMP, and
-// INTERVAL ± INTERVAL: microsecond arithmetic on int64.
+// TIMESTAMP ± INTERVAL (a DATE is promoted to its midnight), INTERVAL + TIMESTAMP,
+// INTERVAL ± INTERVAL and TIMESTAMP - TIMESTAMP: microsecond arithmetic on int64.
 std::optional<Result<BoundFunction>> BindTimeArithmetic(char op, const BindArguments& args) {
   auto is_time = [](const DataType& t) {
     return t.id() == TypeId::kTimestamp || t.id() == TypeId::kDate;
@@ -51,10 +51,21 @@ std::optional<Result<BoundFunction>> BindTimeArithmetic(char op, const BindArgum
   const DataType& a = args.types[0];
   const DataType& b = args.types[1];
   bool a_interval = a.id() == TypeId::kInterval, b_interval = b.id() == TypeId::kInterval;
-  if (!a_interval && !b_interval) return std::nullopt;
+  const bool dates = a.id() == TypeId::kDate && b.id() == TypeId::kDate;
+  if (op == '-' && dates) {
+    return Result<BoundFunction>(Status::Invalid(
+        "DATE - DATE is an INTERVAL DAY in Spark, which sluice does not have yet: "
+        "datediff(end, start) gives the days as an INT"));
+  }
+  const bool time_difference = op == '-' && is_time(a) && is_time(b);
+  if (!a_interval && !b_interval && !time_difference) return std::nullopt;
   DataType result;
   std::vector<DataType> arg_types;
-  if (is_time(a) && b_interval && op != '%') {
+  if (time_difference) {
+    // TIMESTAMP - TIMESTAMP (a DATE as its midnight): the INTERVAL DAY TO SECOND between them.
+    result = DataType::Interval();
+    arg_types = {DataType::Timestamp(), DataType::Timestamp()};
+  } else if (is_time(a) && b_interval && op != '%') {
     result = DataType::Timestamp();
     arg_types = {DataType::Timestamp(), DataType::Interval()};
   } else if (a_interval && is_time(b) && op == '+') {

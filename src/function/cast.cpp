@@ -1,5 +1,7 @@
 #include "function/cast.h"
 
+#include "vector/take.h"
+
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -109,9 +111,39 @@ double NumberAt(const Vector& v, size_t row) {
 
 }  // namespace
 
+namespace {
+
+// ARRAY<A> to ARRAY<B>: the elements of the whole batch are cast at once, then the live rows'
+// lists are rebuilt from them (an element that does not convert is a NULL element).
+Status CastArray(const Vector& in, const DataType& to, const KernelContext& ctx, Vector& out) {
+  const Vector& elements = in.list_child();
+  const size_t count = in.offsets()[ctx.num_rows];
+  Vector cast(to.element());
+  const SelectionVector all = SelectionVector::All();
+  SLUICE_RETURN_NOT_OK(CastVector(elements, to.element(), KernelContext{all, count, ctx.eval}, cast));
+  ShareArenasDeep(cast, out.list_child());
+  kernel::ForEachRowInOrder(ctx, [&](size_t row, bool live) {
+    if (!live || in.IsNull(row)) {
+      out.AppendNull();
+      return;
+    }
+    for (uint32_t i = in.offsets()[row]; i < in.offsets()[row + 1]; ++i) {
+      AppendRow(cast, i, out.list_child());
+    }
+    out.AppendListEnd();
+  });
+  return Status::OK();
+}
+
+}  // namespace
+
 bool CanCast(const DataType& from, const DataType& to) {
   if (from == to || from.id() == TypeId::kNull) return true;
   if (to.id() == TypeId::kString) return true;
+  // ARRAY<A> to ARRAY<B> casts each element, as Spark.
+  if (from.id() == TypeId::kList && to.id() == TypeId::kList && !from.IsMap() && !to.IsMap()) {
+    return CanCast(from.element(), to.element());
+  }
   auto is_scalar = [](const DataType& t) { return !t.IsNested() && t.id() != TypeId::kInterval; };
   if (!is_scalar(from) || !is_scalar(to)) return false;
   if (from.id() == TypeId::kBytes || to.id() == TypeId::kBytes) {
@@ -121,7 +153,8 @@ bool CanCast(const DataType& from, const DataType& to) {
     return from.IsStringLike() || from.id() == TypeId::kTimestamp;
   }
   if (from.id() == TypeId::kDate) {
-    return to.id() == TypeId::kTimestamp || to.IsStringLike();
+    // A DATE to a number is NULL in Spark without ANSI mode (which refuses it).
+    return true;
   }
   return true;  // numeric, boolean, string and timestamp convert among themselves
 }
@@ -137,7 +170,11 @@ std::string CastToText(const Vector& in, size_t row) {
     case TypeId::kBytes: return std::string(in.Get<std::string_view>(row));
     case TypeId::kDate: return FormatDate(in.Get<int32_t>(row));
     case TypeId::kTimestamp: return FormatTimestamp(in.Get<int64_t>(row));
-    case TypeId::kInterval: return fmt::format("{} seconds", in.Get<int64_t>(row) / 1e6);
+    case TypeId::kInterval: {
+      std::string text;
+      AppendIntervalText(in.Get<int64_t>(row), text);
+      return text;
+    }
     case TypeId::kStruct: {
       std::string out = "{";
       for (size_t i = 0; i < in.num_children(); ++i) {
@@ -173,6 +210,7 @@ std::string CastToText(const Vector& in, size_t row) {
 Status CastVector(const Vector& in, const DataType& to, const KernelContext& ctx, Vector& out) {
   const TypeId from_id = in.type().id();
   const TypeId to_id = to.id();
+  if (from_id == TypeId::kList && to_id == TypeId::kList) return CastArray(in, to, ctx, out);
   out.Resize(ctx.num_rows);
 
   // Row-at-a-time fallback for every pair; the hot pairs below get typed loops.
@@ -182,7 +220,10 @@ Status CastVector(const Vector& in, const DataType& to, const KernelContext& ctx
     });
   };
 
-  if (from_id == TypeId::kNull) {
+  // A DATE has no number (Spark without ANSI mode gives NULL).
+  const bool date_to_number = from_id == TypeId::kDate && to_id != TypeId::kDate &&
+                              to_id != TypeId::kTimestamp && !to.IsStringLike();
+  if (from_id == TypeId::kNull || date_to_number) {
     kernel::ForEachLive(ctx, [&](size_t row) { out.SetNull(row); });
     return Status::OK();
   }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "function/function_registry.h"
+#include "vector/sort_key.h"
 #include "function/kernel_loops.h"
 #include "types/decimal.h"
 #include "function/type_coercion.h"
@@ -61,7 +62,48 @@ Status DispatchPhysical(const DataType& type, Fn&& fn) {
   }
 }
 
-bool Comparable(const DataType& t) { return !t.IsNested(); }
+// Spark compares arrays and rows (element by element, field by field), not maps.
+bool Comparable(const DataType& t) {
+  if (t.IsMap()) return false;
+  if (t.id() == TypeId::kList) return Comparable(t.element());
+  if (t.id() == TypeId::kStruct) {
+    for (const Field& f : t.fields()) {
+      if (!Comparable(f.type)) return false;
+    }
+  }
+  return true;
+}
+
+// Arrays and rows compare by their sort keys, whose byte order is Spark's order of them (a NULL
+// element first, NaN above every number, -0.0 equal to 0.0).
+Status CompareNested(Cmp cmp, const Vector& x, const Vector& y, const KernelContext& ctx,
+                     Vector& out) {
+  out.Resize(ctx.num_rows);
+  uint8_t* o = out.data<uint8_t>();
+  std::string left, right;
+  kernel::ForEachLive(ctx, [&](size_t row) {
+    if (x.IsNull(row) || y.IsNull(row)) {
+      out.SetNull(row);
+      return;
+    }
+    left.clear();
+    right.clear();
+    AppendSortKey(x, row, false, left);
+    AppendSortKey(y, row, false, right);
+    const int c = left.compare(right);
+    bool result = false;
+    switch (cmp) {
+      case Cmp::kEq: result = c == 0; break;
+      case Cmp::kNe: result = c != 0; break;
+      case Cmp::kLt: result = c < 0; break;
+      case Cmp::kLe: result = c <= 0; break;
+      case Cmp::kGt: result = c > 0; break;
+      case Cmp::kGe: result = c >= 0; break;
+    }
+    o[row] = result ? 1 : 0;
+  });
+  return Status::OK();
+}
 
 Result<BoundFunction> BindComparison(Cmp cmp, std::string_view symbol, const BindArguments& args) {
   if (args.types.size() != 2) return Status::Invalid("operator {} takes two operands", symbol);
@@ -73,6 +115,7 @@ Result<BoundFunction> BindComparison(Cmp cmp, std::string_view symbol, const Bin
   DataType t = common->id() == TypeId::kNull ? DataType::Boolean() : *common;
   BoundFunction f{DataType::Boolean(), {t, t}, nullptr};
   f.kernel = [cmp, t](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    if (t.IsNested()) return CompareNested(cmp, *a[0], *a[1], ctx, out);
     return DispatchPhysical(t, [&](auto tag) {
       using T = decltype(tag);
       CompareColumns<T>(cmp, *a[0], *a[1], ctx, out);
@@ -88,7 +131,7 @@ Result<BoundFunction> BindIn(const BindArguments& args) {
   for (size_t i = 1; i < args.types.size(); ++i) {
     // Spark's InConversion: a string in the list makes the whole comparison textual.
     auto common = WiderType(t, args.types[i]);
-    if (!common || !Comparable(*common)) {
+    if (!common || !Comparable(*common) || common->IsNested()) {
       return Status::Invalid("cannot compare {} with {} in an IN list", args.types[0].ToString(),
                              args.types[i].ToString());
     }

@@ -12,10 +12,13 @@
 #include "vector/copy_value.h"
 #include "vector/sort_key.h"
 
+#include "vector/take.h"
+
 namespace sluice {
 namespace {
 
-Result<DataType> CommonOf(std::string_view fn, const std::vector<DataType>& types) {
+Result<DataType> CommonOf(std::string_view fn, const std::vector<DataType>& types,
+                          bool nested_ok = false) {
   DataType t = DataType::Null();
   for (const DataType& each : types) {
     auto common = WiderType(t, each);
@@ -25,7 +28,7 @@ Result<DataType> CommonOf(std::string_view fn, const std::vector<DataType>& type
     }
     t = *common;
   }
-  if (t.IsNested()) return Status::NotImplemented("{} over {} values", fn, t.ToString());
+  if (t.IsNested() && !nested_ok) return Status::NotImplemented("{} over {} values", fn, t.ToString());
   if (t.id() == TypeId::kNull) t = DataType::String();
   return t;
 }
@@ -36,8 +39,24 @@ void ShareAll(const std::vector<VectorPtr>& args, Vector& out) {
 
 Result<BoundFunction> BindCoalesce(const BindArguments& args) {
   if (args.types.empty()) return Status::Invalid("coalesce needs at least one argument");
-  SLUICE_ASSIGN_OR_RETURN(DataType t, CommonOf("coalesce", args.types));
+  SLUICE_ASSIGN_OR_RETURN(DataType t, CommonOf("coalesce", args.types, true));
   BoundFunction f{t, std::vector<DataType>(args.types.size(), t), nullptr};
+  if (t.IsNested()) {  // arrays, maps and rows: the first non-NULL one's value, copied whole
+    f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+      for (const auto& v : a) ShareArenasDeep(*v, out);
+      kernel::ForEachRowInOrder(ctx, [&](size_t r, bool live) {
+        for (const auto& v : a) {
+          if (live && !v->IsNull(r)) {
+            AppendRow(*v, r, out);
+            return;
+          }
+        }
+        out.AppendNull();
+      });
+      return Status::OK();
+    };
+    return f;
+  }
   f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
     out.Resize(ctx.num_rows);
     ShareAll(a, out);

@@ -38,6 +38,7 @@ constexpr FunctionDoc kScalarDocs[] = {
     {R"~(map_from_arrays)~", R"~()~", R"~(A map from an array of keys and an array of values of the same length.)~", R"~(map_from_arrays(array('x', 'y'), array(1, 2)))~", R"~({x -> 1, y -> 2})~"},
     {R"~(map_keys)~", R"~()~", R"~(The keys as an array, in the map's order.)~", R"~(map_keys(map('a', 1, 'b', 2)))~", R"~([a, b])~"},
     {R"~(map_values)~", R"~()~", R"~(The values as an array, in the map's order.)~", R"~(map_values(map('a', 1, 'b', 2)))~", R"~([1, 2])~"},
+    {R"~(schema_of_json)~", R"~()~", R"~(The schema Spark infers for a JSON text literal, in SQL form for from_json: objects as STRUCTs with fields sorted by name, integers BIGINT, other numbers DOUBLE, mixed types STRING.)~", R"~(schema_of_json('{"b": [1, 2.5], "a": "x"}'))~", R"~(STRUCT<a: STRING, b: ARRAY<DOUBLE>>)~"},
     {R"~(str_to_map)~", R"~()~", R"~(Splits text into pairs (default ',') and each pair into key and value (default ':'); a pair without the second delimiter maps to NULL.)~", R"~(str_to_map('a:1,b:2,c'))~", R"~({a -> 1, b -> 2, c -> null})~"},
     {R"~(array_append)~", R"~()~", R"~(The array with x added at the end (a NULL x is appended too); NULL if the array is NULL.)~", R"~(array_append(array(1, 2), NULL))~", R"~([1, 2, null])~"},
     {R"~(array_compact)~", R"~()~", R"~(The array without its NULL elements.)~", R"~(array_compact(array(1, NULL, 2)))~", R"~([1, 2])~"},

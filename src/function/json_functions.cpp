@@ -1,7 +1,9 @@
 // to_json, from_json and get_json_object (Spark SQL semantics; invalid input yields NULL).
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
+#include <climits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -388,6 +390,144 @@ Result<BoundFunction> BindGetJsonObject(const BindArguments& args) {
   return f;
 }
 
+// The type Spark's JSON schema inference gives a JSON value, as a tree: objects become
+// STRUCTs with their fields sorted by name, arrays ARRAYs of their elements' merged type, an
+// integer BIGINT (a DECIMAL of its digits beyond it), another number DOUBLE, null NULL (written STRING).
+struct InferredType {
+  enum class Kind { kNull, kBoolean, kBigint, kDecimal, kDouble, kString, kArray, kStruct } kind;
+  std::vector<InferredType> children;     // kArray: one, the element
+  std::vector<std::string> names;         // kStruct: the field names, sorted
+  int precision = 0;                      // kDecimal: its digits
+
+  static InferredType Of(const simdjson::dom::element& v) {
+    using simdjson::dom::element_type;
+    switch (v.type()) {
+      case element_type::NULL_VALUE: return {Kind::kNull, {}, {}};
+      case element_type::BOOL: return {Kind::kBoolean, {}, {}};
+      case element_type::INT64: return {Kind::kBigint, {}, {}};
+      case element_type::UINT64: {
+        // Beyond BIGINT: DECIMAL of its digits, as Spark.
+        const uint64_t n = v.get_uint64().value_unsafe();
+        if (n <= uint64_t{INT64_MAX}) return {Kind::kBigint, {}, {}};
+        return {Kind::kDecimal, {}, {}, static_cast<int>(std::to_string(n).size())};
+      }
+      case element_type::DOUBLE: return {Kind::kDouble, {}, {}};
+      case element_type::STRING: return {Kind::kString, {}, {}};
+      case element_type::ARRAY: {
+        InferredType element{Kind::kNull, {}, {}};
+        const simdjson::dom::array items = v.get_array().value_unsafe();
+        for (auto item : items) element = Merge(std::move(element), Of(item));
+        return {Kind::kArray, {std::move(element)}, {}};
+      }
+      case element_type::OBJECT: {
+        InferredType row{Kind::kStruct, {}, {}};
+        const simdjson::dom::object object = v.get_object().value_unsafe();
+        for (auto field : object) {
+          row = Merge(std::move(row), InferredType{Kind::kStruct, {Of(field.value)},
+                                                   {std::string(field.key)}});
+        }
+        return row;
+      }
+    }
+    return {Kind::kString, {}, {}};
+  }
+
+  // Spark's compatibleType: NULL gives way to anything, numbers widen to DOUBLE, structs unite
+  // their fields, arrays merge their elements; anything else meets as STRING.
+  static InferredType Merge(InferredType a, InferredType b) {
+    if (a.kind == Kind::kNull) return b;
+    if (b.kind == Kind::kNull) return a;
+    auto numeric = [](Kind k) { return k == Kind::kBigint || k == Kind::kDecimal || k == Kind::kDouble; };
+    if (numeric(a.kind) && numeric(b.kind)) {
+      if (a.kind == Kind::kDouble || b.kind == Kind::kDouble) return {Kind::kDouble, {}, {}};
+      if (a.kind == Kind::kBigint && b.kind == Kind::kBigint) return a;
+      // A BIGINT counts as DECIMAL(20, 0).
+      auto digits = [](const InferredType& t) { return t.kind == Kind::kBigint ? 20 : t.precision; };
+      return {Kind::kDecimal, {}, {}, std::max(digits(a), digits(b))};
+    }
+    if (a.kind != b.kind) return {Kind::kString, {}, {}};
+    if (a.kind == Kind::kArray) {
+      return {Kind::kArray, {Merge(std::move(a.children[0]), std::move(b.children[0]))}, {}};
+    }
+    if (a.kind == Kind::kStruct) {
+      for (size_t j = 0; j < b.names.size(); ++j) {
+        auto at = std::lower_bound(a.names.begin(), a.names.end(), b.names[j]);
+        const size_t i = static_cast<size_t>(at - a.names.begin());
+        if (at != a.names.end() && *at == b.names[j]) {
+          a.children[i] = Merge(std::move(a.children[i]), std::move(b.children[j]));
+        } else {
+          a.names.insert(at, b.names[j]);
+          a.children.insert(a.children.begin() + static_cast<std::ptrdiff_t>(i), std::move(b.children[j]));
+        }
+      }
+    }
+    return a;
+  }
+
+  // Spark's DataType.sql: STRUCT<a: BIGINT, `b c`: ARRAY<STRING>>.
+  void AppendSql(std::string& out) const {
+    switch (kind) {
+      case Kind::kNull:
+      case Kind::kString: out += "STRING"; return;
+      case Kind::kBoolean: out += "BOOLEAN"; return;
+      case Kind::kBigint: out += "BIGINT"; return;
+      case Kind::kDecimal: out += "DECIMAL(" + std::to_string(precision) + ",0)"; return;
+      case Kind::kDouble: out += "DOUBLE"; return;
+      case Kind::kArray:
+        out += "ARRAY<";
+        children[0].AppendSql(out);
+        out += ">";
+        return;
+      case Kind::kStruct:
+        out += "STRUCT<";
+        for (size_t i = 0; i < names.size(); ++i) {
+          if (i > 0) out += ", ";
+          const std::string& name = names[i];
+          const bool plain = !name.empty() &&
+                             name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789") ==
+                                 std::string::npos;
+          if (plain) {
+            out += name;
+          } else {
+            out += '`';
+            for (char c : name) out += c == '`' ? std::string("``") : std::string(1, c);
+            out += '`';
+          }
+          out += ": ";
+          children[i].AppendSql(out);
+        }
+        out += ">";
+        return;
+    }
+  }
+};
+
+// schema_of_json(json): the schema Spark infers for a JSON text given as a literal, in its SQL
+// form ('STRUCT<a: BIGINT>'), ready for from_json.
+Result<BoundFunction> BindSchemaOfJson(const BindArguments& args) {
+  const Value* json = args.constants.empty() ? nullptr : args.constants[0];
+  if (args.types.size() != 1 || json == nullptr || json->is_null() ||
+      json->type().id() != TypeId::kString) {
+    return Status::Invalid(
+        "schema_of_json(json) takes one string literal, such as schema_of_json('{{\"a\": 1}}')");
+  }
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  const std::string& text = json->string();
+  if (text.empty() || parser.parse(text.data(), text.size()).get(doc)) {
+    return Status::Invalid("schema_of_json: '{}' is not JSON", text.substr(0, 60));
+  }
+  std::string schema;
+  InferredType::Of(doc).AppendSql(schema);
+  BoundFunction f{DataType::String(), {args.types[0]}, nullptr};
+  f.kernel = [schema](const std::vector<VectorPtr>&, const KernelContext& ctx, Vector& out) {
+    out.Resize(ctx.num_rows);
+    kernel::ForEachLive(ctx, [&](size_t r) { out.SetString(r, schema); });
+    return Status::OK();
+  };
+  return f;
+}
+
 // json_array_length(json): the number of elements of a JSON array; NULL for anything else
 // (another JSON value or invalid JSON), as Spark.
 Result<BoundFunction> BindJsonArrayLength(const BindArguments& args) {
@@ -442,6 +582,7 @@ void RegisterJsonFunctions(FunctionRegistry& registry) {
   registry.Register({"to_json", "to_json(row_or_array)", BindToJson});
   registry.Register({"from_json", "from_json(json, 'a INT, b STRING')", BindFromJson});
   registry.Register({"get_json_object", "get_json_object(json, '$.a.b')", BindGetJsonObject});
+  registry.Register({"schema_of_json", "schema_of_json(json)", BindSchemaOfJson});
   registry.Register({"json_array_length", "json_array_length(json)", BindJsonArrayLength});
   registry.Register({"json_object_keys", "json_object_keys(json)", BindJsonObjectKeys});
 }

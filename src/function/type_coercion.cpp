@@ -62,6 +62,12 @@ std::optional<DataType> CommonType(const DataType& a, const DataType& b) {
   auto temporal = [](TypeId id) { return id == TypeId::kDate || id == TypeId::kTimestamp; };
   if (temporal(a.id()) && temporal(b.id())) return DataType::Timestamp();
   if (a.IsStringLike() && b.IsStringLike()) return DataType::String();
+  // Arrays of types with a common type: ARRAY<INT> and ARRAY<BIGINT> meet as ARRAY<BIGINT>.
+  if (a.id() == TypeId::kList && b.id() == TypeId::kList && !a.IsMap() && !b.IsMap()) {
+    auto element = CommonType(a.element(), b.element());
+    if (element) return DataType::List(*element);
+    return std::nullopt;
+  }
   // No decimal type fits every string, so a string with a DECIMAL compares as DOUBLE.
   auto read_as = [](const DataType& t) {
     return t.id() == TypeId::kDecimal ? DataType::Float64() : t;

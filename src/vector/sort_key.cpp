@@ -17,6 +17,18 @@ void AppendSortKey(const Vector& v, size_t row, bool descending, std::string& ou
   const size_t start = out.size();
   if (v.IsNull(row)) {
     out.push_back('\0');
+  } else if (v.type().id() == TypeId::kStruct) {
+    out.push_back('\1');
+    for (size_t i = 0; i < v.num_children(); ++i) AppendSortKey(v.child(i), row, false, out);
+  } else if (v.type().id() == TypeId::kList) {
+    // Element by element, each after a 1 byte, then a 0 byte: a list that is a prefix of
+    // another sorts first, as Spark orders arrays.
+    out.push_back('\1');
+    for (uint32_t i = v.offsets()[row]; i < v.offsets()[row + 1]; ++i) {
+      out.push_back('\1');
+      AppendSortKey(v.list_child(), i, false, out);
+    }
+    out.push_back('\0');
   } else {
     out.push_back('\1');
     switch (v.type().id()) {
