@@ -31,6 +31,17 @@ const std::vector<std::string_view>& AggregateNames() {
 
 namespace {
 
+bool ContainsMap(const DataType& t) {
+  if (t.IsMap()) return true;
+  if (t.id() == TypeId::kList) return ContainsMap(t.element());
+  if (t.id() == TypeId::kStruct) {
+    for (const Field& f : t.fields()) {
+      if (ContainsMap(f.type)) return true;
+    }
+  }
+  return false;
+}
+
 Status Expect(const std::string& name, const std::vector<DataType>& args, size_t min, size_t max,
               std::string_view signature) {
   if (args.size() < min || args.size() > max) {
@@ -168,9 +179,6 @@ std::optional<Result<AggregateFunction>> ResolveSparkAggregate(
       return Status::Invalid("mode(x, deterministic): deterministic must be TRUE or FALSE");
     }
     const DataType input = args[0].id() == TypeId::kNull ? DataType::String() : args[0];
-    if (!IsEncodableType(input)) {
-      return Status::Invalid("mode() of {} is not supported", args[0].ToString());
-    }
     f.input_types = {input};
     f.result_type = input;
     f.make_states = [] { return aggregate::MakeModeStates(); };
@@ -216,8 +224,18 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
                            "for {}(DISTINCT x) use collect_set or a subquery",
                            name);
   }
+  // These keep or collect whole values, so they take arrays, maps and rows too (min and max not
+  // maps, which Spark cannot order).
+  static const std::vector<std::string_view> kWholeValues = {
+      "count", "collect_list", "collect_set", "array_agg", "first", "first_value", "last",
+      "last_value", "any_value", "min", "max", "mode", "max_by", "min_by"};
+  const bool whole_values = std::find(kWholeValues.begin(), kWholeValues.end(), name) != kWholeValues.end();
   for (const auto& t : args) {
-    if (t.IsNested() && name != "count") {
+    if (whole_values && (name == "min" || name == "max") && ContainsMap(t)) {
+      return Status::Invalid("{}() of {} is not supported: Spark cannot order a MAP", name,
+                             t.ToString());
+    }
+    if (t.IsNested() && !whole_values) {
       return Status::Invalid("{}() of {} is not supported: aggregate a scalar column or field",
                              name, t.ToString());
     }
@@ -231,11 +249,6 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
     }
     f.input_types = args;
     if (distinct) {
-      for (const auto& t : args) {
-        if (!IsEncodableType(t)) {
-          return Status::Invalid("count(DISTINCT) of {} is not supported", t.ToString());
-        }
-      }
       f.make_states = [] { return aggregate::MakeCountDistinctStates(); };
       return f;
     }
@@ -247,9 +260,8 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
     SLUICE_RETURN_NOT_OK(Expect(name, args, 2, 2, "a value and the ordering it is picked by"));
     const DataType value = args[0].id() == TypeId::kNull ? DataType::String() : args[0];
     const DataType order = args[1].id() == TypeId::kNull ? DataType::Int64() : args[1];
-    if (!IsEncodableType(value) || order.IsNested()) {
-      return Status::Invalid("{}() takes scalar values, not {} and {}", name, args[0].ToString(),
-                             args[1].ToString());
+    if (order.IsNested()) {
+      return Status::Invalid("{}() orders by a scalar value, not {}", name, args[1].ToString());
     }
     f.input_types = {value, order};
     f.result_type = value;

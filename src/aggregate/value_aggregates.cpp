@@ -1,9 +1,11 @@
-// min, max, first and last: one kept value per group.
+// min, max, first and last: one kept value per group (of any type).
 #include <cmath>
 #include <cstring>
 #include <string>
 
 #include "aggregate/aggregate_families.h"
+#include "aggregate/value_codec.h"
+#include "vector/sort_key.h"
 #include "types/decimal.h"
 
 namespace sluice::aggregate {
@@ -123,10 +125,92 @@ class ValueStates final : public AggregateStates {
   std::vector<uint8_t> state_;
 };
 
+// min, max, first and last of an ARRAY, MAP or ROW: the kept value in EncodeValue's bytes, and
+// for min/max its sort key too, whose byte order is Spark's order of such values.
+class NestedValueStates final : public AggregateStates {
+ public:
+  NestedValueStates(ValuePick pick, bool ignore_nulls) : pick_(pick), ignore_nulls_(ignore_nulls) {}
+
+  void Resize(size_t count) override {
+    values_.resize(count);
+    keys_.resize(count);
+    state_.resize(count, kEmpty);
+  }
+  void Update(const std::vector<const Vector*>& args, const uint32_t* rows, const uint32_t* groups,
+              size_t n) override {
+    const Vector& x = *args[0];
+    const bool ordered = pick_ == ValuePick::kMin || pick_ == ValuePick::kMax;
+    for (size_t i = 0; i < n; ++i) {
+      const size_t row = rows[i];
+      const uint32_t g = groups[i];
+      if (x.IsNull(row)) {
+        if ((pick_ == ValuePick::kFirst && !ignore_nulls_ && state_[g] == kEmpty) ||
+            (pick_ == ValuePick::kLast && !ignore_nulls_)) {
+          state_[g] = kNull;
+        }
+        continue;
+      }
+      bool take = false;
+      if (ordered) {
+        key_.clear();
+        AppendSortKey(x, row, false, key_);
+        take = state_[g] != kValue || (pick_ == ValuePick::kMin ? key_ < keys_[g] : keys_[g] < key_);
+        if (take) keys_[g] = key_;
+      } else {
+        take = pick_ == ValuePick::kLast || state_[g] == kEmpty;
+      }
+      if (take) {
+        values_[g].clear();
+        EncodeValue(x, row, values_[g]);
+        state_[g] = kValue;
+      }
+    }
+  }
+  void Finalize(const uint32_t* groups, size_t n, Vector& out) const override {
+    for (size_t i = 0; i < n; ++i) {
+      std::string_view encoded = values_[groups[i]];
+      if (state_[groups[i]] != kValue || !DecodeValue(encoded, out)) out.AppendNull();
+    }
+  }
+  void Serialize(uint32_t group, std::string& out) const override {
+    out.push_back(static_cast<char>(state_[group]));
+    if (state_[group] != kValue) return;
+    WriteBytes(out, values_[group]);
+    WriteBytes(out, keys_[group]);
+  }
+  bool Deserialize(uint32_t group, std::string_view& in) override {
+    if (in.empty()) return false;
+    state_[group] = static_cast<uint8_t>(in[0]);
+    in.remove_prefix(1);
+    if (state_[group] != kValue) return true;
+    std::string_view value, key;
+    if (!ReadBytes(in, &value) || !ReadBytes(in, &key)) return false;
+    values_[group].assign(value);
+    keys_[group].assign(key);
+    return true;
+  }
+  size_t MemoryUsage() const override {
+    size_t bytes = (values_.capacity() + keys_.capacity()) * sizeof(std::string) + state_.capacity();
+    for (size_t g = 0; g < values_.size(); ++g) bytes += values_[g].capacity() + keys_[g].capacity();
+    return bytes;
+  }
+
+ private:
+  static constexpr uint8_t kEmpty = 0, kNull = 1, kValue = 2;
+
+  ValuePick pick_;
+  bool ignore_nulls_;
+  std::vector<std::string> values_;
+  std::vector<std::string> keys_;
+  std::vector<uint8_t> state_;
+  std::string key_;
+};
+
 }  // namespace
 
 std::unique_ptr<AggregateStates> MakeValueStates(const DataType& type, ValuePick pick,
                                                  bool ignore_nulls) {
+  if (type.IsNested()) return std::make_unique<NestedValueStates>(pick, ignore_nulls);
   if (type.IsStringLike()) return std::make_unique<ValueStates<std::string>>(pick, ignore_nulls);
   if (type.id() == TypeId::kFloat64) return std::make_unique<ValueStates<double>>(pick, ignore_nulls);
   if (type.id() == TypeId::kDecimal) return std::make_unique<ValueStates<Int128>>(pick, ignore_nulls);

@@ -8,14 +8,23 @@
 
 namespace sluice {
 
-bool IsEncodableType(const DataType& type) { return !type.IsNested(); }
-
 void EncodeValue(const Vector& v, size_t row, std::string& out) {
   if (v.IsNull(row)) {
     out.push_back('\0');
     return;
   }
   out.push_back('\1');
+  if (v.type().id() == TypeId::kStruct) {
+    for (size_t i = 0; i < v.num_children(); ++i) EncodeValue(v.child(i), row, out);
+    return;
+  }
+  if (v.type().id() == TypeId::kList) {  // arrays and maps: the count, then each element
+    const uint32_t begin = v.offsets()[row];
+    const uint32_t count = v.offsets()[row + 1] - begin;
+    out.append(reinterpret_cast<const char*>(&count), 4);
+    for (uint32_t i = 0; i < count; ++i) EncodeValue(v.list_child(), begin + i, out);
+    return;
+  }
   if (v.type().IsStringLike()) {
     std::string_view s = v.data<std::string_view>()[row];
     uint32_t size = static_cast<uint32_t>(s.size());
@@ -57,6 +66,14 @@ int64_t PayloadSize(std::string_view in, const DataType& type) {
   return 4 + static_cast<int64_t>(size);
 }
 
+// How many elements an encoded list holds; false when `in` is too short.
+bool ReadCount(std::string_view& in, uint32_t* count) {
+  if (in.size() < 4) return false;
+  std::memcpy(count, in.data(), 4);
+  in.remove_prefix(4);
+  return true;
+}
+
 }  // namespace
 
 bool SkipValue(std::string_view& in, const DataType& type) {
@@ -64,6 +81,20 @@ bool SkipValue(std::string_view& in, const DataType& type) {
   bool valid = in[0] != '\0';
   in.remove_prefix(1);
   if (!valid) return true;
+  if (type.id() == TypeId::kStruct) {
+    for (const Field& f : type.fields()) {
+      if (!SkipValue(in, f.type)) return false;
+    }
+    return true;
+  }
+  if (type.id() == TypeId::kList) {
+    uint32_t count;
+    if (!ReadCount(in, &count)) return false;
+    for (uint32_t i = 0; i < count; ++i) {
+      if (!SkipValue(in, type.element())) return false;
+    }
+    return true;
+  }
   int64_t size = PayloadSize(in, type);
   if (size < 0 || static_cast<size_t>(size) > in.size()) return false;
   in.remove_prefix(static_cast<size_t>(size));
@@ -76,6 +107,30 @@ bool DecodeValue(std::string_view& in, Vector& out) {
   in.remove_prefix(1);
   if (!valid) {
     out.AppendNull();
+    return true;
+  }
+  if (out.type().id() == TypeId::kStruct) {
+    const size_t row = out.size();
+    for (size_t i = 0; i < out.num_children(); ++i) {
+      if (!DecodeValue(in, out.child(i))) {
+        out.Truncate(row);  // no half row left behind
+        return false;
+      }
+    }
+    out.Resize(row + 1);
+    return true;
+  }
+  if (out.type().id() == TypeId::kList) {
+    const size_t elements = out.list_child().size();
+    uint32_t count;
+    if (!ReadCount(in, &count)) return false;
+    for (uint32_t i = 0; i < count; ++i) {
+      if (!DecodeValue(in, out.list_child())) {
+        out.list_child().Truncate(elements);
+        return false;
+      }
+    }
+    out.AppendListEnd();
     return true;
   }
   int64_t size = PayloadSize(in, out.type());

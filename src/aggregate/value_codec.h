@@ -9,11 +9,10 @@
 
 namespace sluice {
 
-// One value of a flat column as bytes: a null flag, then the fixed-width value as stored in the
-// vector, or a 4-byte length and the bytes of a string. Group keys, DISTINCT sets, collected
-// lists and state snapshots all store values this way, so equal values have equal bytes.
-bool IsEncodableType(const DataType& type);
-
+// One value as bytes: a null flag, then the fixed-width value as stored in the vector, a 4-byte
+// length and the bytes of a string, a ROW's fields one after another, or an ARRAY's (a MAP's)
+// 4-byte count and its elements. Group keys, DISTINCT sets, collected lists and state snapshots
+// all store values this way, so equal values have equal bytes.
 void EncodeValue(const Vector& v, size_t row, std::string& out);
 // The same for a value that is compared as a key (GROUP BY, DISTINCT, join and partition keys):
 // a DOUBLE's -0.0 is written as 0.0 and every NaN as one NaN, as Spark normalizes them, so they

@@ -42,13 +42,6 @@ HashAggregateOperator::HashAggregateOperator(HashAggregateSpec spec) : spec_(std
 }
 
 Status HashAggregateOperator::EmitRetractions() {
-  for (const auto& a : spec_.aggregates) {
-    if (!IsEncodableType(a.function.result_type)) {
-      return Status::NotImplemented("{} gives {}, which an aggregation around it cannot take back "
-                                    "when it changes",
-                                    a.text, a.function.result_type.ToString());
-    }
-  }
   if (!spec_.retract_output) return Status::Internal("this aggregation has no '$retract' column");
   emit_retractions_ = true;
   return Status::OK();
