@@ -11,6 +11,17 @@
 namespace sluice::aggregate {
 namespace {
 
+// A group's state: nothing seen, a NULL kept (first/last), or a value kept.
+constexpr uint8_t kEmpty = 0, kNull = 1, kValue = 2;
+
+// first/last without ignoreNulls keep a NULL like any value; min/max skip it.
+void NoteNull(ValuePick pick, bool ignore_nulls, uint8_t& state) {
+  if ((pick == ValuePick::kFirst && !ignore_nulls && state == kEmpty) ||
+      (pick == ValuePick::kLast && !ignore_nulls)) {
+    state = kNull;
+  }
+}
+
 // Storage: int64_t for integer-like types, Int128 for DECIMAL, double, or std::string for
 // STRING/BYTES.
 template <typename T>
@@ -31,11 +42,7 @@ class ValueStates final : public AggregateStates {
       const size_t row = rows[i];
       const uint32_t g = groups[i];
       if (x.IsNull(row)) {
-        // first/last without ignoreNulls keep a NULL like any value; min/max skip it.
-        if ((pick_ == ValuePick::kFirst && !ignore_nulls_ && state_[g] == kEmpty) ||
-            (pick_ == ValuePick::kLast && !ignore_nulls_)) {
-          state_[g] = kNull;
-        }
+        NoteNull(pick_, ignore_nulls_, state_[g]);
         continue;
       }
       View value = Read(x, row);
@@ -98,8 +105,6 @@ class ValueStates final : public AggregateStates {
   }
 
  private:
-  static constexpr uint8_t kEmpty = 0, kNull = 1, kValue = 2;
-
   // Spark's order: a NaN is above every other double (and equal to another NaN).
   static bool Less(View a, View b) {
     if constexpr (std::is_same_v<T, double>) {
@@ -144,10 +149,7 @@ class NestedValueStates final : public AggregateStates {
       const size_t row = rows[i];
       const uint32_t g = groups[i];
       if (x.IsNull(row)) {
-        if ((pick_ == ValuePick::kFirst && !ignore_nulls_ && state_[g] == kEmpty) ||
-            (pick_ == ValuePick::kLast && !ignore_nulls_)) {
-          state_[g] = kNull;
-        }
+        NoteNull(pick_, ignore_nulls_, state_[g]);
         continue;
       }
       bool take = false;
@@ -196,8 +198,6 @@ class NestedValueStates final : public AggregateStates {
   }
 
  private:
-  static constexpr uint8_t kEmpty = 0, kNull = 1, kValue = 2;
-
   ValuePick pick_;
   bool ignore_nulls_;
   std::vector<std::string> values_;
