@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 // Factories of the aggregate families, one file each; ResolveAggregate picks among them.
 
 #include <cstring>
@@ -71,6 +73,10 @@ std::unique_ptr<AggregateStates> MakeExtremeByStates(bool max);
 // count_if(b): the rows where the BOOLEAN b is TRUE.
 std::unique_ptr<AggregateStates> MakeCountIfStates();
 std::unique_ptr<AggregateStates> MakeCountDistinctStates();
+// f(DISTINCT x, ...) for any aggregate f but count: the distinct argument tuples of each group
+// are kept, and f's states made by `inner` are fed them when a result is asked for.
+std::unique_ptr<AggregateStates> MakeDistinctStates(
+    std::function<std::unique_ptr<AggregateStates>()> inner, std::vector<DataType> input_types);
 // sum: integers and decimals in 64 bits, doubles in double.
 std::unique_ptr<AggregateStates> MakeSumStates(const DataType& input, const DataType& result);
 // avg: DOUBLE result, or DECIMAL for a DECIMAL input.

@@ -217,13 +217,17 @@ bool IsAggregateName(std::string_view name) {
 Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinct,
                                            const std::vector<DataType>& args,
                                            const std::vector<const Value*>& constants) {
+  if (distinct && name != "count") {
+    // f(DISTINCT x): f over each group's distinct argument values.
+    SLUICE_ASSIGN_OR_RETURN(AggregateFunction f, ResolveAggregate(name, false, args, constants));
+    f.make_states = [inner = f.make_states, types = f.input_types] {
+      return aggregate::MakeDistinctStates(inner, types);
+    };
+    f.retractable = false;
+    return f;
+  }
   AggregateFunction f;
   f.name = name;
-  if (distinct && name != "count") {
-    return Status::Invalid("DISTINCT is supported in count() only, e.g. count(DISTINCT x); "
-                           "for {}(DISTINCT x) use collect_set or a subquery",
-                           name);
-  }
   // These keep or collect whole values, so they take arrays, maps and rows too (min and max not
   // maps, which Spark cannot order).
   static const std::vector<std::string_view> kWholeValues = {

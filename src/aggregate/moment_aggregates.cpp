@@ -16,13 +16,14 @@ class MomentStates final : public AggregateStates {
     const Vector& x = *args[0];
     for (size_t i = 0; i < n; ++i) {
       if (x.IsNull(rows[i])) continue;
-      // Welford's update: stable for large values with a small spread.
+      // Welford's update, stable for large values with a small spread, written as Spark's
+      // CentralMomentAgg writes it so the last bits agree too.
       Stats& s = stats_[groups[i]];
-      double v = x.data<double>()[rows[i]];
+      const double delta = x.data<double>()[rows[i]] - s.mean;
       s.count += 1;
-      double delta = v - s.mean;
-      s.mean += delta / s.count;
-      s.m2 += delta * (v - s.mean);
+      const double delta_n = delta / s.count;
+      s.mean += delta_n;
+      s.m2 += delta * (delta - delta_n);
     }
   }
   void Finalize(const uint32_t* groups, size_t n, Vector& out) const override {

@@ -160,6 +160,23 @@ void AppendDoubleText(double value, std::string& out) {
   AppendInt(exponent, out);
 }
 
+void AppendDecimalSparkText(Int128 unscaled, int scale, std::string& out) {
+  std::string digits = FormatDecimal(unscaled < 0 ? -unscaled : unscaled, 0);
+  const int adjusted = static_cast<int>(digits.size()) - 1 - scale;
+  if (adjusted >= -6) {
+    AppendDecimalText(unscaled, scale, out);
+    return;
+  }
+  if (unscaled < 0) out.push_back('-');
+  out.push_back(digits[0]);
+  if (digits.size() > 1) {
+    out.push_back('.');
+    out.append(digits, 1);
+  }
+  out += "E";
+  out += std::to_string(adjusted);
+}
+
 void AppendDecimalText(Int128 unscaled, int scale, std::string& out) {
   if (unscaled > INT64_MAX || unscaled < -INT64_MAX) {  // beyond 18 digits: the slower way
     out += FormatDecimal(unscaled, scale);

@@ -28,6 +28,10 @@ std::string ValueText(const Vector& v, size_t row, std::string_view null_text = 
 // The pieces, for encoders that need one type's form.
 void AppendDoubleText(double value, std::string& out);
 void AppendDecimalText(Int128 unscaled, int scale, std::string& out);
+// Spark's CAST(decimal AS STRING) (Java's BigDecimal.toString): as above, except that a value
+// whose first digit lies more than 6 places after the point is written in scientific notation,
+// as 1E-12, 1.23E-10 or 0E-12.
+void AppendDecimalSparkText(Int128 unscaled, int scale, std::string& out);
 void AppendDateText(int32_t days, std::string& out);
 // 'yyyy-MM-dd HH:mm:ss[.ffffff]'
 void AppendTimestampText(int64_t micros, std::string& out);

@@ -165,7 +165,11 @@ std::string CastToText(const Vector& in, size_t row) {
     case TypeId::kInt32: return fmt::format("{}", in.Get<int32_t>(row));
     case TypeId::kInt64: return fmt::format("{}", in.Get<int64_t>(row));
     case TypeId::kFloat64: return DoubleText(in.Get<double>(row));
-    case TypeId::kDecimal: return FormatDecimal(in.Get<Int128>(row), in.type().scale());
+    case TypeId::kDecimal: {
+      std::string text;
+      AppendDecimalSparkText(in.Get<Int128>(row), in.type().scale(), text);
+      return text;
+    }
     case TypeId::kString:
     case TypeId::kBytes: return std::string(in.Get<std::string_view>(row));
     case TypeId::kDate: return FormatDate(in.Get<int32_t>(row));

@@ -5,6 +5,8 @@
 // once at bind time (an invalid one is a bind error); a pattern computed per row is compiled per
 // distinct value through a small cache, and an invalid one makes that row NULL.
 #include <cctype>
+#include <climits>
+#include <cmath>
 #include <limits>
 #include <mutex>
 #include <unordered_map>
@@ -78,12 +80,6 @@ class PatternArgument {
   std::unordered_map<std::string, std::shared_ptr<const DatetimePattern>> cache_;
 };
 
-std::optional<int64_t> SecondsToMicros(int64_t seconds) {
-  int64_t micros;
-  if (__builtin_mul_overflow(seconds, kMicrosPerSecond, &micros)) return std::nullopt;
-  return micros;
-}
-
 int32_t DayOf(int64_t micros) { return static_cast<int32_t>(FloorDiv(micros, kMicrosPerDay)); }
 
 struct Civil {
@@ -140,10 +136,12 @@ Result<BoundFunction> BindFromUnixtime(const BindArguments& args) {
       [pattern](const std::vector<VectorPtr>& a, size_t row,
                 std::string& buf) -> std::optional<std::string_view> {
         auto p = pattern->Get(a, 1, row);
-        auto micros = SecondsToMicros(fnutil::IntAt(*a[0], row));
-        if (!p || !micros) return std::nullopt;
+        if (!p) return std::nullopt;
+        // Spark multiplies the seconds by 10^6 as a Java long, which wraps beyond its range.
+        const int64_t micros = static_cast<int64_t>(
+            static_cast<uint64_t>(fnutil::IntAt(*a[0], row)) * static_cast<uint64_t>(kMicrosPerSecond));
         buf.clear();
-        p->FormatTo(*micros, buf);
+        p->FormatTo(micros, buf);
         return std::string_view(buf);
       });
   return f;
@@ -264,8 +262,13 @@ ScalarFunction FromEpoch(const char* name, const char* signature, int64_t unit_m
             if (fractional) {
               f.kernel = fnutil::ValueKernel<int64_t>(
                   [](const std::vector<VectorPtr>& a, size_t row) -> std::optional<int64_t> {
-                    double micros = a[0]->Get<double>(row) * 1e6;
-                    if (!(micros > -9.2e18 && micros < 9.2e18)) return std::nullopt;
+                    // NaN and infinities are NULL; beyond the range the microseconds
+                    // saturate, as Spark's (d * 10^6).toLong does.
+                    const double seconds = a[0]->Get<double>(row);
+                    if (!std::isfinite(seconds)) return std::nullopt;
+                    const double micros = seconds * 1e6;
+                    if (micros >= 9.223372036854775807e18) return INT64_MAX;
+                    if (micros <= -9.223372036854775808e18) return INT64_MIN;
                     return static_cast<int64_t>(micros);
                   });
             } else {

@@ -1,5 +1,7 @@
 #include "types/datetime_pattern.h"
 
+#include <string>
+
 #include <array>
 #include <cctype>
 
@@ -245,6 +247,10 @@ void DatetimePattern::FormatTo(int64_t micros, std::string& out) const {
         if (f.count == 2) {
           AppendPadded(out, ((year % 100) + 100) % 100, 2);
         } else {
+          // java.time's 'yyyy' (4 letters or more) signs a year wider than the letters.
+          if (f.count >= 4 && year > 0 && std::to_string(year).size() > static_cast<size_t>(f.count)) {
+            out += '+';
+          }
           AppendPadded(out, year, f.count);
         }
         break;

@@ -105,9 +105,9 @@ TEST(AggregateStates, SurviveASnapshotRoundTrip) {
 }
 
 TEST(ResolveAggregate, ExplainsWhatIsWrong) {
-  EXPECT_EQ(ResolveAggregate("sum", true, {DataType::Int64()}, {nullptr}).status().message(),
-            "DISTINCT is supported in count() only, e.g. count(DISTINCT x); for sum(DISTINCT x) "
-            "use collect_set or a subquery");
+  // DISTINCT resolves the aggregate itself first, so its errors are the aggregate's.
+  EXPECT_EQ(ResolveAggregate("sum", true, {DataType::Boolean()}, {nullptr}).status().message(),
+            "sum() expects a number, not BOOLEAN");
   EXPECT_EQ(ResolveAggregate("avg", false, {DataType::Boolean()}, {nullptr}).status().message(),
             "avg() expects a number, not BOOLEAN");
   EXPECT_EQ(ResolveAggregate("min", false, {}, {}).status().message(),

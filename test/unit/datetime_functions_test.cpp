@@ -284,8 +284,13 @@ TEST(DatetimeFunction, ToTimestampWithPerRowFormats) {
   EXPECT_TRUE(r->out->IsNull(2));
 }
 
-TEST(DatetimeFunction, FromUnixtimeOverflowIsNull) {
-  EXPECT_EQ(CallText("from_unixtime", {Big(INT64_MAX)}), "NULL");
+// Spark multiplies the seconds into microseconds as a Java long, which wraps: LONG_MAX seconds
+// times 10^6 is -10^6 modulo 2^64, one second before the epoch.
+TEST(DatetimeFunction, FromUnixtimeOverflowWrapsAsSpark) {
+  EXPECT_EQ(CallText("from_unixtime", {Big(INT64_MAX)}), "1969-12-31 23:59:59");
+  EXPECT_EQ(CallText("from_unixtime", {Big(INT64_MIN)}), "1970-01-01 00:00:00");
+  // A year past 9999 is signed, as java.time writes 'yyyy' wider than four digits.
+  EXPECT_EQ(CallText("from_unixtime", {Big(1700000000000LL)}), "+55840-11-08 22:13:20");
 }
 
 TEST(DatetimeFunction, UnixTimestampWithOffsetPattern) {
