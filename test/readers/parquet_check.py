@@ -8,7 +8,7 @@ sluice's Parquet writer.
 SPEC.json: {"columns": [{"name": n, "type": t}, ...], "arrow_types": {n: "<pyarrow type text>"},
             "min_row_groups": k}
 with t one of boolean, int, bigint, double, "decimal(p,s)", string, bytes, date, timestamp,
-{"row": [{"name": .., "type": ..}, ...]} or {"array": t}.
+{"row": [{"name": .., "type": ..}, ...]}, {"array": t} or {"map": [key type, value type]}.
 Prints one JSON object: {"ok": bool, "rows": n, "row_groups": k, "problems": [...]}.
 """
 import datetime
@@ -37,6 +37,9 @@ def expected_value(value, t):
         return {f["name"]: expected_value(value.get(f["name"]), f["type"]) for f in t["row"]}
     if isinstance(t, dict) and "array" in t:
         return [expected_value(v, t["array"]) for v in value]
+    if isinstance(t, dict) and "map" in t:  # a JSON object: its members in order
+        key_type, value_type = t["map"]
+        return [(expected_value(k, key_type), expected_value(v, value_type)) for k, v in value.items()]
     if t in ("int", "bigint", "boolean", "string"):
         return value
     if t == "double":
@@ -64,6 +67,16 @@ def normalize(value, t):
         return {f["name"]: normalize(value[f["name"]], f["type"]) for f in t["row"]}
     if isinstance(t, dict) and "array" in t:
         return [normalize(v, t["array"]) for v in value]
+    if isinstance(t, dict) and "map" in t:
+        # pyarrow gives [(key, value), ...]; DuckDB a dict, or {"key": [...], "value": [...]}.
+        if isinstance(value, dict) and set(value) == {"key", "value"} and isinstance(value["key"], list):
+            pairs = list(zip(value["key"], value["value"]))
+        elif isinstance(value, dict):
+            pairs = list(value.items())
+        else:
+            pairs = [tuple(p) for p in value]
+        key_type, value_type = t["map"]
+        return [(normalize(k, key_type), normalize(v, value_type)) for k, v in pairs]
     if t == "timestamp":
         if isinstance(value, datetime.datetime):
             delta = value - EPOCH

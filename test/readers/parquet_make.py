@@ -58,6 +58,9 @@ for r in range(count):
         "visits": maybe([maybe({"on": maybe(datetime.date(2026, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365))),
                                "tags": tags}, 0.1)
                          for _ in range(rng.randrange(0, 3))]),
+        # A MAP of distinct keys, values now and then null.
+        "counts": maybe([(f"{rng.choice(WORDS)}-{k}", maybe(rng.randrange(-10**9, 10**9), 0.2))
+                         for k in range(rng.randrange(0, 4))]),
     })
 
 visit = pa.struct([("on", pa.date32()), ("tags", pa.list_(pa.string()))])
@@ -69,6 +72,7 @@ schema = pa.schema([
     ("at_ms", pa.timestamp("ms", tz="UTC")),
     ("person", pa.struct([("name", pa.string()), ("age", pa.int32())])),
     ("scores", pa.list_(pa.int64())), ("visits", pa.list_(visit)),
+    ("counts", pa.map_(pa.string(), pa.int64())),
 ])
 table = pa.Table.from_pylist(rows, schema=schema)
 
@@ -101,6 +105,8 @@ def text(value, key):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return float(value)  # at most 12 digits: repr gives back the same digits
+    if key == "counts":  # a MAP, as [(key, value), ...]: a JSON object
+        return {k: text(v, k) for k, v in value}
     if isinstance(value, dict):
         return {k: text(v, k) for k, v in value.items()}
     if isinstance(value, list):

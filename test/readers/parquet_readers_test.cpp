@@ -59,6 +59,7 @@ Schema EveryType() {
       {"visits", DataType::List(DataType::Struct({{"at", DataType::Date(), true},
                                                   {"tags", DataType::List(DataType::String()), true}})),
        true},
+      {"counts", DataType::Map(DataType::String(), DataType::Int64()), true},
   });
 }
 
@@ -71,13 +72,15 @@ const char* kEveryTypeSpec = R"SPEC({"columns": [
   {"name": "person", "type": {"row": [{"name": "name", "type": "string"}, {"name": "age", "type": "int"}]}},
   {"name": "scores", "type": {"array": "bigint"}},
   {"name": "visits", "type": {"array": {"row": [{"name": "at", "type": "date"},
-                                                 {"name": "tags", "type": {"array": "string"}}]}}}],
+                                                 {"name": "tags", "type": {"array": "string"}}]}}},
+  {"name": "counts", "type": {"map": ["string", "bigint"]}}],
  "arrow_types": {"b": "bool", "i": "int32", "l": "int64", "d": "double",
   "small_dec": "decimal128(9, 3)", "dec": "decimal128(18, 2)", "wide_dec": "decimal128(38, 6)",
   "s": "string", "raw": "binary",
   "day": "date32[day]", "ts": "timestamp[us, tz=UTC]",
   "person": "struct<name: string, age: int32>", "scores": "list<element: int64>",
-  "visits": "list<element: struct<at: date32[day], tags: list<element: string>>>"},
+  "visits": "list<element: struct<at: date32[day], tags: list<element: string>>>",
+  "counts": "map<string, int64 ('counts')>"},
  "min_row_groups": MIN_GROUPS})SPEC";
 
 // Row `r` of a deterministic mix: every column null now and then, lists empty or null or with
@@ -120,8 +123,17 @@ std::string Row(std::mt19937& rng, int r) {
                           maybe(4, tags));
   }
   visits += "]";
+  // A map of distinct keys (a repeated key would keep only its last value), values now and
+  // then null.
+  std::string counts = "{";
+  const int c = static_cast<int>(rng() % 4);
+  for (int k = 0; k < c; ++k) {
+    counts += fmt::format("{}{}: {}", k ? ", " : "", quoted(word() + "-" + std::to_string(k)),
+                          maybe(4, std::to_string(static_cast<int32_t>(rng()))));
+  }
+  counts += "}";
   return fmt::format(
-      R"({{"b": {}, "i": {}, "l": {}, "d": {}, "small_dec": {}, "dec": {}, "wide_dec": {}, "s": {}, "raw": {}, "day": {}, "ts": {}, "person": {}, "scores": {}, "visits": {}}})",
+      R"({{"b": {}, "i": {}, "l": {}, "d": {}, "small_dec": {}, "dec": {}, "wide_dec": {}, "s": {}, "raw": {}, "day": {}, "ts": {}, "person": {}, "scores": {}, "visits": {}, "counts": {}}})",
       maybe(7, rng() % 2 ? "true" : "false"),
       maybe(6, std::to_string(static_cast<int32_t>(rng()))),
       maybe(6, std::to_string(big)),
@@ -139,7 +151,7 @@ std::string Row(std::mt19937& rng, int r) {
                            rng() % 1000000)),
       maybe(5, fmt::format("{{\"name\": {}, \"age\": {}}}", maybe(4, quoted(word())),
                            maybe(4, std::to_string(rng() % 100)))),
-      maybe(5, scores), maybe(5, visits));
+      maybe(5, scores), maybe(5, visits), maybe(5, counts));
 }
 
 class ParquetReaders : public ::testing::Test {
@@ -233,7 +245,7 @@ TEST_F(ParquetReaders, FilesystemSinkWritesParquetFilesThatHoldEveryRow) {
   const std::string columns =
       "b BOOLEAN, i INT, l BIGINT, d DOUBLE, small_dec DECIMAL(9, 3), dec DECIMAL(18, 2), "
       "wide_dec DECIMAL(38, 6), s STRING, raw BYTES, day DATE, ts TIMESTAMP, person ROW<name STRING, age INT>, "
-      "scores ARRAY<BIGINT>, visits ARRAY<ROW<at DATE, tags ARRAY<STRING>>>";
+      "scores ARRAY<BIGINT>, visits ARRAY<ROW<at DATE, tags ARRAY<STRING>>>, counts MAP<STRING, BIGINT>";
   std::ofstream(dir_ / "to_parquet.sql")
       << "CREATE TABLE src (" << columns << ") WITH ('connector' = 'filesystem', 'path' = '"
       << (dir_ / "in.jsonl").string() << "', 'format' = 'json');\n"

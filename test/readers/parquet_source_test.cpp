@@ -48,7 +48,7 @@ constexpr const char* kTableType =
     "ROW<id BIGINT, flag BOOLEAN, tiny INT, small INT, u16 INT, u32 BIGINT, num INT, big BIGINT, "
     "half DOUBLE, real DOUBLE, price DECIMAL(12, 2), word STRING, day DATE, at TIMESTAMP, "
     "at_ms TIMESTAMP, person ROW<name STRING, age INT>, scores ARRAY<BIGINT>, "
-    "visits ARRAY<ROW<on DATE, tags ARRAY<STRING>>>>";
+    "visits ARRAY<ROW<on DATE, tags ARRAY<STRING>>>, counts MAP<STRING, BIGINT>>";
 
 Schema TableSchema() {
   Result<DataType> type = ParseDataType(kTableType);

@@ -312,9 +312,23 @@ class Mapper {
       return List(std::move(node), std::move(element));
     }
     if (f.is_group() && e.meaning.kind == LogicalMeaning::kMap) {
-      return Status::NotImplemented(
-          "'{}': column '{}' is a Parquet MAP, which sluice cannot read yet (it has no MAP type)",
-          file_, f.path);
+      // `<name> (MAP) { repeated group key_value { required key; value } }`: a list whose
+      // element is the repeated group itself, a row of the key and the value.
+      if (!target.IsMap()) return Mismatch(f, target);
+      if (f.children.size() != 1 || f.children[0].element->repetition != 2 ||
+          !f.children[0].is_group() || f.children[0].children.size() != 2) {
+        return Status::ParseError("'{}': column '{}' is a MAP without one repeated group of a key "
+                                  "and a value",
+                                  file_, f.path);
+      }
+      const FileNode& entries = f.children[0];
+      node->kind = ReadNode::Kind::kList;
+      node->elements_definition = entries.definition;
+      // The key and the value by position: writers name them key/value, but older ones differ.
+      const DataType entry = DataType::Struct({{entries.children[0].element->name, target.map_key(), true},
+                                               {entries.children[1].element->name, target.map_value(), true}});
+      SLUICE_ASSIGN_OR_RETURN(auto element, Map(entries, entry, true));
+      return List(std::move(node), std::move(element));
     }
     if (f.is_group()) {
       if (target.id() != TypeId::kStruct) return Mismatch(f, target);

@@ -48,17 +48,32 @@ Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Build(const Schema
   for (const auto& leaf : w->schema_.leaves) {
     w->columns_.push_back(std::make_unique<ColumnChunkWriter>(leaf, w->options_.columns));
   }
-  // Every column is OPTIONAL (MakeParquetSchema), so each level of nesting adds one definition.
+  // Every column is OPTIONAL (MakeParquetSchema), so each level of nesting adds one definition,
+  // but a map's entry (the repeated group itself) and its REQUIRED key add none of their own.
   size_t next_leaf = 0;
-  std::function<std::unique_ptr<ShredNode>(const DataType&, uint16_t, uint16_t)> build =
-      [&](const DataType& type, uint16_t definition, uint16_t repetition) {
+  std::function<std::unique_ptr<ShredNode>(const DataType&, uint16_t, uint16_t, bool)> build =
+      [&](const DataType& type, uint16_t definition, uint16_t repetition, bool optional) {
         auto node = std::make_unique<ShredNode>();
-        node->present_definition = static_cast<uint16_t>(definition + 1);
+        node->present_definition = static_cast<uint16_t>(definition + (optional ? 1 : 0));
         node->first_leaf = next_leaf;
-        if (type.id() == TypeId::kStruct) {
+        if (type.IsMap()) {
+          node->kind = ShredNode::Kind::kList;
+          node->element_repetition = static_cast<uint16_t>(repetition + 1);
+          // The entry is the repeated group: one level for it, then the key and the value.
+          auto entry = std::make_unique<ShredNode>();
+          entry->kind = ShredNode::Kind::kStruct;
+          entry->present_definition = static_cast<uint16_t>(node->present_definition + 1);
+          entry->first_leaf = next_leaf;
+          entry->children.push_back(
+              build(type.map_key(), entry->present_definition, node->element_repetition, false));
+          entry->children.push_back(
+              build(type.map_value(), entry->present_definition, node->element_repetition, true));
+          entry->end_leaf = next_leaf;
+          node->children.push_back(std::move(entry));
+        } else if (type.id() == TypeId::kStruct) {
           node->kind = ShredNode::Kind::kStruct;
           for (const Field& f : type.fields()) {
-            node->children.push_back(build(f.type, node->present_definition, repetition));
+            node->children.push_back(build(f.type, node->present_definition, repetition, true));
           }
         } else if (type.id() == TypeId::kList) {
           node->kind = ShredNode::Kind::kList;
@@ -66,14 +81,16 @@ Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Build(const Schema
           // The repeated group adds a level, the element another.
           node->children.push_back(build(type.element(),
                                          static_cast<uint16_t>(node->present_definition + 1),
-                                         node->element_repetition));
+                                         node->element_repetition, true));
         } else {
           node->leaf = next_leaf++;
         }
         node->end_leaf = next_leaf;
         return node;
       };
-  for (size_t i = 0; i < schema.size(); ++i) w->roots_.push_back(build(schema.field(i).type, 0, 0));
+  for (size_t i = 0; i < schema.size(); ++i) {
+    w->roots_.push_back(build(schema.field(i).type, 0, 0, true));
+  }
   return w;
 }
 

@@ -5,6 +5,7 @@ namespace {
 
 // Converted types (the older annotations, written beside the logical ones for old readers).
 constexpr int32_t kConvertedUtf8 = 0;
+constexpr int32_t kConvertedMap = 1;
 constexpr int32_t kConvertedList = 3;
 constexpr int32_t kConvertedDecimal = 5;
 constexpr int32_t kConvertedDate = 6;
@@ -50,22 +51,25 @@ Status AddNode(const std::string& name, const DataType& type, bool nullable,
       return Status::OK();
     }
     case TypeId::kList: {
-      if (type.IsMap()) {
-        return Status::NotImplemented("column '{}': MAP columns cannot be written to Parquet yet; "
-                                      "write map_entries({}) (a list of key/value rows) or "
-                                      "to_json({}) instead",
-                                      name, name, name);
-      }
+      // The annotated outer group, then the repeated group: LIST's `list` of one element, or
+      // MAP's `key_value` of a REQUIRED key and a value.
+      const bool map = type.IsMap();
       node.num_children = 1;
-      node.list = true;
+      node.list = !map;
+      node.map = map;
       out.nodes.push_back(node);
       SchemaNode repeated;
-      repeated.name = "list";
+      repeated.name = map ? "key_value" : "list";
       repeated.repetition = Repetition::kRepeated;
-      repeated.num_children = 1;
+      repeated.num_children = map ? 2 : 1;
       out.nodes.push_back(repeated);
-      path.push_back("list");
-      return AddNode("element", type.element(), true, path, definition + 1, repetition + 1, out);
+      path.push_back(repeated.name);
+      if (!map) {
+        return AddNode("element", type.element(), true, path, definition + 1, repetition + 1, out);
+      }
+      SLUICE_RETURN_NOT_OK(
+          AddNode("key", type.map_key(), false, path, definition + 1, repetition + 1, out));
+      return AddNode("value", type.map_value(), true, path, definition + 1, repetition + 1, out);
     }
     case TypeId::kInterval:
       return Status::Invalid("column '{}' is an INTERVAL, which Parquet has no type for: CAST it "
@@ -119,6 +123,9 @@ void WriteSchemaElements(ThriftCompactWriter& w, const ParquetSchema& schema) {
     if (n.list) {
       w.FieldI32(6, kConvertedList);
       AnnotationWithoutParameters(w, 3);  // LIST
+    } else if (n.map) {
+      w.FieldI32(6, kConvertedMap);
+      AnnotationWithoutParameters(w, 2);  // MAP
     } else if (!group && id == TypeId::kString) {
       w.FieldI32(6, kConvertedUtf8);
       AnnotationWithoutParameters(w, 1);  // STRING

@@ -20,6 +20,7 @@ struct SchemaNode {
   PhysicalType physical{};  // leaves
   DataType type;            // the sluice type it stores (leaves, structs and lists)
   bool list = false;        // the outer group of a 3-level LIST
+  bool map = false;         // the outer group of a MAP
 };
 
 // A leaf column: where its values sit in the tree and its maximum levels.
@@ -36,9 +37,11 @@ struct LeafColumn {
 //   INT64 (p <= 18) or BYTE_ARRAY (big-endian two's complement, no min/max statistics) with
 //   DECIMAL(p,s) · STRING BYTE_ARRAY (STRING) · BYTES BYTE_ARRAY · DATE INT32 (DATE) ·
 //   TIMESTAMP INT64 (TIMESTAMP(MICROS, UTC-adjusted)) · ROW/STRUCT a group · ARRAY the 3-level
-//   LIST group (`<name> { repeated group list { element } }`).
+//   LIST group (`<name> { repeated group list { element } }`) · MAP<K, V> the MAP group
+//   (`<name> { repeated group key_value { required key; value } }`).
 // Every column and field is OPTIONAL (a NOT NULL column too: the engine does not promise the
-// sink that a value is never null, and readers take OPTIONAL everywhere). INTERVAL has no Parquet
+// sink that a value is never null, and readers take OPTIONAL everywhere), but a map's key, which
+// Parquet requires to be REQUIRED (sluice's map keys are never NULL). INTERVAL has no Parquet
 // type: an error naming the column.
 struct ParquetSchema {
   std::vector<SchemaNode> nodes;
