@@ -1,8 +1,9 @@
 // Seed 001 on a real Cassandra (scripts/stack up cassandra; scripts/test starts it for this
 // label only): examples/finance.sql from Kafka into Cassandra, read back with the Python driver
 // (cassandra-driver in .deps/python) and compared with the seed's rules applied to the input
-// topic by plain code here; through kill -9 and Cassandra stopped mid-run; and the errors a user
-// meets: a wrong password, an unknown keyspace, a value that does not fit its column.
+// topic by plain code here; through kill -9 and Cassandra stopped mid-run; the errors a user
+// meets: a wrong password, an unknown keyspace, a value that does not fit its column; and 38-digit
+// decimals, maps and lists stored in the tables sluice creates.
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
@@ -52,6 +53,8 @@ std::vector<std::string> CqlRows(const fs::path& dir, const std::string& query) 
          "  if isinstance(v, bool): return 'true' if v else 'false'\n"
          "  if isinstance(v, float): return '%.4f' % v\n"
          "  if isinstance(v, datetime.datetime): return v.strftime('%Y-%m-%d %H:%M:%S')\n"
+         "  if hasattr(v, 'items'): return '{' + ', '.join(text(k) + ': ' + text(x) for k, x in sorted(v.items())) + '}'\n"
+         "  if isinstance(v, (list, tuple)): return '[' + ', '.join(text(x) for x in v) + ']'\n"
          "  return str(v).replace('\\n', '\\\\n')\n"
          "for row in s.execute(sys.argv[2]):\n"
          "  print('\\t'.join(text(v) for v in row))\n";
@@ -275,6 +278,74 @@ INSERT INTO t SELECT {3}, n FROM src;
   for (int n : {2, 4, 6, 8}) {
     EXPECT_NE(dead.find(fmt::format("'id-{}' is not a UUID for Cassandra's uuid column", n)), std::string::npos) << dead;
   }
+  if (!::testing::Test::HasFailure()) fs::remove_all(dir);
+}
+
+// DECIMAL(38, 6), MAP<STRING, BIGINT> and ARRAY<STRING> into the decimal, map<text, bigint> and
+// list<text> columns of a table sluice creates, read back by the Python driver equal to the
+// input's text; a map or list holding a NULL (which Cassandra's collections cannot) is a dead
+// letter naming it, and the other rows are stored.
+TEST(CassandraSink, WideDecimalsMapsAndListsRoundTrip) {
+  const std::string suffix = UniqueSuffix();
+  const fs::path dir = fs::temp_directory_path() / ("sluice_cassandra_types_" + suffix);
+  fs::create_directories(dir);
+  const std::string ks = "types_" + suffix;
+  struct Row {
+    int id;
+    std::string amount;  // as written in the JSON and as the driver prints a decimal
+    std::vector<std::pair<std::string, std::string>> counts;  // sorted by key
+    std::vector<std::string> tags;
+  };
+  const std::vector<Row> rows = {
+      {1, "12345678901234567890123456789012.123456", {{"a", "1"}, {"b", "-9223372036854775808"}}, {"x", "y"}},
+      {2, "-99999999999999999999999999999999.999999", {}, {}},
+      {3, "0.000001", {{"only", "9223372036854775807"}}, {"é東😀"}},
+      {4, "-0.500000", {{"k", "0"}}, {"", "z"}},
+  };
+  {
+    std::ofstream input(dir / "input.jsonl");
+    for (const Row& r : rows) {
+      std::string counts, tags;
+      for (const auto& [k, v] : r.counts) counts += fmt::format("{}\"{}\": {}", counts.empty() ? "" : ", ", k, v);
+      for (const auto& t : r.tags) tags += fmt::format("{}\"{}\"", tags.empty() ? "" : ", ", t);
+      input << fmt::format("{{\"id\": {}, \"amount\": {}, \"counts\": {{{}}}, \"tags\": [{}]}}\n", r.id,
+                           r.amount, counts, tags);
+    }
+    // Collections holding a NULL: dead letters.
+    input << "{\"id\": 5, \"amount\": 1.000000, \"counts\": {\"n\": null}, \"tags\": []}\n";
+    input << "{\"id\": 6, \"amount\": 2.000000, \"counts\": {}, \"tags\": [\"a\", null]}\n";
+  }
+  std::ofstream(dir / "types.sql") << fmt::format(R"(SET 'pipeline.name' = 'cassandra_types_{0}';
+CREATE TABLE src (id INT, amount DECIMAL(38, 6), counts MAP<STRING, BIGINT>, tags ARRAY<STRING>) WITH (
+  'connector' = 'filesystem', 'path' = 'input.jsonl', 'format' = 'json', 'errors.table' = 'bad');
+CREATE TABLE bad (`value` STRING, reason STRING) WITH ('connector' = 'filesystem', 'path' = 'bad', 'format' = 'json');
+CREATE TABLE t (id INT, amount DECIMAL(38, 6), counts MAP<STRING, BIGINT>, tags ARRAY<STRING>,
+  PRIMARY KEY (id) NOT ENFORCED) WITH ('connector' = 'cassandra', 'port' = '{1}', 'keyspace' = '{2}',
+  'table' = 't', 'username' = 'sluice', 'password' = 'sluice', 'sink.create-keyspace' = 'true');
+INSERT INTO t SELECT * FROM src;
+)",
+                                                   suffix, CassandraPort(), ks);
+  ASSERT_EQ(RunCommand(std::string(SLUICE_BINARY) + " run types.sql", dir, dir / "types.log"), 0)
+      << ReadText(dir / "types.log");
+  std::vector<std::string> want;
+  for (const Row& r : rows) {
+    // Cassandra stores an empty collection as no value: the driver gives None.
+    std::string counts = r.counts.empty() ? "null" : "{";
+    for (size_t i = 0; i < r.counts.size(); ++i) {
+      counts += (i ? ", " : "") + r.counts[i].first + ": " + r.counts[i].second;
+    }
+    if (!r.counts.empty()) counts += "}";
+    std::string tags = r.tags.empty() ? "null" : "[";
+    for (size_t i = 0; i < r.tags.size(); ++i) tags += (i ? ", " : "") + r.tags[i];
+    if (!r.tags.empty()) tags += "]";
+    want.push_back(fmt::format("{}\t{}\t{}\t{}", r.id, r.amount, counts, tags));
+  }
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(CqlRows(dir, fmt::format("SELECT id, amount, counts, tags FROM {}.t", ks)), want);
+  std::string dead;
+  for (const auto& entry : fs::directory_iterator(dir / "bad")) dead += ReadText(entry.path());
+  EXPECT_NE(dead.find("the value of entry 0 is NULL, which a Cassandra map cannot hold"), std::string::npos) << dead;
+  EXPECT_NE(dead.find("element 1 is NULL, which a Cassandra collection cannot hold"), std::string::npos) << dead;
   if (!::testing::Test::HasFailure()) fs::remove_all(dir);
 }
 

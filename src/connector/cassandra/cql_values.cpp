@@ -58,6 +58,19 @@ bool IsIntegerType(uint16_t id) {
          id == CqlType::kTinyint || id == CqlType::kVarint;
 }
 
+// [int length][bytes] of one value, or length -1 for NULL.
+void AppendSizedValue(const Vector& v, size_t row, const DataType& type, std::string& out) {
+  if (v.IsNull(row)) {
+    PutInt(-1, out);
+    return;
+  }
+  const size_t at = out.size();
+  PutInt(0, out);
+  AppendNaturalValue(v, row, type, out);
+  const auto length = static_cast<uint32_t>(out.size() - at - 4);
+  for (int k = 0; k < 4; ++k) out[at + k] = static_cast<char>((length >> (24 - 8 * k)) & 0xFF);
+}
+
 }  // namespace
 
 void AppendNaturalValue(const Vector& v, size_t row, const DataType& type, std::string& out) {
@@ -88,19 +101,19 @@ void AppendNaturalValue(const Vector& v, size_t row, const DataType& type, std::
       return;
     }
     case TypeId::kList: {
+      // list<t>: the count, then each element's bytes; map<k, v>: the count, then each key's
+      // and value's bytes. A NULL is length -1 (refused by ConvertValue: collections cannot
+      // hold one).
       const uint32_t* offsets = v.offsets();
       const Vector& child = v.list_child();
       PutInt(static_cast<int32_t>(offsets[row + 1] - offsets[row]), out);
       for (uint32_t i = offsets[row]; i < offsets[row + 1]; ++i) {
-        if (child.IsNull(i)) {
-          PutInt(-1, out);
-          continue;
+        if (type.IsMap()) {
+          AppendSizedValue(child.child(0), i, type.map_key(), out);
+          AppendSizedValue(child.child(1), i, type.map_value(), out);
+        } else {
+          AppendSizedValue(child, i, type.element(), out);
         }
-        const size_t at = out.size();
-        PutInt(0, out);
-        AppendNaturalValue(child, i, type.element(), out);
-        const auto length = static_cast<uint32_t>(out.size() - at - 4);
-        for (int k = 0; k < 4; ++k) out[at + k] = static_cast<char>((length >> (24 - 8 * k)) & 0xFF);
       }
       return;
     }
@@ -130,6 +143,11 @@ bool CanWriteTo(const DataType& type, const CqlType& column) {
     case TypeId::kDate: return column.id == CqlType::kDate;
     case TypeId::kTimestamp: return column.id == CqlType::kTimestamp;
     case TypeId::kList:
+      if (type.IsMap()) {
+        return column.id == CqlType::kMap && column.params.size() == 2 &&
+               CanWriteTo(type.map_key(), column.params[0]) &&
+               CanWriteTo(type.map_value(), column.params[1]);
+      }
       return (column.id == CqlType::kList || column.id == CqlType::kSet) && !column.params.empty() &&
              CanWriteTo(type.element(), column.params[0]);
     case TypeId::kStruct: return column.id == CqlType::kVarchar;
@@ -226,27 +244,40 @@ Status ConvertValue(std::string_view natural, const DataType& type, const CqlTyp
       }
       break;
     case TypeId::kList: {
-      // Element by element, into the column's element type.
-      const CqlType& element = column.params[0];
-      if (natural.size() < 4) return Status::Invalid("a damaged list value");
+      // Element by element (a map's key then value), into the column's element types.
+      const bool map = type.IsMap();
+      if (natural.size() < 4) return Status::Invalid("a damaged collection value");
       const auto n = static_cast<int32_t>(GetSigned(natural.substr(0, 4)));
       size_t at = 4;
       PutInt(n, out);
-      for (int32_t i = 0; i < n; ++i) {
-        if (natural.size() - at < 4) return Status::Invalid("a damaged list value");
+      // One sized value of the natural form converted into `to`, sized again.
+      auto convert = [&](const DataType& from, const CqlType& to, int32_t i, bool is_key) -> Status {
+        if (natural.size() - at < 4) return Status::Invalid("a damaged collection value");
         const auto length = static_cast<int32_t>(GetSigned(natural.substr(at, 4)));
         at += 4;
         if (length < 0) {
-          return Status::Invalid("element {} is NULL, which a Cassandra collection cannot hold", i);
+          return map ? Status::Invalid("the {} of entry {} is NULL, which a Cassandra map cannot hold",
+                                       is_key ? "key" : "value", i)
+                     : Status::Invalid("element {} is NULL, which a Cassandra collection cannot hold", i);
         }
-        if (static_cast<size_t>(length) > natural.size() - at) return Status::Invalid("a damaged list value");
+        if (static_cast<size_t>(length) > natural.size() - at) {
+          return Status::Invalid("a damaged collection value");
+        }
         const size_t header = out.size();
         PutInt(0, out);
-        SLUICE_RETURN_NOT_OK(ConvertValue(natural.substr(at, static_cast<size_t>(length)),
-                                          type.element(), element, out));
+        SLUICE_RETURN_NOT_OK(ConvertValue(natural.substr(at, static_cast<size_t>(length)), from, to, out));
         const auto written = static_cast<uint32_t>(out.size() - header - 4);
         for (int k = 0; k < 4; ++k) out[header + k] = static_cast<char>((written >> (24 - 8 * k)) & 0xFF);
         at += static_cast<size_t>(length);
+        return Status::OK();
+      };
+      for (int32_t i = 0; i < n; ++i) {
+        if (map) {
+          SLUICE_RETURN_NOT_OK(convert(type.map_key(), column.params[0], i, true));
+          SLUICE_RETURN_NOT_OK(convert(type.map_value(), column.params[1], i, false));
+        } else {
+          SLUICE_RETURN_NOT_OK(convert(type.element(), column.params[0], i, false));
+        }
       }
       return Status::OK();
     }
@@ -269,9 +300,19 @@ std::string CqlTypeName(const DataType& type) {
     case TypeId::kDate: return "date";
     case TypeId::kTimestamp: return "timestamp";
     case TypeId::kList: {
-      const std::string element = CqlTypeName(type.element());
+      // A collection inside a collection must be frozen.
+      auto inner = [](const DataType& t) {
+        const std::string name = CqlTypeName(t);
+        return name.empty() || t.id() != TypeId::kList ? name : "frozen<" + name + ">";
+      };
+      if (type.IsMap()) {
+        const std::string key = inner(type.map_key()), value = inner(type.map_value());
+        if (key.empty() || value.empty()) return {};
+        return "map<" + key + ", " + value + ">";
+      }
+      const std::string element = inner(type.element());
       if (element.empty()) return {};
-      return type.element().id() == TypeId::kList ? "list<frozen<" + element + ">>" : "list<" + element + ">";
+      return "list<" + element + ">";
     }
     case TypeId::kStruct: return "text";  // JSON
     default: return {};

@@ -12,11 +12,12 @@ namespace sluice {
 
 // sluice values in CQL's binary form. A row is first encoded in the form of its sluice type
 // ("natural": BOOLEAN boolean, INT int, BIGINT bigint, DOUBLE double, DECIMAL decimal, STRING
-// text, BYTES blob, DATE date, TIMESTAMP timestamp in milliseconds, ARRAY<t> list<t>, ROW as
-// JSON text), without knowing the table; when the table's column types are known (a prepared
+// text, BYTES blob, DATE date, TIMESTAMP timestamp in milliseconds, ARRAY<t> list<t>, MAP<k, v>
+// map<k, v>, ROW as JSON text), without knowing the table; when the table's column types are known (a prepared
 // statement's markers), each value is converted to its column's type where they differ: INT and
 // BIGINT to bigint, int, smallint, tinyint or varint (range-checked), DOUBLE to float, STRING to
-// uuid, timeuuid, inet or ascii (checked), ARRAY to set, element by element.
+// uuid, timeuuid, inet or ascii (checked), ARRAY to set, element by element (a collection holding
+// a NULL is refused: Cassandra's cannot).
 void AppendNaturalValue(const Vector& v, size_t row, const DataType& type, std::string& out);
 
 // Whether a value of `type` can be written to a column of `column` type.
