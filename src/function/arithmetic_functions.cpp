@@ -95,6 +95,24 @@ Result<BoundFunction> BindAdditive(char op, const BindArguments& args) {
                                      Constant(args, 1));
   if (!result) return ArgumentError(std::string(1, op), args);
   DataType r = *result;
+  if (r.id() == TypeId::kDecimal && op != '%') {
+    // When the result's scale is below an operand's (precision loss), the operands are added at
+    // their own scales and the sum rounded once, as Spark does.
+    const DataType da = AsDecimal(args.types[0], Constant(args, 0));
+    const DataType db = AsDecimal(args.types[1], Constant(args, 1));
+    if (r.scale() < std::max(da.scale(), db.scale())) {
+      BoundFunction f{r, {da, db}, nullptr};
+      f.kernel = [op, r, sa = da.scale(), sb = db.scale()](const std::vector<VectorPtr>& a,
+                                                           const KernelContext& ctx, Vector& out) {
+        kernel::BinaryMaybe<Int128, Int128, Int128>(
+            *a[0], *a[1], ctx, out, [&](Int128 p, Int128 q) {
+              return AddDecimal(p, sa, q, sb, op == '-', r.scale(), r.precision());
+            });
+        return Status::OK();
+      };
+      return f;
+    }
+  }
   DataType operand = r.id() == TypeId::kDecimal ? DataType::Decimal(kMaxDecimalPrecision, r.scale())
                                                 : r;
   BoundFunction f{r, {operand, operand}, nullptr};

@@ -1,5 +1,7 @@
 #include "types/decimal_arithmetic.h"
 
+#include <algorithm>
+
 namespace sluice {
 namespace {
 
@@ -47,6 +49,15 @@ bool AddInPlace(UInt256& n, const UInt256& m) {
   return true;
 }
 
+bool Less(const UInt256& a, const UInt256& b) { return a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo; }
+
+// n -= m, m <= n.
+void SubtractInPlace(UInt256& n, const UInt256& m) {
+  const UInt128 borrow = n.lo < m.lo ? 1 : 0;
+  n.lo -= m.lo;
+  n.hi = n.hi - m.hi - borrow;
+}
+
 // n /= d (d > 0); returns the remainder. Bit by bit: only products beyond 128 bits come here.
 UInt128 DivideInPlace(UInt256& n, UInt128 d) {
   if (n.hi == 0) {
@@ -77,7 +88,36 @@ std::optional<Int128> Signed(const UInt256& magnitude, bool negative, int precis
   return negative ? -v : v;
 }
 
+// Rounds n / 10^drop half up (drop in [0, 38]); false when adding the half overflows.
+bool RoundDown(UInt256& n, int drop) {
+  if (drop == 0) return true;
+  if (!AddInPlace(n, UInt256{0, 5 * static_cast<UInt128>(PowerOfTen(drop - 1))})) return false;
+  DivideInPlace(n, static_cast<UInt128>(PowerOfTen(drop)));
+  return true;
+}
+
 }  // namespace
+
+std::optional<Int128> AddDecimal(Int128 a, int sa, Int128 b, int sb, bool subtract, int scale,
+                                 int precision) {
+  const int common = std::max(sa, sb);
+  UInt256 x = MultiplyFull(Magnitude(a), static_cast<UInt128>(PowerOfTen(common - sa)));
+  UInt256 y = MultiplyFull(Magnitude(b), static_cast<UInt128>(PowerOfTen(common - sb)));
+  const bool x_negative = a < 0;
+  const bool y_negative = (b < 0) != subtract;
+  bool negative = x_negative;
+  if (x_negative == y_negative) {
+    if (!AddInPlace(x, y)) return std::nullopt;
+  } else if (Less(x, y)) {  // |y| wins: its sign
+    SubtractInPlace(y, x);
+    x = y;
+    negative = y_negative;
+  } else {
+    SubtractInPlace(x, y);
+  }
+  if (!RoundDown(x, common - scale)) return std::nullopt;
+  return Signed(x, negative, precision);
+}
 
 std::optional<Int128> MultiplyDecimal(Int128 a, Int128 b, int drop, int precision) {
   const bool negative = (a < 0) != (b < 0);

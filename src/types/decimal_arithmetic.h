@@ -10,6 +10,12 @@ namespace sluice {
 // back; these compute them exactly (256-bit intermediates) and round half away from zero, as
 // Spark's BigDecimal arithmetic does. nullopt when the result needs more than `precision` digits.
 
+// a (scale sa) + b (scale sb), or a - b when `subtract`, computed exactly at the larger scale and
+// then rounded to `scale` (no larger than it): Spark adds first and rounds once, where scaling
+// each operand down first could round twice. Scales in [0, 38].
+std::optional<Int128> AddDecimal(Int128 a, int sa, Int128 b, int sb, bool subtract, int scale,
+                                 int precision);
+
 // a * b / 10^drop, drop in [0, 76].
 std::optional<Int128> MultiplyDecimal(Int128 a, Int128 b, int drop, int precision);
 

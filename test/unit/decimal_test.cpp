@@ -63,6 +63,22 @@ TEST(Decimal, ProductsBeyondOneHundredTwentyEightBitsRoundHalfUp) {
   EXPECT_EQ(Text(MultiplyDecimal(5, 1, 76, 38)), "0");
 }
 
+// Sums at the larger scale, rounded once: 0.0000000004 (scale 10) + 0.0000000001 (scale 20) is
+// 0.0000000005, 0.000000001 at scale 9, where rounding each operand first would give 0.
+TEST(Decimal, SumsRoundOnceAtTheResultScale) {
+  EXPECT_EQ(Text(AddDecimal(4, 10, PowerOfTen(10), 20, false, 9, 38)), "1");
+  EXPECT_EQ(Text(AddDecimal(-4, 10, PowerOfTen(10), 20, true, 9, 38)), "-1");
+  EXPECT_EQ(Text(AddDecimal(4, 10, -PowerOfTen(10), 20, false, 9, 38)), "0");  // 0.0000000003
+  // Opposite signs: the larger magnitude decides the sign.
+  EXPECT_EQ(Text(AddDecimal(1, 0, 25, 1, true, 0, 38)), "-2");  // 1 - 2.5 = -1.5 -> -2
+  EXPECT_EQ(Text(AddDecimal(-25, 1, 1, 0, true, 0, 38)), "-4");  // -2.5 - 1 = -3.5 -> -4
+  // 38 nines plus 0.99..9 (38 nines at scale 38) rounds to 10^38, which 38 digits cannot hold;
+  // the exact intermediate (76 digits) is beyond 128 bits either way.
+  EXPECT_EQ(Text(AddDecimal(PowerOfTen(38) - 1, 0, PowerOfTen(38) - 1, 38, false, 0, 38)), "nullopt");
+  EXPECT_EQ(Text(AddDecimal(PowerOfTen(37), 0, PowerOfTen(38) - 1, 38, false, 0, 38)),
+            "1" + std::string(36, '0') + "1");
+}
+
 TEST(Decimal, QuotientsBeyondOneHundredTwentyEightBitsRoundHalfUp) {
   const Int128 a = PowerOfTen(38) - 1;
   const Int128 b = *ParseDecimal("-12345678901234567890123456789012345678", 38, 0);
