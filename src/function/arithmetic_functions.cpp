@@ -95,11 +95,23 @@ Result<BoundFunction> BindAdditive(char op, const BindArguments& args) {
                                      Constant(args, 1));
   if (!result) return ArgumentError(std::string(1, op), args);
   DataType r = *result;
-  if (r.id() == TypeId::kDecimal && op != '%') {
-    // When the result's scale is below an operand's (precision loss), the operands are added at
-    // their own scales and the sum rounded once, as Spark does.
+  if (r.id() == TypeId::kDecimal) {
     const DataType da = AsDecimal(args.types[0], Constant(args, 0));
     const DataType db = AsDecimal(args.types[1], Constant(args, 1));
+    if (op == '%') {
+      // Exactly at the larger scale: a 38-digit integer does not fit that scale as an operand.
+      BoundFunction f{r, {da, db}, nullptr};
+      f.kernel = [r, sa = da.scale(), sb = db.scale()](const std::vector<VectorPtr>& a,
+                                                      const KernelContext& ctx, Vector& out) {
+        kernel::BinaryMaybe<Int128, Int128, Int128>(*a[0], *a[1], ctx, out, [&](Int128 p, Int128 q) {
+          return RemainderDecimal(p, sa, q, sb, r.precision());
+        });
+        return Status::OK();
+      };
+      return f;
+    }
+    // When the result's scale is below an operand's (precision loss), the operands are added at
+    // their own scales and the sum rounded once, as Spark does.
     if (r.scale() < std::max(da.scale(), db.scale())) {
       BoundFunction f{r, {da, db}, nullptr};
       f.kernel = [op, r, sa = da.scale(), sb = db.scale()](const std::vector<VectorPtr>& a,
@@ -166,11 +178,7 @@ Result<BoundFunction> BindAdditive(char op, const BindArguments& args) {
         kernel::BinaryMaybe<Int128, Int128, Int128>(
             x, y, ctx, out, [op, precision = r.precision()](Int128 p, Int128 q) -> std::optional<Int128> {
               Int128 v;
-              if (op == '%') {
-                if (q == 0) return std::nullopt;
-                v = p % q;
-              } else if (op == '+' ? __builtin_add_overflow(p, q, &v)
-                                   : __builtin_sub_overflow(p, q, &v)) {
+              if (op == '+' ? __builtin_add_overflow(p, q, &v) : __builtin_sub_overflow(p, q, &v)) {
                 return std::nullopt;
               }
               if (!FitsPrecision(v, precision)) return std::nullopt;

@@ -13,7 +13,9 @@
 
 #include <fmt/format.h>
 
+#include "function/type_coercion.h"
 #include "types/decimal.h"
+#include "types/decimal_arithmetic.h"
 
 namespace sluice {
 namespace {
@@ -388,6 +390,33 @@ Result<BoundFunction> BindPmod(const BindArguments& args) {
   SLUICE_RETURN_NOT_OK(ExpectNumber("pmod", args.types[1]));
   const bool integers = (args.types[0].IsInteger() || args.types[0].id() == TypeId::kNull) &&
                         (args.types[1].IsInteger() || args.types[1].id() == TypeId::kNull);
+  const Value* c0 = args.constants.size() > 0 ? args.constants[0] : nullptr;
+  const Value* c1 = args.constants.size() > 1 ? args.constants[1] : nullptr;
+  const std::optional<DataType> remainder = ArithmeticResultType('%', args.types[0], args.types[1], c0, c1);
+  if (!integers && remainder && remainder->id() == TypeId::kDecimal) {
+    // Decimals stay exact, typed as their remainder (Spark's Pmod): r = a % n, then (r + n) % n
+    // when r is negative.
+    const DataType da = AsDecimal(args.types[0], c0), dn = AsDecimal(args.types[1], c1);
+    const DataType r = *remainder;
+    BoundFunction f{r, {da, dn}, nullptr};
+    f.kernel = [r, sa = da.scale(), sn = dn.scale()](const std::vector<VectorPtr>& a,
+                                                    const KernelContext& ctx, Vector& out) {
+      kernel::BinaryMaybe<Int128, Int128, Int128>(
+          *a[0], *a[1], ctx, out, [&](Int128 x, Int128 n) -> std::optional<Int128> {
+            std::optional<Int128> rem = RemainderDecimal(x, sa, n, sn, kMaxDecimalPrecision);
+            if (!rem || *rem >= 0) {
+              if (rem && !FitsPrecision(*rem, r.precision())) return std::nullopt;
+              return rem;
+            }
+            const std::optional<Int128> sum =
+                AddDecimal(*rem, r.scale(), n, sn, false, r.scale(), kMaxDecimalPrecision);
+            if (!sum) return std::nullopt;
+            return RemainderDecimal(*sum, r.scale(), n, sn, r.precision());
+          });
+      return Status::OK();
+    };
+    return f;
+  }
   if (!integers) {
     BoundFunction f{DataType::Float64(), {DataType::Float64(), DataType::Float64()}, nullptr};
     f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {

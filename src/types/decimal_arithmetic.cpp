@@ -119,6 +119,21 @@ std::optional<Int128> AddDecimal(Int128 a, int sa, Int128 b, int sb, bool subtra
   return Signed(x, negative, precision);
 }
 
+std::optional<Int128> RemainderDecimal(Int128 a, int sa, Int128 b, int sb, int precision) {
+  if (b == 0) return std::nullopt;
+  const int common = std::max(sa, sb);
+  UInt256 x = MultiplyFull(Magnitude(a), static_cast<UInt128>(PowerOfTen(common - sa)));
+  const UInt256 y = MultiplyFull(Magnitude(b), static_cast<UInt128>(PowerOfTen(common - sb)));
+  if (y.hi != 0) {
+    // A divisor beyond 128 bits was scaled up, so the dividend was not (its scale is the larger)
+    // and is below 10^38: smaller than the divisor, it is its own remainder.
+    if (!Less(x, y)) return std::nullopt;
+  } else {
+    x = UInt256{0, DivideInPlace(x, y.lo)};
+  }
+  return Signed(x, a < 0, precision);
+}
+
 std::optional<Int128> MultiplyDecimal(Int128 a, Int128 b, int drop, int precision) {
   const bool negative = (a < 0) != (b < 0);
   UInt256 n = MultiplyFull(Magnitude(a), Magnitude(b));

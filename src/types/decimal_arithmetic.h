@@ -16,6 +16,10 @@ namespace sluice {
 std::optional<Int128> AddDecimal(Int128 a, int sa, Int128 b, int sb, bool subtract, int scale,
                                  int precision);
 
+// a (scale sa) % b (scale sb) at the larger scale, exactly, with a's sign (as Java's
+// BigDecimal.remainder); nullopt when b is 0 or the remainder needs more than `precision` digits.
+std::optional<Int128> RemainderDecimal(Int128 a, int sa, Int128 b, int sb, int precision);
+
 // a * b / 10^drop, drop in [0, 76].
 std::optional<Int128> MultiplyDecimal(Int128 a, Int128 b, int drop, int precision);
 

@@ -79,6 +79,22 @@ TEST(Decimal, SumsRoundOnceAtTheResultScale) {
             "1" + std::string(36, '0') + "1");
 }
 
+// Remainders at the larger scale with the dividend's sign, even where the dividend at that scale
+// needs more than 38 digits.
+TEST(Decimal, RemaindersAreExactAtTheLargerScale) {
+  const Int128 nines = PowerOfTen(38) - 1;  // 38 nines, scale 0
+  // Expected values from Python's integers: ((10**38 - 1) * 10) % 3 == 0,
+  // ((10**38 - 3) * 10) % 7 == 4, ((10**38 - 1) * 100) % 123 == 24.
+  EXPECT_EQ(Text(RemainderDecimal(nines, 0, 3, 1, 2)), "0");        // % 0.3 -> 0.0
+  EXPECT_EQ(Text(RemainderDecimal(nines - 2, 0, 7, 1, 2)), "4");    // % 0.7 -> 0.4
+  EXPECT_EQ(Text(RemainderDecimal(nines, 0, 123, 2, 3)), "24");     // % 1.23 -> 0.24
+  EXPECT_EQ(Text(RemainderDecimal(-75, 1, 2, 0, 38)), "-15");  // -7.5 % 2 = -1.5
+  EXPECT_EQ(Text(RemainderDecimal(75, 1, -2, 0, 38)), "15");   // the dividend's sign
+  EXPECT_EQ(Text(RemainderDecimal(5, 0, 0, 3, 38)), "nullopt");
+  // A divisor beyond 128 bits at the larger scale: the smaller dividend is the remainder.
+  EXPECT_EQ(Text(RemainderDecimal(-12345, 2, nines, 0, 38)), "-12345");
+}
+
 TEST(Decimal, QuotientsBeyondOneHundredTwentyEightBitsRoundHalfUp) {
   const Int128 a = PowerOfTen(38) - 1;
   const Int128 b = *ParseDecimal("-12345678901234567890123456789012345678", 38, 0);
