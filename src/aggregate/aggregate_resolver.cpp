@@ -25,7 +25,7 @@ const std::vector<std::string_view>& AggregateNames() {
       "some",         "bit_and",     "bit_or",      "bit_xor",     "corr",        "covar_pop",
       "covar_samp",   "regr_count",  "skewness",    "kurtosis",    "median",      "percentile",
       "percentile_approx",           "approx_percentile",          "mode",        "array_agg",
-      "string_agg",   "listagg",     "try_sum",     "try_avg"};
+      "string_agg",   "listagg",     "try_sum",     "try_avg",     "std",         "any"};
   return names;
 }
 
@@ -82,7 +82,7 @@ std::optional<Result<AggregateFunction>> ResolveSparkAggregate(
     AggregateFunction f, const std::vector<DataType>& args,
     const std::vector<const Value*>& constants) {
   const std::string& name = f.name;
-  if (name == "bool_and" || name == "every" || name == "bool_or" || name == "some") {
+  if (name == "bool_and" || name == "every" || name == "bool_or" || name == "some" || name == "any") {
     SLUICE_RETURN_NOT_OK(Expect(name, args, 1, 1, "one BOOLEAN argument"));
     if (args[0].id() != TypeId::kBoolean && args[0].id() != TypeId::kNull) {
       return Status::Invalid("{}() expects a BOOLEAN, not {}", name, args[0].ToString());
@@ -369,7 +369,7 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
     f.make_states = [p] { return aggregate::MakeApproxDistinctStates(p); };
     return f;
   }
-  // Second moments.
+  // Second moments (std is stddev's other name).
   SLUICE_RETURN_NOT_OK(Expect(name, args, 1, 1, "one numeric argument"));
   if (!args[0].IsNumeric() && !args[0].IsStringLike() && args[0].id() != TypeId::kNull) {
     return Status::Invalid("{}() expects a number, not {}", name, args[0].ToString());

@@ -1,6 +1,7 @@
 #include "format/json_encoder.h"
 
 #include "common/base64.h"
+#include "common/utf8.h"
 
 #include <charconv>
 #include <cmath>
@@ -9,23 +10,6 @@
 
 namespace sluice {
 namespace {
-
-// Length of the valid UTF-8 sequence at p[0..n), or 0 if it is not one (RFC 3629: no
-// overlongs, no surrogates, nothing above U+10FFFF).
-size_t Utf8SequenceLength(const unsigned char* p, size_t n) {
-  const unsigned char c = p[0];
-  auto cont = [&](size_t i, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
-    return i < n && p[i] >= lo && p[i] <= hi;
-  };
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
-  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
-  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
-  if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-  if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
-  return 0;
-}
 
 template <typename Int>
 void AppendInt(Int value, std::string& out) {

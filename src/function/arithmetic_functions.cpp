@@ -9,6 +9,7 @@
 #include "function/kernel_loops.h"
 #include "function/type_coercion.h"
 #include "types/decimal.h"
+#include "vector/copy_value.h"
 #include "types/decimal_arithmetic.h"
 
 namespace sluice {
@@ -281,6 +282,29 @@ Result<BoundFunction> BindDivide(const BindArguments& args) {
   return f;
 }
 
+// positive(x): x itself (a string as DOUBLE, as unary minus takes it).
+Result<BoundFunction> BindPositive(const BindArguments& args) {
+  if (args.types.size() != 1 || !ArithmeticOperandType(args.types[0]).IsNumeric()) {
+    return Status::Invalid("positive(number) expects a number, found {}",
+                           args.types.empty() ? "nothing" : args.types[0].ToString());
+  }
+  const DataType t = ArithmeticOperandType(args.types[0]);
+  BoundFunction f{t, {t}, nullptr};
+  f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    out.Resize(ctx.num_rows);
+    out.ShareArenasOf(*a[0]);
+    kernel::ForEachLive(ctx, [&](size_t row) {
+      if (a[0]->IsNull(row)) {
+        out.SetNull(row);
+      } else {
+        CopyFlatValue(*a[0], row, out, row);
+      }
+    });
+    return Status::OK();
+  };
+  return f;
+}
+
 Result<BoundFunction> BindNegate(const BindArguments& args) {
   if (args.types.size() != 1 || !ArithmeticOperandType(args.types[0]).IsNumeric()) {
     return Status::Invalid("unary minus expects a number, found {}",
@@ -386,9 +410,12 @@ void RegisterArithmeticFunctions(FunctionRegistry& registry) {
   registry.Register({"modulo", "a % b", [](const BindArguments& a) { return BindAdditive('%', a); }});
   // Spark's mod(a, b) is a % b (the sign follows a; pmod is the positive one).
   registry.Register({"mod", "mod(a, b)", [](const BindArguments& a) { return BindAdditive('%', a); }});
+  registry.Alias("try_mod", "mod");  // NULL for a zero divisor, in ANSI mode too
   registry.Register({"multiply", "a * b", BindMultiply});
   registry.Register({"divide", "a / b", BindDivide});
   registry.Register({"negate", "-a", BindNegate});
+  registry.Alias("negative", "negate");
+  registry.Register({"positive", "positive(number)", BindPositive});
   registry.Register({"div", "a div b", BindIntegralDivide});
   registry.Register(TryArithmetic("try_add", "try_add(a, b)", "add", '+'));
   registry.Register(TryArithmetic("try_subtract", "try_subtract(a, b)", "subtract", '-'));

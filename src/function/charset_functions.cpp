@@ -156,6 +156,47 @@ Result<BoundFunction> BindCharset(const BindArguments& args, bool encode) {
   return f;
 }
 
+// is_valid_utf8(str), make_valid_utf8(str) (each malformed byte becomes U+FFFD) and
+// try_validate_utf8(str) (NULL for malformed text), over text that may hold any bytes (a BYTES
+// value cast to STRING, a Kafka record).
+enum class Utf8Check { kIsValid, kMakeValid, kTryValidate };
+
+ScalarFunction Utf8Function(const char* name, Utf8Check check) {
+  return {name, fmt::format("{}(str)", name), [name, check](const BindArguments& args) -> Result<BoundFunction> {
+            SLUICE_RETURN_NOT_OK(fnutil::CheckArity(fmt::format("{}(str)", name), args.types.size(), 1, 1));
+            SLUICE_RETURN_NOT_OK(fnutil::ExpectText(name, "str", args.types[0]));
+            if (check == Utf8Check::kIsValid) {
+              BoundFunction f{DataType::Boolean(), {DataType::String()}, nullptr};
+              f.kernel = fnutil::ValueKernel<uint8_t>(
+                  [](const std::vector<VectorPtr>& a, size_t row) -> std::optional<uint8_t> {
+                    return IsValidUtf8(fnutil::StrAt(*a[0], row)) ? 1 : 0;
+                  });
+              return f;
+            }
+            BoundFunction f{DataType::String(), {DataType::String()}, nullptr};
+            f.kernel = fnutil::StringKernel([check](const std::vector<VectorPtr>& a, size_t row,
+                                                    std::string& buf) -> std::optional<std::string_view> {
+              const std::string_view s = fnutil::StrAt(*a[0], row);
+              if (IsValidUtf8(s)) return s;
+              if (check == Utf8Check::kTryValidate) return std::nullopt;
+              buf.clear();
+              const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+              for (size_t i = 0; i < s.size();) {
+                const size_t len = Utf8SequenceLength(p + i, s.size() - i);
+                if (len == 0) {
+                  AppendUtf8(kReplacement, buf);
+                  ++i;
+                } else {
+                  buf.append(s.substr(i, len));
+                  i += len;
+                }
+              }
+              return std::string_view(buf);
+            });
+            return f;
+          }};
+}
+
 }  // namespace
 
 Result<BoundFunction> BindCharsetDecode(const BindArguments& args) { return BindCharset(args, false); }
@@ -163,6 +204,9 @@ Result<BoundFunction> BindCharsetDecode(const BindArguments& args) { return Bind
 void RegisterCharsetFunctions(FunctionRegistry& registry) {
   registry.Register({"encode", "encode(str, charset)",
                      [](const BindArguments& args) { return BindCharset(args, true); }});
+  registry.Register(Utf8Function("is_valid_utf8", Utf8Check::kIsValid));
+  registry.Register(Utf8Function("make_valid_utf8", Utf8Check::kMakeValid));
+  registry.Register(Utf8Function("try_validate_utf8", Utf8Check::kTryValidate));
 }
 
 }  // namespace sluice

@@ -177,17 +177,25 @@ Result<BoundFunction> BindNamedStruct(const BindArguments& args) {
   return f;
 }
 
-// size(array): the number of elements; -1 for NULL, as Spark does by default.
-Result<BoundFunction> BindSize(const BindArguments& args) {
-  if (args.types.size() != 1) return Status::Invalid("size(array) takes 1 argument");
-  SLUICE_RETURN_NOT_OK(ExpectList("size", args.types[0]));
+// size(array): the number of elements; -1 for NULL, as Spark does by default. array_size is
+// the same but NULL for NULL.
+Result<BoundFunction> BindSize(const BindArguments& args, bool null_is_minus_one) {
+  const char* name = null_is_minus_one ? "size" : "array_size";
+  if (args.types.size() != 1) return Status::Invalid("{}(array) takes 1 argument", name);
+  SLUICE_RETURN_NOT_OK(ExpectList(name, args.types[0]));
   BoundFunction f{DataType::Int32(), {args.types[0]}, nullptr};
-  f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+  f.kernel = [null_is_minus_one](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
     out.Resize(ctx.num_rows);
     const uint32_t* offsets = a[0]->offsets();
     int32_t* o = out.data<int32_t>();
     kernel::ForEachLive(ctx, [&](size_t row) {
-      o[row] = a[0]->IsNull(row) ? -1 : static_cast<int32_t>(offsets[row + 1] - offsets[row]);
+      if (!a[0]->IsNull(row)) {
+        o[row] = static_cast<int32_t>(offsets[row + 1] - offsets[row]);
+      } else if (null_is_minus_one) {
+        o[row] = -1;
+      } else {
+        out.SetNull(row);
+      }
     });
     return Status::OK();
   };
@@ -208,7 +216,8 @@ void RegisterCollectionFunctions(FunctionRegistry& registry) {
   registry.Register({"array_contains", "array_contains(array, value)", BindArrayContains});
   registry.Register({"named_struct", "named_struct(name1, value1, ...)", BindNamedStruct});
   registry.Register({"array_join", "array_join(array, delimiter[, null_replacement])", BindArrayJoin});
-  registry.Register({"size", "size(array)", BindSize});
+  registry.Register({"size", "size(array)", [](const BindArguments& a) { return BindSize(a, true); }});
+  registry.Register({"array_size", "array_size(array)", [](const BindArguments& a) { return BindSize(a, false); }});
   registry.Alias("cardinality", "size");
 }
 

@@ -344,6 +344,37 @@ ScalarFunction DateField(const char* name, Op op) {
           }};
 }
 
+// dayname(date) ('Mon') and monthname(date) ('Jan'), in English as Spark writes them.
+ScalarFunction DateName(const char* name, bool month) {
+  std::string signature = fmt::format("{}(date)", name);
+  return {name, signature, [=](const BindArguments& args) -> Result<BoundFunction> {
+            SLUICE_RETURN_NOT_OK(fnutil::CheckArity(signature, args.types.size(), 1, 1));
+            SLUICE_RETURN_NOT_OK(ExpectDatetime(name, "argument", args.types[0]));
+            BoundFunction f{DataType::String(), {DataType::Date()}, nullptr};
+            f.kernel = fnutil::StringKernel([month](const std::vector<VectorPtr>& a, size_t row,
+                                                    std::string&) -> std::optional<std::string_view> {
+              static constexpr std::string_view kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+              static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+              const int32_t d = a[0]->Get<int32_t>(row);
+              return month ? kMonths[CivilOf(d).month - 1] : kDays[DayOfWeek0(d)];
+            });
+            return f;
+          }};
+}
+
+// current_timezone(): the session time zone, which is UTC in sluice.
+Result<BoundFunction> BindCurrentTimezone(const BindArguments& args) {
+  SLUICE_RETURN_NOT_OK(fnutil::CheckArity("current_timezone()", args.types.size(), 0, 0));
+  BoundFunction f{DataType::String(), {}, nullptr};
+  f.kernel = [](const std::vector<VectorPtr>&, const KernelContext& ctx, Vector& out) {
+    out.Resize(ctx.num_rows);
+    kernel::ForEachLive(ctx, [&](size_t row) { out.SetString(row, "UTC"); });
+    return Status::OK();
+  };
+  return f;
+}
+
 // hour(ts), minute(ts), second(ts) → INT.
 ScalarFunction TimeField(const char* name, int64_t unit_micros, int64_t modulo) {
   std::string signature = fmt::format("{}(timestamp)", name);
@@ -535,6 +566,11 @@ void RegisterDatetimeFunctions(FunctionRegistry& registry) {
   registry.Register({"unix_timestamp", "unix_timestamp([ts | str[, fmt='yyyy-MM-dd HH:mm:ss']])",
                      BindUnixTimestamp});
   registry.Alias("to_unix_timestamp", "unix_timestamp");
+  // sluice's timestamps are UTC instants, so Spark's NTZ and LTZ forms read the same; to_timestamp
+  // is NULL for text that does not parse in every mode, as try_to_timestamp is.
+  registry.Alias("to_timestamp_ntz", "to_timestamp");
+  registry.Alias("to_timestamp_ltz", "to_timestamp");
+  registry.Alias("try_to_timestamp", "to_timestamp");
   registry.Register(FromEpoch("timestamp_seconds", "timestamp_seconds(seconds)", kMicrosPerSecond));
   registry.Register(FromEpoch("timestamp_millis", "timestamp_millis(millis)", 1000));
   registry.Register(FromEpoch("timestamp_micros", "timestamp_micros(micros)", 1));
@@ -543,6 +579,7 @@ void RegisterDatetimeFunctions(FunctionRegistry& registry) {
   registry.Register(ToEpoch("unix_micros", "unix_micros(ts)", 1));
   registry.Register(Now("current_timestamp", false));
   registry.Alias("now", "current_timestamp");
+  registry.Register({"current_timezone", "current_timezone()", BindCurrentTimezone});
   registry.Register(Now("current_date", true));
   registry.Alias("curdate", "current_date");
 
@@ -562,6 +599,8 @@ void RegisterDatetimeFunctions(FunctionRegistry& registry) {
     return d - DaysFromCivil(CivilOf(d).year, 1, 1) + 1;
   }));
   registry.Register(DateField("weekofyear", IsoWeek));
+  registry.Register(DateName("dayname", false));
+  registry.Register(DateName("monthname", true));
   registry.Register(TimeField("hour", 3600 * kMicrosPerSecond, 24));
   registry.Register(TimeField("minute", 60 * kMicrosPerSecond, 60));
   registry.Register(TimeField("second", kMicrosPerSecond, 60));

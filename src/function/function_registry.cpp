@@ -27,6 +27,7 @@ const FunctionRegistry& FunctionRegistry::Builtin() {
     RegisterCalendarFunctions(r);
     RegisterSparkHashFunctions(r);
     RegisterMapFunctions(r);
+    RegisterUrlFunctions(r);
     RegisterFormatStringFunction(r);
     return r;
   }();

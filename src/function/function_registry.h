@@ -50,6 +50,7 @@ void RegisterArrayFunctions(FunctionRegistry& registry);
 void RegisterCalendarFunctions(FunctionRegistry& registry);
 void RegisterSparkHashFunctions(FunctionRegistry& registry);
 void RegisterMapFunctions(FunctionRegistry& registry);
+void RegisterUrlFunctions(FunctionRegistry& registry);
 // Replaces the functions whose ANSI behaviour differs with raising versions.
 void RegisterAnsiOverrides(FunctionRegistry& registry);
 void RegisterFormatStringFunction(FunctionRegistry& registry);

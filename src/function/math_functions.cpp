@@ -384,6 +384,23 @@ DataType IntegerResult(const DataType& a, const DataType& b) {
 }
 
 // pmod(a, n): the remainder made non-negative for a positive n, as Spark; NULL for n = 0.
+// bit_get(x, pos): bit `pos` of an integer (0 the lowest) as 0 or 1; NULL for a position outside
+// the type's bits (where Spark raises).
+Result<BoundFunction> BindBitGet(const BindArguments& args) {
+  if (args.types.size() != 2 || !args.types[0].IsInteger() || !args.types[1].IsInteger()) {
+    return Status::Invalid("bit_get(x, pos) takes two integers");
+  }
+  const int bits = args.types[0].id() == TypeId::kInt32 ? 32 : 64;
+  BoundFunction f{DataType::Int32(), {DataType::Int64(), DataType::Int64()}, nullptr};
+  f.kernel = fnutil::ValueKernel<int32_t>(
+      [bits](const std::vector<VectorPtr>& a, size_t row) -> std::optional<int32_t> {
+        const int64_t pos = fnutil::IntAt(*a[1], row);
+        if (pos < 0 || pos >= bits) return std::nullopt;
+        return static_cast<int32_t>((static_cast<uint64_t>(fnutil::IntAt(*a[0], row)) >> pos) & 1);
+      });
+  return f;
+}
+
 Result<BoundFunction> BindPmod(const BindArguments& args) {
   if (args.types.size() != 2) return Status::Invalid("pmod(a, n) takes 2 arguments");
   SLUICE_RETURN_NOT_OK(ExpectNumber("pmod", args.types[0]));
@@ -573,6 +590,9 @@ void RegisterMathFunctions(FunctionRegistry& registry) {
                                    [](double v) -> std::optional<double> { return std::exp(v); }));
   registry.Register(DoubleFunction("expm1", "expm1(number)",
                                    [](double v) -> std::optional<double> { return std::expm1(v); }));
+  // Java's Math.rint: the nearest integer, ties to even, as a DOUBLE.
+  registry.Register(DoubleFunction("rint", "rint(number)",
+                                   [](double v) -> std::optional<double> { return std::nearbyint(v); }));
   registry.Register(DoubleFunction("cbrt", "cbrt(number)", [](double v) -> std::optional<double> {
     // glibc's cbrt can be an ulp off (cbrt(-27) = -3.0000000000000004); one Newton step in
     // extended precision rounds it as Java's does.
@@ -640,6 +660,8 @@ void RegisterMathFunctions(FunctionRegistry& registry) {
   registry.Register(DoubleConstant("pi", "pi()", 3.141592653589793));
   registry.Register(DoubleConstant("e", "e()", 2.718281828459045));
   registry.Register({"pmod", "pmod(a, n)", BindPmod});
+  registry.Register({"bit_get", "bit_get(x, pos)", BindBitGet});
+  registry.Alias("getbit", "bit_get");
   registry.Register({"factorial", "factorial(n)", BindFactorial});
   registry.Register({"isnan", "isnan(x)", BindIsNan});
   registry.Register({"nanvl", "nanvl(a, b)", BindNanvl});

@@ -459,6 +459,66 @@ Result<BoundFunction> BindRepeat(const BindArguments& args) {
   return f;
 }
 
+// space(n): n spaces ('' for n <= 0).
+Result<BoundFunction> BindSpace(const BindArguments& args) {
+  SLUICE_RETURN_NOT_OK(fnutil::CheckArity("space(n)", args.types.size(), 1, 1));
+  SLUICE_RETURN_NOT_OK(fnutil::ExpectInteger("space", "n", args.types[0]));
+  BoundFunction f{DataType::String(), {DataType::Int64()}, nullptr};
+  f.kernel = fnutil::StringKernel([](const std::vector<VectorPtr>& a, size_t row,
+                                     std::string& buf) -> std::optional<std::string_view> {
+    const int64_t n = fnutil::IntAt(*a[0], row);
+    if (n > (int64_t{1} << 28)) return std::nullopt;
+    buf.assign(static_cast<size_t>(std::max<int64_t>(n, 0)), ' ');
+    return std::string_view(buf);
+  });
+  return f;
+}
+
+// find_in_set(str, list): the 1-based place of str among list's comma-separated items; 0 when
+// it is not there or str holds a comma.
+Result<BoundFunction> BindFindInSet(const BindArguments& args) {
+  SLUICE_RETURN_NOT_OK(fnutil::CheckArity("find_in_set(str, list)", args.types.size(), 2, 2));
+  SLUICE_RETURN_NOT_OK(ExpectTexts("find_in_set", args, 0, 2));
+  BoundFunction f{DataType::Int32(), {DataType::String(), DataType::String()}, nullptr};
+  f.kernel = fnutil::ValueKernel<int32_t>(
+      [](const std::vector<VectorPtr>& a, size_t row) -> std::optional<int32_t> {
+        const std::string_view s = StrAt(*a[0], row);
+        std::string_view list = StrAt(*a[1], row);
+        if (s.find(',') != std::string_view::npos) return 0;
+        for (int32_t place = 1;; ++place) {
+          const size_t comma = list.find(',');
+          if (list.substr(0, comma) == s) return place;
+          if (comma == std::string_view::npos) return 0;
+          list.remove_prefix(comma + 1);
+        }
+      });
+  return f;
+}
+
+// luhn_check(str): whether a string of digits passes the Luhn checksum (card numbers); false
+// for an empty string or any other character.
+Result<BoundFunction> BindLuhnCheck(const BindArguments& args) {
+  SLUICE_RETURN_NOT_OK(fnutil::CheckArity("luhn_check(str)", args.types.size(), 1, 1));
+  SLUICE_RETURN_NOT_OK(ExpectTexts("luhn_check", args, 0, 1));
+  BoundFunction f{DataType::Boolean(), {DataType::String()}, nullptr};
+  f.kernel = fnutil::ValueKernel<uint8_t>(
+      [](const std::vector<VectorPtr>& a, size_t row) -> std::optional<uint8_t> {
+        const std::string_view s = StrAt(*a[0], row);
+        if (s.empty()) return 0;
+        int sum = 0;
+        bool twice = false;
+        for (size_t i = s.size(); i-- > 0;) {
+          if (s[i] < '0' || s[i] > '9') return 0;
+          int d = s[i] - '0';
+          if (twice) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+          sum += d;
+          twice = !twice;
+        }
+        return sum % 10 == 0 ? 1 : 0;
+      });
+  return f;
+}
+
 // translate(str, from, to): each character of `from` in str becomes the character at its place
 // in `to`, or is removed when `to` is shorter; the first occurrence in `from` wins (Spark).
 Result<BoundFunction> BindTranslate(const BindArguments& args) {
@@ -642,6 +702,10 @@ void RegisterStringFunctions(FunctionRegistry& registry) {
   registry.Register({"length", "length(str)", BindLength});
   registry.Alias("char_length", "length");
   registry.Alias("character_length", "length");
+  registry.Alias("len", "length");
+  registry.Register({"space", "space(n)", BindSpace});
+  registry.Register({"find_in_set", "find_in_set(str, list)", BindFindInSet});
+  registry.Register({"luhn_check", "luhn_check(str)", BindLuhnCheck});
   registry.Register({"replace", "replace(str, search[, replace])", BindReplace});
   registry.Register(Pad("lpad", "lpad(str, len[, pad])", true));
   registry.Register(Pad("rpad", "rpad(str, len[, pad])", false));
