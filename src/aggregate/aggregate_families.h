@@ -97,6 +97,13 @@ std::unique_ptr<AggregateStates> MakeBitwiseStates(BitOp op);
 // Statistics of (x, y) DOUBLE pairs.
 enum class PairStat { kCorr, kCovarPopulation, kCovarSample, kRegrCount };
 std::unique_ptr<AggregateStates> MakeCovarianceStates(PairStat stat);
+// regr_sxx, regr_syy, regr_sxy, regr_slope, regr_intercept, regr_r2 of (y, x) pairs.
+enum class Regression { kSxx, kSyy, kSxy, kSlope, kIntercept, kR2 };
+std::unique_ptr<AggregateStates> MakeRegressionStates(Regression what);
+// `inner` fed argument `fed` of the rows where neither of two arguments is NULL (regr_avgx and
+// regr_avgy: avg of x or y over the pairs).
+std::unique_ptr<AggregateStates> MakePairFilterStates(std::unique_ptr<AggregateStates> inner,
+                                                      size_t fed);
 // percentile(x, p) over DOUBLE, p in [0, 1].
 std::unique_ptr<AggregateStates> MakePercentileStates(double p);
 // percentile_approx(x, p, accuracy): a value of x's type (`result`).

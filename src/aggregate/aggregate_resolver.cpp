@@ -25,7 +25,9 @@ const std::vector<std::string_view>& AggregateNames() {
       "some",         "bit_and",     "bit_or",      "bit_xor",     "corr",        "covar_pop",
       "covar_samp",   "regr_count",  "skewness",    "kurtosis",    "median",      "percentile",
       "percentile_approx",           "approx_percentile",          "mode",        "array_agg",
-      "string_agg",   "listagg",     "try_sum",     "try_avg",     "std",         "any"};
+      "string_agg",   "listagg",     "try_sum",     "try_avg",     "std",         "any",
+      "regr_avgx",    "regr_avgy",   "regr_sxx",    "regr_syy",    "regr_sxy",    "regr_slope",
+      "regr_intercept", "regr_r2"};
   return names;
 }
 
@@ -118,6 +120,34 @@ std::optional<Result<AggregateFunction>> ResolveSparkAggregate(
     f.result_type = stat == PairStat::kRegrCount ? DataType::Int64() : DataType::Float64();
     f.make_states = [stat] { return aggregate::MakeCovarianceStates(stat); };
     return f;
+  }
+  if (name == "regr_avgx" || name == "regr_avgy") {
+    // avg of x (or y) over the rows where neither is NULL, typed as avg types it (a DECIMAL stays
+    // one), as Spark's Average of the pair-filtered column.
+    SLUICE_RETURN_NOT_OK(Expect(name, args, 2, 2, "two numeric arguments, y and x"));
+    for (const auto& t : args) SLUICE_RETURN_NOT_OK(ExpectNumber(name, t, "numbers"));
+    const size_t fed = name == "regr_avgx" ? 1 : 0;
+    SLUICE_ASSIGN_OR_RETURN(AggregateFunction avg, ResolveAggregate("avg", false, {args[fed]}, {nullptr}));
+    f.input_types = args;
+    f.input_types[fed] = avg.input_types[0];
+    f.result_type = avg.result_type;
+    f.make_states = [inner = avg.make_states, fed] { return aggregate::MakePairFilterStates(inner(), fed); };
+    return f;
+  }
+  if (name.starts_with("regr_")) {  // regr_count is above, with the covariances
+    SLUICE_RETURN_NOT_OK(Expect(name, args, 2, 2, "two numeric arguments, y and x"));
+    for (const auto& t : args) SLUICE_RETURN_NOT_OK(ExpectNumber(name, t, "numbers"));
+    static const std::vector<std::pair<std::string_view, aggregate::Regression>> kKinds = {
+        {"regr_sxx", aggregate::Regression::kSxx},   {"regr_syy", aggregate::Regression::kSyy},
+        {"regr_sxy", aggregate::Regression::kSxy},   {"regr_slope", aggregate::Regression::kSlope},
+        {"regr_intercept", aggregate::Regression::kIntercept}, {"regr_r2", aggregate::Regression::kR2}};
+    for (const auto& [kind_name, kind] : kKinds) {
+      if (name != kind_name) continue;
+      f.input_types = {DataType::Float64(), DataType::Float64()};
+      f.result_type = DataType::Float64();
+      f.make_states = [kind = kind] { return aggregate::MakeRegressionStates(kind); };
+      return f;
+    }
   }
   if (name == "skewness" || name == "kurtosis") {
     SLUICE_RETURN_NOT_OK(Expect(name, args, 1, 1, "one numeric argument"));

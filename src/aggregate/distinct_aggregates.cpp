@@ -14,14 +14,17 @@ class DistinctStates final : public AggregateStates {
                  std::vector<DataType> input_types)
       : inner_(std::move(inner)), input_types_(std::move(input_types)) {}
 
-  void Resize(size_t count) override { sets_.resize(count); }
+  void Resize(size_t count) override {
+    sets_.resize(count);
+    orders_.resize(count);
+  }
   void Update(const std::vector<const Vector*>& args, const uint32_t* rows, const uint32_t* groups,
               size_t n) override {
     for (size_t i = 0; i < n; ++i) {
       key_.clear();
       // -0.0 and 0.0 (and every NaN) are one value, as in Spark's DISTINCT.
       for (const Vector* a : args) EncodeKeyValue(*a, rows[i], key_);
-      if (sets_[groups[i]].insert(key_).second) bytes_ += key_.size() + 32;
+      Add(groups[i], key_);
     }
   }
   // Decodes a group's distinct tuples into argument columns and folds them into fresh states of
@@ -30,11 +33,13 @@ class DistinctStates final : public AggregateStates {
     for (size_t i = 0; i < n; ++i) {
       std::vector<VectorPtr> columns;
       for (const DataType& t : input_types_) columns.push_back(std::make_shared<Vector>(t));
-      for (const std::string& tuple : sets_[groups[i]]) {
+      // In the order the values first came, so a result whose last bits depend on the order
+      // (a floating-point sum) is the same on every run.
+      for (const std::string& tuple : orders_[groups[i]]) {
         std::string_view in = tuple;
         for (auto& column : columns) DecodeValue(in, *column);
       }
-      const size_t count = sets_[groups[i]].size();
+      const size_t count = orders_[groups[i]].size();
       std::vector<const Vector*> args;
       for (const auto& column : columns) args.push_back(column.get());
       std::vector<uint32_t> rows(count);
@@ -48,8 +53,8 @@ class DistinctStates final : public AggregateStates {
     }
   }
   void Serialize(uint32_t group, std::string& out) const override {
-    WriteRaw(out, static_cast<uint32_t>(sets_[group].size()));
-    for (const auto& tuple : sets_[group]) WriteBytes(out, tuple);
+    WriteRaw(out, static_cast<uint32_t>(orders_[group].size()));
+    for (const auto& tuple : orders_[group]) WriteBytes(out, tuple);
   }
   bool Deserialize(uint32_t group, std::string_view& in) override {
     uint32_t size;
@@ -63,16 +68,25 @@ class DistinctStates final : public AggregateStates {
         if (!SkipValue(check, t)) return false;
       }
       if (!check.empty()) return false;
-      if (sets_[group].insert(std::string(tuple)).second) bytes_ += tuple.size() + 32;
+      Add(group, tuple);
     }
     return true;
   }
-  size_t MemoryUsage() const override { return bytes_ + sets_.capacity() * sizeof(sets_[0]); }
+  size_t MemoryUsage() const override {
+    return bytes_ + sets_.capacity() * sizeof(sets_[0]) + orders_.capacity() * sizeof(orders_[0]);
+  }
 
  private:
+  void Add(uint32_t group, std::string_view tuple) {
+    if (!sets_[group].emplace(tuple).second) return;
+    orders_[group].emplace_back(tuple);
+    bytes_ += 2 * tuple.size() + 64;
+  }
+
   std::function<std::unique_ptr<AggregateStates>()> inner_;
   std::vector<DataType> input_types_;
-  std::vector<absl::flat_hash_set<std::string>> sets_;
+  std::vector<absl::flat_hash_set<std::string>> sets_;  // membership
+  std::vector<std::vector<std::string>> orders_;        // the same tuples, first seen first
   std::string key_;
   size_t bytes_ = 0;
 };
