@@ -37,8 +37,21 @@ void EncodeValue(const Vector& v, size_t row, std::string& out) {
 }
 
 void EncodeKeyValue(const Vector& v, size_t row, std::string& out) {
-  if (v.type().id() != TypeId::kFloat64 || v.IsNull(row)) {
+  if (v.IsNull(row) || (!v.type().IsNested() && v.type().id() != TypeId::kFloat64)) {
     EncodeValue(v, row, out);
+    return;
+  }
+  if (v.type().id() == TypeId::kStruct) {  // the fields, each normalized
+    out.push_back('\1');
+    for (size_t i = 0; i < v.num_children(); ++i) EncodeKeyValue(v.child(i), row, out);
+    return;
+  }
+  if (v.type().id() == TypeId::kList) {
+    out.push_back('\1');
+    const uint32_t begin = v.offsets()[row];
+    const uint32_t count = v.offsets()[row + 1] - begin;
+    out.append(reinterpret_cast<const char*>(&count), 4);
+    for (uint32_t i = 0; i < count; ++i) EncodeKeyValue(v.list_child(), begin + i, out);
     return;
   }
   double d = v.data<double>()[row];

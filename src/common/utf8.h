@@ -44,6 +44,21 @@ inline size_t Utf8SequenceLength(const unsigned char* p, size_t n) {
   return 0;
 }
 
+// `text` with each byte that starts no well-formed sequence replaced by U+FFFD.
+inline void AppendValidUtf8(std::string_view text, std::string& out) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  for (size_t i = 0; i < text.size();) {
+    const size_t len = Utf8SequenceLength(p + i, text.size() - i);
+    if (len == 0) {
+      AppendUtf8(0xFFFD, out);
+      ++i;
+    } else {
+      out.append(text.substr(i, len));
+      i += len;
+    }
+  }
+}
+
 // Whether `text` is well-formed UTF-8.
 inline bool IsValidUtf8(std::string_view text) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());

@@ -153,6 +153,7 @@ class RowDecoder {
   // Set when the document turned out not to be JSON: a field may become NULL for a value that
   // does not fit, never for broken syntax.
   bool malformed_ = false;
+  bool nulled_ = false;  // a field was made NULL (null_unfit_fields) in this document
   std::unique_ptr<simdjson::dom::parser> dom_;  // re-reads a value written back Spark's way
 
   Status Malformed(simdjson::error_code error) {
@@ -165,7 +166,9 @@ class RowDecoder {
   void StartDocument(std::string_view document) {
     document_ = document;
     malformed_ = false;
+    nulled_ = false;
   }
+  bool nulled() const { return nulled_; }
 
   // Decodes one value into `out`, appending exactly one row on success.
   Status DecodeValue(od::value value, const Field& field, Vector& out, const FieldPath& path) {
@@ -344,6 +347,7 @@ class RowDecoder {
         if (!options_.null_unfit_fields || malformed_ || !fields[index].nullable) return decoded;
         column.Truncate(row);
         column.AppendNull();
+        nulled_ = true;
       }
     }
     for (size_t i = 0; i < n; ++i) {
@@ -383,6 +387,7 @@ class RowDecoder {
     if (problem.empty()) return Status::OK();
     const size_t start = raw.data() >= document_.data() ? static_cast<size_t>(raw.data() - document_.data()) : 0;
     problem.resize(problem.rfind(" at byte "));
+    malformed_ = true;
     return Status::Invalid("not JSON: {} at byte {} (in field '{}', which no query reads)", problem,
                            start + at, key);
   }
@@ -653,6 +658,14 @@ Status JsonDecoder::Parse(std::string_view document, size_t allocated, Batch& ou
                                            [&](size_t i) -> Vector& { return out.column(i); });
   if (status.ok() && !doc.current_location().error()) {
     status = Status::Invalid("not JSON: unexpected content after the object");
+  }
+  // A field made NULL may have been broken syntax rather than an unfit value ("tru" looks like a
+  // boolean to simdjson until read; the rest of an abandoned array is never read): such a
+  // document is malformed as a whole, as Spark's PERMISSIVE mode has it.
+  if (status.ok() && impl_->rows.nulled()) {
+    if (std::string problem = JsonTextProblem(document); !problem.empty()) {
+      status = Status::Invalid("not JSON: {}", problem);
+    }
   }
   if (!status.ok()) {
     for (size_t i = 0; i < out.num_columns(); ++i) out.column(i).Truncate(row);

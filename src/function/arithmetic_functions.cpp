@@ -111,9 +111,14 @@ Result<BoundFunction> BindAdditive(char op, const BindArguments& args) {
       };
       return f;
     }
-    // When the result's scale is below an operand's (precision loss), the operands are added at
-    // their own scales and the sum rounded once, as Spark does.
-    if (r.scale() < std::max(da.scale(), db.scale())) {
+    // When the result's scale is below an operand's (precision loss), or an operand at the
+    // result's scale would need more than 38 digits (DECIMAL(38, 0) - DECIMAL(38, 2)), the
+    // operands are added exactly at their own scales and the sum rounded once, as Spark does.
+    auto fits_result_scale = [&](const DataType& d) {
+      return d.precision() - d.scale() + r.scale() <= kMaxDecimalPrecision;
+    };
+    if (r.scale() < std::max(da.scale(), db.scale()) || !fits_result_scale(da) ||
+        !fits_result_scale(db)) {
       BoundFunction f{r, {da, db}, nullptr};
       f.kernel = [op, r, sa = da.scale(), sb = db.scale()](const std::vector<VectorPtr>& a,
                                                            const KernelContext& ctx, Vector& out) {

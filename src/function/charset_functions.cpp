@@ -180,17 +180,7 @@ ScalarFunction Utf8Function(const char* name, Utf8Check check) {
               if (IsValidUtf8(s)) return s;
               if (check == Utf8Check::kTryValidate) return std::nullopt;
               buf.clear();
-              const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-              for (size_t i = 0; i < s.size();) {
-                const size_t len = Utf8SequenceLength(p + i, s.size() - i);
-                if (len == 0) {
-                  AppendUtf8(kReplacement, buf);
-                  ++i;
-                } else {
-                  buf.append(s.substr(i, len));
-                  i += len;
-                }
-              }
+              AppendValidUtf8(s, buf);
               return std::string_view(buf);
             });
             return f;

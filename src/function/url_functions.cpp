@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/utf8.h"
 #include "function/function_registry.h"
 #include "function/function_util.h"
 #include "function/kernel_loops.h"
@@ -70,8 +71,14 @@ ScalarFunction UrlCodec(const char* name, bool encode) {
               buf.clear();
               if (encode) {
                 AppendUrlEncoded(StrAt(*a[0], row), buf);
-              } else if (!AppendUrlDecoded(StrAt(*a[0], row), buf)) {
-                return std::nullopt;
+                return std::string_view(buf);
+              }
+              if (!AppendUrlDecoded(StrAt(*a[0], row), buf)) return std::nullopt;
+              // Decoded bytes that are not UTF-8 become U+FFFD, as Java's decoder gives them.
+              if (!IsValidUtf8(buf)) {
+                std::string valid;
+                AppendValidUtf8(buf, valid);
+                buf.swap(valid);
               }
               return std::string_view(buf);
             });

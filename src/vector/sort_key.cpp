@@ -1,6 +1,8 @@
 #include "vector/sort_key.h"
 
+#include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "types/decimal.h"
 
@@ -43,6 +45,7 @@ void AppendSortKey(const Vector& v, size_t row, bool descending, std::string& ou
         uint64_t bits;
         double d = v.data<double>()[row];
         if (d == 0) d = 0;  // -0.0 sorts as 0.0
+        if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();  // one NaN, above all
         std::memcpy(&bits, &d, 8);
         bits = (bits & 0x8000000000000000ull) ? ~bits : bits | 0x8000000000000000ull;
         AppendBigEndian(bits, 8, out);

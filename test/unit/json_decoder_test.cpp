@@ -446,6 +446,14 @@ TEST(JsonDecoderOptionsTest, FromJsonReadsPermissivelyAsSpark) {
   EXPECT_FALSE(decoder.DecodeRow(R"({"a": 1, "r": {"x": 1 "y"}, "k": 1})", batch).ok());
   EXPECT_EQ(batch.num_rows(), 1u);
   for (size_t c = 0; c < batch.num_columns(); ++c) EXPECT_EQ(batch.column(c).size(), 1u) << c;
+  // Broken syntax anywhere makes the whole document malformed, never a partial row: a literal
+  // that only starts like one, the unread rest of an abandoned array, a bad value under a key no
+  // field has.
+  for (const char* broken : {R"({"a": 1, "k": 1, "d": tru})", R"({"arr": [1, "x", tru], "k": 1})",
+                             R"({"r": {"zz": tru}, "k": 1})"}) {
+    EXPECT_FALSE(decoder.DecodeRow(broken, batch).ok()) << broken;
+  }
+  EXPECT_EQ(batch.num_rows(), 1u);
   // The strict default rejects the first document whole.
   JsonDecoder strict(schema);
   Batch none = Batch::Empty(schema);
