@@ -1,4 +1,6 @@
 #include "connector/kafka/kafka_source.h"
+
+#include "connector/kafka/consumer_fencing.h"
 #include "connector/kafka/kafka_backlog.h"
 
 #include "common/stop_request.h"
@@ -220,6 +222,8 @@ Status KafkaSource::Open() {
     // be handed its old assignment.
     overrides["group.instance.id"] = group_ + "@" + host + "/" + topic_;
   }
+  group_instance_id_ = properties_.count("group.instance.id") ? properties_.at("group.instance.id")
+                                                               : overrides["group.instance.id"];
   SLUICE_ASSIGN_OR_RETURN(RdKafkaConf conf, MakeKafkaConf(table_, properties_, overrides));
   rd_kafka_conf_set_opaque(conf.get(), this);
   rd_kafka_conf_set_rebalance_cb(conf.get(), OnRebalance);
@@ -312,14 +316,21 @@ Status KafkaSource::AppendMessage(rd_kafka_message_t* msg, RawBatch& out) {
     char fatal[512] = "";
     const rd_kafka_resp_err_t fatal_code = rd_kafka_fatal_error(consumer_.get(), fatal, sizeof fatal);
     if (fatal_code == RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID) {
-      // Another process joined the group as this pipeline's member (same group.instance.id):
-      // restarting would only fence it back, in turn, forever.
-      return Status::AlreadyExists(
-          "table '{}': another instance of this pipeline took over its partitions of '{}' "
-          "(consumer group '{}': {}); one pipeline runs as one process for now (scale-out "
-          "through consumer groups is planned): stop the other instance, or give this one "
-          "another 'properties.group.instance.id'",
-          table_, topic_, group_, fatal);
+      const int fencings = RecordConsumerFencing(group_instance_id_);
+      if (fencings >= kFencingsMeaningTakeover) {
+        return Status::AlreadyExists(
+            "table '{}': another instance of this pipeline took over its partitions of '{}' "
+            "(consumer group '{}', group.instance.id '{}' fenced {} times within {} minutes: "
+            "{}); one pipeline runs as one process for now (scale-out through consumer groups "
+            "is planned): stop the other instance, or give this one another "
+            "'properties.group.instance.id'",
+            table_, topic_, group_, group_instance_id_, fencings, kFencingWindow.count(), fatal);
+      }
+      // Most likely the group coordinator moved under an in-flight commit (see
+      // consumer_fencing.h): a restart rejoins the group from the last checkpoint.
+      return Status::Unavailable(
+          "table '{}': Kafka fenced the consumer of '{}' (consumer group '{}', group.instance.id "
+          "'{}': {}); rejoining the group", table_, topic_, group_, group_instance_id_, fatal);
     }
     if (fatal_code || msg->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
         msg->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {

@@ -69,6 +69,7 @@ class KafkaSource final : public Source {
   std::string table_;
   std::string topic_;
   std::string group_;
+  std::string group_instance_id_;  // static membership: this consumer's identity in group_
   std::string bootstrap_;
   std::string startup_mode_;
   int64_t startup_timestamp_ms_ = 0;
