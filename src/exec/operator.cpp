@@ -32,7 +32,8 @@ Result<SelectionVector> Operator::DivertRaisedRows(const Batch& batch, EvalConte
                             first->partition, first->offset, context.source_table)
               : "";
     return Status::DataError(
-        "{}{} (ANSI mode, 'spark.sql.ansi.enabled' = 'true'{})", errors.front().reason, where,
+        "{}{} ({}{})", errors.front().reason, where,
+        errors.front().ansi ? "ANSI mode, 'spark.sql.ansi.enabled' = 'true'" : "as in Spark",
         first ? "; set 'errors' = 'dead-letter' or 'skip' on the source table to keep going"
               : "; this row comes from an aggregation or join, so it cannot become a dead letter");
   }
@@ -48,7 +49,7 @@ Result<SelectionVector> Operator::DivertRaisedRows(const Batch& batch, EvalConte
       letter.partition = r->partition;
       letter.offset = r->offset;
       letter.timestamp_ms = r->timestamp_ms;
-      letter.reason = e.reason + " (ANSI mode)";
+      letter.reason = e.ansi ? e.reason + " (ANSI mode)" : e.reason;
       letters.push_back(std::move(letter));
     }
     SLUICE_RETURN_NOT_OK(context.source_dead_letters->Write(letters, DeadLetterKind::kRaised, context.source_table, context.batch_id, context));

@@ -429,11 +429,13 @@ Status Pipeline::PollOnce(SourceTask& task, EvalContext& context, bool* got_reco
     // input (ANSI mode): those rows cannot become dead letters, so the run stops, as Spark's.
     if (!context.row_errors.empty()) {
       const std::string reason = context.row_errors.front().reason;
+      const bool ansi = context.row_errors.front().ansi;
       context.row_errors.clear();
-      return Status::DataError("{} (ANSI mode, 'spark.sql.ansi.enabled' = 'true', in an aggregation, "
-                               "join, window or unnest of '{}', where the row cannot become a dead "
-                               "letter; use the try_ functions to get NULL instead)",
-                               reason, task.table_name);
+      return Status::DataError("{} ({}in an aggregation, join, window or unnest of '{}', where the "
+                               "row cannot become a dead letter{})",
+                               reason, ansi ? "ANSI mode, 'spark.sql.ansi.enabled' = 'true', " : "",
+                               task.table_name,
+                               ansi ? "; use the try_ functions to get NULL instead" : "");
     }
   }
   context.positions = nullptr;

@@ -21,6 +21,9 @@ class DeadLetterWriter;
 struct RowError {
   uint32_t row;
   std::string reason;
+  // Raised only because of ANSI mode (most are); false for what Spark raises in either mode
+  // (an interval overflow).
+  bool ansi = true;
 };
 
 struct EvalContext {

@@ -15,7 +15,8 @@ void BroadcastValue(const Value& value, size_t rows, Vector& out) {
       break;
     }
     case TypeId::kInt32:
-    case TypeId::kDate: {
+    case TypeId::kDate:
+    case TypeId::kYearMonthInterval: {
       auto* d = out.data<int32_t>();
       for (size_t i = 0; i < rows; ++i) d[i] = static_cast<int32_t>(value.int64());
       break;

@@ -274,6 +274,7 @@ class RowDecoder {
         return DecodeArray(value, type, field, out, path);
       case TypeId::kNull:
       case TypeId::kInterval:
+      case TypeId::kYearMonthInterval:
         break;
     }
     return Status::Invalid("field '{}': type {} cannot be read from JSON", path.ToString(),

@@ -162,8 +162,9 @@ void JsonEncoder::AppendValue(const Vector& v, size_t row, std::string& out) con
       out.push_back('"');
       break;
     case TypeId::kInterval:
+    case TypeId::kYearMonthInterval:
       out.push_back('"');
-      AppendIntervalText(v.Get<int64_t>(row), out);
+      AppendAnyIntervalText(v, row, out);
       out.push_back('"');
       break;
     case TypeId::kStruct: AppendStruct(v, row, out); break;

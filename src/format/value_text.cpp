@@ -228,16 +228,82 @@ void AppendTimestampIsoText(int64_t micros, std::string& out) {
   out.append(buf, end);
 }
 
-void AppendIntervalText(int64_t micros, std::string& out) {
+void AppendIntervalText(int64_t micros, const DataType& type, std::string& out) {
+  const int from = type.start_field(), to = type.end_field();
   out += "INTERVAL '";
-  uint64_t magnitude =
-      micros < 0 ? 0 - static_cast<uint64_t>(micros) : static_cast<uint64_t>(micros);
+  // The magnitude in unsigned arithmetic, so the most negative value has one too.
+  uint64_t rest = micros < 0 ? 0 - static_cast<uint64_t>(micros) : static_cast<uint64_t>(micros);
   if (micros < 0) out.push_back('-');
-  const uint64_t day = static_cast<uint64_t>(kMicrosPerDay);
-  AppendInt(magnitude / day, out);
-  out.push_back(' ');
-  AppendTimeOfDay(static_cast<int64_t>(magnitude % day), out);
-  out += "' DAY TO SECOND";
+  char buf[32];
+  auto padded = [&](uint64_t n) {  // at least two digits: a first field can have more (76 hours)
+    if (n < 10) out.push_back('0');
+    AppendInt(n, out);
+  };
+  auto seconds = [&](uint64_t us) {  // 05, 05.5, 100.000001
+    if (us < 10 * static_cast<uint64_t>(kMicrosPerSecond)) out.push_back('0');
+    AppendInt(us / kMicrosPerSecond, out);
+    uint64_t fraction = us % kMicrosPerSecond;
+    if (fraction == 0) return;
+    int digits = 6;
+    while (fraction % 10 == 0) {
+      fraction /= 10;
+      --digits;
+    }
+    out.push_back('.');
+    out.append(buf, PutPadded(buf, static_cast<int64_t>(fraction), digits));
+  };
+  constexpr uint64_t kDay = kMicrosPerDay, kHour = kDay / 24, kMinute = kHour / 60;
+  switch (from) {  // the first field takes everything above it
+    case DataType::kDay: AppendInt(rest / kDay, out); rest %= kDay; break;
+    case DataType::kHour: padded(rest / kHour); rest %= kHour; break;
+    case DataType::kMinute: padded(rest / kMinute); rest %= kMinute; break;
+    default: seconds(rest); break;
+  }
+  if (from < DataType::kHour && DataType::kHour <= to) {
+    out.push_back(' ');
+    padded(rest / kHour);
+    rest %= kHour;
+  }
+  if (from < DataType::kMinute && DataType::kMinute <= to) {
+    out.push_back(':');
+    padded(rest / kMinute);
+    rest %= kMinute;
+  }
+  if (from < DataType::kSecond && DataType::kSecond <= to) {
+    out.push_back(':');
+    seconds(rest);
+  }
+  out += "' ";
+  out += type.ToString().substr(9);  // the fields: "DAY", "DAY TO SECOND"
+}
+
+void AppendYearMonthIntervalText(int32_t months, const DataType& type, std::string& out) {
+  out += "INTERVAL '";
+  const int64_t m = months;
+  const int64_t magnitude = m < 0 ? -m : m;
+  if (type.start_field() == type.end_field()) {
+    if (type.start_field() == DataType::kMonth) {
+      AppendInt(m, out);
+    } else {
+      if (m < 0) out.push_back('-');
+      AppendInt(magnitude / 12, out);
+    }
+  } else {
+    if (m < 0) out.push_back('-');
+    AppendInt(magnitude / 12, out);
+    out.push_back('-');
+    AppendInt(magnitude % 12, out);
+  }
+  out += "' ";
+  out += type.ToString().substr(9);  // "YEAR", "MONTH", "YEAR TO MONTH"
+}
+
+void AppendAnyIntervalText(const Vector& v, size_t row, std::string& out) {
+  if (v.type().id() == TypeId::kYearMonthInterval) {
+    AppendYearMonthIntervalText(v.Get<int32_t>(row), v.type(), out);
+  } else {
+    AppendIntervalText(v.Get<int64_t>(row), v.type(), out);
+  }
 }
 
 void AppendValueText(const Vector& v, size_t row, std::string& out, std::string_view null_text) {
@@ -265,7 +331,8 @@ void AppendValueText(const Vector& v, size_t row, std::string& out, std::string_
     }
     case TypeId::kDate: AppendDateText(v.Get<int32_t>(row), out); break;
     case TypeId::kTimestamp: AppendTimestampText(v.Get<int64_t>(row), out); break;
-    case TypeId::kInterval: AppendIntervalText(v.Get<int64_t>(row), out); break;
+    case TypeId::kInterval:
+    case TypeId::kYearMonthInterval: AppendAnyIntervalText(v, row, out); break;
     case TypeId::kStruct:
       out.push_back('{');
       for (size_t i = 0; i < v.num_children(); ++i) {

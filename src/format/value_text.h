@@ -37,6 +37,12 @@ void AppendDateText(int32_t days, std::string& out);
 void AppendTimestampText(int64_t micros, std::string& out);
 // Spark's to_json form 'yyyy-MM-ddTHH:mm:ss.SSSZ' (UTC, milliseconds, always three digits).
 void AppendTimestampIsoText(int64_t micros, std::string& out);
-void AppendIntervalText(int64_t micros, std::string& out);
+// Spark's ANSI interval text, shaped by the type's fields: INTERVAL '3' DAY,
+// INTERVAL '-1 02:03:04.5' DAY TO SECOND, INTERVAL '76' HOUR; INTERVAL '1-6' YEAR TO MONTH,
+// INTERVAL '18' MONTH, INTERVAL '1' YEAR (whole years; a rest of months is not shown).
+void AppendIntervalText(int64_t micros, const DataType& type, std::string& out);
+void AppendYearMonthIntervalText(int32_t months, const DataType& type, std::string& out);
+// Either interval type's text; `row` of an INTERVAL vector.
+void AppendAnyIntervalText(const Vector& v, size_t row, std::string& out);
 
 }  // namespace sluice

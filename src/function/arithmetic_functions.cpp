@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "function/function_registry.h"
+#include "function/interval_arithmetic.h"
 #include "function/kernel_loops.h"
 #include "function/type_coercion.h"
 #include "types/decimal.h"
@@ -42,56 +43,10 @@ Status ArgumentError(std::string_view op, const BindArguments& args) {
 }
 
 // Binds + - % : both arguments are cast to the result type (decimals to its scale, with
-// headroom), so the kernel is one typed loop.
-// TIMESTAMP ± INTERVAL (a DATE is promoted to its midnight), INTERVAL + TIMESTAMP,
-// INTERVAL ± INTERVAL and TIMESTAMP - TIMESTAMP: microsecond arithmetic on int64.
-std::optional<Result<BoundFunction>> BindTimeArithmetic(char op, const BindArguments& args) {
-  auto is_time = [](const DataType& t) {
-    return t.id() == TypeId::kTimestamp || t.id() == TypeId::kDate;
-  };
-  const DataType& a = args.types[0];
-  const DataType& b = args.types[1];
-  bool a_interval = a.id() == TypeId::kInterval, b_interval = b.id() == TypeId::kInterval;
-  const bool dates = a.id() == TypeId::kDate && b.id() == TypeId::kDate;
-  if (op == '-' && dates) {
-    return Result<BoundFunction>(Status::Invalid(
-        "DATE - DATE is an INTERVAL DAY in Spark, which sluice does not have yet: "
-        "datediff(end, start) gives the days as an INT"));
-  }
-  const bool time_difference = op == '-' && is_time(a) && is_time(b);
-  if (!a_interval && !b_interval && !time_difference) return std::nullopt;
-  DataType result;
-  std::vector<DataType> arg_types;
-  if (time_difference) {
-    // TIMESTAMP - TIMESTAMP (a DATE as its midnight): the INTERVAL DAY TO SECOND between them.
-    result = DataType::Interval();
-    arg_types = {DataType::Timestamp(), DataType::Timestamp()};
-  } else if (is_time(a) && b_interval && op != '%') {
-    result = DataType::Timestamp();
-    arg_types = {DataType::Timestamp(), DataType::Interval()};
-  } else if (a_interval && is_time(b) && op == '+') {
-    result = DataType::Timestamp();
-    arg_types = {DataType::Interval(), DataType::Timestamp()};
-  } else if (a_interval && b_interval && op != '%') {
-    result = DataType::Interval();
-    arg_types = {DataType::Interval(), DataType::Interval()};
-  } else {
-    return Result<BoundFunction>(Status::Invalid("operator {} is not defined for {} and {}", op,
-                                                 a.ToString(), b.ToString()));
-  }
-  BoundFunction f{result, arg_types, nullptr};
-  f.kernel = [op](const std::vector<VectorPtr>& v, const KernelContext& ctx, Vector& out) {
-    kernel::Binary<int64_t, int64_t, int64_t>(*v[0], *v[1], ctx, out, [op](int64_t x, int64_t y) {
-      return op == '+' ? WrapAdd(x, y) : WrapSub(x, y);
-    });
-    return Status::OK();
-  };
-  return Result<BoundFunction>(std::move(f));
-}
-
+// headroom), so the kernel is one typed loop. Intervals and times: interval_arithmetic.h.
 Result<BoundFunction> BindAdditive(char op, const BindArguments& args) {
   if (args.types.size() != 2) return Status::Invalid("operator {} takes two operands", op);
-  if (auto time = BindTimeArithmetic(op, args)) return std::move(*time);
+  if (auto time = BindIntervalAdditive(op, args)) return std::move(*time);
   auto result = ArithmeticResultType(op, args.types[0], args.types[1], Constant(args, 0),
                                      Constant(args, 1));
   if (!result) return ArgumentError(std::string(1, op), args);
@@ -200,6 +155,7 @@ Result<BoundFunction> BindAdditive(char op, const BindArguments& args) {
 
 Result<BoundFunction> BindMultiply(const BindArguments& args) {
   if (args.types.size() != 2) return Status::Invalid("operator * takes two operands");
+  if (auto interval = BindIntervalScaling('*', args)) return std::move(*interval);
   auto result = ArithmeticResultType('*', args.types[0], args.types[1], Constant(args, 0),
                                      Constant(args, 1));
   if (!result) return ArgumentError("*", args);
@@ -248,6 +204,7 @@ Result<BoundFunction> BindMultiply(const BindArguments& args) {
 // operand is DECIMAL(10, 0) or (20, 0), an integer literal just its digits. x / 0 is NULL.
 Result<BoundFunction> BindDivide(const BindArguments& args) {
   if (args.types.size() != 2) return Status::Invalid("operator / takes two operands");
+  if (auto interval = BindIntervalScaling('/', args)) return std::move(*interval);
   for (const DataType& t : args.types) {
     DataType operand = ArithmeticOperandType(t);  // '10' / '4' is 2.5
     if (!operand.IsNumeric() && operand.id() != TypeId::kNull) return ArgumentError("/", args);
@@ -289,8 +246,9 @@ Result<BoundFunction> BindDivide(const BindArguments& args) {
 
 // positive(x): x itself (a string as DOUBLE, as unary minus takes it).
 Result<BoundFunction> BindPositive(const BindArguments& args) {
-  if (args.types.size() != 1 || !ArithmeticOperandType(args.types[0]).IsNumeric()) {
-    return Status::Invalid("positive(number) expects a number, found {}",
+  if (args.types.size() != 1 ||
+      !(ArithmeticOperandType(args.types[0]).IsNumeric() || args.types[0].IsInterval())) {
+    return Status::Invalid("positive(number) expects a number or an interval, found {}",
                            args.types.empty() ? "nothing" : args.types[0].ToString());
   }
   const DataType t = ArithmeticOperandType(args.types[0]);
@@ -311,6 +269,7 @@ Result<BoundFunction> BindPositive(const BindArguments& args) {
 }
 
 Result<BoundFunction> BindNegate(const BindArguments& args) {
+  if (auto interval = BindIntervalNegate(args)) return std::move(*interval);
   if (args.types.size() != 1 || !ArithmeticOperandType(args.types[0]).IsNumeric()) {
     return Status::Invalid("unary minus expects a number, found {}",
                            args.types.empty() ? "nothing" : args.types[0].ToString());

@@ -140,11 +140,12 @@ Status CastArray(const Vector& in, const DataType& to, const KernelContext& ctx,
 bool CanCast(const DataType& from, const DataType& to) {
   if (from == to || from.id() == TypeId::kNull) return true;
   if (to.id() == TypeId::kString) return true;
+  if (from.IsInterval() && from.id() == to.id()) return true;  // another set of fields
   // ARRAY<A> to ARRAY<B> casts each element, as Spark.
   if (from.id() == TypeId::kList && to.id() == TypeId::kList && !from.IsMap() && !to.IsMap()) {
     return CanCast(from.element(), to.element());
   }
-  auto is_scalar = [](const DataType& t) { return !t.IsNested() && t.id() != TypeId::kInterval; };
+  auto is_scalar = [](const DataType& t) { return !t.IsNested() && !t.IsInterval(); };
   if (!is_scalar(from) || !is_scalar(to)) return false;
   if (from.id() == TypeId::kBytes || to.id() == TypeId::kBytes) {
     return from.IsStringLike() && to.IsStringLike();
@@ -174,9 +175,10 @@ std::string CastToText(const Vector& in, size_t row) {
     case TypeId::kBytes: return std::string(in.Get<std::string_view>(row));
     case TypeId::kDate: return FormatDate(in.Get<int32_t>(row));
     case TypeId::kTimestamp: return FormatTimestamp(in.Get<int64_t>(row));
-    case TypeId::kInterval: {
+    case TypeId::kInterval:
+    case TypeId::kYearMonthInterval: {
       std::string text;
-      AppendIntervalText(in.Get<int64_t>(row), text);
+      AppendAnyIntervalText(in, row, text);
       return text;
     }
     case TypeId::kStruct: {
@@ -229,6 +231,24 @@ Status CastVector(const Vector& in, const DataType& to, const KernelContext& ctx
                               to_id != TypeId::kTimestamp && !to.IsStringLike();
   if (from_id == TypeId::kNull || date_to_number) {
     kernel::ForEachLive(ctx, [&](size_t row) { out.SetNull(row); });
+    return Status::OK();
+  }
+
+  if (in.type().IsInterval() && from_id == to_id) {
+    // To other fields: a finer value is cut to the last field, toward zero, as Spark's cast.
+    constexpr int64_t kDayTimeUnit[] = {86'400'000'000, 3'600'000'000, 60'000'000, 1};
+    const int64_t unit = from_id == TypeId::kInterval ? kDayTimeUnit[to.end_field()]
+                                                       : (to.end_field() == DataType::kYear ? 12 : 1);
+    each([&](size_t row) {
+      if (from_id == TypeId::kInterval) {
+        const int64_t v = in.Get<int64_t>(row);
+        out.data<int64_t>()[row] = v - v % unit;
+      } else {
+        const int32_t v = in.Get<int32_t>(row);
+        out.data<int32_t>()[row] = static_cast<int32_t>(v - v % unit);
+      }
+      return true;
+    });
     return Status::OK();
   }
 

@@ -50,7 +50,8 @@ Status DispatchPhysical(const DataType& type, Fn&& fn) {
   switch (type.id()) {
     case TypeId::kBoolean: fn(uint8_t{}); return Status::OK();
     case TypeId::kInt32:
-    case TypeId::kDate: fn(int32_t{}); return Status::OK();
+    case TypeId::kDate:
+    case TypeId::kYearMonthInterval: fn(int32_t{}); return Status::OK();
     case TypeId::kInt64:
     case TypeId::kTimestamp:
     case TypeId::kInterval: fn(int64_t{}); return Status::OK();

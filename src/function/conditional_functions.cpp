@@ -323,7 +323,12 @@ std::string SparkTypeName(const DataType& t) {
     case TypeId::kBytes: return "binary";
     case TypeId::kDate: return "date";
     case TypeId::kTimestamp: return "timestamp";
-    case TypeId::kInterval: return "interval day to second";
+    case TypeId::kInterval:
+    case TypeId::kYearMonthInterval: {
+      std::string name = t.ToString();  // INTERVAL DAY TO SECOND
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return name;
+    }
     case TypeId::kList:
       if (t.IsMap()) return "map<" + SparkTypeName(t.map_key()) + "," + SparkTypeName(t.map_value()) + ">";
       return "array<" + SparkTypeName(t.element()) + ">";

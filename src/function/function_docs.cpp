@@ -178,7 +178,9 @@ constexpr FunctionDoc kScalarDocs[] = {
     {R"~(lpad)~", R"~()~", R"~(Pads on the left with pad (default space) to len characters; a longer string is cut to len.)~", R"~(lpad('7', 3, '0'))~", R"~(007)~"},
     {R"~(ltrim)~", R"~()~", R"~(Removes leading spaces (or the characters of trim_chars).)~", R"~(ltrim('   Spark '))~", R"~(Spark )~"},
     {R"~(make_date)~", R"~()~", R"~(A date from year, month, day; NULL if invalid (non-ANSI).)~", R"~(make_date(2023, 2, 29))~", R"~(NULL)~"},
+    {R"~(make_dt_interval)~", R"~()~", R"~(An INTERVAL DAY TO SECOND from days, hours, minutes and seconds (with a fraction), each 0 when left out; beyond the interval's range it raises.)~", R"~(make_dt_interval(1, 12, 30, 1.5))~", R"~(INTERVAL '1 12:30:01.5' DAY TO SECOND)~"},
     {R"~(make_timestamp)~", R"~()~", R"~(A timestamp from its parts (sec may have a fraction); NULL if invalid (non-ANSI).)~", R"~(make_timestamp(2024, 2, 29, 13, 5, 30.5))~", R"~(2024-02-29 13:05:30.5)~"},
+    {R"~(make_ym_interval)~", R"~()~", R"~(An INTERVAL YEAR TO MONTH from years and months, each 0 when left out; beyond the interval's range it raises.)~", R"~(make_ym_interval(1, 6))~", R"~(INTERVAL '1-6' YEAR TO MONTH)~"},
     {R"~(md5)~", R"~()~", R"~(MD5 digest as 32 lower-case hex digits.)~", R"~(md5('Spark'))~", R"~(8cde774d6f7333752ed72cacddb05126)~"},
     {R"~(minute)~", R"~()~", R"~(Minute of the hour.)~", R"~(minute(TIMESTAMP '2024-02-29 13:05:00'))~", R"~(5)~"},
     {R"~(mod)~", R"~()~", R"~(Remainder with the sign of the dividend; NULL for a zero divisor (non-ANSI).)~", R"~(mod(-7, 3))~", R"~(-1)~"},
@@ -297,10 +299,10 @@ constexpr FunctionDoc kScalarDocs[] = {
 };
 
 constexpr FunctionDoc kSpecialDocs[] = {
-    {R"~(date_part)~", R"~(date_part(unit, date_or_ts))~", R"~(The unit's field (as year(), month(), ...) of a date or timestamp; the unit is a string literal.)~", R"~(date_part('MONTH', DATE '2024-02-29'))~", R"~(2)~"},
+    {R"~(date_part)~", R"~(date_part(unit, date_or_ts))~", R"~(The unit's field (as year(), month(), ...) of a date or timestamp, or of an interval as EXTRACT; the unit is a string literal.)~", R"~(date_part('MONTH', DATE '2024-02-29'))~", R"~(2)~"},
     {R"~(datepart)~", R"~(datepart(unit, date_or_ts))~", R"~(The same as date_part.)~", R"~(datepart('DAY', DATE '2024-02-29'))~", R"~(29)~"},
     {R"~(equal_null)~", R"~(equal_null(a, b))~", R"~(The same as a <=> b: true when both are NULL, false when only one is, else a = b; never NULL.)~", R"~(equal_null(NULL, NULL))~", R"~(true)~"},
-    {R"~(extract)~", R"~(EXTRACT(unit FROM date_or_ts))~", R"~(The unit's field (YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFWEEK, DOY, HOUR, MINUTE) of a date or timestamp.)~", R"~(EXTRACT(YEAR FROM DATE '2024-02-29'))~", R"~(2024)~"},
+    {R"~(extract)~", R"~(EXTRACT(unit FROM date_or_ts_or_interval))~", R"~(The unit's field (YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFWEEK, DOY, HOUR, MINUTE) of a date or timestamp; of an interval, one of its fields (YEAR, MONTH; DAY, HOUR, MINUTE, SECOND).)~", R"~(EXTRACT(YEAR FROM DATE '2024-02-29'))~", R"~(2024)~"},
     {R"~(struct)~", R"~(struct(a, b, ...))~", R"~(A row of the values; fields are named after the columns, else col1, col2, ....)~", R"~(struct(1, 'a'))~", R"~({1, a})~"},
 };
 

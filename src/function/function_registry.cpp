@@ -28,6 +28,7 @@ const FunctionRegistry& FunctionRegistry::Builtin() {
     RegisterSparkHashFunctions(r);
     RegisterMapFunctions(r);
     RegisterUrlFunctions(r);
+    RegisterIntervalFunctions(r);
     RegisterFormatStringFunction(r);
     return r;
   }();

@@ -27,7 +27,7 @@ inline Status CheckArity(std::string_view signature, size_t n, size_t min, size_
 
 // Values Spark implicitly casts to STRING for string functions: any non-nested scalar.
 inline Status ExpectText(std::string_view fn, std::string_view what, const DataType& t) {
-  if (!t.IsNested() && t.id() != TypeId::kInterval) return Status::OK();
+  if (!t.IsNested() && !t.IsInterval()) return Status::OK();
   return Status::Invalid("{}: {} must be a string, found {}", fn, what, t.ToString());
 }
 

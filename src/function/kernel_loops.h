@@ -123,6 +123,29 @@ void BinaryMaybe(const Vector& a, const Vector& b, const KernelContext& ctx, Vec
   });
 }
 
+// out[row] = op(row) (a std::optional<Out>) over the live rows whose arguments are all
+// non-NULL; where op gives nullopt the row is NULL and raises its error reason(row) (a
+// std::string), whatever the mode: for what Spark raises also without ANSI mode.
+template <typename Out, typename Op, typename Reason>
+void EachOrRaise(const std::vector<VectorPtr>& args, const KernelContext& ctx, Vector& out, Op&& op,
+                 Reason&& reason) {
+  out.Resize(ctx.num_rows);
+  Out* o = out.data<Out>();
+  ForEachLive(ctx, [&](size_t row) {
+    if (AnyNull(args, row)) {
+      out.SetNull(row);
+      return;
+    }
+    std::optional<Out> r = op(row);
+    if (r) {
+      o[row] = *r;
+      return;
+    }
+    out.SetNull(row);
+    ctx.eval.row_errors.push_back({static_cast<uint32_t>(row), reason(row), false});
+  });
+}
+
 // String results: op(row) returns std::optional<std::string_view> (nullopt = NULL), copied into
 // out's arena; rows where any argument is NULL are NULL.
 template <typename Op>

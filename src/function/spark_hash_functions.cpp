@@ -73,7 +73,8 @@ typename H::Hash HashValue(const Vector& v, size_t row, typename H::Hash seed) {
     case TypeId::kNull: return seed;
     case TypeId::kBoolean: return H::Int(v.data<uint8_t>()[row] ? 1 : 0, seed);
     case TypeId::kInt32:
-    case TypeId::kDate: return H::Int(static_cast<uint32_t>(v.data<int32_t>()[row]), seed);
+    case TypeId::kDate:
+    case TypeId::kYearMonthInterval: return H::Int(static_cast<uint32_t>(v.data<int32_t>()[row]), seed);
     case TypeId::kInt64:
     case TypeId::kTimestamp:
     case TypeId::kInterval: return H::Long(static_cast<uint64_t>(v.data<int64_t>()[row]), seed);

@@ -156,7 +156,7 @@ ScalarFunction TrimFunction(const char* name, const char* signature, TrimSide si
 Result<BoundFunction> BindConcat(const BindArguments& args) {
   if (!args.types.empty() && args.types[0].id() == TypeId::kList) return BindArrayConcat(args);
   for (size_t i = 0; i < args.types.size(); ++i) {
-    if (args.types[i].IsNested() || args.types[i].id() == TypeId::kInterval) {
+    if (args.types[i].IsNested() || args.types[i].IsInterval()) {
       return Status::Invalid("concat: argument {} must be a string (or cast to one), found {}",
                              i + 1, args.types[i].ToString());
     }
@@ -183,7 +183,7 @@ Result<BoundFunction> BindConcatWs(const BindArguments& args) {
     const DataType& t = args.types[i];
     if (t.id() == TypeId::kList && !t.element().IsNested()) {
       arg_types.push_back(t);  // elements of any scalar type are written as CAST(x AS STRING)
-    } else if (t.IsNested() || t.id() == TypeId::kInterval) {
+    } else if (t.IsNested() || t.IsInterval()) {
       return Status::Invalid("concat_ws: argument {} must be a string or an array of strings, "
                              "found {}", i + 1, t.ToString());
     } else {

@@ -48,6 +48,13 @@ DataType WiderDecimal(const DataType& a, const DataType& b) {
 
 }  // namespace
 
+DataType WiderInterval(const DataType& a, const DataType& b) {
+  const int from = std::min(a.start_field(), b.start_field());
+  const int to = std::max(a.end_field(), b.end_field());
+  return a.id() == TypeId::kInterval ? DataType::Interval(from, to)
+                                     : DataType::YearMonthInterval(from, to);
+}
+
 std::optional<DataType> CommonType(const DataType& a, const DataType& b) {
   if (a == b) return a;
   if (a.id() == TypeId::kNull) return b;
@@ -61,6 +68,7 @@ std::optional<DataType> CommonType(const DataType& a, const DataType& b) {
   }
   auto temporal = [](TypeId id) { return id == TypeId::kDate || id == TypeId::kTimestamp; };
   if (temporal(a.id()) && temporal(b.id())) return DataType::Timestamp();
+  if (a.IsInterval() && a.id() == b.id()) return WiderInterval(a, b);
   if (a.IsStringLike() && b.IsStringLike()) return DataType::String();
   // Arrays of types with a common type: ARRAY<INT> and ARRAY<BIGINT> meet as ARRAY<BIGINT>.
   if (a.id() == TypeId::kList && b.id() == TypeId::kList && !a.IsMap() && !b.IsMap()) {

@@ -14,6 +14,9 @@ namespace sluice {
 // as the other side's type (INT, BIGINT, DOUBLE, BOOLEAN, DATE, TIMESTAMP), except that with a
 // DECIMAL both sides become DOUBLE.
 std::optional<DataType> CommonType(const DataType& a, const DataType& b);
+// Two intervals of one kind meet with every field of both (INTERVAL DAY and INTERVAL HOUR TO
+// SECOND: INTERVAL DAY TO SECOND), as Spark's.
+DataType WiderInterval(const DataType& a, const DataType& b);
 
 // The type a list of values is unified to (IN, COALESCE, CASE; Spark's findWiderCommonType): as
 // CommonType, except that a string with a number, DATE or TIMESTAMP makes everything a STRING

@@ -12,6 +12,8 @@
 #include "expr/column_reference.h"
 #include "expr/lambda_function.h"
 #include "function/type_coercion.h"
+#include "function/interval_functions.h"
+#include "expr/function_call.h"
 #include "types/decimal.h"
 #include "common/closest_name.h"
 #include "expr/literal.h"
@@ -151,6 +153,30 @@ static std::optional<int64_t> IntervalMonths(const ParsedExpr& e) {
   return unit == "YEAR" ? n * 12 : n;
 }
 
+// The unit of an interval literal, upper-case and singular: DAY, YEAR TO MONTH ('3 days': DAY).
+static std::string IntervalUnit(const ParsedExpr& e) {
+  if (!e.name.empty()) return e.name;
+  const std::string text = Trim(e.text);
+  const size_t space = text.find_first_of(" \t");
+  if (space == std::string::npos) return "";
+  std::string unit = Upper(Trim(text.substr(space)));
+  if (unit.size() > 1 && unit.back() == 'S') unit.pop_back();
+  return unit;
+}
+
+// Spark's type of an interval literal: its unit is its one field (a WEEK counts in days, a
+// MILLISECOND in seconds).
+static DataType IntervalLiteralType(const ParsedExpr& e) {
+  const std::string unit = IntervalUnit(e);
+  if (unit == "YEAR TO MONTH") return DataType::YearMonthInterval();
+  if (unit == "YEAR") return DataType::YearMonthInterval(DataType::kYear, DataType::kYear);
+  if (unit == "MONTH") return DataType::YearMonthInterval(DataType::kMonth, DataType::kMonth);
+  if (unit == "DAY" || unit == "WEEK") return DataType::Interval(DataType::kDay, DataType::kDay);
+  if (unit == "HOUR") return DataType::Interval(DataType::kHour, DataType::kHour);
+  if (unit == "MINUTE") return DataType::Interval(DataType::kMinute, DataType::kMinute);
+  return DataType::Interval(DataType::kSecond, DataType::kSecond);
+}
+
 static bool IsMonthInterval(const ParsedExpr& e) {
   if (e.kind != ExprKind::kInterval) return false;
   if (e.name == "YEAR" || e.name == "MONTH" || e.name == "YEAR TO MONTH") return true;
@@ -223,15 +249,21 @@ Result<ExpressionPtr> ExpressionBinder::Bind(const ParsedExpr& e) const {
     }
     case ExprKind::kInterval: {
       if (IsMonthInterval(e)) {
-        return source_.Error(e.location,
-                             fmt::format("a YEAR/MONTH interval ({}) can only be added to or "
-                                         "subtracted from a DATE or TIMESTAMP, e.g. dt + INTERVAL "
-                                         "1 MONTH",
-                                         e.ToString()));
+        auto months = IntervalMonths(e);
+        if (!months) {
+          return source_.Error(e.location,
+                               fmt::format("{} is not a YEAR/MONTH interval: expected e.g. "
+                                           "INTERVAL 2 MONTH, INTERVAL '1' YEAR or "
+                                           "INTERVAL '1-6' YEAR TO MONTH",
+                                           e.ToString()));
+        }
+        return ExpressionPtr(std::make_shared<Literal>(
+            Value::YearMonthInterval(static_cast<int32_t>(*months), IntervalLiteralType(e))));
       }
       auto micros = ParseIntervalMicros(e.text, e.name);
       if (!micros.ok()) return source_.Error(e.location, micros.status().message());
-      return ExpressionPtr(std::make_shared<Literal>(Value::Interval(*micros)));
+      return ExpressionPtr(
+          std::make_shared<Literal>(Value::Interval(*micros, IntervalLiteralType(e))));
     }
     case ExprKind::kStar:
       return source_.Error(e.location, "'*' is only allowed in a SELECT list or in count(*)");
@@ -284,9 +316,7 @@ Result<ExpressionPtr> ExpressionBinder::Bind(const ParsedExpr& e) const {
           return Call(e, "timestampadd",
                       {std::make_shared<Literal>(Value::String("MONTH")), count, time});
         }
-        return source_.Error(e.location, fmt::format("a YEAR/MONTH interval can only be added to a DATE "
-                                                     "or TIMESTAMP, not {}",
-                                                     time->type().ToString()));
+        // Anything else (another interval) is the operator's, below.
       }
       if (e.op == "<=>") {
         SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e));
@@ -684,6 +714,11 @@ Result<ExpressionPtr> ExpressionBinder::BindFunction(const ParsedExpr& e) const 
                                        unit_arg.value.string()));
     }
     SLUICE_ASSIGN_OR_RETURN(auto args, BindChildren(e, 1));
+    if (args.size() == 1 && args[0]->type().IsInterval()) {
+      auto field = BindIntervalField(*function, args[0]->type());
+      if (!field.ok()) return source_.Error(unit_arg.location, field.status().message());
+      return ExpressionPtr(std::make_shared<FunctionCall>(e.name, std::move(*field), std::move(args)));
+    }
     return Call(e, *function, std::move(args));
   }
   if ((e.name == "timestampadd" || e.name == "timestampdiff" || e.name == "dateadd" ||

@@ -1236,7 +1236,9 @@ class Parser {
     if ((word == "SUBSTRING" || word == "SUBSTR" || word == "OVERLAY") && call) {
       return ParseFromForCall(word == "OVERLAY");
     }
-    if (word == "INTERVAL" && (next.Is(TokenKind::kString) || next.Is(TokenKind::kInteger))) {
+    auto number = [](const Token& token) { return token.Is(TokenKind::kInteger) || token.Is(TokenKind::kDecimal); };
+    if (word == "INTERVAL" &&
+        (next.Is(TokenKind::kString) || number(next) || (next.Is(TokenKind::kMinus) && number(Peek(2))))) {
       return ParseInterval();
     }
     if ((word == "DATE" || word == "TIME" || word == "TIMESTAMP") && next.Is(TokenKind::kString)) {
@@ -1473,7 +1475,9 @@ class Parser {
   // INTERVAL '5' SECOND, INTERVAL '10' MINUTES, INTERVAL 5 SECONDS, INTERVAL '10 minutes'.
   Result<ParsedExprPtr> ParseInterval() {
     auto e = NewExpr(ExprKind::kInterval, Advance().location);
-    e->text = Advance().text;
+    const bool negative = Check(TokenKind::kMinus);  // INTERVAL -7 MONTHS
+    if (negative) Advance();
+    e->text = (negative ? "-" : "") + Advance().text;
     if (!Check(TokenKind::kIdentifier)) return e;
     std::string unit = ToUpper(Peek().text);
     if (unit.size() > 1 && unit.back() == 'S') unit.pop_back();

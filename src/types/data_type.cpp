@@ -20,6 +20,7 @@ std::string_view TypeIdName(TypeId id) {
     case TypeId::kDate: return "DATE";
     case TypeId::kTimestamp: return "TIMESTAMP";
     case TypeId::kInterval: return "INTERVAL";
+    case TypeId::kYearMonthInterval: return "INTERVAL";
     case TypeId::kStruct: return "ROW";
     case TypeId::kList: return "ARRAY";
   }
@@ -31,6 +32,22 @@ DataType DataType::Decimal(int precision, int scale) {
   DataType t(TypeId::kDecimal);
   t.precision_ = precision;
   t.scale_ = scale;
+  return t;
+}
+
+DataType DataType::Interval(int start_field, int end_field) {
+  assert(kDay <= start_field && start_field <= end_field && end_field <= kSecond);
+  DataType t(TypeId::kInterval);
+  t.precision_ = start_field;
+  t.scale_ = end_field;
+  return t;
+}
+
+DataType DataType::YearMonthInterval(int start_field, int end_field) {
+  assert(kYear <= start_field && start_field <= end_field && end_field <= kMonth);
+  DataType t(TypeId::kYearMonthInterval);
+  t.precision_ = start_field;
+  t.scale_ = end_field;
   return t;
 }
 
@@ -102,7 +119,8 @@ size_t DataType::FixedWidth() const {
     case TypeId::kNull:
     case TypeId::kBoolean: return 1;
     case TypeId::kInt32:
-    case TypeId::kDate: return 4;
+    case TypeId::kDate:
+    case TypeId::kYearMonthInterval: return 4;
     case TypeId::kInt64:
     case TypeId::kFloat64:
     case TypeId::kTimestamp:
@@ -137,6 +155,14 @@ std::string FieldNameText(const std::string& name) {
 std::string DataType::ToString() const {
   switch (id_) {
     case TypeId::kDecimal: return fmt::format("DECIMAL({},{})", precision_, scale_);
+    case TypeId::kInterval:
+    case TypeId::kYearMonthInterval: {
+      static constexpr std::string_view kDayTime[] = {"DAY", "HOUR", "MINUTE", "SECOND"};
+      static constexpr std::string_view kYearMonth[] = {"YEAR", "MONTH"};
+      const auto* names = id_ == TypeId::kInterval ? kDayTime : kYearMonth;
+      if (precision_ == scale_) return fmt::format("INTERVAL {}", names[precision_]);
+      return fmt::format("INTERVAL {} TO {}", names[precision_], names[scale_]);
+    }
     case TypeId::kStruct: {
       std::string out = "ROW<";
       for (size_t i = 0; i < fields().size(); ++i) {
@@ -155,7 +181,9 @@ std::string DataType::ToString() const {
 
 bool DataType::operator==(const DataType& other) const {
   if (id_ != other.id_ || map_ != other.map_) return false;
-  if (id_ == TypeId::kDecimal) return precision_ == other.precision_ && scale_ == other.scale_;
+  if (id_ == TypeId::kDecimal || IsInterval()) {
+    return precision_ == other.precision_ && scale_ == other.scale_;
+  }
   if (id_ == TypeId::kStruct || id_ == TypeId::kList) {
     if (children_ == other.children_) return true;
     if (!children_ || !other.children_) return false;

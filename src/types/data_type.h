@@ -22,7 +22,8 @@ enum class TypeId : uint8_t {
   kBytes,      // std::string_view into the vector's arena (raw bytes)
   kDate,       // int32_t days since 1970-01-01
   kTimestamp,  // int64_t microseconds since 1970-01-01T00:00:00Z
-  kInterval,   // int64_t microseconds (day-time intervals only)
+  kInterval,   // int64_t microseconds: a day-time interval (fields DAY .. SECOND in the type)
+  kYearMonthInterval,  // int32_t months (fields YEAR .. MONTH in the type)
   kStruct,     // child vectors, one per field
   kList,       // uint32_t offsets (size + 1) into one child vector
 };
@@ -52,7 +53,12 @@ class DataType {
   static DataType Bytes() { return DataType(TypeId::kBytes); }
   static DataType Date() { return DataType(TypeId::kDate); }
   static DataType Timestamp() { return DataType(TypeId::kTimestamp); }
-  static DataType Interval() { return DataType(TypeId::kInterval); }
+  // Spark's interval types keep their first and last field, which only shape their text
+  // (INTERVAL '3' DAY, INTERVAL '1-6' YEAR TO MONTH): day-time fields are kDay .. kSecond,
+  // year-month fields kYear .. kMonth.
+  enum IntervalField : int { kDay = 0, kHour = 1, kMinute = 2, kSecond = 3, kYear = 0, kMonth = 1 };
+  static DataType Interval(int start_field = kDay, int end_field = kSecond);
+  static DataType YearMonthInterval(int start_field = kYear, int end_field = kMonth);
   static DataType Struct(std::vector<Field> fields);
   static DataType List(DataType element);
   // MAP<key, value>: stored as a list of ROW<key, value> entries (so every list routine works on
@@ -62,6 +68,10 @@ class DataType {
   TypeId id() const { return id_; }
   int precision() const { return precision_; }
   int scale() const { return scale_; }
+  // An interval type's first and last field (IntervalField).
+  int start_field() const { return precision_; }
+  int end_field() const { return scale_; }
+  bool IsInterval() const { return id_ == TypeId::kInterval || id_ == TypeId::kYearMonthInterval; }
   // Struct fields; empty for other types.
   const std::vector<Field>& fields() const;
   // List element type; only valid for kList (for a map: the ROW<key, value> entry).
@@ -88,8 +98,8 @@ class DataType {
 
  private:
   TypeId id_ = TypeId::kNull;
-  int precision_ = 0;
-  int scale_ = 0;
+  int precision_ = 0;  // DECIMAL's precision, an interval's start field
+  int scale_ = 0;      // DECIMAL's scale, an interval's end field
   std::shared_ptr<const std::vector<Field>> children_;  // struct fields, or one list element
   bool map_ = false;
 };

@@ -35,6 +35,7 @@ std::string Value::ToString() const {
     case TypeId::kDate: return fmt::format("DATE '{}'", FormatDate(static_cast<int32_t>(int64())));
     case TypeId::kTimestamp: return fmt::format("TIMESTAMP '{}'", FormatTimestamp(int64()));
     case TypeId::kInterval: return fmt::format("INTERVAL '{}' SECOND", int64() / 1e6);
+    case TypeId::kYearMonthInterval: return fmt::format("INTERVAL '{}' MONTH", int64());
     default: return "<value>";
   }
 }

@@ -10,7 +10,7 @@
 namespace sluice {
 
 // A single typed value, for literals and constant folding (never on a per-row hot path).
-// Payload by type: BOOLEAN bool; INT/BIGINT/DATE/TIMESTAMP/INTERVAL int64_t; DECIMAL Int128
+// Payload by type: BOOLEAN bool; INT/BIGINT/DATE/TIMESTAMP/INTERVAL (both kinds) int64_t; DECIMAL Int128
 // (unscaled); DOUBLE double; STRING/BYTES std::string.
 class Value {
  public:
@@ -27,7 +27,12 @@ class Value {
   static Value Bytes(std::string v) { return Value(DataType::Bytes(), std::move(v)); }
   static Value Date(int32_t days) { return Value(DataType::Date(), int64_t{days}); }
   static Value Timestamp(int64_t micros) { return Value(DataType::Timestamp(), micros); }
-  static Value Interval(int64_t micros) { return Value(DataType::Interval(), micros); }
+  static Value Interval(int64_t micros, DataType type = DataType::Interval()) {
+    return Value(std::move(type), micros);
+  }
+  static Value YearMonthInterval(int32_t months, DataType type = DataType::YearMonthInterval()) {
+    return Value(std::move(type), int64_t{months});
+  }
 
   const DataType& type() const { return type_; }
   bool is_null() const { return std::holds_alternative<std::monostate>(payload_); }

@@ -39,6 +39,7 @@ void AppendSortKey(const Vector& v, size_t row, bool descending, std::string& ou
         break;
       case TypeId::kInt32:
       case TypeId::kDate:
+      case TypeId::kYearMonthInterval:
         AppendBigEndian(static_cast<uint32_t>(v.data<int32_t>()[row]) ^ 0x80000000u, 4, out);
         break;
       case TypeId::kFloat64: {

@@ -168,8 +168,8 @@ TEST(ParquetSchema, LevelsOfNestedColumnsAndIntervalRefused) {
   auto interval = MakeParquetSchema(Schema({{"gap", DataType::Interval(), true}}));
   ASSERT_FALSE(interval.ok());
   EXPECT_EQ(interval.status().message(),
-            "column 'gap' is an INTERVAL, which Parquet has no type for: CAST it to BIGINT "
-            "(microseconds) or STRING");
+            "column 'gap' is an INTERVAL DAY TO SECOND, which Parquet has no type for: CAST it "
+            "to STRING");
 }
 
 }  // namespace

@@ -155,11 +155,39 @@ TEST(ValueTextTest, BytesAsHex) {
 
 TEST(ValueTextTest, Intervals) {
   std::string out;
-  AppendIntervalText(kMicrosPerDay + (2 * 3600 + 3 * 60 + 4) * kMicrosPerSecond + 500'000, out);
+  AppendIntervalText(kMicrosPerDay + (2 * 3600 + 3 * 60 + 4) * kMicrosPerSecond + 500'000,
+                     DataType::Interval(), out);
   EXPECT_EQ(out, "INTERVAL '1 02:03:04.5' DAY TO SECOND");
   out.clear();
-  AppendIntervalText(-5 * 60 * kMicrosPerSecond, out);
+  AppendIntervalText(-5 * 60 * kMicrosPerSecond, DataType::Interval(), out);
   EXPECT_EQ(out, "INTERVAL '-0 00:05:00' DAY TO SECOND");
+}
+
+// Spark's text for each set of fields: the first field takes everything above it (76 hours),
+// the last one cuts what is below it.
+TEST(ValueTextTest, IntervalFieldsShapeTheText) {
+  const int64_t micros = 3 * kMicrosPerDay + 4 * 3600 * kMicrosPerSecond + 5 * kMicrosPerSecond;
+  auto text = [](int64_t v, const DataType& type) {
+    std::string out;
+    AppendIntervalText(v, type, out);
+    return out;
+  };
+  using T = DataType;
+  EXPECT_EQ(text(micros, T::Interval(T::kDay, T::kDay)), "INTERVAL '3' DAY");
+  EXPECT_EQ(text(micros, T::Interval(T::kDay, T::kHour)), "INTERVAL '3 04' DAY TO HOUR");
+  EXPECT_EQ(text(micros, T::Interval(T::kHour, T::kHour)), "INTERVAL '76' HOUR");
+  EXPECT_EQ(text(micros, T::Interval(T::kHour, T::kSecond)), "INTERVAL '76:00:05' HOUR TO SECOND");
+  EXPECT_EQ(text(-micros, T::Interval(T::kMinute, T::kMinute)), "INTERVAL '-4560' MINUTE");
+  EXPECT_EQ(text(1'500'000, T::Interval(T::kSecond, T::kSecond)), "INTERVAL '01.5' SECOND");
+  auto months = [](int32_t v, const DataType& type) {
+    std::string out;
+    AppendYearMonthIntervalText(v, type, out);
+    return out;
+  };
+  EXPECT_EQ(months(18, T::YearMonthInterval()), "INTERVAL '1-6' YEAR TO MONTH");
+  EXPECT_EQ(months(-14, T::YearMonthInterval()), "INTERVAL '-1-2' YEAR TO MONTH");
+  EXPECT_EQ(months(18, T::YearMonthInterval(T::kMonth, T::kMonth)), "INTERVAL '18' MONTH");
+  EXPECT_EQ(months(-30, T::YearMonthInterval(T::kYear, T::kYear)), "INTERVAL '-2' YEAR");
 }
 
 TEST(ValueTextTest, AppendsWithoutClearing) {

@@ -41,6 +41,7 @@ std::string MysqlColumnType(const DataType& type, bool in_key) {
     case TypeId::kDate: return "DATE";
     case TypeId::kTimestamp: return "DATETIME(6)";
     case TypeId::kInterval: return "BIGINT";  // microseconds
+    case TypeId::kYearMonthInterval: return "INT";  // months
     case TypeId::kStruct:
     case TypeId::kList: return "JSON";
     case TypeId::kNull:
@@ -134,6 +135,7 @@ size_t MysqlTableWriter::AppendRows(const Batch& batch, std::string& out) const 
         case TypeId::kString:
         case TypeId::kBytes: AppendBackslashEscaped(v.Get<std::string_view>(row), true, out); break;
         case TypeId::kInterval: out += std::to_string(v.Get<int64_t>(row)); break;
+        case TypeId::kYearMonthInterval: out += std::to_string(v.Get<int32_t>(row)); break;
         case TypeId::kStruct:
         case TypeId::kList:
           json.clear();

@@ -55,6 +55,9 @@ void CopyTextEncoder::AppendValue(const Vector& v, size_t row, std::string& out)
     case TypeId::kInterval:
       fmt::format_to(std::back_inserter(out), "{} microseconds", v.Get<int64_t>(row));
       return;
+    case TypeId::kYearMonthInterval:
+      fmt::format_to(std::back_inserter(out), "{} months", v.Get<int32_t>(row));
+      return;
     case TypeId::kStruct:
     case TypeId::kList: {
       std::string json;
@@ -75,7 +78,8 @@ std::string PostgresColumnType(const DataType& type) {
     case TypeId::kBytes: return "bytea";
     case TypeId::kDate: return "date";
     case TypeId::kTimestamp: return "timestamp";
-    case TypeId::kInterval: return "interval";
+    case TypeId::kInterval:
+    case TypeId::kYearMonthInterval: return "interval";
     case TypeId::kStruct:
     case TypeId::kList: return "jsonb";
     case TypeId::kNull:

@@ -29,7 +29,8 @@ std::string_view SqliteType(const DataType& type) {
     case TypeId::kBoolean:
     case TypeId::kInt32:
     case TypeId::kInt64:
-    case TypeId::kInterval: return "INTEGER";
+    case TypeId::kInterval:
+    case TypeId::kYearMonthInterval: return "INTEGER";
     case TypeId::kFloat64:
     case TypeId::kDecimal: return "REAL";
     case TypeId::kBytes: return "BLOB";
@@ -145,6 +146,7 @@ Status SqliteSink::WriteRows(const Batch& batch) {
             rc = sqlite3_bind_int(insert_, index, v.Get<uint8_t>(row));
             break;
           case TypeId::kInt32:
+          case TypeId::kYearMonthInterval:
             rc = sqlite3_bind_int(insert_, index, v.Get<int32_t>(row));
             break;
           case TypeId::kInt64:

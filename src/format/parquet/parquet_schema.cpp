@@ -72,9 +72,10 @@ Status AddNode(const std::string& name, const DataType& type, bool nullable,
       return AddNode("value", type.map_value(), true, path, definition + 1, repetition + 1, out);
     }
     case TypeId::kInterval:
-      return Status::Invalid("column '{}' is an INTERVAL, which Parquet has no type for: CAST it "
-                             "to BIGINT (microseconds) or STRING",
-                             name);
+    case TypeId::kYearMonthInterval:
+      return Status::Invalid("column '{}' is an {}, which Parquet has no type for: CAST it "
+                             "to STRING",
+                             name, type.ToString());
     case TypeId::kNull:
       return Status::Invalid("column '{}' has no type (an untyped NULL): CAST it to a type", name);
   }
