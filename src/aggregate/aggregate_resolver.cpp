@@ -319,8 +319,22 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
     SLUICE_RETURN_NOT_OK(Expect(name, args, 1, 1, "one numeric argument"));
     DataType input = args[0];
     if (input.IsStringLike() || input.id() == TypeId::kNull) input = DataType::Float64();  // as Spark
+    if (input.IsInterval() && name != "try_sum" && name != "try_avg") {
+      // Spark's: the sum keeps the interval's type, the average has every field.
+      f.input_types = {input};
+      const bool sum = name == "sum";
+      f.result_type = sum ? input
+                          : input.id() == TypeId::kInterval ? DataType::Interval()
+                                                            : DataType::YearMonthInterval();
+      f.make_states = [input, sum, result = f.result_type] {
+        return sum ? aggregate::MakeSumStates(input, result) : aggregate::MakeAvgStates(input, result);
+      };
+      f.retractable = true;
+      return f;
+    }
     if (!input.IsNumeric()) {
-      return Status::Invalid("{}() expects a number, not {}", name, args[0].ToString());
+      return Status::Invalid("{}() expects a number{}, not {}", name,
+                             name.starts_with("try_") ? "" : " or an interval", args[0].ToString());
     }
     if (input.id() == TypeId::kInt32) input = DataType::Int64();
     f.input_types = {input};

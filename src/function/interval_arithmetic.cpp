@@ -41,14 +41,6 @@ std::optional<int64_t> AddMonthsToTimestamp(int64_t micros, int64_t months) {
   return int64_t{*moved} * kMicrosPerDay + (micros - day * kMicrosPerDay);
 }
 
-// p / q rounded half away from zero (Spark's HALF_UP); q != 0.
-Int128 DivideHalfUp(Int128 p, Int128 q) {
-  Int128 quotient = p / q, rest = p % q;
-  const Int128 rest_size = rest < 0 ? -rest : rest, q_size = q < 0 ? -q : q;
-  if (rest_size >= q_size - rest_size) quotient += ((p < 0) == (q < 0)) ? 1 : -1;
-  return quotient;
-}
-
 // TIMESTAMP - TIMESTAMP and DATE - DATE.
 Result<BoundFunction> BindTimeDifference(const DataType& a, const DataType& b) {
   if (a.id() == TypeId::kDate && b.id() == TypeId::kDate) {
@@ -234,14 +226,14 @@ std::optional<Result<BoundFunction>> BindIntervalScaling(char op, const BindArgu
         const int scale = number.id() == TypeId::kDecimal ? number.scale() : 0;
         if (op == '*') {
           if (__builtin_mul_overflow(Int128{value}, p, &exact)) return std::nullopt;
-          exact = DivideHalfUp(exact, PowerOfTen(scale));
+          exact = DivideRoundHalfUp(exact, PowerOfTen(scale));
         } else {
           if (p == 0) return std::nullopt;
           // value (below 2^63) * 10^scale (up to 10^38) may not fit 128 bits: then the
           // divisor's scale is past 19 digits, and long double division is as close as it gets.
           Int128 shifted;
           if (!__builtin_mul_overflow(Int128{value}, PowerOfTen(scale), &shifted)) {
-            exact = DivideHalfUp(shifted, p);
+            exact = DivideRoundHalfUp(shifted, p);
           } else {
             const long double r = std::round(static_cast<long double>(value) /
                                              (static_cast<long double>(p) /
