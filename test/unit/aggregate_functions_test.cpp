@@ -107,9 +107,9 @@ TEST(AggregateStates, SurviveASnapshotRoundTrip) {
 TEST(ResolveAggregate, ExplainsWhatIsWrong) {
   // DISTINCT resolves the aggregate itself first, so its errors are the aggregate's.
   EXPECT_EQ(ResolveAggregate("sum", true, {DataType::Boolean()}, {nullptr}).status().message(),
-            "sum() expects a number, not BOOLEAN");
+            "sum() expects a number or an interval, not BOOLEAN");
   EXPECT_EQ(ResolveAggregate("avg", false, {DataType::Boolean()}, {nullptr}).status().message(),
-            "avg() expects a number, not BOOLEAN");
+            "avg() expects a number or an interval, not BOOLEAN");
   EXPECT_EQ(ResolveAggregate("min", false, {}, {}).status().message(),
             "min() takes one argument; 0 arguments were given");
 }
