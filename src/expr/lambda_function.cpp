@@ -5,10 +5,8 @@
 #include "vector/take.h"
 
 namespace sluice {
-namespace {
 
-// Which rows of the batch are live, as a flag per row.
-std::vector<uint8_t> LiveRows(const Batch& input) {
+std::vector<uint8_t> LambdaFunction::LiveRows(const Batch& input) {
   std::vector<uint8_t> live(input.num_rows(), input.selection().IsAll() ? 1 : 0);
   if (!input.selection().IsAll()) {
     for (uint32_t row : input.selection().rows()) live[row] = 1;
@@ -16,9 +14,9 @@ std::vector<uint8_t> LiveRows(const Batch& input) {
   return live;
 }
 
-bool IsTrue(const Vector& v, size_t i) { return !v.IsNull(i) && v.data<uint8_t>()[i] != 0; }
-
-}  // namespace
+bool LambdaFunction::IsTrue(const Vector& v, size_t i) {
+  return !v.IsNull(i) && v.data<uint8_t>()[i] != 0;
+}
 
 Result<VectorPtr> LambdaFunction::Apply(const Lambda& lambda, const Batch& input,
                                         const std::vector<uint32_t>& rows,
@@ -44,9 +42,14 @@ Result<VectorPtr> LambdaFunction::Apply(const Lambda& lambda, const Batch& input
 Result<VectorPtr> LambdaFunction::Evaluate(const Batch& input, EvalContext& context) const {
   SLUICE_ASSIGN_OR_RETURN(VectorPtr list, arrays_[0]->Evaluate(input, context));
   if (kind_ == Kind::kAggregate) return EvaluateAggregate(input, *list, context);
-  if (kind_ == Kind::kZipWith) {
+  if (kind_ == Kind::kZipWith || kind_ == Kind::kMapZipWith) {
     SLUICE_ASSIGN_OR_RETURN(VectorPtr right, arrays_[1]->Evaluate(input, context));
+    if (kind_ == Kind::kMapZipWith) return EvaluateMapZipWith(input, *list, *right, context);
     return EvaluateZipWith(input, *list, *right, context);
+  }
+  if (kind_ == Kind::kMapFilter || kind_ == Kind::kTransformKeys ||
+      kind_ == Kind::kTransformValues) {
+    return EvaluateMapEntries(input, *list, context);
   }
   const size_t num_rows = input.num_rows();
   const std::vector<uint8_t> live = LiveRows(input);

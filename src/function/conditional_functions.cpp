@@ -121,7 +121,7 @@ Result<BoundFunction> BindCaseWhen(const BindArguments& args) {
     values.push_back(args.types[i + 1]);
   }
   if (has_else) values.push_back(args.types.back());
-  SLUICE_ASSIGN_OR_RETURN(DataType t, CommonOf("CASE", values));
+  SLUICE_ASSIGN_OR_RETURN(DataType t, CommonOf("CASE", values, true));
   std::vector<DataType> arg_types;
   for (size_t i = 0; i + 1 < args.types.size(); i += 2) {
     arg_types.push_back(DataType::Boolean());
@@ -129,6 +129,30 @@ Result<BoundFunction> BindCaseWhen(const BindArguments& args) {
   }
   if (has_else) arg_types.push_back(t);
   BoundFunction f{t, arg_types, nullptr};
+  if (t.IsNested()) {  // arrays, maps and rows: the chosen value copied whole
+    f.kernel = [has_else](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+      for (const auto& v : a) ShareArenasDeep(*v, out);
+      kernel::ForEachRowInOrder(ctx, [&](size_t r, bool live) {
+        if (!live) {
+          out.AppendNull();
+          return;
+        }
+        for (size_t i = 0; i + 1 < a.size(); i += 2) {
+          if (!a[i]->IsNull(r) && a[i]->data<uint8_t>()[r]) {
+            AppendRow(*a[i + 1], r, out);
+            return;
+          }
+        }
+        if (has_else) {
+          AppendRow(*a.back(), r, out);
+        } else {
+          out.AppendNull();
+        }
+      });
+      return Status::OK();
+    };
+    return f;
+  }
   f.kernel = [has_else](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
     out.Resize(ctx.num_rows);
     ShareAll(a, out);
@@ -192,9 +216,23 @@ Result<BoundFunction> BindNullIf(const BindArguments& args) {
 // nvl2(a, b, c): b where a is not NULL, else c.
 Result<BoundFunction> BindNvl2(const BindArguments& args) {
   if (args.types.size() != 3) return Status::Invalid("nvl2(a, b, c) takes 3 arguments");
-  SLUICE_ASSIGN_OR_RETURN(DataType t, CommonOf("nvl2", {args.types[1], args.types[2]}));
+  SLUICE_ASSIGN_OR_RETURN(DataType t, CommonOf("nvl2", {args.types[1], args.types[2]}, true));
   BoundFunction f{t, {args.types[0].id() == TypeId::kNull ? DataType::String() : args.types[0], t, t},
                   nullptr};
+  if (t.IsNested()) {
+    f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+      for (const auto& v : a) ShareArenasDeep(*v, out);
+      kernel::ForEachRowInOrder(ctx, [&](size_t r, bool live) {
+        if (live) {
+          AppendRow(a[0]->IsNull(r) ? *a[2] : *a[1], r, out);
+        } else {
+          out.AppendNull();
+        }
+      });
+      return Status::OK();
+    };
+    return f;
+  }
   f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
     out.Resize(ctx.num_rows);
     ShareAll(a, out);

@@ -311,8 +311,12 @@ constexpr FunctionDoc kHigherOrderDocs[] = {
     {R"~(exists)~", R"~(exists(array, x -> condition))~", R"~(True if the condition holds for an element; NULL if none holds but it was NULL for one.)~", R"~(exists(array(1, NULL), x -> x > 1))~", R"~(NULL)~"},
     {R"~(filter)~", R"~(filter(array, x -> condition) or filter(array, (x, i) -> condition))~", R"~(The elements for which the condition is true (NULL counts as false); i is the 0-based index.)~", R"~(filter(array(1, NULL, 3), x -> x > 1))~", R"~([3])~"},
     {R"~(forall)~", R"~(forall(array, x -> condition))~", R"~(True if the condition holds for every element; NULL if none is false but one is NULL.)~", R"~(forall(array(1, 2), x -> x > 0))~", R"~(true)~"},
+    {R"~(map_filter)~", R"~(map_filter(map, (k, v) -> condition))~", R"~(The entries for which the condition is true.)~", R"~(map_filter(map('a', 1, 'b', 2), (k, v) -> v > 1))~", R"~({b -> 2})~"},
+    {R"~(map_zip_with)~", R"~(map_zip_with(map1, map2, (k, v1, v2) -> value))~", R"~(Merges two maps by key: the first map's keys in order, then the second's others; the value a side lacks is NULL.)~", R"~(map_zip_with(map('a', 1, 'b', 2), map('b', 10, 'c', 20), (k, x, y) -> coalesce(x, 0) + coalesce(y, 0)))~", R"~({a -> 1, b -> 12, c -> 20})~"},
     {R"~(reduce)~", R"~(reduce(array, zero, (acc, x) -> merge[, acc -> finish]))~", R"~(The same as aggregate.)~", R"~(reduce(array(1, 2, 3), 0, (acc, x) -> acc + x, acc -> acc * 10))~", R"~(60)~"},
     {R"~(transform)~", R"~(transform(array, x -> expr) or transform(array, (x, i) -> expr))~", R"~(Applies the lambda to each element (i is the 0-based index).)~", R"~(transform(array(1, 2, 3), (x, i) -> x * 10 + i))~", R"~([10, 21, 32])~"},
+    {R"~(transform_keys)~", R"~(transform_keys(map, (k, v) -> key))~", R"~(The map with each key replaced by the lambda's result; a key given twice keeps its last value, a NULL key makes the map NULL (Spark raises for both).)~", R"~(transform_keys(map('a', 1, 'b', 2), (k, v) -> upper(k)))~", R"~({A -> 1, B -> 2})~"},
+    {R"~(transform_values)~", R"~(transform_values(map, (k, v) -> value))~", R"~(The map with each value replaced by the lambda's result.)~", R"~(transform_values(map('a', 1, 'b', 2), (k, v) -> v * 10))~", R"~({a -> 10, b -> 20})~"},
     {R"~(zip_with)~", R"~(zip_with(left, right, (x, y) -> expr))~", R"~(Merges two arrays element-wise; the shorter one is padded with NULLs.)~", R"~(zip_with(array(1, 2), array(10, 20, 30), (x, y) -> x + y))~", R"~([11, 22, null])~"},
 };
 

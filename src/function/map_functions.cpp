@@ -14,6 +14,7 @@
 #include "vector/take.h"
 
 namespace sluice {
+
 namespace {
 
 Status ExpectMap(std::string_view fn, const DataType& t) {
@@ -27,10 +28,12 @@ std::string KeyOf(const Vector& v, size_t row) {
   return key;
 }
 
+}  // namespace
+
 // Appends one map row built from parallel key and value rows: a NULL key makes the row NULL
 // (Spark raises), a repeated key keeps its last value.
-void AppendEntries(const Vector& keys, const std::vector<uint32_t>& key_rows, const Vector& values,
-                   const std::vector<uint32_t>& value_rows, Vector& out) {
+void AppendMapEntries(const Vector& keys, const std::vector<uint32_t>& key_rows,
+                      const Vector& values, const std::vector<uint32_t>& value_rows, Vector& out) {
   std::unordered_map<std::string, size_t> last;  // key → index in key_rows of its last entry
   for (size_t i = 0; i < key_rows.size(); ++i) {
     if (keys.IsNull(key_rows[i])) {
@@ -48,6 +51,8 @@ void AppendEntries(const Vector& keys, const std::vector<uint32_t>& key_rows, co
   }
   out.AppendListEnd();
 }
+
+namespace {
 
 // map(k1, v1, k2, v2, ...): keys and values of their common types.
 Result<BoundFunction> BindMap(const BindArguments& args) {
@@ -91,7 +96,7 @@ Result<BoundFunction> BindMap(const BindArguments& args) {
         AppendRow(*a[i + 1], row, values);
         rows.push_back(static_cast<uint32_t>(rows.size()));
       }
-      AppendEntries(keys, rows, values, rows, out);
+      AppendMapEntries(keys, rows, values, rows, out);
     });
     return Status::OK();
   };
@@ -122,7 +127,7 @@ Result<BoundFunction> BindMapFromArrays(const BindArguments& args) {
       std::vector<uint32_t> keys, values;
       for (uint32_t i = ko[row]; i < ko[row + 1]; ++i) keys.push_back(i);
       for (uint32_t i = vo[row]; i < vo[row + 1]; ++i) values.push_back(i);
-      AppendEntries(a[0]->list_child(), keys, a[1]->list_child(), values, out);
+      AppendMapEntries(a[0]->list_child(), keys, a[1]->list_child(), values, out);
     });
     return Status::OK();
   };
@@ -171,7 +176,7 @@ Result<BoundFunction> BindStrToMap(const BindArguments& args) {
       add(text.substr(start));
       ShareArenasDeep(keys, out.list_child().child(0));
       ShareArenasDeep(values, out.list_child().child(1));
-      AppendEntries(keys, rows, values, rows, out);
+      AppendMapEntries(keys, rows, values, rows, out);
     });
     return Status::OK();
   };

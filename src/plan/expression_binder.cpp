@@ -461,14 +461,19 @@ Result<ExpressionPtr> ExpressionBinder::BindLambdaBody(const ParsedExpr& call, c
 Result<ExpressionPtr> ExpressionBinder::BindHigherOrder(const ParsedExpr& e) const {
   using Kind = LambdaFunction::Kind;
   const std::string& name = e.name;
-  const Kind kind = name == "transform" ? Kind::kTransform
-                    : name == "filter"  ? Kind::kFilter
-                    : name == "exists"  ? Kind::kExists
-                    : name == "forall"  ? Kind::kForall
-                    : name == "zip_with" ? Kind::kZipWith
-                                         : Kind::kAggregate;
-  const size_t arrays = kind == Kind::kZipWith ? 2 : 1;
-  const size_t min_args = kind == Kind::kAggregate || kind == Kind::kZipWith ? 3 : 2;
+  static const std::map<std::string, Kind> kKinds = {
+      {"transform", Kind::kTransform},         {"filter", Kind::kFilter},
+      {"exists", Kind::kExists},               {"forall", Kind::kForall},
+      {"zip_with", Kind::kZipWith},            {"aggregate", Kind::kAggregate},
+      {"reduce", Kind::kAggregate},            {"map_filter", Kind::kMapFilter},
+      {"transform_keys", Kind::kTransformKeys}, {"transform_values", Kind::kTransformValues},
+      {"map_zip_with", Kind::kMapZipWith}};
+  const Kind kind = kKinds.at(name);
+  const bool over_maps = kind == Kind::kMapFilter || kind == Kind::kTransformKeys ||
+                         kind == Kind::kTransformValues || kind == Kind::kMapZipWith;
+  const size_t arrays = kind == Kind::kZipWith || kind == Kind::kMapZipWith ? 2 : 1;
+  const size_t min_args =
+      kind == Kind::kAggregate || kind == Kind::kZipWith || kind == Kind::kMapZipWith ? 3 : 2;
   const size_t max_args = kind == Kind::kAggregate ? 4 : min_args;
   static const std::map<std::string, std::string> kSignatures = {
       {"transform", "transform(array, x -> expr) or transform(array, (x, i) -> expr)"},
@@ -477,7 +482,11 @@ Result<ExpressionPtr> ExpressionBinder::BindHigherOrder(const ParsedExpr& e) con
       {"forall", "forall(array, x -> condition)"},
       {"aggregate", "aggregate(array, zero, (acc, x) -> merge[, acc -> finish])"},
       {"reduce", "reduce(array, zero, (acc, x) -> merge[, acc -> finish])"},
-      {"zip_with", "zip_with(left, right, (x, y) -> expr)"}};
+      {"zip_with", "zip_with(left, right, (x, y) -> expr)"},
+      {"map_filter", "map_filter(map, (k, v) -> condition)"},
+      {"transform_keys", "transform_keys(map, (k, v) -> key)"},
+      {"transform_values", "transform_values(map, (k, v) -> value)"},
+      {"map_zip_with", "map_zip_with(map1, map2, (k, v1, v2) -> value)"}};
   const std::string& signature = kSignatures.at(name);
   if (e.children.size() < min_args || e.children.size() > max_args) {
     return source_.Error(e.location, fmt::format("{}: takes {}{} arguments, found {}", signature,
@@ -487,11 +496,20 @@ Result<ExpressionPtr> ExpressionBinder::BindHigherOrder(const ParsedExpr& e) con
   std::vector<ExpressionPtr> array_args;
   for (size_t i = 0; i < arrays; ++i) {
     SLUICE_ASSIGN_OR_RETURN(ExpressionPtr array, Bind(*e.children[i]));
-    if (array->type().id() != TypeId::kList) {
+    if (array->type().id() != TypeId::kList || array->type().IsMap() != over_maps) {
       return source_.Error(e.children[i]->location,
-                           fmt::format("{}() expects an ARRAY, found {}", name, array->type().ToString()));
+                           fmt::format("{}() expects {}, found {}", name,
+                                       over_maps ? "a MAP" : "an ARRAY", array->type().ToString()));
     }
     array_args.push_back(std::move(array));
+  }
+  if (kind == Kind::kMapZipWith &&
+      array_args[0]->type().map_key() != array_args[1]->type().map_key()) {
+    return source_.Error(e.location,
+                         fmt::format("map_zip_with() needs two maps with the same key type, found "
+                                     "{} and {}",
+                                     array_args[0]->type().ToString(),
+                                     array_args[1]->type().ToString()));
   }
   const DataType element = array_args[0]->type().element();
   auto lambda_of = [&](ExpressionPtr body, const ParsedExpr& parsed) {
@@ -570,6 +588,30 @@ Result<ExpressionPtr> ExpressionBinder::BindHigherOrder(const ParsedExpr& e) con
         type = done->type();
         lambdas.push_back(lambda_of(std::move(done), finish));
       }
+      break;
+    }
+    case Kind::kMapFilter:
+    case Kind::kTransformKeys:
+    case Kind::kTransformValues:
+    case Kind::kMapZipWith: {
+      const DataType& map = array_args[0]->type();
+      std::vector<DataType> params{map.map_key(), map.map_value()};
+      if (kind == Kind::kMapZipWith) params.push_back(array_args[1]->type().map_value());
+      const ParsedExpr& parsed = *e.children[arrays];
+      SLUICE_ASSIGN_OR_RETURN(ExpressionPtr body, BindLambdaBody(e, parsed, params));
+      const DataType result =
+          body->type().id() == TypeId::kNull ? DataType::String() : body->type();
+      if (kind == Kind::kMapFilter) {
+        SLUICE_RETURN_NOT_OK(expect_boolean(body, parsed));
+        type = map;
+      } else if (kind == Kind::kTransformKeys) {
+        Status key = CheckMapKey(result);
+        if (!key.ok()) return source_.Error(parsed.children[0]->location, key.message());
+        type = DataType::Map(result, map.map_value());
+      } else {
+        type = DataType::Map(map.map_key(), result);
+      }
+      lambdas.push_back(lambda_of(std::move(body), parsed));
       break;
     }
     case Kind::kZipWith: {
@@ -675,7 +717,9 @@ Result<ExpressionPtr> ExpressionBinder::BindFunction(const ParsedExpr& e) const 
     return NullSafeEqual(e, std::move(args));
   }
   if (e.name == "transform" || e.name == "filter" || e.name == "exists" || e.name == "forall" ||
-      e.name == "aggregate" || e.name == "reduce" || e.name == "zip_with") {
+      e.name == "aggregate" || e.name == "reduce" || e.name == "zip_with" ||
+      e.name == "map_filter" || e.name == "transform_keys" || e.name == "transform_values" ||
+      e.name == "map_zip_with") {
     return BindHigherOrder(e);
   }
   if (IsAggregateName(e.name)) {
