@@ -1,7 +1,7 @@
 // Spark's array functions that build or rearrange arrays: array(...), array_append,
 // array_prepend, array_compact, array_distinct, array_union, array_intersect, array_except,
 // array_max, array_min, array_position, array_remove, array_repeat, array_sort, sort_array,
-// arrays_overlap, slice, sequence, flatten. Elements are compared by their sort keys, so equal
+// arrays_overlap, slice, sequence, flatten, array_insert, arrays_zip. Elements are compared by their sort keys, so equal
 // values of any scalar type match, and NULL elements count as one value (Spark).
 #include <algorithm>
 #include <unordered_set>
@@ -453,7 +453,95 @@ Result<BoundFunction> BindFlatten(const BindArguments& args) {
   return f;
 }
 
+// array_insert(arr, pos, x): x inserted at the 1-based pos (negative: counted from the end, -1
+// after the last element), NULLs padding a pos beyond either end, as Spark 4's; NULL when arr or
+// pos is NULL, or pos is 0 (Spark raises).
+Result<BoundFunction> BindArrayInsert(const BindArguments& args) {
+  SLUICE_RETURN_NOT_OK(fnutil::CheckArity("array_insert(arr, pos, x)", args.types.size(), 3, 3));
+  SLUICE_RETURN_NOT_OK(ExpectArray("array_insert", args.types[0]));
+  SLUICE_RETURN_NOT_OK(fnutil::ExpectInteger("array_insert", "pos", args.types[1]));
+  DataType element = args.types[0].element();
+  if (element.id() == TypeId::kNull) element = args.types[2];
+  const auto common = CommonType(element, args.types[2]);
+  if (!common) {
+    return Status::Invalid("array_insert(): a {} cannot be inserted into an array of {}",
+                           args.types[2].ToString(), args.types[0].element().ToString());
+  }
+  element = *common;
+  BoundFunction f{DataType::List(element), {DataType::List(element), DataType::Int64(), element},
+                  nullptr};
+  f.kernel = ListKernel({0, 1}, [](const std::vector<VectorPtr>& a, size_t row, Vector& elements) {
+    const uint32_t* offsets = a[0]->offsets();
+    const int64_t length = offsets[row + 1] - offsets[row];
+    const int64_t pos = fnutil::IntAt(*a[1], row);
+    if (pos == 0 || pos > (int64_t{1} << 31) || pos < -(int64_t{1} << 31)) return false;
+    // Where x goes among the elements; before the first one (< 0), NULLs come between.
+    const int64_t at = pos > 0 ? pos - 1 : length + pos + 1;
+    if (at < 0) {
+      AppendRow(*a[2], row, elements);
+      for (int64_t k = at; k < 0; ++k) elements.AppendNull();
+    }
+    for (int64_t k = 0; k < length; ++k) {
+      if (k == at) AppendRow(*a[2], row, elements);
+      AppendRow(a[0]->list_child(), offsets[row] + static_cast<uint32_t>(k), elements);
+    }
+    if (at >= length) {
+      for (int64_t k = length; k < at; ++k) elements.AppendNull();
+      AppendRow(*a[2], row, elements);
+    }
+    return true;
+  });
+  return f;
+}
+
+Result<BoundFunction> BindArraysZip(const BindArguments& args) {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < args.types.size(); ++i) names.push_back(std::to_string(i));
+  return BindArraysZip(args, names);
+}
+
 }  // namespace
+
+Result<BoundFunction> BindArraysZip(const BindArguments& args, const std::vector<std::string>& names) {
+  if (args.types.empty()) return Status::Invalid("arrays_zip(a, b, ...) needs at least one array");
+  std::vector<Field> fields;
+  for (size_t i = 0; i < args.types.size(); ++i) {
+    SLUICE_RETURN_NOT_OK(ExpectArray("arrays_zip", args.types[i]));
+    DataType element = args.types[i].element();
+    if (element.id() == TypeId::kNull) element = DataType::String();
+    fields.push_back(Field{names[i], element, true});
+  }
+  std::vector<DataType> types;
+  for (const Field& field : fields) types.push_back(DataType::List(field.type));
+  BoundFunction f{DataType::List(DataType::Struct(fields)), types, nullptr};
+  f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    Vector& rows = out.list_child();
+    for (size_t i = 0; i < a.size(); ++i) ShareArenasDeep(a[i]->list_child(), rows.child(i));
+    kernel::ForEachRowInOrder(ctx, [&](size_t row, bool live) {
+      if (!live || kernel::AnyNull(a, row)) {
+        out.AppendNull();
+        return;
+      }
+      uint32_t longest = 0;
+      for (const auto& v : a) longest = std::max(longest, v->offsets()[row + 1] - v->offsets()[row]);
+      for (uint32_t k = 0; k < longest; ++k) {  // the shorter arrays padded with NULLs
+        for (size_t i = 0; i < a.size(); ++i) {
+          const uint32_t begin = a[i]->offsets()[row];
+          if (begin + k < a[i]->offsets()[row + 1]) {
+            AppendRow(a[i]->list_child(), begin + k, rows.child(i));
+          } else {
+            rows.child(i).AppendNull();
+          }
+        }
+        rows.Resize(rows.child(0).size());
+      }
+      out.AppendListEnd();
+    });
+    return Status::OK();
+  };
+  return f;
+}
+
 
 // concat(arr1, arr2, ...) over arrays: the arrays one after another; NULL if any is NULL.
 Result<BoundFunction> BindArrayConcat(const BindArguments& args) {
@@ -505,6 +593,9 @@ void RegisterArrayFunctions(FunctionRegistry& registry) {
   registry.Register({"slice", "slice(arr, start, length)", BindSlice});
   registry.Register({"sequence", "sequence(start, stop[, step])", BindSequence});
   registry.Register({"flatten", "flatten(arrays)", BindFlatten});
+  registry.Register({"array_insert", "array_insert(arr, pos, x)", BindArrayInsert});
+  registry.Register({"arrays_zip", "arrays_zip(a, b, ...)",
+                     [](const BindArguments& args) { return BindArraysZip(args); }});
 }
 
 }  // namespace sluice

@@ -1,5 +1,7 @@
 #include "function/cast.h"
 
+#include "function/map_functions.h"
+
 #include "vector/take.h"
 
 #include <cctype>
@@ -135,12 +137,40 @@ Status CastArray(const Vector& in, const DataType& to, const KernelContext& ctx,
   return Status::OK();
 }
 
+// MAP<K1, V1> to MAP<K2, V2>: keys and values cast as CastArray casts elements; a key that does
+// not convert makes its map NULL, as any NULL key does.
+Status CastMap(const Vector& in, const DataType& to, const KernelContext& ctx, Vector& out) {
+  const Vector& entries = in.list_child();
+  const size_t count = in.offsets()[ctx.num_rows];
+  Vector keys(to.map_key()), values(to.map_value());
+  const SelectionVector all = SelectionVector::All();
+  SLUICE_RETURN_NOT_OK(CastVector(entries.child(0), to.map_key(), KernelContext{all, count, ctx.eval}, keys));
+  SLUICE_RETURN_NOT_OK(
+      CastVector(entries.child(1), to.map_value(), KernelContext{all, count, ctx.eval}, values));
+  ShareArenasDeep(keys, out.list_child().child(0));
+  ShareArenasDeep(values, out.list_child().child(1));
+  std::vector<uint32_t> rows;
+  kernel::ForEachRowInOrder(ctx, [&](size_t row, bool live) {
+    if (!live || in.IsNull(row)) {
+      out.AppendNull();
+      return;
+    }
+    rows.clear();
+    for (uint32_t i = in.offsets()[row]; i < in.offsets()[row + 1]; ++i) rows.push_back(i);
+    AppendMapEntries(keys, rows, values, rows, out);
+  });
+  return Status::OK();
+}
+
 }  // namespace
 
 bool CanCast(const DataType& from, const DataType& to) {
   if (from == to || from.id() == TypeId::kNull) return true;
   if (to.id() == TypeId::kString) return true;
   if (from.IsInterval() && from.id() == to.id()) return true;  // another set of fields
+  if (from.IsMap() && to.IsMap()) {
+    return CanCast(from.map_key(), to.map_key()) && CanCast(from.map_value(), to.map_value());
+  }
   // ARRAY<A> to ARRAY<B> casts each element, as Spark.
   if (from.id() == TypeId::kList && to.id() == TypeId::kList && !from.IsMap() && !to.IsMap()) {
     return CanCast(from.element(), to.element());
@@ -216,6 +246,7 @@ std::string CastToText(const Vector& in, size_t row) {
 Status CastVector(const Vector& in, const DataType& to, const KernelContext& ctx, Vector& out) {
   const TypeId from_id = in.type().id();
   const TypeId to_id = to.id();
+  if (in.type().IsMap() && to.IsMap()) return CastMap(in, to, ctx, out);
   if (from_id == TypeId::kList && to_id == TypeId::kList) return CastArray(in, to, ctx, out);
   out.Resize(ctx.num_rows);
 

@@ -1,9 +1,10 @@
 // Spark's MAP functions: map(k1, v1, ...), map_from_arrays, str_to_map, map_keys, map_values,
-// map_entries, map_contains_key, and the key lookup element_at(map, key) / map[key]. A MAP is a
+// map_entries, map_contains_key, map_concat, map_from_entries, and the key lookup element_at(map, key) / map[key]. A MAP is a
 // list of ROW<key, value> entries (DataType::Map); a key given twice keeps its last value
 // (Spark's LAST_WIN policy; Spark's default raises instead).
 #include "function/map_functions.h"
 
+#include <optional>
 #include <unordered_map>
 
 #include "function/array_functions.h"
@@ -231,6 +232,87 @@ Result<BoundFunction> BindMapContainsKey(const BindArguments& args) {
   return f;
 }
 
+// map_concat(m1, m2, ...): every map's entries, in order; a key in several keeps its last value
+// (Spark raises). NULL when any map is. The maps meet at their keys' and values' common types.
+Result<BoundFunction> BindMapConcat(const BindArguments& args) {
+  std::optional<DataType> type;
+  for (const DataType& t : args.types) {
+    if (t.id() == TypeId::kNull) continue;
+    SLUICE_RETURN_NOT_OK(ExpectMap("map_concat", t));
+    const std::optional<DataType> common = type ? CommonType(*type, t) : t;
+    if (!common) {
+      return Status::Invalid("map_concat(): maps of types {} and {} cannot be mixed",
+                             type->ToString(), t.ToString());
+    }
+    type = common;
+  }
+  if (!type) type = DataType::Map(DataType::String(), DataType::String());
+  BoundFunction f{*type, std::vector<DataType>(args.types.size(), *type), nullptr};
+  f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    // Every map's entries gathered into one pair of vectors, so a row's keys can be compared.
+    Vector keys(out.type().map_key()), values(out.type().map_value());
+    for (const auto& v : a) {
+      ShareArenasDeep(v->list_child(), out.list_child());
+      ShareArenasDeep(v->list_child().child(0), keys);
+      ShareArenasDeep(v->list_child().child(1), values);
+    }
+    std::vector<uint32_t> rows;
+    kernel::ForEachRowInOrder(ctx, [&](size_t row, bool live) {
+      if (!live || kernel::AnyNull(a, row)) {
+        out.AppendNull();
+        return;
+      }
+      rows.clear();
+      for (const auto& v : a) {
+        for (uint32_t i = v->offsets()[row]; i < v->offsets()[row + 1]; ++i) {
+          rows.push_back(static_cast<uint32_t>(keys.size()));
+          AppendRow(v->list_child().child(0), i, keys);
+          AppendRow(v->list_child().child(1), i, values);
+        }
+      }
+      AppendMapEntries(keys, rows, values, rows, out);
+    });
+    return Status::OK();
+  };
+  return f;
+}
+
+// map_from_entries(array of ROW<key, value>): NULL when the array or one of its entries is.
+Result<BoundFunction> BindMapFromEntries(const BindArguments& args) {
+  SLUICE_RETURN_NOT_OK(fnutil::CheckArity("map_from_entries(entries)", args.types.size(), 1, 1));
+  const DataType& t = args.types[0];
+  if (t.id() != TypeId::kList || t.IsMap() || t.element().id() != TypeId::kStruct ||
+      t.element().fields().size() != 2) {
+    return Status::Invalid("map_from_entries(entries) expects an ARRAY of ROW<key, value>, found {}",
+                           t.ToString());
+  }
+  const DataType& key = t.element().fields()[0].type;
+  SLUICE_RETURN_NOT_OK(CheckMapKey(key));
+  BoundFunction f{DataType::Map(key, t.element().fields()[1].type), {t}, nullptr};
+  f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+    const Vector& entries = a[0]->list_child();
+    ShareArenasDeep(entries, out.list_child());
+    std::vector<uint32_t> rows;
+    kernel::ForEachRowInOrder(ctx, [&](size_t row, bool live) {
+      if (!live || a[0]->IsNull(row)) {
+        out.AppendNull();
+        return;
+      }
+      rows.clear();
+      for (uint32_t i = a[0]->offsets()[row]; i < a[0]->offsets()[row + 1]; ++i) {
+        if (entries.IsNull(i)) {
+          out.AppendNull();
+          return;
+        }
+        rows.push_back(i);
+      }
+      AppendMapEntries(entries.child(0), rows, entries.child(1), rows, out);
+    });
+    return Status::OK();
+  };
+  return f;
+}
+
 }  // namespace
 
 Result<BoundFunction> BindMapLookup(const BindArguments& args, std::string_view fn) {
@@ -270,6 +352,8 @@ void RegisterMapFunctions(FunctionRegistry& registry) {
   registry.Register(MapPart("map_values", "map_values(map)", 1));
   registry.Register(MapPart("map_entries", "map_entries(map)", 2));
   registry.Register({"map_contains_key", "map_contains_key(map, key)", BindMapContainsKey});
+  registry.Register({"map_concat", "map_concat(map1, map2, ...)", BindMapConcat});
+  registry.Register({"map_from_entries", "map_from_entries(entries)", BindMapFromEntries});
 }
 
 }  // namespace sluice

@@ -70,6 +70,14 @@ std::optional<DataType> CommonType(const DataType& a, const DataType& b) {
   if (temporal(a.id()) && temporal(b.id())) return DataType::Timestamp();
   if (a.IsInterval() && a.id() == b.id()) return WiderInterval(a, b);
   if (a.IsStringLike() && b.IsStringLike()) return DataType::String();
+  // Maps of keys and values with common types: MAP<STRING, INT> and MAP<STRING, BIGINT> meet as
+  // MAP<STRING, BIGINT>.
+  if (a.IsMap() && b.IsMap()) {
+    auto key = CommonType(a.map_key(), b.map_key());
+    auto value = CommonType(a.map_value(), b.map_value());
+    if (!key || !value || !CheckMapKey(*key).ok()) return std::nullopt;
+    return DataType::Map(*key, *value);
+  }
   // Arrays of types with a common type: ARRAY<INT> and ARRAY<BIGINT> meet as ARRAY<BIGINT>.
   if (a.id() == TypeId::kList && b.id() == TypeId::kList && !a.IsMap() && !b.IsMap()) {
     auto element = CommonType(a.element(), b.element());

@@ -12,6 +12,7 @@
 #include "expr/column_reference.h"
 #include "expr/lambda_function.h"
 #include "function/type_coercion.h"
+#include "function/array_functions.h"
 #include "function/interval_functions.h"
 #include "expr/function_call.h"
 #include "types/decimal.h"
@@ -795,6 +796,26 @@ Result<ExpressionPtr> ExpressionBinder::BindFunction(const ParsedExpr& e) const 
       args.push_back(std::move(values[i]));
     }
     return Call(e, "named_struct", std::move(args));
+  }
+  if (e.name == "arrays_zip") {  // Spark: fields named after the columns, "0", "1", ... otherwise
+    SLUICE_ASSIGN_OR_RETURN(auto arrays, BindChildren(e));
+    BindArguments call;
+    std::vector<std::string> names;
+    for (size_t i = 0; i < arrays.size(); ++i) {
+      const ParsedExpr& child = *e.children[i];
+      std::string name = std::to_string(i);
+      if (child.kind == ExprKind::kColumn && !child.parts.empty()) name = child.parts.back();
+      if (child.kind == ExprKind::kFieldAccess) name = child.name;
+      names.push_back(std::move(name));
+      call.types.push_back(arrays[i]->type());
+      call.constants.push_back(nullptr);
+    }
+    auto bound = BindArraysZip(call, names);
+    if (!bound.ok()) return source_.Error(e.location, bound.status().message());
+    for (size_t i = 0; i < arrays.size(); ++i) {
+      arrays[i] = CastIfNeeded(std::move(arrays[i]), bound->arg_types[i]);
+    }
+    return ExpressionPtr(std::make_shared<FunctionCall>(e.name, std::move(*bound), std::move(arrays)));
   }
   if (!registry_.Find(e.name)) {
     return source_.Error(e.location, fmt::format("unknown function '{}'{}", e.name,
