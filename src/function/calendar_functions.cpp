@@ -10,6 +10,8 @@
 #include <mutex>
 #include <unordered_map>
 
+#include <fmt/format.h>
+
 #include "function/function_registry.h"
 #include "function/function_util.h"
 #include "types/decimal.h"
@@ -47,36 +49,6 @@ Result<BoundFunction> BindMakeDate(const BindArguments& args) {
   BoundFunction f{DataType::Date(), std::vector<DataType>(3, DataType::Int64()), nullptr};
   f.kernel = fnutil::ValueKernel<int32_t>([](const std::vector<VectorPtr>& a, size_t row) {
     return CheckedDate(fnutil::IntAt(*a[0], row), fnutil::IntAt(*a[1], row), fnutil::IntAt(*a[2], row));
-  });
-  return f;
-}
-
-// make_timestamp(year, month, day, hour, min, sec[, timezone]): sec has microseconds; 60 seconds
-// (with no fraction) is the next minute; anything invalid is NULL.
-Result<BoundFunction> BindMakeTimestamp(const BindArguments& args) {
-  SLUICE_RETURN_NOT_OK(fnutil::CheckArity("make_timestamp(year, month, day, hour, min, sec)",
-                                          args.types.size(), 6, 6));
-  for (size_t i = 0; i < 5; ++i) {
-    SLUICE_RETURN_NOT_OK(fnutil::ExpectInteger("make_timestamp", "each part", args.types[i]));
-  }
-  if (!args.types[5].IsNumeric() && !args.types[5].IsStringLike() && args.types[5].id() != TypeId::kNull) {
-    return Status::Invalid("make_timestamp: sec must be a number, found {}", args.types[5].ToString());
-  }
-  std::vector<DataType> types(5, DataType::Int64());
-  types.push_back(DataType::Decimal(16, 6));
-  BoundFunction f{DataType::Timestamp(), types, nullptr};
-  f.kernel = fnutil::ValueKernel<int64_t>([](const std::vector<VectorPtr>& a,
-                                             size_t row) -> std::optional<int64_t> {
-    const auto date = CheckedDate(fnutil::IntAt(*a[0], row), fnutil::IntAt(*a[1], row),
-                                  fnutil::IntAt(*a[2], row));
-    const int64_t hour = fnutil::IntAt(*a[3], row), minute = fnutil::IntAt(*a[4], row);
-    // DECIMAL(16, 6): microseconds (16 digits fit 64 bits).
-    int64_t micros = static_cast<int64_t>(a[5]->data<Int128>()[row]);
-    if (!date || hour < 0 || hour > 23 || minute < 0 || minute > 59 || micros < 0) return std::nullopt;
-    if (micros >= 60 * kMicrosPerSecond) {
-      if (micros != 60 * kMicrosPerSecond) return std::nullopt;
-    }
-    return *date * kMicrosPerDay + (hour * 3600 + minute * 60) * kMicrosPerSecond + micros;
   });
   return f;
 }
@@ -306,43 +278,129 @@ std::optional<absl::TimeZone> ZoneNamed(std::string_view name) {
   return zone;
 }
 
+// The UTC instant of the wall-clock time `micros` in `zone` (a time in a gap or an overlap takes
+// the offset before the transition, as java.time does).
+int64_t WallTimeToUtc(int64_t micros, const absl::TimeZone& zone) {
+  const int64_t seconds = FloorDiv(micros, kMicrosPerSecond);
+  const absl::CivilSecond wall = absl::CivilSecond(1970, 1, 1, 0, 0, 0) + seconds;
+  return absl::ToUnixSeconds(zone.At(wall).pre) * kMicrosPerSecond + (micros - seconds * kMicrosPerSecond);
+}
+
+// The wall-clock time in `zone` at the UTC instant `micros`.
+int64_t UtcToWallTime(int64_t micros, const absl::TimeZone& zone) {
+  const int64_t seconds = FloorDiv(micros, kMicrosPerSecond);
+  return (seconds + zone.At(absl::FromUnixSeconds(seconds)).offset) * kMicrosPerSecond +
+         (micros - seconds * kMicrosPerSecond);
+}
+
+Status ExpectZone(std::string_view name, const BindArguments& args, size_t i) {
+  SLUICE_RETURN_NOT_OK(fnutil::ExpectText(name, "timezone", args.types[i]));
+  if (const Value* zone = fnutil::Constant(args, i); zone && !zone->is_null() && !ZoneNamed(zone->string())) {
+    return Status::Invalid("{}: unknown time zone '{}'; expected a region such as "
+                           "'Europe/Paris' or an offset such as '+08:00'",
+                           name, zone->string());
+  }
+  return Status::OK();
+}
+
 // from_utc_timestamp(ts, zone): the wall-clock time in `zone` at the UTC instant ts;
 // to_utc_timestamp(ts, zone): the UTC instant of the wall-clock time ts in `zone` (a time in a
 // gap or an overlap takes the offset before the transition, as java.time does).
 ScalarFunction ShiftZone(const char* name, const char* signature, bool from_utc) {
   return {name, signature, [=](const BindArguments& args) -> Result<BoundFunction> {
             SLUICE_RETURN_NOT_OK(fnutil::CheckArity(signature, args.types.size(), 2, 2));
-            SLUICE_RETURN_NOT_OK(fnutil::ExpectText(name, "timezone", args.types[1]));
-            if (const Value* zone = fnutil::Constant(args, 1); zone && !ZoneNamed(zone->string())) {
-              return Status::Invalid("{}: unknown time zone '{}'; expected a region such as "
-                                     "'Europe/Paris' or an offset such as '+08:00'",
-                                     name, zone->string());
-            }
+            SLUICE_RETURN_NOT_OK(ExpectZone(name, args, 1));
             BoundFunction f{DataType::Timestamp(), {DataType::Timestamp(), DataType::String()}, nullptr};
             f.kernel = fnutil::ValueKernel<int64_t>([from_utc](const std::vector<VectorPtr>& a,
                                                                size_t row) -> std::optional<int64_t> {
               const auto zone = ZoneNamed(StrAt(*a[1], row));
               if (!zone) return std::nullopt;
               const int64_t micros = a[0]->data<int64_t>()[row];
-              const int64_t seconds = FloorDiv(micros, kMicrosPerSecond);
-              const int64_t fraction = micros - seconds * kMicrosPerSecond;
-              if (from_utc) {
-                const absl::TimeZone::CivilInfo local = zone->At(absl::FromUnixSeconds(seconds));
-                return (seconds + local.offset) * kMicrosPerSecond + fraction;
-              }
-              const absl::CivilSecond wall = absl::CivilSecond(1970, 1, 1, 0, 0, 0) + seconds;
-              const absl::TimeZone::TimeInfo info = zone->At(wall);
-              return absl::ToUnixSeconds(info.pre) * kMicrosPerSecond + fraction;
+              return from_utc ? UtcToWallTime(micros, *zone) : WallTimeToUtc(micros, *zone);
             });
             return f;
           }};
+}
+
+// make_timestamp(year, month, day, hour, min, sec[, timezone]) and its _ltz, _ntz and try_
+// forms: sec has microseconds; 60 seconds (with no fraction) is the next minute; anything
+// invalid is NULL (the try_ forms in ANSI mode too). With a timezone the parts are a wall-clock
+// time there; without, in the session time zone (UTC). TIMESTAMP_NTZ is a TIMESTAMP here.
+ScalarFunction MakeTimestamp(const char* name, bool zone_allowed) {
+  const std::string signature = fmt::format("{}(year, month, day, hour, min, sec{})", name,
+                                            zone_allowed ? "[, timezone]" : "");
+  return {name, signature, [=](const BindArguments& args) -> Result<BoundFunction> {
+            SLUICE_RETURN_NOT_OK(
+                fnutil::CheckArity(signature, args.types.size(), 6, zone_allowed ? 7 : 6));
+            for (size_t i = 0; i < 5; ++i) {
+              SLUICE_RETURN_NOT_OK(fnutil::ExpectInteger(name, "each part", args.types[i]));
+            }
+            if (!args.types[5].IsNumeric() && !args.types[5].IsStringLike() &&
+                args.types[5].id() != TypeId::kNull) {
+              return Status::Invalid("{}: sec must be a number, found {}", name,
+                                     args.types[5].ToString());
+            }
+            std::vector<DataType> types(5, DataType::Int64());
+            types.push_back(DataType::Decimal(16, 6));
+            if (args.types.size() == 7) {
+              SLUICE_RETURN_NOT_OK(ExpectZone(name, args, 6));
+              types.push_back(DataType::String());
+            }
+            BoundFunction f{DataType::Timestamp(), types, nullptr};
+            f.kernel = fnutil::ValueKernel<int64_t>([](const std::vector<VectorPtr>& a,
+                                                       size_t row) -> std::optional<int64_t> {
+              const auto date = CheckedDate(fnutil::IntAt(*a[0], row), fnutil::IntAt(*a[1], row),
+                                            fnutil::IntAt(*a[2], row));
+              const int64_t hour = fnutil::IntAt(*a[3], row), minute = fnutil::IntAt(*a[4], row);
+              // DECIMAL(16, 6): microseconds (16 digits fit 64 bits).
+              const int64_t micros = static_cast<int64_t>(a[5]->data<Int128>()[row]);
+              if (!date || hour < 0 || hour > 23 || minute < 0 || minute > 59 || micros < 0) {
+                return std::nullopt;
+              }
+              if (micros > 60 * kMicrosPerSecond) return std::nullopt;
+              const int64_t wall =
+                  *date * kMicrosPerDay + (hour * 3600 + minute * 60) * kMicrosPerSecond + micros;
+              if (a.size() < 7) return wall;
+              const auto zone = ZoneNamed(StrAt(*a[6], row));
+              if (!zone) return std::nullopt;
+              return WallTimeToUtc(wall, *zone);
+            });
+            return f;
+          }};
+}
+
+// convert_timezone([source_tz, ]target_tz, ts): the wall-clock time ts in source_tz (the
+// session's, UTC, when left out) as a wall-clock time in target_tz.
+Result<BoundFunction> BindConvertTimezone(const BindArguments& args) {
+  const char* signature = "convert_timezone([source_tz, ]target_tz, ts)";
+  SLUICE_RETURN_NOT_OK(fnutil::CheckArity(signature, args.types.size(), 2, 3));
+  const size_t zones = args.types.size() - 1;
+  for (size_t i = 0; i < zones; ++i) SLUICE_RETURN_NOT_OK(ExpectZone("convert_timezone", args, i));
+  std::vector<DataType> types(zones, DataType::String());
+  types.push_back(DataType::Timestamp());
+  BoundFunction f{DataType::Timestamp(), types, nullptr};
+  f.kernel = fnutil::ValueKernel<int64_t>([zones](const std::vector<VectorPtr>& a,
+                                                  size_t row) -> std::optional<int64_t> {
+    const auto source = zones == 2 ? ZoneNamed(StrAt(*a[0], row)) : absl::UTCTimeZone();
+    const auto target = ZoneNamed(StrAt(*a[zones - 1], row));
+    if (!source || !target) return std::nullopt;
+    return UtcToWallTime(WallTimeToUtc(a[zones]->data<int64_t>()[row], *source), *target);
+  });
+  return f;
 }
 
 }  // namespace
 
 void RegisterCalendarFunctions(FunctionRegistry& registry) {
   registry.Register({"make_date", "make_date(year, month, day)", BindMakeDate});
-  registry.Register({"make_timestamp", "make_timestamp(year, month, day, hour, min, sec)", BindMakeTimestamp});
+  registry.Register(MakeTimestamp("make_timestamp", true));
+  registry.Register(MakeTimestamp("make_timestamp_ltz", true));
+  registry.Register(MakeTimestamp("make_timestamp_ntz", false));
+  registry.Register(MakeTimestamp("try_make_timestamp", true));
+  registry.Register(MakeTimestamp("try_make_timestamp_ltz", true));
+  registry.Register(MakeTimestamp("try_make_timestamp_ntz", false));
+  registry.Register({"convert_timezone", "convert_timezone([source_tz, ]target_tz, ts)",
+                     BindConvertTimezone});
   registry.Register({"unix_date", "unix_date(date)",
                      [](const BindArguments& a) { return BindUnixDate(a, true); }});
   registry.Register({"date_from_unix_date", "date_from_unix_date(days)",

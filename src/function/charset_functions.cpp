@@ -9,6 +9,7 @@
 #include "common/utf8.h"
 #include "function/function_registry.h"
 #include "function/function_util.h"
+#include "function/kernel_loops.h"
 
 namespace sluice {
 namespace {
@@ -159,7 +160,7 @@ Result<BoundFunction> BindCharset(const BindArguments& args, bool encode) {
 // is_valid_utf8(str), make_valid_utf8(str) (each malformed byte becomes U+FFFD) and
 // try_validate_utf8(str) (NULL for malformed text), over text that may hold any bytes (a BYTES
 // value cast to STRING, a Kafka record).
-enum class Utf8Check { kIsValid, kMakeValid, kTryValidate };
+enum class Utf8Check { kIsValid, kMakeValid, kTryValidate, kValidate };
 
 ScalarFunction Utf8Function(const char* name, Utf8Check check) {
   return {name, fmt::format("{}(str)", name), [name, check](const BindArguments& args) -> Result<BoundFunction> {
@@ -174,6 +175,23 @@ ScalarFunction Utf8Function(const char* name, Utf8Check check) {
               return f;
             }
             BoundFunction f{DataType::String(), {DataType::String()}, nullptr};
+            if (check == Utf8Check::kValidate) {  // raises for malformed text, in either mode
+              f.kernel = [](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
+                out.ShareArenasOf(*a[0]);
+                kernel::EachOrRaise<std::string_view>(a, ctx, out, [&](size_t row) -> std::optional<std::string_view> {
+                  const std::string_view s = fnutil::StrAt(*a[0], row);
+                  if (!IsValidUtf8(s)) return std::nullopt;
+                  return s;
+                }, [&](size_t row) {
+                  std::string shown;
+                  AppendValidUtf8(fnutil::StrAt(*a[0], row), shown);
+                  return fmt::format("[INVALID_UTF8_STRING] invalid UTF-8 byte sequence in '{}' (U+FFFD "
+                                     "marks the bytes; try_validate_utf8 gives NULL instead)", shown);
+                });
+                return Status::OK();
+              };
+              return f;
+            }
             f.kernel = fnutil::StringKernel([check](const std::vector<VectorPtr>& a, size_t row,
                                                     std::string& buf) -> std::optional<std::string_view> {
               const std::string_view s = fnutil::StrAt(*a[0], row);
@@ -197,6 +215,7 @@ void RegisterCharsetFunctions(FunctionRegistry& registry) {
   registry.Register(Utf8Function("is_valid_utf8", Utf8Check::kIsValid));
   registry.Register(Utf8Function("make_valid_utf8", Utf8Check::kMakeValid));
   registry.Register(Utf8Function("try_validate_utf8", Utf8Check::kTryValidate));
+  registry.Register(Utf8Function("validate_utf8", Utf8Check::kValidate));
 }
 
 }  // namespace sluice

@@ -580,6 +580,7 @@ void RegisterDatetimeFunctions(FunctionRegistry& registry) {
   registry.Register(Now("current_timestamp", false));
   registry.Alias("now", "current_timestamp");
   registry.Register({"current_timezone", "current_timezone()", BindCurrentTimezone});
+  registry.Register(Now("localtimestamp", false));  // a TIMESTAMP_NTZ in Spark: the same in UTC
   registry.Register(Now("current_date", true));
   registry.Alias("curdate", "current_date");
 

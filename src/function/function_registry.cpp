@@ -29,6 +29,7 @@ const FunctionRegistry& FunctionRegistry::Builtin() {
     RegisterMapFunctions(r);
     RegisterUrlFunctions(r);
     RegisterIntervalFunctions(r);
+    RegisterErrorFunctions(r);
     RegisterFormatStringFunction(r);
     return r;
   }();

@@ -52,6 +52,7 @@ void RegisterSparkHashFunctions(FunctionRegistry& registry);
 void RegisterMapFunctions(FunctionRegistry& registry);
 void RegisterUrlFunctions(FunctionRegistry& registry);
 void RegisterIntervalFunctions(FunctionRegistry& registry);
+void RegisterErrorFunctions(FunctionRegistry& registry);
 // Replaces the functions whose ANSI behaviour differs with raising versions.
 void RegisterAnsiOverrides(FunctionRegistry& registry);
 void RegisterFormatStringFunction(FunctionRegistry& registry);
