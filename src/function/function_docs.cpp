@@ -339,8 +339,10 @@ constexpr FunctionDoc kGeneratorDocs[] = {
     {R"~(explode_outer)~", R"~(explode_outer(array))~", R"~(As explode, but a NULL or empty array gives one row with NULL.)~", R"~(SELECT x, explode_outer(filter(array(x), v -> v > 2)) FROM docs_input WHERE x < 3)~", R"~(1, NULL; 2, NULL; 2, NULL)~"},
     {R"~(inline)~", R"~(inline(array_of_rows))~", R"~(One row per element, one column per field; a NULL or empty array gives no rows.)~", R"~(SELECT inline(array(named_struct('a', x, 'b', s))) FROM docs_input WHERE x > 1)~", R"~(2, b; 2, b; 5, c)~"},
     {R"~(inline_outer)~", R"~(inline_outer(array_of_rows))~", R"~(As inline, but a NULL or empty array gives one row of NULLs.)~", R"~(SELECT x, inline_outer(filter(array(named_struct('a', x, 'b', s)), r -> r.a > 4)) FROM docs_input WHERE x IN (1, 5))~", R"~(1, NULL, NULL; 5, 5, c)~"},
+    {R"~(json_tuple)~", R"~(json_tuple(json, key1, ...))~", R"~(One row per input row, a column c0, c1, ... per key: the JSON object's top-level field (a string unquoted, other values as JSON text), NULL when missing; every column NULL when the text is not a JSON object. Also in LATERAL VIEW json_tuple(...) t AS a, b.)~", R"~(SELECT json_tuple(concat('{"k": ', x, ', "s": "', s, '"}'), 's', 'k', 'none') FROM docs_input WHERE x > 1)~", R"~(b, 2, NULL; b, 2, NULL; c, 5, NULL)~"},
     {R"~(posexplode)~", R"~(posexplode(array))~", R"~(One row per element: its 0-based position pos and the element col.)~", R"~(SELECT posexplode(array(s, 'z')) FROM docs_input WHERE x = 5)~", R"~(0, c; 1, z)~"},
     {R"~(posexplode_outer)~", R"~(posexplode_outer(array))~", R"~(As posexplode, but a NULL or empty array gives one row of NULLs.)~", R"~(SELECT x, posexplode_outer(filter(array(x), v -> v > 2)) FROM docs_input WHERE x < 3)~", R"~(1, NULL, NULL; 2, NULL, NULL; 2, NULL, NULL)~"},
+    {R"~(stack)~", R"~(stack(n, value1, ...))~", R"~(n rows per input row of the values in order, in ceil(values / n) columns col0, col1, ...; the last row padded with NULLs. Also in LATERAL VIEW stack(...) t AS a, b.)~", R"~(SELECT stack(2, x, s, x * 10) FROM docs_input WHERE x = 1)~", R"~(1, a; 10, NULL)~"},
 };
 
 constexpr FunctionDoc kAggregateDocs[] = {

@@ -30,6 +30,7 @@ const FunctionRegistry& FunctionRegistry::Builtin() {
     RegisterUrlFunctions(r);
     RegisterIntervalFunctions(r);
     RegisterErrorFunctions(r);
+    RegisterTableGeneratorFunctions(r);
     RegisterFormatStringFunction(r);
     return r;
   }();

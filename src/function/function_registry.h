@@ -53,6 +53,7 @@ void RegisterMapFunctions(FunctionRegistry& registry);
 void RegisterUrlFunctions(FunctionRegistry& registry);
 void RegisterIntervalFunctions(FunctionRegistry& registry);
 void RegisterErrorFunctions(FunctionRegistry& registry);
+void RegisterTableGeneratorFunctions(FunctionRegistry& registry);
 // Replaces the functions whose ANSI behaviour differs with raising versions.
 void RegisterAnsiOverrides(FunctionRegistry& registry);
 void RegisterFormatStringFunction(FunctionRegistry& registry);

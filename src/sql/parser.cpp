@@ -595,16 +595,30 @@ class Parser {
       ref.outer = true;
       generator.resize(generator.size() - 6);
     }
-    if (generator != "explode" && generator != "posexplode" && generator != "inline") {
-      return ErrorAt(Peek(), fmt::format("LATERAL VIEW takes explode, posexplode or inline (and "
-                                         "their _outer forms), not {}",
-                                         generator));
+    if (generator == "json_tuple" || generator == "stack") {
+      // The rows of several columns inline() spreads (see TableGeneratorAsInline).
+      auto call = NewExpr(ExprKind::kFunction, Peek().location);
+      call->name = generator == "json_tuple" ? "$json_tuple_rows" : "$stack_rows";
+      Advance();  // (
+      do {
+        SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr arg, ParseExpr());
+        AddChild(*call, std::move(arg));
+      } while (Match(TokenKind::kComma));
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "',' or ')'"));
+      ref.generator = "inline";
+      ref.arguments.push_back(std::move(call));
+    } else {
+      if (generator != "explode" && generator != "posexplode" && generator != "inline") {
+        return ErrorAt(Peek(), fmt::format("LATERAL VIEW takes explode, posexplode, inline (and "
+                                           "their _outer forms), json_tuple or stack, not {}",
+                                           generator));
+      }
+      ref.generator = generator;
+      Advance();  // (
+      SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr e, ParseExpr());
+      ref.arguments.push_back(std::move(e));
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
     }
-    ref.generator = generator;
-    Advance();  // (
-    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr e, ParseExpr());
-    ref.arguments.push_back(std::move(e));
-    SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
     SLUICE_ASSIGN_OR_RETURN(ref.alias, ParseName("the LATERAL VIEW's table alias"));
     if (MatchKeyword("AS") || CheckName()) {
       do {
@@ -1252,7 +1266,8 @@ class Parser {
     }
     // Functions may be named by keywords: left(s, 2), rlike(s, re), if(...), date(...).
     if (call && (!IsReservedWord(word) || IsCallableReservedWord(word))) {
-      return ParseFunctionCall();
+      SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr function_call, ParseFunctionCall());
+      return TableGeneratorAsInline(std::move(function_call));
     }
     if (word == "CURRENT_TIMESTAMP" || word == "CURRENT_DATE" || word == "CURRENT_TIME" ||
         word == "LOCALTIMESTAMP" || word == "CURRENT_ROW_TIMESTAMP") {
@@ -1283,6 +1298,18 @@ class Parser {
       Advance();
       e->parts.push_back(Advance().text);
     }
+    return e;
+  }
+
+  // Spark's generators json_tuple(json, k1, ...) and stack(n, v1, ...) give rows of several
+  // columns: they are inline() of the one-row (json_tuple) or n-row (stack) array of ROWs that
+  // the internal functions $json_tuple_rows and $stack_rows build. Other calls pass unchanged.
+  ParsedExprPtr TableGeneratorAsInline(ParsedExprPtr call) {
+    if (call->name != "json_tuple" && call->name != "stack") return call;
+    call->name = call->name == "json_tuple" ? "$json_tuple_rows" : "$stack_rows";
+    auto e = NewExpr(ExprKind::kFunction, call->location);
+    e->name = "inline";
+    AddChild(*e, std::move(call));
     return e;
   }
 
