@@ -31,6 +31,8 @@ const FunctionRegistry& FunctionRegistry::Builtin() {
     RegisterIntervalFunctions(r);
     RegisterErrorFunctions(r);
     RegisterTableGeneratorFunctions(r);
+    RegisterBinaryConversionFunctions(r);
+    RegisterMaskFunctions(r);
     RegisterFormatStringFunction(r);
     return r;
   }();

@@ -54,6 +54,8 @@ void RegisterUrlFunctions(FunctionRegistry& registry);
 void RegisterIntervalFunctions(FunctionRegistry& registry);
 void RegisterErrorFunctions(FunctionRegistry& registry);
 void RegisterTableGeneratorFunctions(FunctionRegistry& registry);
+void RegisterBinaryConversionFunctions(FunctionRegistry& registry);
+void RegisterMaskFunctions(FunctionRegistry& registry);
 // Replaces the functions whose ANSI behaviour differs with raising versions.
 void RegisterAnsiOverrides(FunctionRegistry& registry);
 void RegisterFormatStringFunction(FunctionRegistry& registry);

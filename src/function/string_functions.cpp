@@ -659,6 +659,24 @@ Result<BoundFunction> BindOverlay(const BindArguments& args) {
   return f;
 }
 
+// quote(str): the text in single quotes, each single quote in it preceded by a backslash.
+Result<BoundFunction> BindQuote(const BindArguments& args) {
+  SLUICE_RETURN_NOT_OK(fnutil::CheckArity("quote(str)", args.types.size(), 1, 1));
+  SLUICE_RETURN_NOT_OK(fnutil::ExpectText("quote", "str", args.types[0]));
+  BoundFunction f{DataType::String(), {DataType::String()}, nullptr};
+  f.kernel = fnutil::StringKernel([](const std::vector<VectorPtr>& a, size_t row,
+                                     std::string& out) -> std::optional<std::string_view> {
+    out = "'";
+    for (char c : StrAt(*a[0], row)) {
+      if (c == '\'') out += '\\';
+      out += c;
+    }
+    out += '\'';
+    return std::string_view(out);
+  });
+  return f;
+}
+
 }  // namespace
 
 void RegisterStringFunctions(FunctionRegistry& registry) {
@@ -713,6 +731,7 @@ void RegisterStringFunctions(FunctionRegistry& registry) {
   registry.Register({"instr", "instr(str, substr)", BindInstr});
   registry.Register({"locate", "locate(substr, str[, pos])", BindLocate});
   registry.Register({"overlay", "overlay(str, replacement, pos[, len])", BindOverlay});
+  registry.Register({"quote", "quote(str)", BindQuote});
   registry.Alias("position", "locate");
 }
 
