@@ -90,8 +90,6 @@ Result<BoundFunction> BindStackRows(const BindArguments& args) {
   const size_t n = static_cast<size_t>(count->int64());
   const size_t values = args.types.size() - 1;
   const size_t columns = (values + n - 1) / n;
-  std::vector<DataType> types(args.types.size());
-  types[0] = DataType::Int64();
   std::vector<Field> fields;
   for (size_t j = 0; j < columns; ++j) {
     DataType column = DataType::Null();
@@ -104,9 +102,10 @@ Result<BoundFunction> BindStackRows(const BindArguments& args) {
       column = *wider;
     }
     if (column.id() == TypeId::kNull) column = DataType::String();
-    for (size_t i = j; i < values; i += columns) types[1 + i] = column;
     fields.push_back(Field{fmt::format("col{}", j), column, true});
   }
+  std::vector<DataType> types{DataType::Int64()};  // n, then each value as its column's type
+  for (size_t i = 0; i < values; ++i) types.push_back(fields[i % columns].type);
   BoundFunction f{DataType::List(DataType::Struct(fields)), types, nullptr};
   f.kernel = [n, columns](const std::vector<VectorPtr>& a, const KernelContext& ctx, Vector& out) {
     Vector& rows = out.list_child();
