@@ -104,8 +104,11 @@ std::unique_ptr<AggregateStates> MakeRegressionStates(Regression what);
 // regr_avgy: avg of x or y over the pairs).
 std::unique_ptr<AggregateStates> MakePairFilterStates(std::unique_ptr<AggregateStates> inner,
                                                       size_t fed);
-// percentile(x, p) over DOUBLE, p in [0, 1].
-std::unique_ptr<AggregateStates> MakePercentileStates(double p);
+// percentile(x, p) over DOUBLE, p in [0, 1], interpolated between the two nearest ranks
+// (percentile_cont); `discrete`: the first value whose cumulative share reaches p
+// (percentile_disc); `descending`: ranks counted from the largest value.
+std::unique_ptr<AggregateStates> MakePercentileStates(double p, bool descending = false,
+                                                      bool discrete = false);
 // percentile_approx(x, p, accuracy): a value of x's type (`result`).
 std::unique_ptr<AggregateStates> MakeApproxPercentileStates(double p, int64_t accuracy,
                                                             const DataType& result);

@@ -27,7 +27,7 @@ const std::vector<std::string_view>& AggregateNames() {
       "percentile_approx",           "approx_percentile",          "mode",        "array_agg",
       "string_agg",   "listagg",     "try_sum",     "try_avg",     "std",         "any",
       "regr_avgx",    "regr_avgy",   "regr_sxx",    "regr_syy",    "regr_sxy",    "regr_slope",
-      "regr_intercept", "regr_r2"};
+      "regr_intercept", "regr_r2",  "percentile_cont", "percentile_disc"};
   return names;
 }
 
@@ -171,6 +171,23 @@ std::optional<Result<AggregateFunction>> ResolveSparkAggregate(
     f.input_types = {DataType::Float64()};
     f.result_type = DataType::Float64();
     f.make_states = [p] { return aggregate::MakePercentileStates(p); };
+    return f;
+  }
+  if (name == "percentile_cont" || name == "percentile_disc") {
+    // The parser turns percentile_cont(p) WITHIN GROUP (ORDER BY x [DESC]) into (x, p, desc).
+    if (args.size() != 3 || !constants[2] || constants[2]->type().id() != TypeId::kBoolean) {
+      return Status::Invalid("{}(p) WITHIN GROUP (ORDER BY x [ASC | DESC]): the percentage goes in "
+                             "the call, the value in WITHIN GROUP",
+                             name);
+    }
+    SLUICE_RETURN_NOT_OK(ExpectNumber(name, args[0], "a number to order by"));
+    SLUICE_ASSIGN_OR_RETURN(double p, Percentage(name, constants[1]));
+    const bool descending = constants[2]->boolean(), discrete = name == "percentile_disc";
+    f.input_types = {DataType::Float64()};
+    f.result_type = DataType::Float64();
+    f.make_states = [p, descending, discrete] {
+      return aggregate::MakePercentileStates(p, descending, discrete);
+    };
     return f;
   }
   if (name == "percentile_approx" || name == "approx_percentile") {

@@ -71,7 +71,8 @@ class ValueListStates : public AggregateStates {
 
 class PercentileStates final : public ValueListStates {
  public:
-  explicit PercentileStates(double p) : p_(p) {}
+  PercentileStates(double p, bool descending, bool discrete)
+      : p_(p), descending_(descending), discrete_(discrete) {}
 
   void Finalize(const uint32_t* groups, size_t n, Vector& out) const override {
     std::vector<double> sorted;
@@ -83,6 +84,12 @@ class PercentileStates final : public ValueListStates {
       }
       sorted.assign(values.begin(), values.end());
       std::sort(sorted.begin(), sorted.end(), TotalLess);
+      if (descending_) std::reverse(sorted.begin(), sorted.end());
+      if (discrete_) {  // the first value whose cumulative share reaches p (SQL's PERCENTILE_DISC)
+        const double rank = std::ceil(p_ * static_cast<double>(sorted.size()));
+        out.Append(sorted[rank < 1 ? 0 : static_cast<size_t>(rank) - 1]);
+        continue;
+      }
       const double position = static_cast<double>(sorted.size() - 1) * p_;
       const auto lower = static_cast<size_t>(std::floor(position));
       const auto higher = static_cast<size_t>(std::ceil(position));
@@ -100,6 +107,8 @@ class PercentileStates final : public ValueListStates {
 
  private:
   double p_;
+  bool descending_;
+  bool discrete_;
 };
 
 // One Greenwald-Khanna tuple: a value, the rank gap to the previous tuple, the rank uncertainty.
@@ -247,8 +256,8 @@ class ApproxPercentileStates final : public ValueListStates {
 
 }  // namespace
 
-std::unique_ptr<AggregateStates> MakePercentileStates(double p) {
-  return std::make_unique<PercentileStates>(p);
+std::unique_ptr<AggregateStates> MakePercentileStates(double p, bool descending, bool discrete) {
+  return std::make_unique<PercentileStates>(p, descending, discrete);
 }
 
 std::unique_ptr<AggregateStates> MakeApproxPercentileStates(double p, int64_t accuracy,

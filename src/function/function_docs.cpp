@@ -383,6 +383,8 @@ constexpr FunctionDoc kAggregateDocs[] = {
     {R"~(min_by)~", R"~(min_by(x, key))~", R"~(The x of the row with the smallest non-NULL key.)~", R"~(SELECT min_by(s, y) FROM docs_input)~", R"~(a)~"},
     {R"~(mode)~", R"~(mode(x))~", R"~(The most frequent non-NULL value.)~", R"~(SELECT mode(x) FROM docs_input)~", R"~(2)~"},
     {R"~(percentile)~", R"~(percentile(x, percentage))~", R"~(The exact percentile, interpolated between values (DOUBLE); NULLs are ignored.)~", R"~(SELECT percentile(x, 0.25) FROM docs_input)~", R"~(1.75)~"},
+    {R"~(percentile_cont)~", R"~(percentile_cont(percentage) WITHIN GROUP (ORDER BY x [ASC | DESC]))~", R"~(The exact percentile of x, interpolated between values (DOUBLE); DESC counts from the largest; NULLs are ignored.)~", R"~(SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY x) FROM docs_input)~", R"~(1.75)~"},
+    {R"~(percentile_disc)~", R"~(percentile_disc(percentage) WITHIN GROUP (ORDER BY x [ASC | DESC]))~", R"~(The first value of x, in that order, whose cumulative share of the rows reaches the percentage (DOUBLE); NULLs are ignored.)~", R"~(SELECT percentile_disc(0.25) WITHIN GROUP (ORDER BY x DESC) FROM docs_input)~", R"~(5.0)~"},
     {R"~(percentile_approx)~", R"~(percentile_approx(x, percentage[, accuracy]))~", R"~(The same as approx_percentile.)~", R"~(SELECT percentile_approx(y, 0.5) FROM docs_input)~", R"~(3.0)~"},
     {R"~(regr_avgx)~", R"~(regr_avgx(y, x))~", R"~(The average of x over the rows where neither y nor x is NULL.)~", R"~(SELECT regr_avgx(y, x) FROM docs_input)~", R"~(2.5)~"},
     {R"~(regr_avgy)~", R"~(regr_avgy(y, x))~", R"~(The average of y over the rows where neither y nor x is NULL.)~", R"~(SELECT regr_avgy(y, x) FROM docs_input)~", R"~(3.0)~"},

@@ -58,6 +58,9 @@ struct ParsedExpr {
   DataType type;                   // kTypedLiteral, kCast
   bool negated = false;
   bool distinct = false;  // kFunction
+  // kFunction followed by WITHIN GROUP (ORDER BY x [DESC]): x is its first argument and the
+  // direction (TRUE: descending) its last.
+  bool within_group = false;
   bool has_operand = false;
   bool has_else = false;
   std::vector<ParsedExprPtr> children;

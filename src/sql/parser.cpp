@@ -1134,6 +1134,26 @@ class Parser {
         break;
       }
     }
+    if (CheckKeyword("WITHIN") && Peek(1).IsKeyword("GROUP") && e->kind == ExprKind::kFunction) {
+      // percentile_cont(p) WITHIN GROUP (ORDER BY x [ASC | DESC]): the ordered value comes
+      // first, the direction last: percentile_cont(x, p, descending).
+      Advance();
+      SLUICE_RETURN_NOT_OK(ExpectKeyword("GROUP"));
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kLParen, "'(' after WITHIN GROUP"));
+      SLUICE_RETURN_NOT_OK(ExpectKeyword("ORDER"));
+      SLUICE_RETURN_NOT_OK(ExpectKeyword("BY"));
+      SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr ordered, ParseExpr());
+      const SourceLocation direction_at = Peek().location;
+      const bool descending = MatchKeyword("DESC");
+      if (!descending) MatchKeyword("ASC");
+      SLUICE_RETURN_NOT_OK(Expect(TokenKind::kRParen, "')'"));
+      e->height = std::max(e->height, ordered->height + 1);
+      e->children.insert(e->children.begin(), std::move(ordered));
+      auto direction = NewExpr(ExprKind::kLiteral, direction_at);
+      direction->value = Value::Boolean(descending);
+      AddChild(*e, std::move(direction));
+      e->within_group = true;
+    }
     if (CheckKeyword("FILTER") && Peek(1).Is(TokenKind::kLParen) && e->kind == ExprKind::kFunction) {
       Advance();
       Advance();  // (
