@@ -37,4 +37,24 @@ std::string ClosestName(std::string_view name, const std::vector<std::string_vie
   return best;
 }
 
+std::vector<std::string> ClosestNames(std::string_view name,
+                                      const std::vector<std::string_view>& candidates,
+                                      size_t limit) {
+  std::vector<std::string> best;
+  size_t best_distance = std::max<size_t>(1, name.size() / 3) + 1;
+  for (std::string_view candidate : candidates) {
+    const size_t d = EditDistance(name, candidate);
+    if (d < best_distance) {
+      best_distance = d;
+      best.clear();
+    }
+    if (d == best_distance && std::find(best.begin(), best.end(), candidate) == best.end()) {
+      best.emplace_back(candidate);
+    }
+  }
+  std::sort(best.begin(), best.end());
+  if (best.size() > limit) best.resize(limit);
+  return best;
+}
+
 }  // namespace sluice

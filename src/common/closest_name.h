@@ -14,4 +14,10 @@ size_t EditDistance(std::string_view a, std::string_view b);
 // you mean"; empty when none is that close.
 std::string ClosestName(std::string_view name, const std::vector<std::string_view>& candidates);
 
+// Every candidate at the closest such distance (at most `limit`, in order), when several tie:
+// 'rond' is one edit from both 'rand' and 'round'.
+std::vector<std::string> ClosestNames(std::string_view name,
+                                      const std::vector<std::string_view>& candidates,
+                                      size_t limit = 3);
+
 }  // namespace sluice

@@ -33,6 +33,7 @@ const FunctionRegistry& FunctionRegistry::Builtin() {
     RegisterTableGeneratorFunctions(r);
     RegisterBinaryConversionFunctions(r);
     RegisterMaskFunctions(r);
+    RegisterRandomFunctions(r);
     RegisterFormatStringFunction(r);
     return r;
   }();

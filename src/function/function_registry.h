@@ -56,6 +56,7 @@ void RegisterErrorFunctions(FunctionRegistry& registry);
 void RegisterTableGeneratorFunctions(FunctionRegistry& registry);
 void RegisterBinaryConversionFunctions(FunctionRegistry& registry);
 void RegisterMaskFunctions(FunctionRegistry& registry);
+void RegisterRandomFunctions(FunctionRegistry& registry);
 // Replaces the functions whose ANSI behaviour differs with raising versions.
 void RegisterAnsiOverrides(FunctionRegistry& registry);
 void RegisterFormatStringFunction(FunctionRegistry& registry);

@@ -630,11 +630,18 @@ Result<ExpressionPtr> ExpressionBinder::BindHigherOrder(const ParsedExpr& e) con
 
 std::string ExpressionBinder::SuggestFunction(std::string_view name) const {
   const std::vector<std::string> scalar = registry_.Names();
-  std::vector<std::string_view> candidates(scalar.begin(), scalar.end());
+  std::vector<std::string_view> candidates;
+  for (const std::string& function : scalar) {
+    if (!function.starts_with('$')) candidates.push_back(function);  // $: the planner's own
+  }
   for (std::string_view aggregate : AggregateNames()) candidates.push_back(aggregate);
-  const std::string best = ClosestName(name, candidates);
+  const std::vector<std::string> best = ClosestNames(name, candidates);
   if (best.empty()) return "; 'sluice functions' lists them all";
-  return fmt::format(": did you mean '{}'?", best);
+  std::string names;
+  for (size_t i = 0; i < best.size(); ++i) {
+    names += fmt::format("{}'{}'", i == 0 ? "" : i + 1 == best.size() ? " or " : ", ", best[i]);
+  }
+  return fmt::format(": did you mean {}?", names);
 }
 
 Result<ExpressionPtr> ExpressionBinder::AccessField(const ParsedExpr& at, ExpressionPtr base,

@@ -21,7 +21,7 @@ INSERT INTO out SELECT a, 'z' FROM src;
   auto compiled = CompileScript(script, "errors.sql", options);
   ASSERT_FALSE(compiled.ok());
   const std::string& message = compiled.status().message();
-  EXPECT_NE(message.find("errors.sql:4:27: error: unknown function 'rond': did you mean 'round'?"),
+  EXPECT_NE(message.find("errors.sql:4:27: error: unknown function 'rond': did you mean 'rand' or 'round'?"),
             std::string::npos)
       << message;
   EXPECT_NE(message.find("errors.sql:5:24: error: unknown column 'nope'"), std::string::npos) << message;
