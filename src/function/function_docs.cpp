@@ -320,6 +320,13 @@ constexpr FunctionDoc kScalarDocs[] = {
     {R"~(xxhash64)~", R"~()~", R"~(Spark's xxHash64 hash (seed 42) of the arguments as BIGINT.)~", R"~(xxhash64('Spark'))~", R"~(-4294468057691064905)~"},
     {R"~(year)~", R"~()~", R"~(The year.)~", R"~(year(DATE '2024-02-29'))~", R"~(2024)~"},
     {R"~(zeroifnull)~", R"~()~", R"~(0 if x is NULL, else x.)~", R"~(zeroifnull(NULL))~", R"~(0)~"},
+    {R"~(aes_decrypt)~", R"~()~", R"~(The bytes AES-decrypted with key (16, 24 or 32 bytes) in mode 'GCM' (the default), 'CBC' or 'ECB', the input laid out as aes_encrypt writes it; a wrong key, tag or padding raises in either mode (try_aes_decrypt gives NULL).)~", R"~(CAST(aes_decrypt(unbase64('3lmwu+Mw0H3fi5NDvcu9lg=='), '1234567890abcdef', 'ECB', 'PKCS') AS STRING))~", R"~(Spark SQL)~"},
+    {R"~(aes_encrypt)~", R"~()~", R"~(The bytes AES-encrypted with key (16, 24 or 32 bytes) in mode 'GCM' (the default: a 12-byte IV, the ciphertext, a 16-byte tag), 'CBC' (a 16-byte IV, then the PKCS-padded ciphertext) or 'ECB'; without iv a random one per row, as in Spark; aad authenticates extra bytes under GCM. A bad key or IV length raises in either mode.)~", R"~(base64(aes_encrypt('Spark', 'abcdefghijklmnop12345678ABCDEFGH', 'CBC', 'DEFAULT', unhex('00000000000000000000000000000000'))))~", R"~(AAAAAAAAAAAAAAAAAAAAAPSd4mWyMZ5mhvjiAPQJnfg=)~"},
+    {R"~(from_base32)~", R"~()~", R"~(The bytes of base32 text, read as leniently as Spark: lower case counts, other characters are skipped, the first '=' ends the text.)~", R"~(CAST(from_base32('MZXW6YTBOI======') AS STRING))~", R"~(foobar)~"},
+    {R"~(hmac)~", R"~()~", R"~(The HMAC of message under key with 'SHA-256' (the default), 'SHA-224', 'SHA-384', 'SHA-512', 'SHA-1' or 'MD5' (case and dashes ignored), as raw bytes; an empty key or another algorithm raises in either mode.)~", R"~(hex(hmac('key', 'message')))~", R"~(6E9EF29B75FFFC5B7ABAE527D58FDADB2FE42E7219011976917343065F58ED4A)~"},
+    {R"~(to_base32)~", R"~()~", R"~(Base32 text (RFC 4648, '=' padded) of the bytes; a string is its UTF-8 bytes.)~", R"~(to_base32('foobar'))~", R"~(MZXW6YTBOI======)~"},
+    {R"~(try_aes_decrypt)~", R"~()~", R"~(aes_decrypt, with NULL where it would raise.)~", R"~(try_aes_decrypt(unhex('00'), '0000111122223333'))~", R"~(NULL)~"},
+    {R"~(window_time)~", R"~()~", R"~(The event time of a window column (window or session_window after GROUP BY): its end less one microsecond.)~", R"~(SELECT window_time(window), n FROM (SELECT window, count(*) AS n FROM docs_input GROUP BY window(t, '10 seconds')))~", R"~(2024-01-01 10:00:09.999999, 2; 2024-01-01 10:00:19.999999, 2; 2024-01-01 10:00:29.999999, 1)~"},
 };
 
 constexpr FunctionDoc kSpecialDocs[] = {

@@ -19,6 +19,7 @@ const FunctionRegistry& FunctionRegistry::Builtin() {
     RegisterRegexFunctions(r);
     RegisterDatetimeFunctions(r);
     RegisterHashFunctions(r);
+    RegisterCryptoFunctions(r);
     RegisterJsonFunctions(r);
     RegisterRadixFunctions(r);
     RegisterCharsetFunctions(r);
@@ -35,6 +36,7 @@ const FunctionRegistry& FunctionRegistry::Builtin() {
     RegisterMaskFunctions(r);
     RegisterRandomFunctions(r);
     RegisterFormatStringFunction(r);
+    RegisterWindowTimeFunction(r);
     return r;
   }();
   return registry;

@@ -42,6 +42,8 @@ void RegisterDatetimeFunctions(FunctionRegistry& registry);
 void RegisterCollectionFunctions(FunctionRegistry& registry);
 void RegisterLikeFunction(FunctionRegistry& registry);
 void RegisterHashFunctions(FunctionRegistry& registry);
+void RegisterCryptoFunctions(FunctionRegistry& registry);
+void RegisterWindowTimeFunction(FunctionRegistry& registry);
 void RegisterJsonFunctions(FunctionRegistry& registry);
 void RegisterRadixFunctions(FunctionRegistry& registry);
 void RegisterCharsetFunctions(FunctionRegistry& registry);

@@ -1,10 +1,11 @@
 // md5, sha1, sha2 (lower-case hex, like Spark), base64 and unbase64 through OpenSSL's EVP API,
-// and uuid().
+// to_base32 and from_base32, and uuid().
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <memory>
 
+#include "common/base32.h"
 #include "common/base64.h"
 #include "function/function_registry.h"
 #include "function/function_util.h"
@@ -160,11 +161,40 @@ Result<BoundFunction> BindUnbase64(const BindArguments& args) {
   return f;
 }
 
+// to_base32(bin): RFC 4648 base32 text, '=' padded, as Spark 4.3.
+Result<BoundFunction> BindToBase32(const BindArguments& args) {
+  SLUICE_RETURN_NOT_OK(fnutil::CheckArity("to_base32(bin)", args.types.size(), 1, 1));
+  SLUICE_RETURN_NOT_OK(ExpectHashInput("to_base32", args));
+  BoundFunction f{DataType::String(), {fnutil::TextType(args.types[0])}, nullptr};
+  f.kernel = fnutil::StringKernel([](const std::vector<VectorPtr>& a, size_t row,
+                                     std::string& buf) -> std::optional<std::string_view> {
+    buf.clear();
+    AppendBase32(StrAt(*a[0], row), buf);
+    return std::string_view(buf);
+  });
+  return f;
+}
+
+// from_base32(str): the bytes base32 text stands for, read as leniently as Spark.
+Result<BoundFunction> BindFromBase32(const BindArguments& args) {
+  SLUICE_RETURN_NOT_OK(fnutil::CheckArity("from_base32(str)", args.types.size(), 1, 1));
+  SLUICE_RETURN_NOT_OK(ExpectHashInput("from_base32", args));
+  BoundFunction f{DataType::Bytes(), {fnutil::TextType(args.types[0])}, nullptr};
+  f.kernel = fnutil::StringKernel([](const std::vector<VectorPtr>& a, size_t row,
+                                     std::string& buf) -> std::optional<std::string_view> {
+    DecodeBase32Lenient(StrAt(*a[0], row), buf);
+    return std::string_view(buf);
+  });
+  return f;
+}
+
 }  // namespace
 
 void RegisterHashFunctions(FunctionRegistry& registry) {
   registry.Register({"base64", "base64(bin)", BindBase64});
   registry.Register({"unbase64", "unbase64(str)", BindUnbase64});
+  registry.Register({"to_base32", "to_base32(bin)", BindToBase32});
+  registry.Register({"from_base32", "from_base32(str)", BindFromBase32});
   registry.Register(Digest("md5", "md5(str)", EVP_md5));
   registry.Register(Digest("sha1", "sha1(str)", EVP_sha1));
   registry.Alias("sha", "sha1");
