@@ -68,12 +68,7 @@ ScalarFunction ToBinary(const char* name, bool raise) {
                                                             const KernelContext& ctx,
                                                             Vector& out) -> Status {
               std::vector<VectorPtr> input{a[0]};
-              if (with_charset) {
-                auto charset = std::make_shared<Vector>(DataType::String());
-                charset->Resize(ctx.num_rows);
-                kernel::ForEachLive(ctx, [&](size_t row) { charset->SetString(row, "UTF-8"); });
-                input.push_back(std::move(charset));
-              }
+              if (with_charset) input.push_back(fnutil::ConstantStringColumn(ctx, "UTF-8"));
               SLUICE_RETURN_NOT_OK(inner(input, ctx, out));
               if (format == "base64") {
                 kernel::ForEachLive(ctx, [&](size_t row) {

@@ -327,6 +327,10 @@ constexpr FunctionDoc kScalarDocs[] = {
     {R"~(to_base32)~", R"~()~", R"~(Base32 text (RFC 4648, '=' padded) of the bytes; a string is its UTF-8 bytes.)~", R"~(to_base32('foobar'))~", R"~(MZXW6YTBOI======)~"},
     {R"~(try_aes_decrypt)~", R"~()~", R"~(aes_decrypt, with NULL where it would raise.)~", R"~(try_aes_decrypt(unhex('00'), '0000111122223333'))~", R"~(NULL)~"},
     {R"~(window_time)~", R"~()~", R"~(The event time of a window column (window or session_window after GROUP BY): its end less one microsecond.)~", R"~(SELECT window_time(window), n FROM (SELECT window, count(*) AS n FROM docs_input GROUP BY window(t, '10 seconds')))~", R"~(2024-01-01 10:00:09.999999, 2; 2024-01-01 10:00:19.999999, 2; 2024-01-01 10:00:29.999999, 1)~"},
+    {R"~(to_char)~", R"~()~", R"~(A number laid out in a format literal: 0/9 digits (a run before the point that starts with 0 pads with zeros, else spaces), . or D the point, , or G grouping, $, S (+/-) or MI (-) at either end, PR (<negative>) at the end; '#' in every digit place when the number does not fit (more fraction digits included, no rounding). A date or timestamp takes a datetime pattern (date_format); BYTES 'base64', 'hex' or 'utf-8'.)~", R"~(to_char(-12454.8, '99G999D9S'))~", R"~(12,454.8-)~"},
+    {R"~(to_number)~", R"~()~", R"~(The DECIMAL a text stands for in a number format (to_char's letters; its digits give the precision and scale); a 0-led run must be matched by exactly as many digits; text that does not match raises in either mode (try_to_number gives NULL).)~", R"~(to_number('$78.12', '$99.99'))~", R"~(78.12)~"},
+    {R"~(to_varchar)~", R"~()~", R"~(The same as to_char.)~", R"~(to_varchar(78.12, '$99.99'))~", R"~($78.12)~"},
+    {R"~(try_to_number)~", R"~()~", R"~(to_number, with NULL where the text does not match the format.)~", R"~(try_to_number('12,454.8-', '99,999.9S'))~", R"~(-12454.8)~"},
 };
 
 constexpr FunctionDoc kSpecialDocs[] = {

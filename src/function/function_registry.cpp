@@ -37,6 +37,7 @@ const FunctionRegistry& FunctionRegistry::Builtin() {
     RegisterRandomFunctions(r);
     RegisterFormatStringFunction(r);
     RegisterWindowTimeFunction(r);
+    RegisterNumberFormatFunctions(r);
     return r;
   }();
   return registry;

@@ -44,6 +44,7 @@ void RegisterLikeFunction(FunctionRegistry& registry);
 void RegisterHashFunctions(FunctionRegistry& registry);
 void RegisterCryptoFunctions(FunctionRegistry& registry);
 void RegisterWindowTimeFunction(FunctionRegistry& registry);
+void RegisterNumberFormatFunctions(FunctionRegistry& registry);
 void RegisterJsonFunctions(FunctionRegistry& registry);
 void RegisterRadixFunctions(FunctionRegistry& registry);
 void RegisterCharsetFunctions(FunctionRegistry& registry);

@@ -95,6 +95,15 @@ ScalarKernel ValueKernel(Fn fn) {
   };
 }
 
+// A STRING column holding `value` at every live row: an argument a binder fixed (e.g. decode's
+// charset) for a kernel that reads it as a column.
+inline VectorPtr ConstantStringColumn(const KernelContext& ctx, std::string_view value) {
+  auto column = std::make_shared<Vector>(DataType::String());
+  column->Resize(ctx.num_rows);
+  kernel::ForEachLive(ctx, [&](size_t row) { column->SetString(row, value); });
+  return column;
+}
+
 // The integer an argument bound as BIGINT holds at `row`.
 inline int64_t IntAt(const Vector& v, size_t row) { return v.data<int64_t>()[row]; }
 
