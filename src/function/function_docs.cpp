@@ -331,6 +331,9 @@ constexpr FunctionDoc kScalarDocs[] = {
     {R"~(to_number)~", R"~()~", R"~(The DECIMAL a text stands for in a number format (to_char's letters; its digits give the precision and scale); a 0-led run must be matched by exactly as many digits; text that does not match raises in either mode (try_to_number gives NULL).)~", R"~(to_number('$78.12', '$99.99'))~", R"~(78.12)~"},
     {R"~(to_varchar)~", R"~()~", R"~(The same as to_char.)~", R"~(to_varchar(78.12, '$99.99'))~", R"~($78.12)~"},
     {R"~(try_to_number)~", R"~()~", R"~(to_number, with NULL where the text does not match the format.)~", R"~(try_to_number('12,454.8-', '99,999.9S'))~", R"~(-12454.8)~"},
+    {R"~(from_csv)~", R"~()~", R"~(One CSV record read into a ROW of the schema (a literal or schema_of_csv(...)): fields by position, an empty field NULL, numbers as Java parses them, a field that does not convert NULL (options map('mode', 'FAILFAST'): it raises); options sep, quote, escape, nullValue, timestampFormat, dateFormat, ignoreLeadingWhiteSpace, ignoreTrailingWhiteSpace, nanValue, positiveInf, negativeInf.)~", R"~(from_csv('1, 0.8', 'a INT, b DOUBLE'))~", R"~({1, 0.8})~"},
+    {R"~(schema_of_csv)~", R"~()~", R"~(The schema Spark infers for a CSV record literal (INT, BIGINT, DOUBLE, DATE, TIMESTAMP, BOOLEAN, else STRING; columns _c0, _c1, ...), ready for from_csv.)~", R"~(schema_of_csv('1,abc,2.5'))~", R"~(STRUCT<_c0: INT, _c1: STRING, _c2: DOUBLE>)~"},
+    {R"~(to_csv)~", R"~()~", R"~(A ROW as one CSV record: values trimmed, quoted (a quote inside escaped with a backslash) when they hold the separator, a quote or a line break, an empty string as "", NULL as nothing; timestamps as 2015-08-26T10:11:12.123Z; options sep, quote, escape, nullValue, quoteAll, timestampFormat, dateFormat.)~", R"~(to_csv(named_struct('a', 1, 'b', 'x,y')))~", R"~(1,"x,y")~"},
 };
 
 constexpr FunctionDoc kSpecialDocs[] = {

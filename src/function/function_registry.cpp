@@ -38,6 +38,7 @@ const FunctionRegistry& FunctionRegistry::Builtin() {
     RegisterFormatStringFunction(r);
     RegisterWindowTimeFunction(r);
     RegisterNumberFormatFunctions(r);
+    RegisterCsvFunctions(r);
     return r;
   }();
   return registry;

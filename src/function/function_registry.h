@@ -45,6 +45,7 @@ void RegisterHashFunctions(FunctionRegistry& registry);
 void RegisterCryptoFunctions(FunctionRegistry& registry);
 void RegisterWindowTimeFunction(FunctionRegistry& registry);
 void RegisterNumberFormatFunctions(FunctionRegistry& registry);
+void RegisterCsvFunctions(FunctionRegistry& registry);
 void RegisterJsonFunctions(FunctionRegistry& registry);
 void RegisterRadixFunctions(FunctionRegistry& registry);
 void RegisterCharsetFunctions(FunctionRegistry& registry);

@@ -29,6 +29,9 @@ using ScalarKernel =
 struct BindArguments {
   std::vector<DataType> types;
   std::vector<const Value*> constants;  // nullptr where the argument is not a literal
+  // The argument expressions where the caller has them (empty otherwise), for arguments a binder
+  // reads whole, such as a map('key', 'value', ...) of options.
+  std::vector<const Expression*> expressions = {};
 };
 
 // A function resolved for concrete argument types.
