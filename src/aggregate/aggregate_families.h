@@ -84,7 +84,10 @@ std::unique_ptr<AggregateStates> MakeAvgStates(const DataType& input, const Data
 enum class ValuePick { kMin, kMax, kFirst, kLast };
 std::unique_ptr<AggregateStates> MakeValueStates(const DataType& type, ValuePick pick,
                                                  bool ignore_nulls);
-std::unique_ptr<AggregateStates> MakeCollectStates(const DataType& element, bool distinct);
+// collect_list / collect_set (distinct); with elements_of_arrays, collect_union: the argument is
+// an ARRAY<element> whose elements are collected.
+std::unique_ptr<AggregateStates> MakeCollectStates(const DataType& element, bool distinct,
+                                                   bool elements_of_arrays = false);
 std::unique_ptr<AggregateStates> MakeApproxDistinctStates(int precision_bits);
 enum class Moment { kVarianceSample, kVariancePopulation, kStddevSample, kStddevPopulation };
 std::unique_ptr<AggregateStates> MakeMomentStates(Moment moment);

@@ -27,7 +27,7 @@ const std::vector<std::string_view>& AggregateNames() {
       "percentile_approx",           "approx_percentile",          "mode",        "array_agg",
       "string_agg",   "listagg",     "try_sum",     "try_avg",     "std",         "any",
       "regr_avgx",    "regr_avgy",   "regr_sxx",    "regr_syy",    "regr_sxy",    "regr_slope",
-      "regr_intercept", "regr_r2",  "percentile_cont", "percentile_disc"};
+      "regr_intercept", "regr_r2",  "percentile_cont", "percentile_disc", "collect_union"};
   return names;
 }
 
@@ -278,7 +278,7 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
   // These keep or collect whole values, so they take arrays, maps and rows too (min and max not
   // maps, which Spark cannot order).
   static const std::vector<std::string_view> kWholeValues = {
-      "count", "collect_list", "collect_set", "array_agg", "first", "first_value", "last",
+      "count", "collect_list", "collect_set", "collect_union", "array_agg", "first", "first_value", "last",
       "last_value", "any_value", "min", "max", "mode", "max_by", "min_by"};
   const bool whole_values = std::find(kWholeValues.begin(), kWholeValues.end(), name) != kWholeValues.end();
   for (const auto& t : args) {
@@ -410,6 +410,17 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
     f.result_type = DataType::List(element);
     bool set = name == "collect_set";
     f.make_states = [element, set] { return aggregate::MakeCollectStates(element, set); };
+    return f;
+  }
+  if (name == "collect_union") {
+    SLUICE_RETURN_NOT_OK(Expect(name, args, 1, 1, "one array"));
+    if (args[0].id() != TypeId::kList || args[0].IsMap()) {
+      return Status::Invalid("collect_union(array) takes an ARRAY, found {}", args[0].ToString());
+    }
+    const DataType element = args[0].element();
+    f.input_types = {args[0]};
+    f.result_type = DataType::List(element);
+    f.make_states = [element] { return aggregate::MakeCollectStates(element, true, true); };
     return f;
   }
   if (name == "approx_count_distinct") {

@@ -1,4 +1,5 @@
-// collect_list and collect_set: the non-null values of a group, as an ARRAY.
+// collect_list and collect_set: the non-null values of a group, as an ARRAY; collect_union: the
+// distinct non-null elements of a group's arrays.
 #include <cstring>
 
 #include <absl/container/flat_hash_set.h>
@@ -11,7 +12,8 @@ namespace {
 
 class CollectStates final : public AggregateStates {
  public:
-  CollectStates(DataType element, bool distinct) : element_(std::move(element)), distinct_(distinct) {}
+  CollectStates(DataType element, bool distinct, bool elements_of_arrays)
+      : element_(std::move(element)), distinct_(distinct), elements_of_arrays_(elements_of_arrays) {}
 
   void Resize(size_t count) override {
     values_.resize(count);
@@ -21,19 +23,16 @@ class CollectStates final : public AggregateStates {
               size_t n) override {
     const Vector& x = *args[0];
     for (size_t i = 0; i < n; ++i) {
-      if (x.IsNull(rows[i])) continue;  // Spark's collect_list and collect_set skip NULLs
-      std::string& list = values_[groups[i]];
-      size_t start = list.size();
-      EncodeValue(x, rows[i], list);
-      if (distinct_) {
-        std::string value = list.substr(start);
-        if (!seen_[groups[i]].insert(value).second) {
-          list.resize(start);
-          continue;
-        }
-        bytes_ += value.size() + 32;
+      if (x.IsNull(rows[i])) continue;  // Spark's collect_* skip NULLs
+      if (!elements_of_arrays_) {
+        Add(x, rows[i], groups[i]);
+        continue;
       }
-      bytes_ += list.size() - start;
+      const uint32_t* offsets = x.offsets();
+      const Vector& elements = x.list_child();
+      for (uint32_t e = offsets[rows[i]]; e < offsets[rows[i] + 1]; ++e) {
+        if (!elements.IsNull(e)) Add(elements, e, groups[i]);
+      }
     }
   }
   void Finalize(const uint32_t* groups, size_t n, Vector& out) const override {
@@ -68,8 +67,24 @@ class CollectStates final : public AggregateStates {
   }
 
  private:
+  void Add(const Vector& x, size_t row, uint32_t group) {
+    std::string& list = values_[group];
+    const size_t start = list.size();
+    EncodeValue(x, row, list);
+    if (distinct_) {
+      std::string value = list.substr(start);
+      if (!seen_[group].insert(value).second) {
+        list.resize(start);
+        return;
+      }
+      bytes_ += value.size() + 32;
+    }
+    bytes_ += list.size() - start;
+  }
+
   DataType element_;
   bool distinct_;
+  bool elements_of_arrays_;  // collect_union: the argument is an array of the values
   std::vector<std::string> values_;  // encoded values, one after the other
   std::vector<absl::flat_hash_set<std::string>> seen_;
   size_t bytes_ = 0;
@@ -77,8 +92,9 @@ class CollectStates final : public AggregateStates {
 
 }  // namespace
 
-std::unique_ptr<AggregateStates> MakeCollectStates(const DataType& element, bool distinct) {
-  return std::make_unique<CollectStates>(element, distinct);
+std::unique_ptr<AggregateStates> MakeCollectStates(const DataType& element, bool distinct,
+                                                   bool elements_of_arrays) {
+  return std::make_unique<CollectStates>(element, distinct, elements_of_arrays);
 }
 
 }  // namespace sluice::aggregate

@@ -334,6 +334,7 @@ constexpr FunctionDoc kScalarDocs[] = {
     {R"~(from_csv)~", R"~()~", R"~(One CSV record read into a ROW of the schema (a literal or schema_of_csv(...)): fields by position, an empty field NULL, numbers as Java parses them, a field that does not convert NULL (options map('mode', 'FAILFAST'): it raises); options sep, quote, escape, nullValue, timestampFormat, dateFormat, ignoreLeadingWhiteSpace, ignoreTrailingWhiteSpace, nanValue, positiveInf, negativeInf.)~", R"~(from_csv('1, 0.8', 'a INT, b DOUBLE'))~", R"~({1, 0.8})~"},
     {R"~(schema_of_csv)~", R"~()~", R"~(The schema Spark infers for a CSV record literal (INT, BIGINT, DOUBLE, DATE, TIMESTAMP, BOOLEAN, else STRING; columns _c0, _c1, ...), ready for from_csv.)~", R"~(schema_of_csv('1,abc,2.5'))~", R"~(STRUCT<_c0: INT, _c1: STRING, _c2: DOUBLE>)~"},
     {R"~(to_csv)~", R"~()~", R"~(A ROW as one CSV record: values trimmed, quoted (a quote inside escaped with a backslash) when they hold the separator, a quote or a line break, an empty string as "", NULL as nothing; timestamps as 2015-08-26T10:11:12.123Z; options sep, quote, escape, nullValue, quoteAll, timestampFormat, dateFormat.)~", R"~(to_csv(named_struct('a', 1, 'b', 'x,y')))~", R"~(1,"x,y")~"},
+    {R"~(time_bucket)~", R"~()~", R"~(The start of the bucket of size (a day-time or year-month interval literal) that ts falls in, buckets counted from origin (default 1970-01-01 00:00:00 UTC); month buckets step in calendar months from origin, its day clamped to the month's end.)~", R"~(time_bucket(INTERVAL '15' MINUTE, TIMESTAMP '2024-01-01 11:27:00'))~", R"~(2024-01-01 11:15:00)~"},
 };
 
 constexpr FunctionDoc kSpecialDocs[] = {
@@ -382,6 +383,7 @@ constexpr FunctionDoc kAggregateDocs[] = {
     {R"~(bool_and)~", R"~(bool_and(b))~", R"~(True if every non-NULL value is true; NULL if there are none.)~", R"~(SELECT bool_and(b) FROM docs_input)~", R"~(false)~"},
     {R"~(bool_or)~", R"~(bool_or(b))~", R"~(True if any non-NULL value is true; NULL if there are none.)~", R"~(SELECT bool_or(b) FROM docs_input)~", R"~(true)~"},
     {R"~(collect_list)~", R"~(collect_list(x))~", R"~(The non-NULL values in arrival order, duplicates kept; empty (not NULL) for no values.)~", R"~(SELECT collect_list(x) FROM docs_input)~", R"~([1, 2, 2, 5])~"},
+    {R"~(collect_union)~", R"~(collect_union(array))~", R"~(The distinct non-NULL elements of the group's arrays (an empty array for none), in no particular order.)~", R"~(SELECT array_sort(collect_union(array(x, 3))) FROM docs_input)~", R"~([1, 2, 3, 5])~"},
     {R"~(collect_set)~", R"~(collect_set(x))~", R"~(The distinct non-NULL values, in no particular order.)~", R"~(SELECT array_sort(collect_set(x)) FROM docs_input)~", R"~([1, 2, 5])~"},
     {R"~(corr)~", R"~(corr(x, y))~", R"~(Pearson correlation over the rows where both are non-NULL; NULL for fewer than two such rows.)~", R"~(SELECT corr(x, y) FROM docs_input)~", R"~(0.9799578870122229)~"},
     {R"~(count)~", R"~(count(*) , count(x), count(DISTINCT x))~", R"~(count(*) counts rows; count(x) counts non-NULL values; never NULL.)~", R"~(SELECT count(*), count(x), count(DISTINCT x) FROM docs_input)~", R"~(5, 4, 3)~"},

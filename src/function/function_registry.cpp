@@ -39,6 +39,7 @@ const FunctionRegistry& FunctionRegistry::Builtin() {
     RegisterWindowTimeFunction(r);
     RegisterNumberFormatFunctions(r);
     RegisterCsvFunctions(r);
+    RegisterTimeBucketFunction(r);
     return r;
   }();
   return registry;

@@ -46,6 +46,7 @@ void RegisterCryptoFunctions(FunctionRegistry& registry);
 void RegisterWindowTimeFunction(FunctionRegistry& registry);
 void RegisterNumberFormatFunctions(FunctionRegistry& registry);
 void RegisterCsvFunctions(FunctionRegistry& registry);
+void RegisterTimeBucketFunction(FunctionRegistry& registry);
 void RegisterJsonFunctions(FunctionRegistry& registry);
 void RegisterRadixFunctions(FunctionRegistry& registry);
 void RegisterCharsetFunctions(FunctionRegistry& registry);
