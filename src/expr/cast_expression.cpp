@@ -53,11 +53,20 @@ Result<VectorPtr> CastExpression::Evaluate(const Batch& input, EvalContext& cont
   auto out = std::make_shared<Vector>(type());
   KernelContext ctx{input.selection(), input.num_rows(), context};
   SLUICE_RETURN_NOT_OK(CastVector(*in, type(), ctx, *out));
-  if (mode_ == Mode::kLenient) return out;
+  // Text that is no interval raises also without ANSI mode, as Spark's cast does.
+  const bool interval_text = type().IsInterval() && in->type().IsStringLike();
+  if (mode_ == Mode::kLenient && !interval_text) return out;
   kernel::ForEachLive(ctx, [&](size_t row) {
     if (in->IsNull(row)) return;
     if (!out->IsNull(row) && !BreaksAnsiRule(*in, row, type())) return;
-    if (mode_ == Mode::kStrictRaise) {
+    if (interval_text && mode_ != Mode::kStrictNull) {
+      context.row_errors.push_back(
+          {static_cast<uint32_t>(row),
+           fmt::format("[INVALID_INTERVAL_FORMAT] '{}' cannot be cast to {}: expected Spark's interval "
+                       "text, e.g. '1 02:03:04' for DAY TO SECOND, '1-6' for YEAR TO MONTH",
+                       CastToText(*in, row), type().ToString()),
+           false});
+    } else if (mode_ == Mode::kStrictRaise) {
       context.row_errors.push_back(
           {static_cast<uint32_t>(row),
            fmt::format("[CAST_INVALID_INPUT] the {} value '{}' cannot be cast to {}",

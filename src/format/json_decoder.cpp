@@ -20,6 +20,7 @@
 #include "types/decimal.h"
 #include "vector/take.h"
 #include "vector/sort_key.h"
+#include "types/interval_text.h"
 #include "types/timestamp.h"
 
 namespace sluice {
@@ -272,9 +273,26 @@ class RowDecoder {
       case TypeId::kList:
         if (field.type.IsMap()) return DecodeMap(value, type, field, out, path);
         return DecodeArray(value, type, field, out, path);
-      case TypeId::kNull:
       case TypeId::kInterval:
-      case TypeId::kYearMonthInterval:
+      case TypeId::kYearMonthInterval: {
+        // Spark's interval text: '1 02:03:04' or INTERVAL '1 02:03:04' DAY TO SECOND.
+        std::string_view text;
+        if (type != od::json_type::string || value.get_string().get(text)) {
+          return Mismatch(path, "an interval string like '1 02:03:04' or '1-6'", type);
+        }
+        const DataType& t = field.type;
+        if (t.id() == TypeId::kInterval) {
+          if (auto micros = ParseDayTimeIntervalText(text, t.start_field(), t.end_field())) {
+            out.Append<int64_t>(*micros);
+            return Status::OK();
+          }
+        } else if (auto months = ParseYearMonthIntervalText(text, t.start_field(), t.end_field())) {
+          out.Append<int32_t>(*months);
+          return Status::OK();
+        }
+        return Status::Invalid("field '{}': {} is not {}", path.ToString(), Quote(text), t.ToString());
+      }
+      case TypeId::kNull:
         break;
     }
     return Status::Invalid("field '{}': type {} cannot be read from JSON", path.ToString(),

@@ -15,6 +15,7 @@
 #include "format/value_text.h"
 #include "function/kernel_loops.h"
 #include "types/decimal.h"
+#include "types/interval_text.h"
 #include "types/timestamp.h"
 
 namespace sluice {
@@ -168,6 +169,7 @@ bool CanCast(const DataType& from, const DataType& to) {
   if (from == to || from.id() == TypeId::kNull) return true;
   if (to.id() == TypeId::kString) return true;
   if (from.IsInterval() && from.id() == to.id()) return true;  // another set of fields
+  if (to.IsInterval()) return from.IsStringLike();  // Spark's interval text
   if (from.IsMap() && to.IsMap()) {
     return CanCast(from.map_key(), to.map_key()) && CanCast(from.map_value(), to.map_value());
   }
@@ -279,6 +281,21 @@ Status CastVector(const Vector& in, const DataType& to, const KernelContext& ctx
         out.data<int32_t>()[row] = static_cast<int32_t>(v - v % unit);
       }
       return true;
+    });
+    return Status::OK();
+  }
+
+  if (to.IsInterval() && in.type().IsStringLike()) {
+    each([&](size_t row) {
+      const std::string_view text = in.Get<std::string_view>(row);
+      if (to_id == TypeId::kInterval) {
+        const std::optional<int64_t> v = ParseDayTimeIntervalText(text, to.start_field(), to.end_field());
+        if (v) out.data<int64_t>()[row] = *v;
+        return v.has_value();
+      }
+      const std::optional<int32_t> v = ParseYearMonthIntervalText(text, to.start_field(), to.end_field());
+      if (v) out.data<int32_t>()[row] = *v;
+      return v.has_value();
     });
     return Status::OK();
   }

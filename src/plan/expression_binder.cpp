@@ -22,6 +22,7 @@
 #include "function/cast.h"
 #include "aggregate/aggregate_function.h"
 #include "plan/call_binder.h"
+#include "types/interval_text.h"
 #include "types/timestamp.h"
 
 namespace sluice {
@@ -165,10 +166,27 @@ static std::string IntervalUnit(const ParsedExpr& e) {
   return unit;
 }
 
+// The fields of a multi-field day-time unit ("DAY TO SECOND"), or nullopt.
+static std::optional<std::pair<int, int>> DayTimeFields(std::string_view unit) {
+  const size_t to = unit.find(" TO ");
+  if (to == std::string_view::npos) return std::nullopt;
+  auto field = [](std::string_view name) {
+    for (int f = DataType::kDay; f <= DataType::kSecond; ++f) {
+      if (IntervalFieldName(false, f) == name) return f;
+    }
+    return -1;
+  };
+  const int start = field(unit.substr(0, to));
+  const int end = field(unit.substr(to + 4));
+  if (start < 0 || end < 0) return std::nullopt;
+  return std::pair{start, end};
+}
+
 // Spark's type of an interval literal: its unit is its one field (a WEEK counts in days, a
 // MILLISECOND in seconds).
 static DataType IntervalLiteralType(const ParsedExpr& e) {
   const std::string unit = IntervalUnit(e);
+  if (const auto fields = DayTimeFields(unit)) return DataType::Interval(fields->first, fields->second);
   if (unit == "YEAR TO MONTH") return DataType::YearMonthInterval();
   if (unit == "YEAR") return DataType::YearMonthInterval(DataType::kYear, DataType::kYear);
   if (unit == "MONTH") return DataType::YearMonthInterval(DataType::kMonth, DataType::kMonth);
@@ -260,6 +278,19 @@ Result<ExpressionPtr> ExpressionBinder::Bind(const ParsedExpr& e) const {
         }
         return ExpressionPtr(std::make_shared<Literal>(
             Value::YearMonthInterval(static_cast<int32_t>(*months), IntervalLiteralType(e))));
+      }
+      if (const auto fields = DayTimeFields(e.name)) {
+        const std::optional<int64_t> value = ParseDayTimeIntervalText(e.text, fields->first, fields->second);
+        if (!value) {
+          static constexpr std::string_view kShape[4][4] = {
+              {"d", "d h", "d h:m", "d h:m:s[.f]"}, {"", "h", "h:m", "h:m:s[.f]"},
+              {"", "", "m", "m:s[.f]"}, {"", "", "", "s[.f]"}};
+          return source_.Error(e.location,
+                               fmt::format("INTERVAL '{}' {}: expected '[-]{}' (hours 0-23, minutes and "
+                                           "seconds 0-59 after the first field)",
+                                           e.text, e.name, kShape[fields->first][fields->second]));
+        }
+        return ExpressionPtr(std::make_shared<Literal>(Value::Interval(*value, IntervalLiteralType(e))));
       }
       auto micros = ParseIntervalMicros(e.text, e.name);
       if (!micros.ok()) return source_.Error(e.location, micros.status().message());

@@ -1,6 +1,7 @@
 #include "sql/parser.h"
 
 #include "types/decimal.h"
+#include "types/interval_text.h"
 
 #include <algorithm>
 #include <charconv>
@@ -852,7 +853,34 @@ class Parser {
       SLUICE_RETURN_NOT_OK(Expect(TokenKind::kGt, "'>'"));
       return DataType::List(std::move(element));
     }
+    if (name == "INTERVAL") return ParseIntervalType();
     return ErrorAt(t, fmt::format("unknown column type '{}'", t.text));
+  }
+
+  // INTERVAL DAY [TO HOUR|MINUTE|SECOND] ... INTERVAL YEAR [TO MONTH]: Spark's ANSI interval
+  // types (a bare INTERVAL, Spark's CalendarInterval, has no counterpart here).
+  Result<DataType> ParseIntervalType() {
+    auto field = [](const Token& token, bool year_month) {
+      const std::string word = ToUpper(token.text);
+      for (int f = 0; f <= (year_month ? DataType::kMonth : DataType::kSecond); ++f) {
+        if (IntervalFieldName(year_month, f) == word) return f;
+      }
+      return -1;
+    };
+    const bool year_month = field(Peek(), true) >= 0;
+    const int start = field(Peek(), year_month);
+    if (start < 0) return ErrorExpected("the interval's fields, e.g. INTERVAL DAY TO SECOND or INTERVAL YEAR TO MONTH");
+    Advance();
+    int end = start;
+    if (CheckKeyword("TO")) {
+      Advance();
+      end = field(Peek(), year_month);
+      if (end <= start) {
+        return ErrorExpected(fmt::format("a field after {} of the same kind", IntervalFieldName(year_month, start)));
+      }
+      Advance();
+    }
+    return year_month ? DataType::YearMonthInterval(start, end) : DataType::Interval(start, end);
   }
 
   // DECIMAL [(p [, s])], (10, 0) when not written.
@@ -1519,7 +1547,8 @@ class Parser {
     return e;
   }
 
-  // INTERVAL '5' SECOND, INTERVAL '10' MINUTES, INTERVAL 5 SECONDS, INTERVAL '10 minutes'.
+  // INTERVAL '5' SECOND, INTERVAL '10' MINUTES, INTERVAL 5 SECONDS, INTERVAL '10 minutes',
+  // INTERVAL '1 02:03' DAY TO MINUTE, INTERVAL '1-6' YEAR TO MONTH.
   Result<ParsedExprPtr> ParseInterval() {
     auto e = NewExpr(ExprKind::kInterval, Advance().location);
     const bool negative = Check(TokenKind::kMinus);  // INTERVAL -7 MONTHS
@@ -1532,6 +1561,16 @@ class Parser {
         unit == "HOUR" || unit == "DAY" || unit == "WEEK" || unit == "MONTH") {
       Advance();
       e->name = unit;
+      // INTERVAL '1 02:03:04' DAY TO SECOND, '2:30' HOUR TO MINUTE, ...
+      const std::string end = ToUpper(Peek(1).text);
+      const bool later_end = (unit == "DAY" && (end == "HOUR" || end == "MINUTE" || end == "SECOND")) ||
+                             (unit == "HOUR" && (end == "MINUTE" || end == "SECOND")) ||
+                             (unit == "MINUTE" && end == "SECOND");
+      if (CheckKeyword("TO") && later_end) {
+        Advance();
+        Advance();
+        e->name = unit + " TO " + end;
+      }
     } else if (unit == "YEAR") {
       Advance();
       e->name = unit;

@@ -1,6 +1,7 @@
 #include "types/type_parser.h"
 
 #include "types/decimal.h"
+#include "types/interval_text.h"
 
 #include <strings.h>
 
@@ -92,6 +93,7 @@ class TypeParser {
       SLUICE_RETURN_NOT_OK(SkipLength());
       return DataType::Bytes();
     }
+    if (Is(word, "INTERVAL")) return ParseIntervalType();
     if (Is(word, "DATE")) return DataType::Date();
     if (Is(word, "TIMESTAMP") || Is(word, "TIMESTAMP_LTZ") || Is(word, "TIMESTAMP_NTZ")) {
       SLUICE_RETURN_NOT_OK(SkipLength());
@@ -114,6 +116,49 @@ class TypeParser {
     }
     pos_ -= word.size();
     return Status::Invalid("type '{}': unknown type '{}' at position {}", text_, word, pos_ + 1);
+  }
+
+  // INTERVAL DAY [TO HOUR|MINUTE|SECOND], INTERVAL HOUR [TO ...], ..., INTERVAL YEAR [TO MONTH],
+  // INTERVAL MONTH: Spark's two ANSI interval types (a bare INTERVAL is its CalendarInterval,
+  // which sluice has no counterpart for).
+  Result<DataType> ParseIntervalType() {
+    auto field = [&](std::string_view w, bool& year_month) {
+      for (int f = DataType::kDay; f <= DataType::kSecond; ++f) {
+        if (Is(w, IntervalFieldName(false, f))) {
+          year_month = false;
+          return f;
+        }
+      }
+      for (int f = DataType::kYear; f <= DataType::kMonth; ++f) {
+        if (Is(w, IntervalFieldName(true, f))) {
+          year_month = true;
+          return f;
+        }
+      }
+      return -1;
+    };
+    SkipSpace();
+    bool year_month = false;
+    const int start = field(Word(), year_month);
+    if (start < 0) {
+      return Status::Invalid("type '{}': INTERVAL needs its fields, e.g. INTERVAL DAY TO SECOND or "
+                             "INTERVAL YEAR TO MONTH", text_);
+    }
+    int end = start;
+    SkipSpace();
+    const size_t save = pos_;
+    if (Is(Word(), "TO")) {
+      SkipSpace();
+      bool end_year_month = false;
+      end = field(Word(), end_year_month);
+      if (end <= start || end_year_month != year_month) {
+        return Status::Invalid("type '{}': INTERVAL {} TO ... needs a later field of the same kind",
+                               text_, IntervalFieldName(year_month, start));
+      }
+    } else {
+      pos_ = save;
+    }
+    return year_month ? DataType::YearMonthInterval(start, end) : DataType::Interval(start, end);
   }
 
   // name TYPE [NOT NULL], ... up to (not consuming) `close`, or the end when close is 0.
