@@ -156,7 +156,8 @@ class Lexer {
     return source_.Error(Location(start), fmt::format("unexpected character {}", shown));
   }
 
-  // digits [. digits] [e [+-] digits]; the parser decides the value's type from the kind.
+  // digits [. digits] [e [+-] digits] [suffix]; the parser decides the value's type from the kind
+  // and the suffix.
   Token Number(size_t start) {
     TokenKind kind = TokenKind::kInteger;
     while (IsDigit(Peek())) ++pos_;
@@ -177,6 +178,15 @@ class Lexer {
         while (IsDigit(Peek())) ++pos_;
       }
     }
+    // Spark's typed number literals keep their suffix in the text: 10L, 1.5D, 2.50BD, 1S, 1Y, 1F.
+    const char c = Peek();
+    size_t suffix = 0;
+    if ((c == 'B' || c == 'b') && (Peek(1) == 'D' || Peek(1) == 'd')) {
+      suffix = 2;
+    } else if (c != '\0' && std::string_view("LlSsYyDdFf").find(c) != std::string_view::npos) {
+      suffix = 1;
+    }
+    if (suffix > 0 && !IsIdentifierPart(Peek(suffix))) pos_ += suffix;
     return Make(kind, start, text_.substr(start, pos_ - start));
   }
 

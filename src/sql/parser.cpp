@@ -1610,9 +1610,58 @@ class Parser {
 
   // Integers are INT when they fit, else BIGINT; 1.50 is DECIMAL(3,2) (DOUBLE beyond 18
   // digits); 1e3 is DOUBLE.
+  Status NotADecimalLiteral(const Token& t) const {
+    return ErrorAt(t, fmt::format("{} is not a DECIMAL literal: BD takes up to 38 digits with an "
+                                  "optional point, e.g. 2.50BD",
+                                  t.text));
+  }
+
   Result<ParsedExprPtr> ParseNumber(const Token& t, bool negative, SourceLocation at) {
     auto e = NewExpr(ExprKind::kLiteral, at);
-    const std::string& text = t.text;
+    // Spark's suffixes: L BIGINT, D and F DOUBLE (FLOAT is DOUBLE here, as in column types),
+    // BD DECIMAL; S and Y (SMALLINT, TINYINT) have no type here.
+    std::string text = t.text;
+    char suffix = 0;
+    if (text.size() > 2 && std::toupper(static_cast<unsigned char>(text[text.size() - 2])) == 'B' &&
+        std::toupper(static_cast<unsigned char>(text.back())) == 'D') {
+      suffix = 'B';
+      text.resize(text.size() - 2);
+    } else if (std::isalpha(static_cast<unsigned char>(text.back()))) {
+      suffix = static_cast<char>(std::toupper(static_cast<unsigned char>(text.back())));
+      text.pop_back();
+    }
+    if (suffix == 'S' || suffix == 'Y') {
+      return ErrorAt(t, fmt::format("{} is a {} literal, which sluice has no type for: write {} (an INT)",
+                                    t.text, suffix == 'S' ? "SMALLINT" : "TINYINT", text));
+    }
+    if (suffix == 'D' || suffix == 'F') {
+      const double v = std::strtod(text.c_str(), nullptr);
+      if (std::isinf(v)) return ErrorAt(t, fmt::format("number {} is out of range", t.text));
+      e->value = Value::Float64(negative ? -v : v);
+      return e;
+    }
+    if (suffix == 'L') {
+      int64_t v = 0;
+      const std::string digits = (negative ? "-" : "") + text;
+      auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+      if (!t.Is(TokenKind::kInteger) || ec != std::errc() || end != digits.data() + digits.size()) {
+        return ErrorAt(t, fmt::format("{}{} is not a BIGINT (L marks one: a whole number from "
+                                      "-9223372036854775808 to 9223372036854775807)",
+                                      negative ? "-" : "", t.text));
+      }
+      e->value = Value::Int64(v);
+      return e;
+    }
+    if (suffix == 'B') {
+      const std::optional<Int128> unscaled =
+          t.Is(TokenKind::kFloat) ? std::nullopt : ParseDecimal(text, kMaxDecimalPrecision, 0);
+      if (t.Is(TokenKind::kInteger) && unscaled) {
+        const std::string digits = Int128ToString(*unscaled);
+        e->value = Value::Decimal(negative ? -*unscaled : *unscaled, static_cast<int>(digits.size()), 0);
+        return e;
+      }
+      if (!t.Is(TokenKind::kDecimal)) return NotADecimalLiteral(t);
+    }
     if (t.Is(TokenKind::kInteger)) {
       uint64_t limit = static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) +
                        (negative ? 1 : 0);
@@ -1658,6 +1707,7 @@ class Parser {
         return e;
       }
     }
+    if (suffix == 'B') return NotADecimalLiteral(t);
     double v = std::strtod(text.c_str(), nullptr);
     if (std::isinf(v)) return ErrorAt(t, fmt::format("number {} is out of range", text));
     e->value = Value::Float64(negative ? -v : v);
