@@ -84,6 +84,8 @@ std::unique_ptr<AggregateStates> MakeAvgStates(const DataType& input, const Data
 enum class ValuePick { kMin, kMax, kFirst, kLast };
 std::unique_ptr<AggregateStates> MakeValueStates(const DataType& type, ValuePick pick,
                                                  bool ignore_nulls);
+// histogram_numeric(x, nb): at most max_bins {x, y} bins of the input's values, as Spark's.
+std::unique_ptr<AggregateStates> MakeHistogramStates(const DataType& input, size_t max_bins);
 // collect_list / collect_set (distinct); with elements_of_arrays, collect_union: the argument is
 // an ARRAY<element> whose elements are collected.
 std::unique_ptr<AggregateStates> MakeCollectStates(const DataType& element, bool distinct,

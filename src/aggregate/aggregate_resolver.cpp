@@ -27,7 +27,7 @@ const std::vector<std::string_view>& AggregateNames() {
       "percentile_approx",           "approx_percentile",          "mode",        "array_agg",
       "string_agg",   "listagg",     "try_sum",     "try_avg",     "std",         "any",
       "regr_avgx",    "regr_avgy",   "regr_sxx",    "regr_syy",    "regr_sxy",    "regr_slope",
-      "regr_intercept", "regr_r2",  "percentile_cont", "percentile_disc", "collect_union"};
+      "regr_intercept", "regr_r2",  "percentile_cont", "percentile_disc", "collect_union", "histogram_numeric"};
   return names;
 }
 
@@ -421,6 +421,27 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
     f.input_types = {args[0]};
     f.result_type = DataType::List(element);
     f.make_states = [element] { return aggregate::MakeCollectStates(element, true, true); };
+    return f;
+  }
+  if (name == "histogram_numeric") {
+    SLUICE_RETURN_NOT_OK(Expect(name, args, 2, 2, "a value and the number of bins"));
+    const DataType& x = args[0];
+    const bool histogrammable = x.IsNumeric() || x.IsInterval() || x.id() == TypeId::kDate ||
+                                x.id() == TypeId::kTimestamp || x.id() == TypeId::kNull;
+    if (!histogrammable) {
+      return Status::Invalid("histogram_numeric(x, nb): x must be a number, a date, a timestamp or an "
+                             "interval, found {}",
+                             x.ToString());
+    }
+    if (!constants[1] || constants[1]->is_null() || !constants[1]->type().IsInteger() ||
+        constants[1]->int64() < 2 || constants[1]->int64() > 100000) {
+      return Status::Invalid("histogram_numeric(x, nb): nb must be an integer literal from 2 to 100000");
+    }
+    const DataType input = x.id() == TypeId::kNull ? DataType::Float64() : x;
+    const size_t bins = static_cast<size_t>(constants[1]->int64());
+    f.input_types = {input};
+    f.result_type = DataType::List(DataType::Struct({Field{"x", input}, Field{"y", DataType::Float64()}}));
+    f.make_states = [input, bins] { return aggregate::MakeHistogramStates(input, bins); };
     return f;
   }
   if (name == "approx_count_distinct") {
