@@ -335,6 +335,7 @@ constexpr FunctionDoc kScalarDocs[] = {
     {R"~(schema_of_csv)~", R"~()~", R"~(The schema Spark infers for a CSV record literal (INT, BIGINT, DOUBLE, DATE, TIMESTAMP, BOOLEAN, else STRING; columns _c0, _c1, ...), ready for from_csv.)~", R"~(schema_of_csv('1,abc,2.5'))~", R"~(STRUCT<_c0: INT, _c1: STRING, _c2: DOUBLE>)~"},
     {R"~(to_csv)~", R"~()~", R"~(A ROW as one CSV record: values trimmed, quoted (a quote inside escaped with a backslash) when they hold the separator, a quote or a line break, an empty string as "", NULL as nothing; timestamps as 2015-08-26T10:11:12.123Z; options sep, quote, escape, nullValue, quoteAll, timestampFormat, dateFormat.)~", R"~(to_csv(named_struct('a', 1, 'b', 'x,y')))~", R"~(1,"x,y")~"},
     {R"~(time_bucket)~", R"~()~", R"~(The start of the bucket of size (a day-time or year-month interval literal) that ts falls in, buckets counted from origin (default 1970-01-01 00:00:00 UTC); month buckets step in calendar months from origin, its day clamped to the month's end.)~", R"~(time_bucket(INTERVAL '15' MINUTE, TIMESTAMP '2024-01-01 11:27:00'))~", R"~(2024-01-01 11:15:00)~"},
+    {R"~(sentences)~", R"~()~", R"~(The text as an array of sentences, each an array of its words (punctuation and spaces dropped), split by the Unicode sentence and word rules (ICU's) of the locale (lang[, country]; en_US by default); Spark's Java rules differ at line breaks, CJK words and numbers with symbols.)~", R"~(sentences('Hi there! Good morning.'))~", R"~([[Hi, there], [Good, morning]])~"},
 };
 
 constexpr FunctionDoc kSpecialDocs[] = {

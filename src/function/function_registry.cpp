@@ -40,6 +40,7 @@ const FunctionRegistry& FunctionRegistry::Builtin() {
     RegisterNumberFormatFunctions(r);
     RegisterCsvFunctions(r);
     RegisterTimeBucketFunction(r);
+    RegisterSentencesFunction(r);
     return r;
   }();
   return registry;

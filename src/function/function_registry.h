@@ -47,6 +47,7 @@ void RegisterWindowTimeFunction(FunctionRegistry& registry);
 void RegisterNumberFormatFunctions(FunctionRegistry& registry);
 void RegisterCsvFunctions(FunctionRegistry& registry);
 void RegisterTimeBucketFunction(FunctionRegistry& registry);
+void RegisterSentencesFunction(FunctionRegistry& registry);
 void RegisterJsonFunctions(FunctionRegistry& registry);
 void RegisterRadixFunctions(FunctionRegistry& registry);
 void RegisterCharsetFunctions(FunctionRegistry& registry);
