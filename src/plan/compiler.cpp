@@ -1759,7 +1759,6 @@ Result<Relation> ScriptPlanner::PlanSelect(const sql::SelectStatement& select, c
     const size_t before = scope.size();
     std::vector<std::string> names;
     if (!item.alias.empty()) names.push_back(item.alias);
-    if (generator == "explode" && names.empty()) names.push_back("col");
     SLUICE_RETURN_NOT_OK(unnest(*e.children[0], "", names, e.location, generator, outer));
     explode_column = static_cast<int>(before);
     explode_columns = static_cast<int>(scope.size() - before);
