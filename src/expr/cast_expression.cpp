@@ -45,6 +45,27 @@ bool BreaksAnsiRule(const Vector& in, size_t row, const DataType& to) {
   }
 }
 
+// Rows of an ARRAY cast with an element that does not convert (NULL out of a value, or a value
+// ANSI refuses, such as '12.5' to INT): each raises naming the first such element, and is NULL.
+void RaiseForFailedElements(const Vector& in, Vector& out, const KernelContext& ctx,
+                            EvalContext& context) {
+  const Vector& from = in.list_child();
+  const Vector& to = out.list_child();
+  kernel::ForEachLive(ctx, [&](size_t row) {
+    if (in.IsNull(row) || out.IsNull(row)) return;
+    for (uint32_t e = in.offsets()[row]; e < in.offsets()[row + 1]; ++e) {
+      const uint32_t at = out.offsets()[row] + (e - in.offsets()[row]);
+      if (from.IsNull(e) || (!to.IsNull(at) && !BreaksAnsiRule(from, e, to.type()))) continue;
+      context.row_errors.push_back(
+          {static_cast<uint32_t>(row),
+           fmt::format("[CAST_INVALID_INPUT] the {} element '{}' cannot be cast to {}",
+                       from.type().ToString(), CastToText(from, e), to.type().ToString())});
+      out.SetNull(row);
+      return;
+    }
+  });
+}
+
 }  // namespace
 
 Result<VectorPtr> CastExpression::Evaluate(const Batch& input, EvalContext& context) const {
@@ -53,6 +74,12 @@ Result<VectorPtr> CastExpression::Evaluate(const Batch& input, EvalContext& cont
   auto out = std::make_shared<Vector>(type());
   KernelContext ctx{input.selection(), input.num_rows(), context};
   SLUICE_RETURN_NOT_OK(CastVector(*in, type(), ctx, *out));
+  // ANSI mode: an array element that does not convert raises for its row, as Spark's cast.
+  if (mode_ == Mode::kStrictRaise && type().id() == TypeId::kList && !type().IsMap() &&
+      in->type().id() == TypeId::kList) {
+    RaiseForFailedElements(*in, *out, ctx, context);
+    return out;
+  }
   // Text that is no interval raises also without ANSI mode, as Spark's cast does.
   const bool interval_text = type().IsInterval() && in->type().IsStringLike();
   if (mode_ == Mode::kLenient && !interval_text) return out;
