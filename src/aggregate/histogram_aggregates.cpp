@@ -131,6 +131,7 @@ class HistogramStates final : public AggregateStates {
     uint64_t state = 0;
     uint32_t count = 0;
     if (!ReadRaw(in, &state) || !ReadRaw(in, &count)) return false;
+    if (count > in.size() / (2 * sizeof(double))) return false;  // more bins than bytes
     h.random.set_state(state);
     h.bins.resize(count);
     for (Bin& bin : h.bins) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdlib>
 #include <limits>
 #include <optional>
 
@@ -133,6 +134,8 @@ std::optional<double> ParseJavaDouble(std::string_view s) {
   if (end != s.data() + s.size() || (ec != std::errc() && ec != std::errc::result_out_of_range)) {
     return std::nullopt;
   }
+  // from_chars leaves `value` alone out of range; strtod gives Java's answer (infinity or zero).
+  if (ec == std::errc::result_out_of_range) value = std::strtod(std::string(s).c_str(), nullptr);
   return negative ? -value : value;
 }
 

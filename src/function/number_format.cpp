@@ -53,6 +53,7 @@ Result<NumberFormat> NumberFormat::Compile(std::string_view original) {
     return tokens.back();
   };
   bool after_point = false;
+  int brackets = 0;
   for (size_t i = 0; i < format.size();) {
     const char c = format[i];
     if (c == '0' || c == '9') {
@@ -75,13 +76,20 @@ Result<NumberFormat> NumberFormat::Compile(std::string_view original) {
       tokens.push_back({Kind::kMinus, {}});
       ++i;
     } else if (c == 'P' && pair && format[i + 1] == 'R') {
-      tokens.insert(tokens.begin(), {Kind::kOpenBracket, {}});
+      ++brackets;  // PR: a '<' before everything, a '>' here
       tokens.push_back({Kind::kCloseBracket, {}});
       ++i;
     } else {
       tokens.push_back({Kind::kUnknown, {}, original[i]});
     }
     ++i;
+  }
+
+  if (brackets > 0) {
+    std::vector<Token> bracketed(static_cast<size_t>(brackets), Token{Kind::kOpenBracket, {}});
+    bracketed.insert(bracketed.end(), std::make_move_iterator(tokens.begin()),
+                     std::make_move_iterator(tokens.end()));
+    tokens = std::move(bracketed);
   }
 
   // Spark's checks, in its order.

@@ -26,10 +26,8 @@ Result<BoundFunction> BindWindowTime(const BindArguments& args) {
     int64_t* o = out.data<int64_t>();
     const int64_t* e = ends.data<int64_t>();
     kernel::ForEachLive(ctx, [&](size_t row) {
-      if (a[0]->IsNull(row) || ends.IsNull(row)) {
+      if (a[0]->IsNull(row) || ends.IsNull(row) || __builtin_sub_overflow(e[row], 1, &o[row])) {
         out.SetNull(row);
-      } else {
-        o[row] = e[row] - 1;
       }
     });
     return Status::OK();

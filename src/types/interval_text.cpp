@@ -148,6 +148,7 @@ std::optional<int32_t> ParseYearMonthIntervalText(std::string_view raw, int star
   size_t pos = 0;
   const std::optional<int64_t> first = Digits(s, pos);
   if (!first) return std::nullopt;
+  if (*first > std::numeric_limits<int32_t>::max()) return std::nullopt;
   int64_t months = start == 0 ? *first * 12 : *first;
   if (start == 0 && end == 1) {
     if (pos >= s.size() || s[pos] != '-') return std::nullopt;
@@ -156,7 +157,10 @@ std::optional<int32_t> ParseYearMonthIntervalText(std::string_view raw, int star
     if (!m || *m > 11) return std::nullopt;
     months += *m;
   }
-  if (pos != s.size() || months > std::numeric_limits<int32_t>::max()) return std::nullopt;
+  // -2^31 months is in range, +2^31 is not.
+  if (pos != s.size() || months > int64_t{std::numeric_limits<int32_t>::max()} + (negative ? 1 : 0)) {
+    return std::nullopt;
+  }
   return static_cast<int32_t>(negative ? -months : months);
 }
 
