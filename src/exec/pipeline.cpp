@@ -361,6 +361,13 @@ Status Pipeline::CommitStateSnapshot() {
   return state_store_->Commit();
 }
 
+void Pipeline::NoteSourcePartitions(const SourceTask& task, EvalContext& context) {
+  source_partitions_ = task.source->Partitions();
+  task.source->PartitionsWithUnreadRecords(unread_partitions_);
+  context.source_partitions = &source_partitions_;
+  context.partitions_with_unread_records = &unread_partitions_;
+}
+
 Status Pipeline::PollOnce(SourceTask& task, EvalContext& context, bool* got_records) {
   RawBatch raw;
   SLUICE_ASSIGN_OR_RETURN(
@@ -395,8 +402,7 @@ Status Pipeline::PollOnce(SourceTask& task, EvalContext& context, bool* got_reco
   context.source_errors = task.errors;
   context.source_dead_letters = task.dead_letters;
   context.source_table = task.table_name;
-  source_partitions_ = task.source->Partitions();
-  context.source_partitions = &source_partitions_;
+  NoteSourcePartitions(task, context);
   if (!dead.empty()) {
     const DeadLetter& first = dead.front();
     switch (task.errors) {
@@ -580,10 +586,10 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
       SLUICE_RETURN_NOT_OK(PollOnce(task, context, &got));
       // Processing-time work downstream: triggers, idle partitions.
       context.now_micros = NowMicros();
-      source_partitions_ = task.source->Partitions();
-      context.source_partitions = &source_partitions_;
+      NoteSourcePartitions(task, context);
       SLUICE_RETURN_NOT_OK(task.root->OnTick(context));
       context.source_partitions = nullptr;
+      context.partitions_with_unread_records = nullptr;
     }
     // A trigger's result commits on its own (kept until no checkpoint is in flight).
     trigger_fired = trigger_fired || context.commit_requested;

@@ -10,8 +10,8 @@ namespace sluice {
 
 // Tracks event time for one source (WATERMARK FOR col AS expr): per partition the largest
 // value of the watermark expression seen, and the source's watermark as the minimum over its
-// partitions. A partition that delivered nothing for `idle_timeout_ms` (0 = never idle) stops
-// holding the watermark back until it delivers again. Batches pass through unchanged; after each
+// partitions. A partition that delivered nothing for `idle_timeout_ms` (0 = never idle) and has
+// no records waiting in the source stops holding the watermark back until it delivers again. Batches pass through unchanged; after each
 // one (and on ticks) a watermark that advanced is sent downstream.
 class WatermarkOperator final : public Operator {
  public:

@@ -208,7 +208,9 @@ Status KafkaSource::Open() {
       {"group.id", group_},
       {"enable.auto.commit", "false"},
       {"enable.auto.offset.store", "false"},
-      {"enable.partition.eof", bounded_ ? "true" : "false"}};
+      // A partition's end event moves its read position past trailing transaction markers,
+      // so a partition read to its end never looks as if it held unread records.
+      {"enable.partition.eof", "true"}};
   if (!properties_.count("queued.min.messages")) {
     // librdkafka 2.0 stops fetching once this many records wait locally and looks again only
     // about once a second: with its default (100,000) a backlog is read in bursts, idle two thirds
@@ -426,6 +428,22 @@ Status KafkaSource::Close() {
   rd_kafka_consumer_close(consumer_.get());
   consumer_.reset();
   return Status::OK();
+}
+
+void KafkaSource::PartitionsWithUnreadRecords(std::vector<int32_t>& out) const {
+  out.clear();
+  if (!consumer_) return;
+  for (int32_t partition : assigned_) {
+    int64_t low = 0, high = 0;
+    // The end offset of the consumer's last fetch: no request, no wait.
+    if (rd_kafka_get_watermark_offsets(consumer_.get(), topic_.c_str(), partition, &low, &high) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR ||
+        high <= 0) {
+      continue;
+    }
+    auto read = next_offsets_.find(partition);
+    if (read == next_offsets_.end() || read->second < high) out.push_back(partition);
+  }
 }
 
 std::vector<PartitionEnd> KafkaSource::PartitionEnds() const {

@@ -54,6 +54,9 @@ class KafkaSource final : public Source {
   }
   std::vector<int32_t> Partitions() const override { return assigned_; }
   std::vector<PartitionEnd> PartitionEnds() const override;
+  // Assigned partitions whose end offset, as the consumer's last fetch saw it, is beyond what
+  // Poll has returned (control records count as read once the partition's end was reached).
+  void PartitionsWithUnreadRecords(std::vector<int32_t>& out) const override;
   void DeclareMetadata(const std::vector<std::string>& keys) override;
 
  private:
