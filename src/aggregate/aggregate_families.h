@@ -99,6 +99,12 @@ std::unique_ptr<AggregateStates> MakeCentralMomentStates(bool kurtosis);
 std::unique_ptr<AggregateStates> MakeBoolStates(bool all);
 enum class BitOp { kAnd, kOr, kXor };
 std::unique_ptr<AggregateStates> MakeBitwiseStates(BitOp op);
+// Spark's 4096-byte bitmaps: bitmap_construct_agg over BIGINT bit positions, bitmap_or_agg and
+// bitmap_and_agg over BINARY bitmaps.
+enum class BitmapFold { kConstruct, kOr, kAnd };
+std::unique_ptr<AggregateStates> MakeBitmapStates(BitmapFold fold);
+// bitmap_construct_agg's refusal of a position outside the bitmap (Spark raises for it).
+std::string BitmapPositionRefused(const Vector& positions, uint32_t row);
 // Statistics of (x, y) DOUBLE pairs.
 enum class PairStat { kCorr, kCovarPopulation, kCovarSample, kRegrCount };
 std::unique_ptr<AggregateStates> MakeCovarianceStates(PairStat stat);

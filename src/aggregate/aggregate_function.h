@@ -53,6 +53,10 @@ struct AggregateFunction {
   bool retractable = false;
   // Creates empty states for a new group table.
   std::function<std::unique_ptr<AggregateStates>()> make_states;
+  // Values of the first input the function raises for, as Spark's does (bitmap_construct_agg: a
+  // position outside the bitmap): the reason for the non-NULL value at `row`, empty to take it.
+  // The operator makes such rows dead letters before any state sees them. Null: takes all.
+  std::function<std::string(const Vector& input, uint32_t row)> refuse;
 };
 
 // Resolves `name(args)` (`distinct` for name(DISTINCT ...)); `constants` holds the value of each
@@ -63,7 +67,8 @@ struct AggregateFunction {
 // variance/var_samp/var_pop, skewness, kurtosis, bool_and/every, bool_or/some, bit_and, bit_or,
 // bit_xor, corr, covar_pop, covar_samp, regr_count, median, percentile,
 // percentile_approx/approx_percentile, mode, string_agg/listagg, try_sum, try_avg, max_by,
-// min_by, count_if, any_value; DISTINCT with count.
+// min_by, count_if, any_value, collect_union, histogram_numeric, bitmap_construct_agg,
+// bitmap_or_agg, bitmap_and_agg; DISTINCT with count.
 Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinct,
                                            const std::vector<DataType>& arg_types,
                                            const std::vector<const Value*>& constants);

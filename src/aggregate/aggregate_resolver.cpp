@@ -27,7 +27,8 @@ const std::vector<std::string_view>& AggregateNames() {
       "percentile_approx",           "approx_percentile",          "mode",        "array_agg",
       "string_agg",   "listagg",     "try_sum",     "try_avg",     "std",         "any",
       "regr_avgx",    "regr_avgy",   "regr_sxx",    "regr_syy",    "regr_sxy",    "regr_slope",
-      "regr_intercept", "regr_r2",  "percentile_cont", "percentile_disc", "collect_union", "histogram_numeric"};
+      "regr_intercept", "regr_r2",  "percentile_cont", "percentile_disc", "collect_union", "histogram_numeric",
+      "bitmap_construct_agg", "bitmap_or_agg", "bitmap_and_agg"};
   return names;
 }
 
@@ -107,6 +108,30 @@ std::optional<Result<AggregateFunction>> ResolveSparkAggregate(
     const BitOp op = name == "bit_and" ? BitOp::kAnd : name == "bit_or" ? BitOp::kOr : BitOp::kXor;
     f.make_states = [op] { return aggregate::MakeBitwiseStates(op); };
     f.retractable = op == BitOp::kXor;
+    return f;
+  }
+  if (name == "bitmap_construct_agg") {
+    SLUICE_RETURN_NOT_OK(Expect(name, args, 1, 1, "one bit position (bitmap_bit_position(x))"));
+    if (!args[0].IsNumeric() && !args[0].IsStringLike() && args[0].id() != TypeId::kNull) {
+      return Status::Invalid("bitmap_construct_agg() expects a BIGINT bit position, not {}",
+                             args[0].ToString());
+    }
+    f.input_types = {DataType::Int64()};
+    f.result_type = DataType::Bytes();
+    f.make_states = [] { return aggregate::MakeBitmapStates(aggregate::BitmapFold::kConstruct); };
+    f.refuse = aggregate::BitmapPositionRefused;
+    return f;
+  }
+  if (name == "bitmap_or_agg" || name == "bitmap_and_agg") {
+    SLUICE_RETURN_NOT_OK(Expect(name, args, 1, 1, "one BINARY bitmap"));
+    if (args[0].id() != TypeId::kBytes && args[0].id() != TypeId::kNull) {
+      return Status::Invalid("{}() expects a BINARY bitmap (bitmap_construct_agg's result), not {}",
+                             name, args[0].ToString());
+    }
+    f.input_types = {DataType::Bytes()};
+    f.result_type = DataType::Bytes();
+    const auto fold = name == "bitmap_or_agg" ? aggregate::BitmapFold::kOr : aggregate::BitmapFold::kAnd;
+    f.make_states = [fold] { return aggregate::MakeBitmapStates(fold); };
     return f;
   }
   if (name == "corr" || name == "covar_pop" || name == "covar_samp" || name == "regr_count") {

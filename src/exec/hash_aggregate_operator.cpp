@@ -47,10 +47,22 @@ Status HashAggregateOperator::EmitRetractions() {
   return Status::OK();
 }
 
+void RefuseAggregateInput(const AggregateCall& call, const Vector& first_input, const Batch& batch,
+                          EvalContext& context) {
+  if (!call.function.refuse) return;
+  const size_t live = batch.num_live_rows();
+  for (size_t i = 0; i < live; ++i) {
+    const uint32_t row = batch.selection()[i];
+    if (first_input.IsNull(row)) continue;
+    std::string reason = call.function.refuse(first_input, row);
+    if (!reason.empty()) context.row_errors.push_back({row, std::move(reason), false});
+  }
+}
+
 Status HashAggregateOperator::Push(const Batch& batch, EvalContext& context) {
   CountIn(batch);
-  const size_t live = batch.num_live_rows();
-  if (live == 0) return Status::OK();
+  if (batch.num_live_rows() == 0) return Status::OK();
+  const size_t errors_before = context.row_errors.size();
   std::vector<VectorPtr> keys;
   keys.reserve(spec_.keys.size());
   for (const auto& k : spec_.keys) {
@@ -65,7 +77,16 @@ Status HashAggregateOperator::Push(const Batch& batch, EvalContext& context) {
       input_ptrs[a].push_back(v.get());
       inputs[a].push_back(std::move(v));
     }
+    if (!input_ptrs[a].empty()) RefuseAggregateInput(spec_.aggregates[a], *input_ptrs[a][0], batch, context);
   }
+  // Rows whose keys or inputs raised (ANSI casts, raise_error, a refused value) become dead
+  // letters when they are source records; the others go on.
+  SelectionVector without_raised;
+  if (context.row_errors.size() > errors_before) {
+    SLUICE_ASSIGN_OR_RETURN(without_raised, DivertRaisedRows(batch, context, errors_before));
+  }
+  const SelectionVector& selection = without_raised.IsAll() ? batch.selection() : without_raised;
+  const size_t live = selection.Count(batch.num_rows());
 
   // Rows go to the group table of their window; a batch touches a few windows at most.
   struct Part {
@@ -87,7 +108,7 @@ Status HashAggregateOperator::Push(const Batch& batch, EvalContext& context) {
   const Vector* window_end = windowed ? keys[static_cast<size_t>(spec_.window_end_key)].get() : nullptr;
   Part* part = nullptr;
   for (size_t i = 0; i < live; ++i) {
-    const uint32_t row = batch.selection()[i];
+    const uint32_t row = selection[i];
     int64_t end = kNoWindow;
     if (windowed) {
       if (window_end->IsNull(row)) continue;  // no event time: in no window (as Spark)

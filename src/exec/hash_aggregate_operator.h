@@ -22,6 +22,11 @@ struct AggregateCall {
   std::string text;  // "sum(price)", for explain
 };
 
+// Notes in context.row_errors the live rows of `batch` whose first input `call` refuses
+// (AggregateFunction::refuse), for the operator to take them out as raised rows.
+void RefuseAggregateInput(const AggregateCall& call, const Vector& first_input, const Batch& batch,
+                          EvalContext& context);
+
 struct HashAggregateSpec {
   std::vector<ExpressionPtr> keys;  // the GROUP BY expressions over the input
   std::vector<AggregateCall> aggregates;

@@ -25,8 +25,8 @@ SessionAggregateOperator::SessionAggregateOperator(SessionSpec spec) : spec_(std
 
 Status SessionAggregateOperator::Push(const Batch& batch, EvalContext& context) {
   CountIn(batch);
-  const size_t live = batch.num_live_rows();
-  if (live == 0) return Status::OK();
+  if (batch.num_live_rows() == 0) return Status::OK();
+  const size_t errors_before = context.row_errors.size();
   SLUICE_ASSIGN_OR_RETURN(VectorPtr time, spec_.time->Evaluate(batch, context));
   std::vector<VectorPtr> keys;
   for (size_t k = 0; k < spec_.aggregate.keys.size(); ++k) {
@@ -43,9 +43,17 @@ Status SessionAggregateOperator::Push(const Batch& batch, EvalContext& context) 
       SLUICE_ASSIGN_OR_RETURN(VectorPtr v, e->Evaluate(batch, context));
       inputs.push_back(std::move(v));
     }
+    if (!a.inputs.empty()) RefuseAggregateInput(a, *inputs[inputs.size() - a.inputs.size()], batch, context);
   }
-  for (size_t i = 0; i < live; ++i) {
-    const uint32_t row = batch.selection()[i];
+  // Rows that raised become dead letters when they are source records (see HashAggregateOperator).
+  SelectionVector without_raised;
+  if (context.row_errors.size() > errors_before) {
+    SLUICE_ASSIGN_OR_RETURN(without_raised, DivertRaisedRows(batch, context, errors_before));
+  }
+  const SelectionVector& selection = without_raised.IsAll() ? batch.selection() : without_raised;
+  const size_t rows_in = selection.Count(batch.num_rows());
+  for (size_t i = 0; i < rows_in; ++i) {
+    const uint32_t row = selection[i];
     if (time->IsNull(row)) continue;
     const int64_t t = time->data<int64_t>()[row];
     if (t + spec_.gap_us <= watermark_) {  // would only extend sessions already emitted

@@ -80,9 +80,13 @@ Result<VectorPtr> CastExpression::Evaluate(const Batch& input, EvalContext& cont
     RaiseForFailedElements(*in, *out, ctx, context);
     return out;
   }
-  // Text that is no interval raises also without ANSI mode, as Spark's cast does.
+  // Text that is no interval, and a number beyond an interval's range (or an interval beyond
+  // the number's), raise also without ANSI mode, as Spark's cast does.
   const bool interval_text = type().IsInterval() && in->type().IsStringLike();
-  if (mode_ == Mode::kLenient && !interval_text) return out;
+  auto exact_number = [](const DataType& t) { return t.IsInteger() || t.id() == TypeId::kDecimal; };
+  const bool interval_number = (type().IsInterval() && exact_number(in->type())) ||
+                               (in->type().IsInterval() && exact_number(type()));
+  if (mode_ == Mode::kLenient && !interval_text && !interval_number) return out;
   kernel::ForEachLive(ctx, [&](size_t row) {
     if (in->IsNull(row)) return;
     if (!out->IsNull(row) && !BreaksAnsiRule(*in, row, type())) return;
@@ -92,6 +96,16 @@ Result<VectorPtr> CastExpression::Evaluate(const Batch& input, EvalContext& cont
            fmt::format("[INVALID_INTERVAL_FORMAT] '{}' cannot be cast to {}: expected Spark's interval "
                        "text, e.g. '1 02:03:04' for DAY TO SECOND, '1-6' for YEAR TO MONTH",
                        CastToText(*in, row), type().ToString()),
+           false});
+    } else if (interval_number && mode_ != Mode::kStrictNull) {
+      context.row_errors.push_back(
+          {static_cast<uint32_t>(row),
+           type().id() == TypeId::kDecimal
+               ? fmt::format("[NUMERIC_VALUE_OUT_OF_RANGE] {} cannot be represented as {}",
+                             CastToText(*in, row), type().ToString())
+               : fmt::format("[CAST_OVERFLOW] The value {} of the type \"{}\" cannot be cast to "
+                             "\"{}\" due to an overflow (use try_cast for NULL instead)",
+                             CastToText(*in, row), in->type().ToString(), type().ToString()),
            false});
     } else if (mode_ == Mode::kStrictRaise) {
       context.row_errors.push_back(

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "format/value_text.h"
+#include "function/interval_number_cast.h"
 #include "function/kernel_loops.h"
 #include "types/decimal.h"
 #include "types/interval_text.h"
@@ -169,7 +170,10 @@ bool CanCast(const DataType& from, const DataType& to) {
   if (from == to || from.id() == TypeId::kNull) return true;
   if (to.id() == TypeId::kString) return true;
   if (from.IsInterval() && from.id() == to.id()) return true;  // another set of fields
-  if (to.IsInterval()) return from.IsStringLike();  // Spark's interval text
+  // Spark's interval text, and numbers counting the interval's last field (not DOUBLE).
+  auto exact_number = [](const DataType& t) { return t.IsInteger() || t.id() == TypeId::kDecimal; };
+  if (to.IsInterval()) return from.IsStringLike() || exact_number(from);
+  if (from.IsInterval()) return exact_number(to);
   if (from.IsMap() && to.IsMap()) {
     return CanCast(from.map_key(), to.map_key()) && CanCast(from.map_value(), to.map_value());
   }
@@ -280,6 +284,42 @@ Status CastVector(const Vector& in, const DataType& to, const KernelContext& ctx
         const int32_t v = in.Get<int32_t>(row);
         out.data<int32_t>()[row] = static_cast<int32_t>(v - v % unit);
       }
+      return true;
+    });
+    return Status::OK();
+  }
+
+  if (to.IsInterval() && (in.type().IsInteger() || from_id == TypeId::kDecimal)) {
+    each([&](size_t row) {
+      const std::optional<int64_t> v =
+          from_id == TypeId::kDecimal
+              ? DecimalToInterval(in.Get<Int128>(row), in.type().scale(), to)
+              : IntegerToInterval(Int64At(in, row), to);
+      if (!v) return false;
+      if (to_id == TypeId::kInterval) {
+        out.data<int64_t>()[row] = *v;
+      } else {
+        out.data<int32_t>()[row] = static_cast<int32_t>(*v);
+      }
+      return true;
+    });
+    return Status::OK();
+  }
+  if (in.type().IsInterval() && (to.IsInteger() || to_id == TypeId::kDecimal)) {
+    each([&](size_t row) {
+      const int64_t v = from_id == TypeId::kInterval ? in.Get<int64_t>(row) : in.Get<int32_t>(row);
+      if (to_id == TypeId::kDecimal) {
+        const std::optional<Int128> d = IntervalToDecimal(v, in.type(), to);
+        if (d) out.data<Int128>()[row] = *d;
+        return d.has_value();
+      }
+      const int64_t n = IntervalToInteger(v, in.type());
+      if (to_id == TypeId::kInt64) {
+        out.data<int64_t>()[row] = n;
+        return true;
+      }
+      if (n < std::numeric_limits<int32_t>::min() || n > std::numeric_limits<int32_t>::max()) return false;
+      out.data<int32_t>()[row] = static_cast<int32_t>(n);
       return true;
     });
     return Status::OK();

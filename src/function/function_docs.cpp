@@ -336,6 +336,9 @@ constexpr FunctionDoc kScalarDocs[] = {
     {R"~(to_csv)~", R"~()~", R"~(A ROW as one CSV record: values trimmed, quoted (a quote inside escaped with a backslash) when they hold the separator, a quote or a line break, an empty string as "", NULL as nothing; timestamps as 2015-08-26T10:11:12.123Z; options sep, quote, escape, nullValue, quoteAll, timestampFormat, dateFormat.)~", R"~(to_csv(named_struct('a', 1, 'b', 'x,y')))~", R"~(1,"x,y")~"},
     {R"~(time_bucket)~", R"~()~", R"~(The start of the bucket of size (a day-time or year-month interval literal) that ts falls in, buckets counted from origin (default 1970-01-01 00:00:00 UTC); month buckets step in calendar months from origin, its day clamped to the month's end.)~", R"~(time_bucket(INTERVAL '15' MINUTE, TIMESTAMP '2024-01-01 11:27:00'))~", R"~(2024-01-01 11:15:00)~"},
     {R"~(sentences)~", R"~()~", R"~(The text as an array of sentences, each an array of its words (punctuation and spaces dropped), split by the Unicode sentence and word rules (ICU's) of the locale (lang[, country]; en_US by default); Spark's Java rules differ at line breaks, CJK words and numbers with symbols.)~", R"~(sentences('Hi there! Good morning.'))~", R"~([[Hi, there], [Good, morning]])~"},
+    {R"~(bitmap_bucket_number)~", R"~(bitmap_bucket_number(child))~", R"~(The bucket of an integer in Spark's bitmaps of 32,768 values: (v - 1) / 32768 + 1 for v > 0, else v / 32768 (truncating); with bitmap_bit_position and bitmap_construct_agg, exact distinct counts per bucket.)~", R"~(bitmap_bucket_number(32769))~", R"~(2)~"},
+    {R"~(bitmap_bit_position)~", R"~(bitmap_bit_position(child))~", R"~(The bit of an integer in its bucket's bitmap (see bitmap_bucket_number): (v - 1) % 32768 for v > 0, else -v % 32768.)~", R"~(bitmap_bit_position(32769))~", R"~(0)~"},
+    {R"~(bitmap_count)~", R"~(bitmap_count(bitmap))~", R"~(The number of bits set in a BINARY bitmap (bitmap_construct_agg's result): the distinct values it holds.)~", R"~(bitmap_count(X'0103'))~", R"~(3)~"},
 };
 
 constexpr FunctionDoc kSpecialDocs[] = {
@@ -432,6 +435,9 @@ constexpr FunctionDoc kAggregateDocs[] = {
     {R"~(var_pop)~", R"~(var_pop(x))~", R"~(Population variance of the non-NULL values.)~", R"~(SELECT var_pop(x) FROM docs_input)~", R"~(2.2499999999999996)~"},
     {R"~(var_samp)~", R"~(var_samp(x))~", R"~(Sample variance; NULL for fewer than two values.)~", R"~(SELECT var_samp(y) FROM docs_input)~", R"~(3.6999999999999997)~"},
     {R"~(variance)~", R"~(variance(x))~", R"~(The same as var_samp.)~", R"~(SELECT variance(x) FROM docs_input)~", R"~(2.9999999999999996)~"},
+    {R"~(bitmap_construct_agg)~", R"~(bitmap_construct_agg(position))~", R"~(A 4096-byte bitmap (BINARY) with the group's bit positions set (bitmap_bit_position's values, 0 to 32767); NULLs are skipped, a position outside the bitmap raises (the row becomes a dead letter).)~", R"~(SELECT bitmap_count(bitmap_construct_agg(bitmap_bit_position(x))) FROM docs_input)~", R"~(3)~"},
+    {R"~(bitmap_or_agg)~", R"~(bitmap_or_agg(bitmap))~", R"~(The bitwise OR of the group's BINARY bitmaps, 4096 bytes (a shorter bitmap counts as zero bytes beyond its end); all zeros for none.)~", R"~(SELECT bitmap_count(bitmap_or_agg(CASE WHEN x = 1 THEN X'01' ELSE X'0206' END)) FROM docs_input)~", R"~(4)~"},
+    {R"~(bitmap_and_agg)~", R"~(bitmap_and_agg(bitmap))~", R"~(The bitwise AND of the group's BINARY bitmaps, 4096 bytes (a shorter bitmap counts as zero bytes beyond its end); all ones for none.)~", R"~(SELECT bitmap_count(bitmap_and_agg(CASE WHEN x = 1 THEN X'0F' ELSE X'0306' END)) FROM docs_input)~", R"~(2)~"},
 };
 
 constexpr FunctionDoc kWindowDocs[] = {

@@ -35,6 +35,7 @@ const FunctionRegistry& FunctionRegistry::Builtin() {
     RegisterBinaryConversionFunctions(r);
     RegisterMaskFunctions(r);
     RegisterRandomFunctions(r);
+    RegisterBitmapFunctions(r);
     RegisterFormatStringFunction(r);
     RegisterWindowTimeFunction(r);
     RegisterNumberFormatFunctions(r);

@@ -63,6 +63,7 @@ void RegisterTableGeneratorFunctions(FunctionRegistry& registry);
 void RegisterBinaryConversionFunctions(FunctionRegistry& registry);
 void RegisterMaskFunctions(FunctionRegistry& registry);
 void RegisterRandomFunctions(FunctionRegistry& registry);
+void RegisterBitmapFunctions(FunctionRegistry& registry);
 // Replaces the functions whose ANSI behaviour differs with raising versions.
 void RegisterAnsiOverrides(FunctionRegistry& registry);
 void RegisterFormatStringFunction(FunctionRegistry& registry);

@@ -336,13 +336,24 @@ Result<BoundFunction> BindSubstring(const BindArguments& args) {
   if (args.types.size() == 3) {
     SLUICE_RETURN_NOT_OK(fnutil::ExpectInteger("substring", "len", args.types[2]));
   }
-  std::vector<DataType> arg_types{DataType::String(), DataType::Int64()};
+  // A BINARY is cut by bytes into a BINARY, as Spark's.
+  const DataType text = args.types[0].id() == TypeId::kBytes ? DataType::Bytes() : DataType::String();
+  std::vector<DataType> arg_types{text, DataType::Int64()};
   if (args.types.size() == 3) arg_types.push_back(DataType::Int64());
-  BoundFunction f{DataType::String(), arg_types, nullptr};
-  f.kernel = fnutil::StringKernel([](const std::vector<VectorPtr>& a, size_t row,
-                                     std::string&) -> std::optional<std::string_view> {
+  BoundFunction f{text, arg_types, nullptr};
+  f.kernel = fnutil::StringKernel([bytes = text.id() == TypeId::kBytes](
+                                      const std::vector<VectorPtr>& a, size_t row,
+                                      std::string&) -> std::optional<std::string_view> {
     int64_t len = a.size() == 3 ? fnutil::IntAt(*a[2], row) : INT_MAX;
-    return SubstringSql(StrAt(*a[0], row), fnutil::IntAt(*a[1], row), len);
+    const std::string_view s = StrAt(*a[0], row);
+    const int64_t pos = fnutil::IntAt(*a[1], row);
+    if (!bytes) return SubstringSql(s, pos, len);
+    const int64_t size = static_cast<int64_t>(s.size());
+    int64_t start = pos > 0 ? pos - 1 : pos < 0 ? size + pos : 0;
+    const int64_t end = std::min(size, start + len);
+    start = std::max<int64_t>(start, 0);
+    if (start >= end) return std::string_view();
+    return s.substr(static_cast<size_t>(start), static_cast<size_t>(end - start));
   });
   return f;
 }

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include <fmt/format.h>
@@ -122,7 +123,10 @@ constexpr int64_t kMaxIntervalYears = 600000;
 
 // The months of a YEAR/MONTH interval literal (INTERVAL 2 MONTH, INTERVAL '1-6' YEAR TO MONTH,
 // INTERVAL '3 years'), or nullopt.
-static std::optional<int64_t> IntervalMonths(const ParsedExpr& e) {
+// The months of a YEAR/MONTH interval literal. A literal that is a value may span the type's
+// whole range (INT months, as Spark's); one added to a date stays within kMaxIntervalYears.
+static std::optional<int64_t> IntervalMonths(const ParsedExpr& e, bool whole_range = false) {
+  const int64_t max_years = whole_range ? std::numeric_limits<int32_t>::max() / 12 + 1 : kMaxIntervalYears;
   if (e.kind != ExprKind::kInterval) return std::nullopt;
   std::string number = Trim(e.text);
   std::string unit = e.name;
@@ -143,16 +147,24 @@ static std::optional<int64_t> IntervalMonths(const ParsedExpr& e) {
     years = std::strtoll(body.c_str(), &end, 10);
     if (end != body.c_str() + dash) return std::nullopt;
     months = std::strtoll(body.c_str() + dash + 1, &end, 10);
-    if (*end != '\0' || months > 11 || years > kMaxIntervalYears) return std::nullopt;
-    return (negative ? -1 : 1) * (years * 12 + months);
+    if (*end != '\0' || months > 11 || years > max_years) return std::nullopt;
+    const int64_t total = (negative ? -1 : 1) * (years * 12 + months);
+    if (whole_range && (total < std::numeric_limits<int32_t>::min() || total > std::numeric_limits<int32_t>::max())) {
+      return std::nullopt;
+    }
+    return total;
   }
   if (unit != "YEAR" && unit != "MONTH") return std::nullopt;
   char* end = nullptr;
   const int64_t n = std::strtoll(number.c_str(), &end, 10);
   if (number.empty() || *end != '\0') return std::nullopt;
   // Beyond any date's range (and so never an overflow below).
-  if (n > kMaxIntervalYears * 12 || n < -kMaxIntervalYears * 12) return std::nullopt;
-  return unit == "YEAR" ? n * 12 : n;
+  if (n > max_years * 12 || n < -max_years * 12) return std::nullopt;
+  const int64_t total = unit == "YEAR" ? n * 12 : n;
+  if (whole_range && (total < std::numeric_limits<int32_t>::min() || total > std::numeric_limits<int32_t>::max())) {
+    return std::nullopt;
+  }
+  return total;
 }
 
 // The unit of an interval literal, upper-case and singular: DAY, YEAR TO MONTH ('3 days': DAY).
@@ -268,7 +280,7 @@ Result<ExpressionPtr> ExpressionBinder::Bind(const ParsedExpr& e) const {
     }
     case ExprKind::kInterval: {
       if (IsMonthInterval(e)) {
-        auto months = IntervalMonths(e);
+        auto months = IntervalMonths(e, /*whole_range=*/true);
         if (!months) {
           return source_.Error(e.location,
                                fmt::format("{} is not a YEAR/MONTH interval: expected e.g. "

@@ -104,6 +104,30 @@ TEST(AggregateStates, SurviveASnapshotRoundTrip) {
   }
 }
 
+// Feeds one group the rows of `values` in two parts, once straight through into `running` and
+// once with a checkpoint (Serialize, Deserialize into fresh states) after the first `split`
+// rows into `restored`, and finalizes both.
+void FinalizeAcrossACheckpoint(const AggregateFunction& f, const Vector& values, uint32_t split,
+                               Vector& running_result, Vector& restored_result) {
+  std::vector<uint32_t> first_rows, later_rows, zeros(values.size(), 0);
+  for (uint32_t r = 0; r < values.size(); ++r) (r < split ? first_rows : later_rows).push_back(r);
+  auto running = f.make_states();
+  running->Resize(1);
+  running->Update({&values}, first_rows.data(), zeros.data(), first_rows.size());
+  std::string bytes;
+  running->Serialize(0, bytes);
+  auto restored = f.make_states();
+  restored->Resize(1);
+  std::string_view in = bytes;
+  ASSERT_TRUE(restored->Deserialize(0, in));
+  EXPECT_TRUE(in.empty());
+  running->Update({&values}, later_rows.data(), zeros.data(), later_rows.size());
+  restored->Update({&values}, later_rows.data(), zeros.data(), later_rows.size());
+  const uint32_t group = 0;
+  running->Finalize(&group, 1, running_result);
+  restored->Finalize(&group, 1, restored_result);
+}
+
 // histogram_numeric's checkpoint keeps the bins and the tie-breaking generator: a restored state
 // fed the same later rows ends with the same bins as one that never stopped. Equal gaps (the
 // values 0, 10, 20, ...) make the generator decide every merge.
@@ -114,24 +138,8 @@ TEST(ResolveAggregate, HistogramStateSurvivesACheckpoint) {
   ASSERT_TRUE(f.ok()) << f.status().message();
   Vector values(DataType::Int64());
   for (int64_t i = 0; i < 40; ++i) values.Append(i % 20 * 10);
-  std::vector<uint32_t> first_rows, later_rows, zeros(40, 0);
-  for (uint32_t r = 0; r < 40; ++r) (r < 20 ? first_rows : later_rows).push_back(r);
-  auto running = f->make_states();
-  running->Resize(1);
-  running->Update({&values}, first_rows.data(), zeros.data(), first_rows.size());
-  std::string bytes;
-  running->Serialize(0, bytes);
-  auto restored = f->make_states();
-  restored->Resize(1);
-  std::string_view in = bytes;
-  ASSERT_TRUE(restored->Deserialize(0, in));
-  EXPECT_TRUE(in.empty());
-  running->Update({&values}, later_rows.data(), zeros.data(), later_rows.size());
-  restored->Update({&values}, later_rows.data(), zeros.data(), later_rows.size());
   Vector a(f->result_type), b(f->result_type);
-  const uint32_t group = 0;
-  running->Finalize(&group, 1, a);
-  restored->Finalize(&group, 1, b);
+  FinalizeAcrossACheckpoint(*f, values, 20, a, b);
   ASSERT_EQ(a.offsets()[1], 3u);  // nb bins
   ASSERT_EQ(b.offsets()[1], 3u);
   double total = 0;
@@ -151,6 +159,36 @@ TEST(ResolveAggregate, ExplainsWhatIsWrong) {
             "avg() expects a number or an interval, not BOOLEAN");
   EXPECT_EQ(ResolveAggregate("min", false, {}, {}).status().message(),
             "min() takes one argument; 0 arguments were given");
+}
+
+// bitmap_construct_agg's state is its bitmap: a restored state fed the same later positions ends
+// with the same 4096 bytes as one that never stopped; positions outside the bitmap are refused
+// before any state sees them.
+TEST(ResolveAggregate, BitmapStateSurvivesACheckpointAndRefusesOutsidePositions) {
+  auto f = ResolveAggregate("bitmap_construct_agg", false, {DataType::Int64()}, {nullptr});
+  ASSERT_TRUE(f.ok()) << f.status().message();
+  ASSERT_TRUE(f->refuse);
+  Vector positions(DataType::Int64());
+  for (int64_t p : {0, 7, 8, 32767, 100, 4095, -1, 32768}) positions.Append(p);
+  for (uint32_t r = 0; r < 6; ++r) EXPECT_EQ(f->refuse(positions, r), "") << r;
+  EXPECT_NE(f->refuse(positions, 6).find("position -1 is out of bounds"), std::string::npos);
+  EXPECT_NE(f->refuse(positions, 7).find("position 32768 is out of bounds"), std::string::npos);
+  Vector in_bitmap(DataType::Int64());  // the positions inside it
+  for (uint32_t r = 0; r < 6; ++r) in_bitmap.Append(positions.data<int64_t>()[r]);
+  Vector a(f->result_type), b(f->result_type);
+  FinalizeAcrossACheckpoint(*f, in_bitmap, 3, a, b);
+  const std::string_view got = a.data<std::string_view>()[0];
+  ASSERT_EQ(got.size(), 4096u);
+  EXPECT_EQ(got, b.data<std::string_view>()[0]);
+  // Bits 0, 7, 8, 32767, 100, 4095: byte 0 = 0x81, byte 1 = 0x01, byte 12 = 0x10 (bit 100 = 12 * 8
+  // + 4), byte 511 = 0x80 (4095 = 511 * 8 + 7), byte 4095 = 0x80.
+  std::string want(4096, '\0');
+  want[0] = '\x81';
+  want[1] = '\x01';
+  want[12] = '\x10';
+  want[511] = '\x80';
+  want[4095] = '\x80';
+  EXPECT_EQ(got, want);
 }
 
 }  // namespace
