@@ -56,11 +56,14 @@ class Source {
   // The partitions this source reads now (Kafka: its assignment), so event time waits for each
   // of them, records or not; empty when the source has no partitions to tell.
   virtual std::vector<int32_t> Partitions() const { return {}; }
-  // Of those partitions, the ones known to hold records not delivered yet (Kafka: its last
-  // fetch saw an end offset beyond what Poll has returned), into `out`. Event time never counts
+  // Whether `partition` may hold records the source has not delivered yet (Kafka: its last
+  // fetch saw an end offset beyond what Poll has returned, or none answered yet). Event time never counts
   // such a partition idle, however long it is quiet: replaying a backlog, its records may wait
-  // behind another partition's and be older than theirs.
-  virtual void PartitionsWithUnreadRecords(std::vector<int32_t>& out) const { out.clear(); }
+  // behind another partition's and be older than theirs. Asked only of a quiet partition.
+  virtual bool HasUnreadRecords(int32_t partition) const {
+    (void)partition;
+    return false;
+  }
   // Whether the source fills `physical` (the columns the JSON decoder would) itself, in
   // RawBatch::SetFilled, instead of delivering bytes: datagen with 'encoding' = 'none'. Called
   // once, before Open; an error says why it cannot although asked to.

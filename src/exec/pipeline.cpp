@@ -363,9 +363,10 @@ Status Pipeline::CommitStateSnapshot() {
 
 void Pipeline::NoteSourcePartitions(const SourceTask& task, EvalContext& context) {
   source_partitions_ = task.source->Partitions();
-  task.source->PartitionsWithUnreadRecords(unread_partitions_);
   context.source_partitions = &source_partitions_;
-  context.partitions_with_unread_records = &unread_partitions_;
+  context.has_unread_records = [source = task.source.get()](int32_t partition) {
+    return source->HasUnreadRecords(partition);
+  };
 }
 
 Status Pipeline::PollOnce(SourceTask& task, EvalContext& context, bool* got_records) {
@@ -589,7 +590,7 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
       NoteSourcePartitions(task, context);
       SLUICE_RETURN_NOT_OK(task.root->OnTick(context));
       context.source_partitions = nullptr;
-      context.partitions_with_unread_records = nullptr;
+      context.has_unread_records = nullptr;
     }
     // A trigger's result commits on its own (kept until no checkpoint is in flight).
     trigger_fired = trigger_fired || context.commit_requested;

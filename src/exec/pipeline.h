@@ -119,8 +119,8 @@ class Pipeline {
 
  private:
   Status PollOnce(SourceTask& task, EvalContext& context, bool* got_records);
-  // Tells the operators which partitions `task`'s source reads and which of them hold unread
-  // records (event time waits for those), through `context`.
+  // Tells the operators which partitions `task`'s source reads and how to ask it whether one
+  // holds unread records (event time waits for those), through `context`.
   void NoteSourcePartitions(const SourceTask& task, EvalContext& context);
   // Exactly-once: reads every sink's committed progress and positions the sources.
   Status Recover();
@@ -155,7 +155,6 @@ class Pipeline {
   SourceOffsets positions_;
   RecordPositions row_positions_;  // scratch, per decoded batch
   std::vector<int32_t> source_partitions_;  // scratch: the polled source's partitions
-  std::vector<int32_t> unread_partitions_;  // scratch: those of them with records not read yet
   bool any_exactly_once_ = false;
   struct Checkpoint {
     uint64_t epoch = 0;

@@ -56,11 +56,11 @@ Status WatermarkOperator::Advance(EvalContext& context) {
   // Idle: quiet for the timeout and nothing of it waiting to be read. A quiet partition with
   // unread records is one whose records queue behind others' (a backlog being replayed): they
   // may be older than what the others delivered, and must not arrive late.
-  const std::vector<int32_t>* unread = context.partitions_with_unread_records;
   int64_t lowest = INT64_MAX;
   for (const auto& [partition, time] : partitions_) {
-    bool idle = idle_timeout_us_ > 0 && context.now_micros - time.last_record_us >= idle_timeout_us_ &&
-                !(unread && std::find(unread->begin(), unread->end(), partition) != unread->end());
+    const bool idle = idle_timeout_us_ > 0 &&
+                      context.now_micros - time.last_record_us >= idle_timeout_us_ &&
+                      !(context.has_unread_records && context.has_unread_records(partition));
     if (!idle) lowest = std::min(lowest, time.max_watermark);
   }
   // Every partition idle: event time stands still until one delivers again.

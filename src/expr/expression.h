@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,8 +39,9 @@ struct EvalContext {
   int64_t batch_id = 0;  // the checkpoint epoch rows are written in
   // The partitions the current source reads (event time waits for each); null when unknown.
   const std::vector<int32_t>* source_partitions = nullptr;
-  // Of those, the ones with records the source has not delivered yet (never idle); null: none.
-  const std::vector<int32_t>* partitions_with_unread_records = nullptr;
+  // Whether the source holds records of a partition it has not delivered yet (such a partition
+  // is never idle); empty where no source is polled.
+  std::function<bool(int32_t partition)> has_unread_records;
   // Set by an operator whose trigger just emitted a result (an update or complete table): the
   // pipeline commits at once, so each trigger reaches the sinks as its own commit (one console
   // "Batch: N" per trigger, as in Spark) instead of sharing one with the next trigger.

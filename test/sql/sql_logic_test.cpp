@@ -69,19 +69,20 @@ class TestInputSource final : public Source {
     }
     return next_ < records.size();
   }
-  // The partitions of lines not delivered yet, as Kafka knows the records its last fetch saw.
-  void PartitionsWithUnreadRecords(std::vector<int32_t>& out) const override {
-    out.clear();
+  // Whether a line not delivered yet is in `partition`, as Kafka knows the records its last
+  // fetch saw.
+  bool HasUnreadRecords(int32_t partition) const override {
     const auto& records = world_->inputs[table_];
     for (size_t i = next_; i < records.size(); ++i) {
       const std::string& line = records[i];
       if (line.starts_with("@pause ")) continue;
-      int32_t partition = 0;
+      int32_t in = 0;
       if (line.size() > 1 && line[0] == '@' && std::isdigit(static_cast<unsigned char>(line[1]))) {
-        partition = std::stoi(line.substr(1, line.find(' ') - 1));
+        in = std::stoi(line.substr(1, line.find(' ') - 1));
       }
-      if (std::find(out.begin(), out.end(), partition) == out.end()) out.push_back(partition);
+      if (in == partition) return true;
     }
+    return false;
   }
   Status Close() override { return Status::OK(); }
   std::string Describe() const override { return "test-input(" + table_ + ")"; }

@@ -430,20 +430,19 @@ Status KafkaSource::Close() {
   return Status::OK();
 }
 
-void KafkaSource::PartitionsWithUnreadRecords(std::vector<int32_t>& out) const {
-  out.clear();
-  if (!consumer_) return;
-  for (int32_t partition : assigned_) {
-    int64_t low = 0, high = 0;
-    // The end offset of the consumer's last fetch: no request, no wait.
-    if (rd_kafka_get_watermark_offsets(consumer_.get(), topic_.c_str(), partition, &low, &high) !=
-            RD_KAFKA_RESP_ERR_NO_ERROR ||
-        high <= 0) {
-      continue;
-    }
-    auto read = next_offsets_.find(partition);
-    if (read == next_offsets_.end() || read->second < high) out.push_back(partition);
+bool KafkaSource::HasUnreadRecords(int32_t partition) const {
+  if (!consumer_) return false;
+  int64_t low = 0, high = 0;
+  // The end offset of the consumer's last fetch: no request, no wait.
+  if (rd_kafka_get_watermark_offsets(consumer_.get(), topic_.c_str(), partition, &low, &high) !=
+      RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return false;  // not a partition this consumer reads
   }
+  // No fetch of it answered yet (its start offset still being looked up, its leader slow):
+  // whatever it holds is still to come.
+  if (high < 0) return true;
+  auto read = next_offsets_.find(partition);
+  return high > 0 && (read == next_offsets_.end() || read->second < high);
 }
 
 std::vector<PartitionEnd> KafkaSource::PartitionEnds() const {

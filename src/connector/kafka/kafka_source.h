@@ -54,9 +54,10 @@ class KafkaSource final : public Source {
   }
   std::vector<int32_t> Partitions() const override { return assigned_; }
   std::vector<PartitionEnd> PartitionEnds() const override;
-  // Assigned partitions whose end offset, as the consumer's last fetch saw it, is beyond what
-  // Poll has returned (control records count as read once the partition's end was reached).
-  void PartitionsWithUnreadRecords(std::vector<int32_t>& out) const override;
+  // Whether the partition's end offset, as the consumer's last fetch saw it, is beyond what
+  // Poll has returned (control records count as read once the partition's end was reached), or
+  // no fetch of it has answered yet.
+  bool HasUnreadRecords(int32_t partition) const override;
   void DeclareMetadata(const std::vector<std::string>& keys) override;
 
  private:
