@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "aggregate/aggregate_function.h"
 
@@ -105,6 +106,17 @@ enum class BitmapFold { kConstruct, kOr, kAnd };
 std::unique_ptr<AggregateStates> MakeBitmapStates(BitmapFold fold);
 // bitmap_construct_agg's refusal of a position outside the bitmap (Spark raises for it).
 std::string BitmapPositionRefused(const Vector& positions, uint32_t row);
+// count_min_sketch's table: depth rows of width counters and a hash factor per row, derived from
+// eps, confidence and seed as Spark derives them.
+struct CountMinSketchShape {
+  int32_t depth = 0;
+  int32_t width = 0;
+  std::vector<int64_t> hash_factors;
+  size_t Counters() const { return static_cast<size_t>(depth) * static_cast<size_t>(width); }
+  static Result<CountMinSketchShape> Make(double eps, double confidence, int32_t seed);
+};
+// count_min_sketch over BIGINT, STRING or BINARY values.
+std::unique_ptr<AggregateStates> MakeCountMinSketchStates(CountMinSketchShape shape);
 // Statistics of (x, y) DOUBLE pairs.
 enum class PairStat { kCorr, kCovarPopulation, kCovarSample, kRegrCount };
 std::unique_ptr<AggregateStates> MakeCovarianceStates(PairStat stat);

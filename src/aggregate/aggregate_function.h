@@ -68,7 +68,7 @@ struct AggregateFunction {
 // bit_xor, corr, covar_pop, covar_samp, regr_count, median, percentile,
 // percentile_approx/approx_percentile, mode, string_agg/listagg, try_sum, try_avg, max_by,
 // min_by, count_if, any_value, collect_union, histogram_numeric, bitmap_construct_agg,
-// bitmap_or_agg, bitmap_and_agg; DISTINCT with count.
+// bitmap_or_agg, bitmap_and_agg, count_min_sketch; DISTINCT with count.
 Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinct,
                                            const std::vector<DataType>& arg_types,
                                            const std::vector<const Value*>& constants);

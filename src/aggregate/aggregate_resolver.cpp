@@ -28,7 +28,7 @@ const std::vector<std::string_view>& AggregateNames() {
       "string_agg",   "listagg",     "try_sum",     "try_avg",     "std",         "any",
       "regr_avgx",    "regr_avgy",   "regr_sxx",    "regr_syy",    "regr_sxy",    "regr_slope",
       "regr_intercept", "regr_r2",  "percentile_cont", "percentile_disc", "collect_union", "histogram_numeric",
-      "bitmap_construct_agg", "bitmap_or_agg", "bitmap_and_agg"};
+      "bitmap_construct_agg", "bitmap_or_agg", "bitmap_and_agg", "count_min_sketch"};
   return names;
 }
 
@@ -467,6 +467,31 @@ Result<AggregateFunction> ResolveAggregate(const std::string& name, bool distinc
     f.input_types = {input};
     f.result_type = DataType::List(DataType::Struct({Field{"x", input}, Field{"y", DataType::Float64()}}));
     f.make_states = [input, bins] { return aggregate::MakeHistogramStates(input, bins); };
+    return f;
+  }
+  if (name == "count_min_sketch") {
+    SLUICE_RETURN_NOT_OK(Expect(name, args, 4, 4, "a column, eps, confidence and seed"));
+    const DataType& x = args[0];
+    if (!x.IsInteger() && !x.IsStringLike() && x.id() != TypeId::kNull) {
+      return Status::Invalid("count_min_sketch() counts integers, strings or binaries, not {}",
+                             x.ToString());
+    }
+    const std::optional<double> eps = NumberConstant(constants[1]);
+    const std::optional<double> confidence = NumberConstant(constants[2]);
+    if (!eps || !confidence) {
+      return Status::Invalid("count_min_sketch(x, eps, confidence, seed): eps and confidence must be "
+                             "number literals");
+    }
+    if (!constants[3] || constants[3]->is_null() || !constants[3]->type().IsInteger()) {
+      return Status::Invalid("count_min_sketch(x, eps, confidence, seed): seed must be an integer literal");
+    }
+    // An INT seed as Java's intValue() takes a BIGINT: its low 32 bits.
+    SLUICE_ASSIGN_OR_RETURN(aggregate::CountMinSketchShape shape,
+                            aggregate::CountMinSketchShape::Make(
+                                *eps, *confidence, static_cast<int32_t>(constants[3]->int64())));
+    f.input_types = {x.IsStringLike() ? x : DataType::Int64()};
+    f.result_type = DataType::Bytes();
+    f.make_states = [shape] { return aggregate::MakeCountMinSketchStates(shape); };
     return f;
   }
   if (name == "approx_count_distinct") {

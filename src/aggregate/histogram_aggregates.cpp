@@ -7,36 +7,14 @@
 #include <cmath>
 
 #include "aggregate/aggregate_families.h"
+#include "common/java_random.h"
 #include "format/value_text.h"
 
 namespace sluice::aggregate {
 namespace {
 
-// java.util.Random's 48-bit linear congruential generator, as nextDouble() draws from it.
-class JavaRandom {
- public:
-  static constexpr uint64_t kSparkHistogramSeed = 31183;
-  explicit JavaRandom(uint64_t seed = kSparkHistogramSeed) : state_((seed ^ kMultiplier) & kMask) {}
-
-  double NextDouble() {
-    const uint64_t high = Next(26);
-    const uint64_t low = Next(27);
-    return static_cast<double>((high << 27) + low) * 0x1.0p-53;
-  }
-  uint64_t state() const { return state_; }
-  void set_state(uint64_t state) { state_ = state & kMask; }
-
- private:
-  static constexpr uint64_t kMultiplier = 0x5DEECE66DULL;
-  static constexpr uint64_t kMask = (uint64_t{1} << 48) - 1;
-
-  uint64_t Next(int bits) {
-    state_ = (state_ * kMultiplier + 0xB) & kMask;
-    return state_ >> (48 - bits);
-  }
-
-  uint64_t state_;
-};
+// Spark's generator for choosing between equally close pairs of bins.
+constexpr uint64_t kSparkHistogramSeed = 31183;
 
 struct Bin {
   double x;
@@ -45,7 +23,7 @@ struct Bin {
 
 struct Histogram {
   std::vector<Bin> bins;  // ordered by x
-  JavaRandom random;
+  JavaRandom random{kSparkHistogramSeed};
 
   void Add(double v, size_t max_bins) {
     // The first bin whose centre is not below v.

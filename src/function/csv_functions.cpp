@@ -409,13 +409,7 @@ Result<BoundFunction> BindSchemaOfCsv(const BindArguments& args) {
     schema += fmt::format("_c{}: {}", i, InferFieldType(fields[i], options));
   }
   schema += ">";
-  BoundFunction f{DataType::String(), args.types, nullptr};
-  f.kernel = [schema](const std::vector<VectorPtr>&, const KernelContext& ctx, Vector& out) {
-    out.Resize(ctx.num_rows);
-    kernel::ForEachLive(ctx, [&](size_t r) { out.SetString(r, schema); });
-    return Status::OK();
-  };
-  return f;
+  return BoundFunction{DataType::String(), args.types, fnutil::ConstantStringKernel(std::move(schema))};
 }
 
 }  // namespace

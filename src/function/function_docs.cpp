@@ -438,6 +438,7 @@ constexpr FunctionDoc kAggregateDocs[] = {
     {R"~(bitmap_construct_agg)~", R"~(bitmap_construct_agg(position))~", R"~(A 4096-byte bitmap (BINARY) with the group's bit positions set (bitmap_bit_position's values, 0 to 32767); NULLs are skipped, a position outside the bitmap raises (the row becomes a dead letter).)~", R"~(SELECT bitmap_count(bitmap_construct_agg(bitmap_bit_position(x))) FROM docs_input)~", R"~(3)~"},
     {R"~(bitmap_or_agg)~", R"~(bitmap_or_agg(bitmap))~", R"~(The bitwise OR of the group's BINARY bitmaps, 4096 bytes (a shorter bitmap counts as zero bytes beyond its end); all zeros for none.)~", R"~(SELECT bitmap_count(bitmap_or_agg(CASE WHEN x = 1 THEN X'01' ELSE X'0206' END)) FROM docs_input)~", R"~(4)~"},
     {R"~(bitmap_and_agg)~", R"~(bitmap_and_agg(bitmap))~", R"~(The bitwise AND of the group's BINARY bitmaps, 4096 bytes (a shorter bitmap counts as zero bytes beyond its end); all ones for none.)~", R"~(SELECT bitmap_count(bitmap_and_agg(CASE WHEN x = 1 THEN X'0F' ELSE X'0306' END)) FROM docs_input)~", R"~(2)~"},
+    {R"~(count_min_sketch)~", R"~(count_min_sketch(x, eps, confidence, seed))~", R"~(A Count-Min sketch of the non-NULL integers, strings or binaries, as the BINARY Spark serializes (CountMinSketch.readFrom reads it): width ceil(2 / eps), depth ceil(log2(1 / (1 - confidence))), hashed as Spark hashes, so the counters are Spark's.)~", R"~(SELECT hex(substr(count_min_sketch(x, 0.5D, 0.9D, 1), 1, 20)) FROM docs_input)~", R"~(0000000100000000000000040000000400000004)~"},
 };
 
 constexpr FunctionDoc kWindowDocs[] = {

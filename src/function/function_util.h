@@ -104,6 +104,16 @@ inline VectorPtr ConstantStringColumn(const KernelContext& ctx, std::string_view
   return column;
 }
 
+// A kernel whose every live row is `value`: a result its binder computed from literals
+// (schema_of_json, schema_of_csv).
+inline ScalarKernel ConstantStringKernel(std::string value) {
+  return [value = std::move(value)](const std::vector<VectorPtr>&, const KernelContext& ctx, Vector& out) {
+    out.Resize(ctx.num_rows);
+    kernel::ForEachLive(ctx, [&](size_t row) { out.SetString(row, value); });
+    return Status::OK();
+  };
+}
+
 // The integer an argument bound as BIGINT holds at `row`.
 inline int64_t IntAt(const Vector& v, size_t row) { return v.data<int64_t>()[row]; }
 

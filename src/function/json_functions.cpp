@@ -519,13 +519,7 @@ Result<BoundFunction> BindSchemaOfJson(const BindArguments& args) {
   }
   std::string schema;
   InferredType::Of(doc).AppendSql(schema);
-  BoundFunction f{DataType::String(), {args.types[0]}, nullptr};
-  f.kernel = [schema](const std::vector<VectorPtr>&, const KernelContext& ctx, Vector& out) {
-    out.Resize(ctx.num_rows);
-    kernel::ForEachLive(ctx, [&](size_t r) { out.SetString(r, schema); });
-    return Status::OK();
-  };
-  return f;
+  return BoundFunction{DataType::String(), {args.types[0]}, fnutil::ConstantStringKernel(std::move(schema))};
 }
 
 // json_array_length(json): the number of elements of a JSON array; NULL for anything else
