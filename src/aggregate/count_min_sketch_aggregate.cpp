@@ -5,6 +5,9 @@
 // ceil(2 / eps), depth ceil(-log2(1 - confidence)); the hash factors come from Java's Random
 // seeded with `seed`, an integer hashes by multiply-and-shift modulo 2^31 - 1 and bytes (strings as
 // UTF-8) by Spark's Murmur3, all as Spark does, so the counters are Spark's.
+#include <cmath>
+#include <limits>
+
 #include "aggregate/aggregate_families.h"
 #include "common/java_random.h"
 #include "common/spark_murmur3.h"
@@ -83,7 +86,7 @@ class CountMinSketchStates final : public AggregateStates {
     if (!ReadRaw(in, &totals_[group]) || !ReadBytes(in, &table)) return false;
     if (!table.empty() && table.size() != shape_.Counters() * 8) return false;
     tables_[group].resize(table.size() / 8);
-    std::memcpy(tables_[group].data(), table.data(), table.size());
+    if (!table.empty()) std::memcpy(tables_[group].data(), table.data(), table.size());
     return true;
   }
   size_t MemoryUsage() const override {
@@ -107,8 +110,8 @@ class CountMinSketchStates final : public AggregateStates {
 }  // namespace
 
 Result<CountMinSketchShape> CountMinSketchShape::Make(double eps, double confidence, int32_t seed) {
-  if (!(eps > 0)) {
-    return Status::Invalid("count_min_sketch: eps must be above 0, got {}", eps);
+  if (!(eps > 0) || eps > std::numeric_limits<double>::max()) {
+    return Status::Invalid("count_min_sketch: eps must be above 0 and finite, got {}", eps);
   }
   if (!(confidence > 0 && confidence <= 1)) {
     return Status::Invalid("count_min_sketch: confidence must be in (0, 1], got {}", confidence);
@@ -118,13 +121,18 @@ Result<CountMinSketchShape> CountMinSketchShape::Make(double eps, double confide
   // Spark would build whatever the JVM's memory allows; a counter table beyond 16M counters
   // (128 MB per group) is refused here rather than exhausting memory group by group.
   constexpr double kMaxCounters = 16 * 1024 * 1024;
-  if (!(width * depth <= kMaxCounters)) {
+  // A confidence so small that 1 - confidence rounds to 1 gives no rows at all (Spark's JVM then
+  // fails allocating the sketch).
+  if (!(depth >= 1)) {
+    return Status::Invalid("count_min_sketch: confidence {} is too small to give the sketch a row", confidence);
+  }
+  if (!(width <= kMaxCounters && width * depth <= kMaxCounters)) {
     return Status::Invalid("count_min_sketch: eps {} and confidence {} need {} x {} counters per group, "
                            "more than the {} sluice allows (128 MB): use a larger eps or a smaller confidence",
                            eps, confidence, depth, width, kMaxCounters);
   }
   CountMinSketchShape shape;
-  shape.width = static_cast<int32_t>(width);
+  shape.width = static_cast<int32_t>(width);  // both in [1, kMaxCounters] here
   shape.depth = static_cast<int32_t>(depth);
   JavaRandom random(static_cast<uint64_t>(static_cast<int64_t>(seed)));
   for (int32_t i = 0; i < shape.depth; ++i) shape.hash_factors.push_back(random.NextInt(INT32_MAX));

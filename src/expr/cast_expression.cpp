@@ -4,6 +4,8 @@
 
 #include <climits>
 #include <cmath>
+#include <optional>
+#include <string_view>
 
 #include "function/cast.h"
 #include "function/kernel_loops.h"
@@ -45,10 +47,53 @@ bool BreaksAnsiRule(const Vector& in, size_t row, const DataType& to) {
   }
 }
 
-// Rows of an ARRAY cast with an element that does not convert (NULL out of a value, or a value
-// ANSI refuses, such as '12.5' to INT): each raises naming the first such element, and is NULL.
+// Casts Spark raises for in either mode (try_cast aside): text that is no interval, and a
+// number beyond an interval's range or an interval beyond the number's.
+bool RaisesInEitherMode(const DataType& from, const DataType& to) {
+  auto exact_number = [](const DataType& t) { return t.IsInteger() || t.id() == TypeId::kDecimal; };
+  return (to.IsInterval() && (from.IsStringLike() || exact_number(from))) ||
+         (from.IsInterval() && exact_number(to));
+}
+
+// Why row `row` of `in` raises, its cast to `to` in `mode` having failed (NULL out of a value, or
+// a value ANSI refuses): nothing where the result is NULL instead. `what` is "value" or
+// "element".
+std::optional<RowError> CastFailure(const Vector& in, size_t row, const DataType& to,
+                                    CastExpression::Mode mode, std::string_view what) {
+  using Mode = CastExpression::Mode;
+  if (mode == Mode::kStrictNull) return std::nullopt;
+  const DataType& from = in.type();
+  if (to.IsInterval() && from.IsStringLike()) {
+    return RowError{static_cast<uint32_t>(row),
+                    fmt::format("[INVALID_INTERVAL_FORMAT] '{}' cannot be cast to {}: expected "
+                                "Spark's interval text, e.g. '1 02:03:04' for DAY TO SECOND, '1-6' "
+                                "for YEAR TO MONTH",
+                                CastToText(in, row), to.ToString()),
+                    false};
+  }
+  if (RaisesInEitherMode(from, to)) {
+    return RowError{
+        static_cast<uint32_t>(row),
+        to.id() == TypeId::kDecimal
+            ? fmt::format("[NUMERIC_VALUE_OUT_OF_RANGE] {} cannot be represented as {}",
+                          CastToText(in, row), to.ToString())
+            : fmt::format("[CAST_OVERFLOW] The value {} of the type \"{}\" cannot be cast to "
+                          "\"{}\" due to an overflow (use try_cast for NULL instead)",
+                          CastToText(in, row), from.ToString(), to.ToString()),
+        false};
+  }
+  if (mode == Mode::kStrictRaise) {
+    return RowError{static_cast<uint32_t>(row),
+                    fmt::format("[CAST_INVALID_INPUT] the {} {} '{}' cannot be cast to {}",
+                                from.ToString(), what, CastToText(in, row), to.ToString())};
+  }
+  return std::nullopt;
+}
+
+// Rows of an ARRAY cast with an element that fails (see CastFailure): each raises naming the
+// first such element, and is NULL.
 void RaiseForFailedElements(const Vector& in, Vector& out, const KernelContext& ctx,
-                            EvalContext& context) {
+                            CastExpression::Mode mode, EvalContext& context) {
   const Vector& from = in.list_child();
   const Vector& to = out.list_child();
   kernel::ForEachLive(ctx, [&](size_t row) {
@@ -56,10 +101,10 @@ void RaiseForFailedElements(const Vector& in, Vector& out, const KernelContext& 
     for (uint32_t e = in.offsets()[row]; e < in.offsets()[row + 1]; ++e) {
       const uint32_t at = out.offsets()[row] + (e - in.offsets()[row]);
       if (from.IsNull(e) || (!to.IsNull(at) && !BreaksAnsiRule(from, e, to.type()))) continue;
-      context.row_errors.push_back(
-          {static_cast<uint32_t>(row),
-           fmt::format("[CAST_INVALID_INPUT] the {} element '{}' cannot be cast to {}",
-                       from.type().ToString(), CastToText(from, e), to.type().ToString())});
+      std::optional<RowError> failure = CastFailure(from, e, to.type(), mode, "element");
+      if (!failure) continue;
+      failure->row = static_cast<uint32_t>(row);
+      context.row_errors.push_back(std::move(*failure));
       out.SetNull(row);
       return;
     }
@@ -74,44 +119,20 @@ Result<VectorPtr> CastExpression::Evaluate(const Batch& input, EvalContext& cont
   auto out = std::make_shared<Vector>(type());
   KernelContext ctx{input.selection(), input.num_rows(), context};
   SLUICE_RETURN_NOT_OK(CastVector(*in, type(), ctx, *out));
-  // ANSI mode: an array element that does not convert raises for its row, as Spark's cast.
-  if (mode_ == Mode::kStrictRaise && type().id() == TypeId::kList && !type().IsMap() &&
-      in->type().id() == TypeId::kList) {
-    RaiseForFailedElements(*in, *out, ctx, context);
+  const bool arrays = type().id() == TypeId::kList && !type().IsMap() && in->type().id() == TypeId::kList;
+  const DataType& from = arrays ? in->type().element() : in->type();
+  const DataType& to = arrays ? type().element() : type();
+  // A lenient cast raises only where Spark's does in either mode.
+  if (mode_ == Mode::kLenient && !RaisesInEitherMode(from, to)) return out;
+  if (arrays) {
+    RaiseForFailedElements(*in, *out, ctx, mode_, context);
     return out;
   }
-  // Text that is no interval, and a number beyond an interval's range (or an interval beyond
-  // the number's), raise also without ANSI mode, as Spark's cast does.
-  const bool interval_text = type().IsInterval() && in->type().IsStringLike();
-  auto exact_number = [](const DataType& t) { return t.IsInteger() || t.id() == TypeId::kDecimal; };
-  const bool interval_number = (type().IsInterval() && exact_number(in->type())) ||
-                               (in->type().IsInterval() && exact_number(type()));
-  if (mode_ == Mode::kLenient && !interval_text && !interval_number) return out;
   kernel::ForEachLive(ctx, [&](size_t row) {
     if (in->IsNull(row)) return;
     if (!out->IsNull(row) && !BreaksAnsiRule(*in, row, type())) return;
-    if (interval_text && mode_ != Mode::kStrictNull) {
-      context.row_errors.push_back(
-          {static_cast<uint32_t>(row),
-           fmt::format("[INVALID_INTERVAL_FORMAT] '{}' cannot be cast to {}: expected Spark's interval "
-                       "text, e.g. '1 02:03:04' for DAY TO SECOND, '1-6' for YEAR TO MONTH",
-                       CastToText(*in, row), type().ToString()),
-           false});
-    } else if (interval_number && mode_ != Mode::kStrictNull) {
-      context.row_errors.push_back(
-          {static_cast<uint32_t>(row),
-           type().id() == TypeId::kDecimal
-               ? fmt::format("[NUMERIC_VALUE_OUT_OF_RANGE] {} cannot be represented as {}",
-                             CastToText(*in, row), type().ToString())
-               : fmt::format("[CAST_OVERFLOW] The value {} of the type \"{}\" cannot be cast to "
-                             "\"{}\" due to an overflow (use try_cast for NULL instead)",
-                             CastToText(*in, row), in->type().ToString(), type().ToString()),
-           false});
-    } else if (mode_ == Mode::kStrictRaise) {
-      context.row_errors.push_back(
-          {static_cast<uint32_t>(row),
-           fmt::format("[CAST_INVALID_INPUT] the {} value '{}' cannot be cast to {}",
-                       in->type().ToString(), CastToText(*in, row), type().ToString())});
+    if (std::optional<RowError> failure = CastFailure(*in, row, type(), mode_, "value")) {
+      context.row_errors.push_back(std::move(*failure));
     }
     out->SetNull(row);
   });

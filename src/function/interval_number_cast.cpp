@@ -20,7 +20,7 @@ std::optional<int64_t> InRange(Int128 value, const DataType& to) {
   return static_cast<int64_t>(value);
 }
 
-// Fraction digits kept of a DECIMAL cast to an interval: 10^27 times a unit fits 128 bits.
+// Fraction digits multiplied by a unit at once: 10^27 times a unit fits 128 bits.
 constexpr int kMaxExactScale = 27;
 
 }  // namespace
@@ -32,16 +32,25 @@ std::optional<int64_t> IntegerToInterval(int64_t value, const DataType& to) {
 std::optional<int64_t> DecimalToInterval(Int128 unscaled, int scale, const DataType& to) {
   const int64_t unit = UnitOf(to);
   const Int128 whole = unscaled / PowerOfTen(scale);
-  Int128 fraction = unscaled % PowerOfTen(scale);
+  const Int128 fraction = unscaled % PowerOfTen(scale);
   if (whole > std::numeric_limits<int64_t>::max() / unit ||
       whole < std::numeric_limits<int64_t>::min() / unit) {
     return std::nullopt;
   }
-  if (scale > kMaxExactScale) {
-    fraction /= PowerOfTen(scale - kMaxExactScale);
-    scale = kMaxExactScale;
-  }
-  return InRange(whole * unit + DivideRoundHalfUp(fraction * unit, PowerOfTen(scale)), to);
+  // fraction * unit / 10^scale rounded half away from zero, exactly: fraction is split into
+  // its first 27 digits (head) and the rest (tail, `extra` digits), so no product leaves 128 bits.
+  const int extra = scale > kMaxExactScale ? scale - kMaxExactScale : 0;
+  const Int128 head = fraction / PowerOfTen(extra);
+  const Int128 tail = fraction % PowerOfTen(extra);
+  const Int128 head_units = head * unit;  // < 10^27 * 8.64e10
+  const Int128 head_scale = PowerOfTen(scale - extra);
+  // What is left below a unit, in units of 10^-scale: < 10^38.
+  const Int128 below = head_units % head_scale * PowerOfTen(extra) + tail * unit;
+  Int128 units = head_units / head_scale + below / PowerOfTen(scale);
+  const Int128 rest = below % PowerOfTen(scale);
+  const Int128 magnitude = rest < 0 ? -rest : rest;
+  if (magnitude >= PowerOfTen(scale) - magnitude) units += rest < 0 ? -1 : 1;
+  return InRange(whole * unit + units, to);
 }
 
 int64_t IntervalToInteger(int64_t value, const DataType& from) { return value / UnitOf(from); }

@@ -17,7 +17,7 @@ namespace sluice {
 
 // The interval (microseconds, or months for a year-month type `to`) of an integer.
 std::optional<int64_t> IntegerToInterval(int64_t value, const DataType& to);
-// The same of a DECIMAL's unscaled value at `scale` (fraction digits beyond 27 are cut first).
+// The same of a DECIMAL's unscaled value at `scale`.
 std::optional<int64_t> DecimalToInterval(Int128 unscaled, int scale, const DataType& to);
 // The number of `from`'s last field in an interval value, truncated toward zero.
 int64_t IntervalToInteger(int64_t value, const DataType& from);

@@ -47,9 +47,16 @@ std::string_view CharRange(std::string_view s, int64_t start, int64_t end) {
 }
 
 // Spark's substringSQL: 1-based pos, 0 acts as 1, negative counts from the end.
+// start + len, saturating: len is any BIGINT.
+int64_t SubstringEnd(int64_t start, int64_t len) {
+  int64_t end = 0;
+  if (__builtin_add_overflow(start, len, &end)) return len > 0 ? INT64_MAX : INT64_MIN;
+  return end;
+}
+
 std::string_view SubstringSql(std::string_view s, int64_t pos, int64_t len) {
   int64_t start = pos > 0 ? pos - 1 : pos < 0 ? NumChars(s) + pos : 0;
-  int64_t end = start + len;  // len is at most INT_MAX: no overflow in 64 bits
+  const int64_t end = SubstringEnd(start, len);
   start = std::max<int64_t>(start, 0);
   if (start >= end) return {};
   return CharRange(s, start, end);
@@ -350,7 +357,7 @@ Result<BoundFunction> BindSubstring(const BindArguments& args) {
     if (!bytes) return SubstringSql(s, pos, len);
     const int64_t size = static_cast<int64_t>(s.size());
     int64_t start = pos > 0 ? pos - 1 : pos < 0 ? size + pos : 0;
-    const int64_t end = std::min(size, start + len);
+    const int64_t end = std::min(size, SubstringEnd(start, len));
     start = std::max<int64_t>(start, 0);
     if (start >= end) return std::string_view();
     return s.substr(static_cast<size_t>(start), static_cast<size_t>(end - start));

@@ -142,7 +142,12 @@ static std::optional<int64_t> IntervalMonths(const ParsedExpr& e, bool whole_ran
     const bool negative = !number.empty() && number[0] == '-';
     const std::string body = negative ? number.substr(1) : number;
     const size_t dash = body.find('-');
-    if (dash == std::string::npos) return std::nullopt;
+    // Digits on both sides of the dash ('1--5' and '-0--9...' are no intervals, as in Spark).
+    if (dash == std::string::npos || dash == 0 || dash + 1 >= body.size() ||
+        !std::isdigit(static_cast<unsigned char>(body[0])) ||
+        !std::isdigit(static_cast<unsigned char>(body[dash + 1]))) {
+      return std::nullopt;
+    }
     char* end = nullptr;
     years = std::strtoll(body.c_str(), &end, 10);
     if (end != body.c_str() + dash) return std::nullopt;
