@@ -56,6 +56,9 @@ class Source {
   // The partitions this source reads now (Kafka: its assignment), so event time waits for each
   // of them, records or not; empty when the source has no partitions to tell.
   virtual std::vector<int32_t> Partitions() const { return {}; }
+  // Event time will ask HasUnreadRecords (a WATERMARK with an idle timeout reads this source):
+  // told once before Open, so the source keeps track of partition ends only then.
+  virtual void DeclareIdleTimeout() {}
   // Whether `partition` may hold records the source has not delivered yet (Kafka: its last
   // fetch saw an end offset beyond what Poll has returned, or none answered yet). Event time never counts
   // such a partition idle, however long it is quiet: replaying a backlog, its records may wait

@@ -527,6 +527,7 @@ Result<SourceEntry*> ScriptPlanner::SourceFor(const TableDefinition& table, Sour
       SLUICE_ASSIGN_OR_RETURN(entry.late_dead_letters, DeadLettersFor(table));
     }
     int64_t idle = table.idle_timeout_ms >= 0 ? table.idle_timeout_ms : idle_timeout_ms_;
+    if (idle > 0) task.source->DeclareIdleTimeout();
     auto watermark = std::make_unique<WatermarkOperator>(std::move(e), idle, column.name);
     Operator* raw = watermark.get();
     entry.attach->AddOutput(std::move(watermark));

@@ -89,6 +89,7 @@ TEST(KafkaSourceUnread, APartitionIsWaitingUntilReadToItsEndPastTheCommitMarker)
                  {"format", "json"}}));
   ASSERT_TRUE(made.ok()) << made.status().ToString();
   std::unique_ptr<Source> source = std::move(*made);
+  source->DeclareIdleTimeout();  // as a WATERMARK with an idle timeout does
   ASSERT_TRUE(source->Open().ok());
 
   RawBatch batch;

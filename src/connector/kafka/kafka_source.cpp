@@ -209,8 +209,9 @@ Status KafkaSource::Open() {
       {"enable.auto.commit", "false"},
       {"enable.auto.offset.store", "false"},
       // A partition's end event moves its read position past trailing transaction markers,
-      // so a partition read to its end never looks as if it held unread records.
-      {"enable.partition.eof", "true"}};
+      // so a partition read to its end never looks as if it held unread records. Only where
+      // needed: the events cost a wake-up per fetch that reaches the end.
+      {"enable.partition.eof", bounded_ || partition_ends_wanted_ ? "true" : "false"}};
   if (!properties_.count("queued.min.messages")) {
     // librdkafka 2.0 stops fetching once this many records wait locally and looks again only
     // about once a second: with its default (100,000) a backlog is read in bursts, idle two thirds

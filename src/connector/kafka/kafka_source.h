@@ -58,6 +58,7 @@ class KafkaSource final : public Source {
   // Poll has returned (control records count as read once the partition's end was reached), or
   // no fetch of it has answered yet.
   bool HasUnreadRecords(int32_t partition) const override;
+  void DeclareIdleTimeout() override { partition_ends_wanted_ = true; }
   void DeclareMetadata(const std::vector<std::string>& keys) override;
 
  private:
@@ -85,6 +86,7 @@ class KafkaSource final : public Source {
   int64_t* last_next_offset_ = nullptr;       // next_offsets_[last_partition_], or null
   int32_t last_partition_ = 0;
   bool read_headers_ = false;                 // a 'headers' metadata column is declared
+  bool partition_ends_wanted_ = false;        // DeclareIdleTimeout: event time asks what is unread
   std::map<int32_t, int64_t> committed_;     // what the last checkpoint committed
   std::map<int32_t, int64_t> end_offsets_;   // bounded mode: stop here
   std::string headers_json_;                  // scratch
