@@ -54,8 +54,9 @@ Status WatermarkOperator::Advance(EvalContext& context) {
     }
   }
   // Idle: quiet for the timeout and nothing of it waiting to be read. A quiet partition with
-  // unread records is one whose records queue behind others' (a backlog being replayed): they
-  // may be older than what the others delivered, and must not arrive late.
+  // unread records is one whose records queue behind others' (a backlog being replayed) or that
+  // no fetch has reached yet: they may be older than what the others delivered, and must not
+  // arrive late.
   int64_t lowest = INT64_MAX;
   for (const auto& [partition, time] : partitions_) {
     const bool idle = idle_timeout_us_ > 0 &&
